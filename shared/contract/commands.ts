@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
+import { SessionConfig } from './sessions';
+
+// Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
+// The router validates raw input against `Command` before anything touches a socket.
+
+export const SendPayload = z.strictObject({
+  mode: SendMode.default('text'),
+  data: z
+    .string()
+    .max(MAX_SEND_INPUT_CHARS, `A message can be at most ${MAX_SEND_INPUT_CHARS / (1024 * 1024)} Mi characters; send a large file in parts.`),
+  encoding: Encoding.default('utf-8'),
+  /** Interpret \r \n \t \\ \0 \xNN in text mode. */
+  escapes: z.boolean().default(false),
+  lineEnding: LineEnding.default('none'),
+  checksum: Checksum.default('none'),
+});
+export type SendPayload = z.output<typeof SendPayload>;
+export type SendPayloadInput = z.input<typeof SendPayload>;
+
+/** Where a send goes. Omitted: a TCP client's connection, a UDP session's default remote. */
+export const SendTarget = z.discriminatedUnion('to', [
+  /** Every connected client of a TCP server. */
+  z.strictObject({ to: z.literal('all') }),
+  /** Chosen clients of a TCP server. */
+  z.strictObject({ to: z.literal('connections'), connectionIds: z.array(Id).min(1).max(100_000) }),
+  /** A UDP datagram to any host:port. */
+  z.strictObject({ to: z.literal('peer'), host: Host, port: RemotePort }),
+  /** A UDP reply to whoever sent the captured datagram with this sequence number. */
+  z.strictObject({ to: z.literal('reply'), seq: z.number().int().min(1) }),
+]);
+export type SendTarget = z.output<typeof SendTarget>;
+
+const SessionRef = { sessionId: Id };
+
+export const Command = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('session.create'), config: SessionConfig, name: z.string().max(200).optional() }),
+  z.strictObject({ type: z.literal('session.update'), ...SessionRef, config: SessionConfig }),
+  z.strictObject({ type: z.literal('session.rename'), ...SessionRef, name: z.string().max(200) }),
+  z.strictObject({ type: z.literal('session.start'), ...SessionRef }),
+  z.strictObject({ type: z.literal('session.stop'), ...SessionRef }),
+  z.strictObject({ type: z.literal('session.remove'), ...SessionRef }),
+  z.strictObject({ type: z.literal('session.list') }),
+  z.strictObject({ type: z.literal('send'), ...SessionRef, payload: SendPayload, target: SendTarget.optional() }),
+  z.strictObject({
+    type: z.literal('connection.close'),
+    ...SessionRef,
+    /** Omitted: every connection of the session. */
+    connectionIds: z.array(Id).max(100_000).optional(),
+    /** reset sends RST instead of FIN. */
+    reset: z.boolean().default(false),
+  }),
+  /** Send FIN and keep reading (TCP half-close). Omitted id: a TCP client's connection. */
+  z.strictObject({ type: z.literal('connection.halfClose'), ...SessionRef, connectionId: Id.optional() }),
+  z.strictObject({ type: z.literal('connection.list'), ...SessionRef }),
+  z.strictObject({
+    type: z.literal('udp.multicast'),
+    ...SessionRef,
+    action: z.enum(['join', 'leave']),
+    group: Host,
+    iface: Host.optional(),
+  }),
+  z.strictObject({ type: z.literal('stats.get'), ...SessionRef }),
+  z.strictObject({ type: z.literal('stats.reset'), ...SessionRef }),
+  z.strictObject({
+    type: z.literal('capture.read'),
+    ...SessionRef,
+    fromSeq: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(100_000).default(1000),
+  }),
+  z.strictObject({ type: z.literal('capture.clear'), ...SessionRef }),
+  z.strictObject({ type: z.literal('net.interfaces') }),
+]);
+export type Command = z.output<typeof Command>;
+export type CommandInput = z.input<typeof Command>;
+export type CommandType = Command['type'];
