@@ -137,4 +137,6 @@ export interface SendResult {
   destinations: number;
   /** The tx records created, one per destination. */
   seqs: number[];
+  /** Destinations that could not be written (a client that vanished mid-send), each with why. */
+  failed?: Array<{ connectionId: string; error: SockpitError }>;
 }

@@ -1,0 +1,207 @@
+import { networkInterfaces } from 'node:os';
+import { buildPayload } from '../../shared/codec/payload';
+import {
+  parseCommand,
+  type Command,
+  type CommandInput,
+  type CommandResult,
+  type CommandType,
+  type EngineEvent,
+  type NetworkInterfaceAddress,
+  type SessionConfig,
+  type SessionStats,
+} from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/result';
+import type { Session, SessionHost } from './session';
+import { TcpClientSession } from './tcp-client';
+import { TcpServerSession } from './tcp-server';
+import { UdpSession } from './udp';
+
+export interface EngineOptions {
+  /** How often running sessions report their counters; 0 turns the reports off. */
+  statsIntervalMs?: number;
+}
+
+type Listener = (event: EngineEvent) => void;
+
+/**
+ * Owns every socket and every captured byte. Faces (Electron IPC, the browser bridge, the CLI) give
+ * it commands through `execute` — always validated against the shared contract — and listen to its
+ * events. It knows nothing about who listens.
+ */
+export class Engine {
+  private readonly sessions = new Map<string, Session>();
+  private readonly listeners = new Set<Listener>();
+  private sessionCount = 0;
+  private connectionCount = 0;
+  private readonly statsTimer?: NodeJS.Timeout;
+  private readonly host: SessionHost = {
+    emit: (event) => this.emit(event),
+    nextConnectionId: () => `c${++this.connectionCount}`,
+  };
+
+  constructor(options: EngineOptions = {}) {
+    const interval = options.statsIntervalMs ?? 1000;
+    if (interval > 0) {
+      this.statsTimer = setInterval(() => this.reportStats(), interval);
+      this.statsTimer.unref();
+    }
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener (a closed window, a dead WebSocket) must not take the sockets down with it.
+      }
+    }
+  }
+
+  /** The typed entry for code that builds commands itself; validates exactly like `execute`. */
+  run<T extends CommandType>(command: Extract<CommandInput, { type: T }>): Promise<CommandResult<T>> {
+    return this.execute(command) as Promise<CommandResult<T>>;
+  }
+
+  /** The entry for anything from outside: validated, never throws, answers with a result envelope. */
+  async execute(raw: unknown): Promise<Result<unknown>> {
+    const parsed = parseCommand(raw);
+    if (!parsed.ok) return parsed;
+    try {
+      return await this.dispatch(parsed.value);
+    } catch (err) {
+      return fail('E_INTERNAL', `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}`, {
+        hint: 'Please report it; the sockets are unaffected.',
+      });
+    }
+  }
+
+  private session(id: string): Result<Session> {
+    const session = this.sessions.get(id);
+    return session ? ok(session) : fail('E_NOT_FOUND', `There is no session "${id}".`);
+  }
+
+  private createSession(config: SessionConfig, name: string | undefined): Session {
+    const id = `s${++this.sessionCount}`;
+    const label = name ?? `${config.kind} ${this.sessionCount}`;
+    switch (config.kind) {
+      case 'tcp-server':
+        return new TcpServerSession(id, label, config, this.host);
+      case 'tcp-client':
+        return new TcpClientSession(id, label, config, this.host);
+      case 'udp':
+        return new UdpSession(id, label, config, this.host);
+    }
+  }
+
+  private async dispatch(command: Command): Promise<Result<unknown>> {
+    if (command.type === 'session.create') {
+      const session = this.createSession(command.config, command.name);
+      this.sessions.set(session.id, session);
+      this.emit({ type: 'session.added', session: session.info() });
+      return ok(session.info());
+    }
+    if (command.type === 'session.list') return ok([...this.sessions.values()].map((s) => s.info()));
+    if (command.type === 'net.interfaces') return ok(listInterfaces());
+
+    const found = this.session(command.sessionId);
+    if (!found.ok) return found;
+    const session = found.value;
+    switch (command.type) {
+      case 'session.update': {
+        if (session.running) return fail('E_STATE', 'Stop the session before changing its settings.');
+        if (command.config.kind !== session.config.kind) {
+          return fail('E_VALIDATION', `A ${session.config.kind} session cannot become a ${command.config.kind}; create a new session.`);
+        }
+        session.config = command.config;
+        session.capture.setCap(command.config.captureCapBytes);
+        this.emit({ type: 'session.state', session: session.info() });
+        return ok(session.info());
+      }
+      case 'session.rename':
+        session.name = command.name;
+        this.emit({ type: 'session.state', session: session.info() });
+        return ok(session.info());
+      case 'session.start': {
+        const started = await session.start();
+        return started.ok ? ok(session.info()) : started;
+      }
+      case 'session.stop':
+        await session.stop();
+        return ok(session.info());
+      case 'session.remove':
+        await session.stop();
+        this.sessions.delete(session.id);
+        this.emit({ type: 'session.removed', sessionId: session.id });
+        return ok({ sessionId: session.id });
+      case 'send': {
+        // Turn the payload into bytes first: bad hex or an unencodable character touches no socket.
+        const bytes = buildPayload(command.payload);
+        if (!bytes.ok) return bytes;
+        return session.send(bytes.value, command.target);
+      }
+      case 'connection.close':
+        return session.closeConnections(command.connectionIds, command.reset);
+      case 'connection.halfClose':
+        return session.halfClose(command.connectionId);
+      case 'connection.list':
+        return ok(session.connections());
+      case 'udp.multicast':
+        if (!(session instanceof UdpSession)) return fail('E_STATE', 'Multicast applies to UDP sessions.');
+        return session.multicast(command.action, command.group, command.iface);
+      case 'stats.get':
+        return ok(this.stats(session));
+      case 'stats.reset':
+        session.resetCounters();
+        return ok(this.stats(session));
+      case 'capture.read':
+        return ok(session.capture.read(command.fromSeq, command.limit));
+      case 'capture.clear':
+        return ok({ cleared: session.capture.clear() });
+    }
+  }
+
+  private stats(session: Session): SessionStats {
+    return {
+      sessionId: session.id,
+      counters: session.meter.snapshot(),
+      accepted: session.accepted,
+      refused: session.refused,
+      capture: session.capture.stats(),
+      connections: session.connections(),
+    };
+  }
+
+  private reportStats(): void {
+    for (const session of this.sessions.values()) {
+      if (session.running) this.emit({ type: 'stats', stats: this.stats(session) });
+    }
+  }
+
+  /** Close every socket of every session; the process may exit afterwards. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.statsTimer);
+    await Promise.all([...this.sessions.values()].map((session) => session.stop()));
+  }
+}
+
+function listInterfaces(): NetworkInterfaceAddress[] {
+  const list: NetworkInterfaceAddress[] = [];
+  for (const [iface, addresses] of Object.entries(networkInterfaces())) {
+    for (const entry of addresses ?? []) {
+      list.push({
+        iface,
+        address: entry.address,
+        family: entry.family === 'IPv6' ? 'IPv6' : 'IPv4',
+        internal: entry.internal,
+        ...(entry.family === 'IPv6' && entry.scopeid ? { scopeId: entry.scopeid } : {}),
+      });
+    }
+  }
+  return list;
+}

@@ -1,0 +1,131 @@
+import type {
+  CaptureRecord,
+  CloseReason,
+  ConnectionInfo,
+  Direction,
+  EngineEvent,
+  SendResult,
+  SendTarget,
+  SessionConfig,
+  SessionInfo,
+  SessionState,
+} from '../../shared/contract';
+import { fail, type Result, type SockpitError } from '../../shared/result';
+import { CaptureStore, nowStamp } from './capture';
+import { Meter } from './stats';
+
+/** What a session needs from the engine that owns it. */
+export interface SessionHost {
+  emit(event: EngineEvent): void;
+  nextConnectionId(): string;
+}
+
+/**
+ * The part every kind of session shares: identity, state, the capture store and the meters.
+ * Subclasses own the sockets.
+ */
+export abstract class Session<C extends SessionConfig = SessionConfig> {
+  state: SessionState = 'idle';
+  error?: SockpitError;
+  local?: string;
+  readonly capture: CaptureStore;
+  readonly meter = new Meter();
+  accepted = 0;
+  refused = 0;
+
+  constructor(
+    readonly id: string,
+    public name: string,
+    public config: C,
+    protected readonly host: SessionHost,
+  ) {
+    this.capture = new CaptureStore(id, config.captureCapBytes);
+  }
+
+  get running(): boolean {
+    return this.state !== 'idle' && this.state !== 'failed';
+  }
+
+  abstract start(): Promise<Result<void>>;
+  /** Close every socket; resolves when they are closed. */
+  abstract stop(): Promise<void>;
+  abstract send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>>;
+  abstract connections(): ConnectionInfo[];
+
+  closeConnections(_ids: string[] | undefined, _reset: boolean): Result<{ closed: number }> {
+    return fail('E_STATE', `A ${this.config.kind} session has no connections to close.`);
+  }
+
+  halfClose(_connectionId: string | undefined): Result<{ connectionId: string }> {
+    return fail('E_STATE', `Half-close applies to TCP connections; this is a ${this.config.kind} session.`);
+  }
+
+  /** Zero the session's counters and every live connection's. */
+  resetCounters(): void {
+    this.meter.reset();
+    this.accepted = 0;
+    this.refused = 0;
+    for (const meter of this.connectionMeters()) meter.reset();
+  }
+
+  protected connectionMeters(): Meter[] {
+    return [];
+  }
+
+  remoteText(): string | undefined {
+    return undefined;
+  }
+
+  extraInfo(): Partial<SessionInfo> {
+    return {};
+  }
+
+  info(): SessionInfo {
+    return {
+      sessionId: this.id,
+      name: this.name,
+      config: this.config,
+      kind: this.config.kind,
+      state: this.state,
+      local: this.local,
+      remote: this.remoteText(),
+      error: this.error,
+      ...this.extraInfo(),
+    };
+  }
+
+  protected setState(state: SessionState, error?: SockpitError): void {
+    this.state = state;
+    this.error = error;
+    this.host.emit({ type: 'session.state', session: this.info() });
+  }
+
+  protected reportError(error: SockpitError, connectionId?: string): void {
+    this.host.emit({ type: 'error', sessionId: this.id, connectionId, error });
+  }
+
+  /**
+   * The one place a chunk or datagram becomes a record. Hot path: no decoding, no formatting,
+   * no copying — the record keeps the buffer the socket handed us.
+   */
+  record(connectionId: string | null, dir: Direction, peer: string, bytes: Uint8Array, stamp = nowStamp(), connectionMeter?: Meter): CaptureRecord {
+    const record = this.capture.append({ connectionId, dir, peer, bytes, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
+    if (dir === 'rx') {
+      this.meter.addIn(bytes.byteLength);
+      connectionMeter?.addIn(bytes.byteLength);
+    } else {
+      this.meter.addOut(bytes.byteLength);
+      connectionMeter?.addOut(bytes.byteLength);
+    }
+    this.host.emit({ type: 'record', record });
+    return record;
+  }
+
+  emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
+    this.host.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by });
+  }
+
+  emitClosed(connection: ConnectionInfo, reason: CloseReason, error?: SockpitError): void {
+    this.host.emit({ type: 'connection.closed', connection, reason, error });
+  }
+}

@@ -1,0 +1,230 @@
+import { Socket } from 'node:net';
+import type { CloseReason, ConnectionInfo, ExchangeInfo, SendResult, SendTarget, TcpClientConfig } from '../../shared/contract';
+import { fail, ok, type Result, type SockpitError } from '../../shared/result';
+import { explainError, formatEndpoint } from './errors';
+import { Session } from './session';
+import type { Meter } from './stats';
+import { TcpConnection } from './tcp-connection';
+
+/**
+ * A TCP client. Long mode keeps one connection (reconnecting if asked); short mode opens a fresh
+ * connection for every send and collects the reply as one exchange.
+ */
+export class TcpClientSession extends Session<TcpClientConfig> {
+  private connection?: TcpConnection;
+  private connecting?: Socket;
+  private reconnectTimer?: NodeJS.Timeout;
+  private attempts = 0;
+  private stopping = false;
+  /** The user closed the connection by hand: do not auto-reconnect until the next start. */
+  private disconnectedByUser = false;
+  private exchangeCount = 0;
+  private exchangeQueue: Promise<void> = Promise.resolve();
+  private readonly exchangeConnections = new Set<TcpConnection>();
+
+  remoteText(): string {
+    return formatEndpoint(this.config.host, this.config.port);
+  }
+
+  async start(): Promise<Result<void>> {
+    if (this.running) return fail('E_STATE', `The client is already ${this.state}.`);
+    this.stopping = false;
+    this.disconnectedByUser = false;
+    this.attempts = 0;
+    if (this.config.mode === 'short') {
+      this.setState('ready');
+      return ok(undefined);
+    }
+    return this.connectLong();
+  }
+
+  /** Connect one socket, enforcing our own connect timeout (the OS one can be minutes). */
+  private openSocket(): Promise<Result<Socket>> {
+    const { host, port, localHost, localPort, connectTimeoutMs, keepAlive, keepAliveInitialDelayMs, noDelay, allowHalfOpen } = this.config;
+    const socket = new Socket({ allowHalfOpen });
+    // Every error must have a listener from the first moment on; the real handling is below.
+    socket.on('error', () => {});
+    this.connecting = socket;
+    return new Promise((resolve) => {
+      const finish = (result: Result<Socket>) => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        socket.off('connect', onConnect);
+        if (this.connecting === socket) this.connecting = undefined;
+        resolve(result);
+      };
+      const onError = (err: Error) => finish({ ok: false, error: explainError(err, { op: 'connect', host, port, protocol: 'TCP' }) });
+      const onConnect = () => {
+        socket.setNoDelay(noDelay);
+        if (keepAlive) socket.setKeepAlive(true, keepAliveInitialDelayMs);
+        finish(ok(socket));
+      };
+      const timer = setTimeout(() => {
+        socket.destroy();
+        const timeout = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT', syscall: 'connect' });
+        finish({ ok: false, error: explainError(timeout, { op: 'connect', host, port, protocol: 'TCP', timeoutMs: connectTimeoutMs }) });
+      }, connectTimeoutMs);
+      socket.once('error', onError);
+      socket.once('connect', onConnect);
+      socket.connect({ host, port, localAddress: localHost, localPort });
+    });
+  }
+
+  private async connectLong(): Promise<Result<void>> {
+    this.setState(this.attempts > 0 ? 'reconnecting' : 'connecting', this.error);
+    const opened = await this.openSocket();
+    if (this.stopping) {
+      if (opened.ok) opened.value.destroy();
+      return fail('E_STATE', 'The session was stopped while connecting.');
+    }
+    if (!opened.ok) {
+      this.reportError(opened.error);
+      // With auto-reconnect the session keeps running and says why the last attempt failed.
+      if (this.scheduleReconnect(opened.error)) return ok(undefined);
+      this.setState('failed', opened.error);
+      return opened;
+    }
+    this.attempts = 0;
+    const connection = new TcpConnection(this.host.nextConnectionId(), opened.value, this, {
+      allowHalfOpen: this.config.allowHalfOpen,
+      onClosed: (closed, reason, error) => {
+        if (this.connection === closed) this.connection = undefined;
+        this.emitClosed(closed.info(), reason, error);
+        if (this.stopping) return;
+        if (this.disconnectedByUser || !this.scheduleReconnect(error)) this.setState('idle', error);
+      },
+    });
+    this.connection = connection;
+    this.local = connection.local;
+    this.host.emit({ type: 'connection.opened', connection: connection.info() });
+    this.setState('connected');
+    return ok(undefined);
+  }
+
+  private scheduleReconnect(error: SockpitError | undefined): boolean {
+    const policy = this.config.reconnect;
+    if (!policy || this.stopping) return false;
+    if (policy.maxAttempts > 0 && this.attempts >= policy.maxAttempts) return false;
+    this.attempts++;
+    this.setState('reconnecting', error);
+    this.reconnectTimer = setTimeout(() => void this.connectLong(), policy.intervalMs);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
+    this.connecting?.destroy();
+    const closing: Promise<void>[] = [];
+    if (this.connection) closing.push(this.connection.close('local-closed', false));
+    for (const exchange of this.exchangeConnections) closing.push(exchange.destroy('local-closed'));
+    await Promise.all(closing);
+    if (this.state !== 'idle') this.setState('idle');
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
+    if (target) return fail('E_VALIDATION', 'A TCP client sends to the server it is connected to; leave the target empty.');
+    if (this.config.mode === 'short') {
+      if (this.state !== 'ready' && this.state !== 'connected') return fail('E_STATE', 'The client is not started.', { hint: 'Start it first.' });
+      return this.queueExchange(bytes);
+    }
+    if (!this.connection) {
+      const hint = this.state === 'reconnecting' ? 'It is reconnecting; try again in a moment.' : 'Connect first.';
+      return fail('E_STATE', `The client is not connected to ${this.remoteText()}.`, { hint });
+    }
+    return this.connection.write(bytes);
+  }
+
+  /** Short mode: exchanges run one after another; the send resolves once its bytes are written. */
+  private queueExchange(bytes: Uint8Array): Promise<Result<SendResult>> {
+    return new Promise((resolveSent) => {
+      this.exchangeQueue = this.exchangeQueue.then(() => this.exchange(bytes, resolveSent));
+    });
+  }
+
+  private async exchange(bytes: Uint8Array, reportSent: (result: Result<SendResult>) => void): Promise<void> {
+    const exchangeId = ++this.exchangeCount;
+    const startedAt = Date.now();
+    const started = performance.now();
+    const finish = (info: Omit<ExchangeInfo, 'exchangeId' | 'startedAt' | 'durationMs'>) => {
+      this.host.emit({
+        type: 'exchange',
+        sessionId: this.id,
+        exchange: { exchangeId, startedAt, durationMs: Math.round(performance.now() - started), ...info },
+      });
+      if (!this.stopping && this.running) this.setState('ready');
+    };
+    if (this.stopping) {
+      reportSent(fail('E_STATE', 'The session was stopped.'));
+      return;
+    }
+    this.setState('connecting');
+    const opened = await this.openSocket();
+    if (!opened.ok) {
+      reportSent(opened);
+      this.reportError(opened.error);
+      finish({ connectionId: null, bytesSent: 0, bytesReceived: 0, end: 'error', error: opened.error });
+      return;
+    }
+    const { shortIdleMs, shortTimeoutMs } = this.config;
+    let end: ExchangeInfo['end'] | undefined;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const closeFor = (why: ExchangeInfo['end']) => {
+      end ??= why;
+      void connection.close('local-closed', false);
+    };
+    const connection: TcpConnection = new TcpConnection(this.host.nextConnectionId(), opened.value, this, {
+      allowHalfOpen: this.config.allowHalfOpen,
+      // The reply counts as complete once the line stays quiet for shortIdleMs after its first byte.
+      onData: () => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => closeFor('idle'), shortIdleMs);
+      },
+      onClosed: (closed, reason: CloseReason, error) => {
+        clearTimeout(idleTimer);
+        clearTimeout(overall);
+        this.exchangeConnections.delete(closed);
+        this.emitClosed(closed.info(), reason, error);
+        const counters = closed.meter.snapshot();
+        const fromReason: ExchangeInfo['end'] = reason === 'reset' ? 'reset' : reason === 'error' ? 'error' : reason === 'peer-closed' ? 'peer-closed' : 'stopped';
+        finish({ connectionId: closed.id, bytesSent: counters.bytesOut, bytesReceived: counters.bytesIn, end: end ?? fromReason, error });
+      },
+    });
+    const overall = setTimeout(() => closeFor('timeout'), shortTimeoutMs);
+    this.exchangeConnections.add(connection);
+    this.local = connection.local;
+    this.host.emit({ type: 'connection.opened', connection: connection.info() });
+    this.setState('connected');
+    reportSent(await connection.write(bytes));
+    await connection.closed;
+  }
+
+  halfClose(connectionId: string | undefined): Result<{ connectionId: string }> {
+    const connection = this.connection;
+    if (!connection || (connectionId && connection.id !== connectionId)) {
+      return fail('E_STATE', 'There is no open connection to half-close.');
+    }
+    connection.halfClose();
+    return ok({ connectionId: connection.id });
+  }
+
+  closeConnections(ids: string[] | undefined, reset: boolean): Result<{ closed: number }> {
+    const all = this.liveConnections();
+    const chosen = ids ? all.filter((c) => ids.includes(c.id)) : all;
+    if (this.connection && chosen.includes(this.connection)) this.disconnectedByUser = true;
+    for (const connection of chosen) void connection.close('local-closed', reset);
+    return ok({ closed: chosen.length });
+  }
+
+  private liveConnections(): TcpConnection[] {
+    return [...(this.connection ? [this.connection] : []), ...this.exchangeConnections];
+  }
+
+  protected connectionMeters(): Meter[] {
+    return this.liveConnections().map((c) => c.meter);
+  }
+
+  connections(): ConnectionInfo[] {
+    return this.liveConnections().map((c) => c.info());
+  }
+}

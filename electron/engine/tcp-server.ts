@@ -1,0 +1,142 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { ConnectionInfo, SendResult, SendTarget, TcpServerConfig } from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/result';
+import { explainWithOwner, formatEndpoint } from './errors';
+import { Session } from './session';
+import type { Meter } from './stats';
+import { TcpConnection } from './tcp-connection';
+import { sendToEach } from './send-many';
+
+/** A TCP listener and the clients it accepted. */
+export class TcpServerSession extends Session<TcpServerConfig> {
+  private server?: Server;
+  private readonly clients = new Map<string, TcpConnection>();
+  private readonly perIp = new Map<string, number>();
+
+  async start(): Promise<Result<void>> {
+    if (this.running) return fail('E_STATE', `The server is already ${this.state}.`);
+    const { host, port, allowHalfOpen, noDelay } = this.config;
+    this.setState('starting');
+    const server = createServer({ allowHalfOpen, noDelay, pauseOnConnect: false });
+    server.on('connection', (socket) => this.accept(socket));
+    const listening = await new Promise<Result<void>>((resolve) => {
+      const onError = async (err: Error) => {
+        server.off('listening', onListening);
+        resolve({ ok: false, error: await explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' }) });
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        resolve(ok(undefined));
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen({ host, port });
+    });
+    if (!listening.ok) {
+      server.close();
+      this.setState('failed', listening.error);
+      return listening;
+    }
+    // After listening, an error must never go unheard (it would kill the process).
+    server.on('error', async (err) => this.reportError(await explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' })));
+    this.server = server;
+    const address = server.address();
+    this.local = address && typeof address === 'object' ? formatEndpoint(address.address, address.port) : undefined;
+    this.setState('listening');
+    return ok(undefined);
+  }
+
+  private accept(socket: Socket): void {
+    // Errors before our own handlers are attached would otherwise crash the process.
+    socket.on('error', () => {});
+    const ip = socket.remoteAddress ?? '?';
+    const limit =
+      this.config.maxClients !== undefined && this.clients.size >= this.config.maxClients
+        ? 'maxClients'
+        : this.config.maxClientsPerIp !== undefined && (this.perIp.get(ip) ?? 0) >= this.config.maxClientsPerIp
+          ? 'maxClientsPerIp'
+          : undefined;
+    if (limit) {
+      this.refused++;
+      this.host.emit({ type: 'connection.refused', sessionId: this.id, peer: formatEndpoint(ip, socket.remotePort ?? 0), limit });
+      socket.destroy();
+      return;
+    }
+    this.accepted++;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    const connection = new TcpConnection(this.host.nextConnectionId(), socket, this, {
+      allowHalfOpen: this.config.allowHalfOpen,
+      idleTimeoutMs: this.config.idleTimeoutMs,
+      onClosed: (closed, reason, error) => {
+        this.clients.delete(closed.id);
+        const left = (this.perIp.get(ip) ?? 1) - 1;
+        if (left > 0) this.perIp.set(ip, left);
+        else this.perIp.delete(ip);
+        this.emitClosed(closed.info(), reason, error);
+      },
+    });
+    this.clients.set(connection.id, connection);
+    this.host.emit({ type: 'connection.opened', connection: connection.info() });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    const closing = [...this.clients.values()].map((client) => client.destroy('server-stopped'));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(closing);
+    if (this.state !== 'idle') this.setState('idle');
+  }
+
+  private pick(target: SendTarget | undefined): Result<TcpConnection[]> {
+    if (!target || target.to === 'all') return ok([...this.clients.values()]);
+    if (target.to === 'connections') {
+      const chosen: TcpConnection[] = [];
+      const missing: string[] = [];
+      for (const id of target.connectionIds) {
+        const client = this.clients.get(id);
+        if (client) chosen.push(client);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        return fail('E_NOT_FOUND', `No connected client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`, {
+          hint: 'It may have disconnected; pick a client from the connection list.',
+        });
+      }
+      return ok(chosen);
+    }
+    return fail('E_VALIDATION', 'A TCP server sends to its clients: choose "all" or some connections.');
+  }
+
+  async send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
+    if (this.state !== 'listening') return fail('E_STATE', 'The server is not running.', { hint: 'Start it first.' });
+    const picked = this.pick(target);
+    if (!picked.ok) return picked;
+    if (picked.value.length === 0) {
+      return fail('E_NO_TARGET', 'No client is connected, so there is no one to send to.', { hint: 'Wait for a client to connect.' });
+    }
+    return sendToEach(picked.value, bytes);
+  }
+
+  closeConnections(ids: string[] | undefined, reset: boolean): Result<{ closed: number }> {
+    const targets = ids ? ids.map((id) => this.clients.get(id)).filter((c): c is TcpConnection => !!c) : [...this.clients.values()];
+    if (ids && targets.length === 0) return fail('E_NOT_FOUND', 'None of those clients is connected.');
+    for (const client of targets) void client.close('kicked', reset);
+    return ok({ closed: targets.length });
+  }
+
+  halfClose(connectionId: string | undefined): Result<{ connectionId: string }> {
+    const client = connectionId ? this.clients.get(connectionId) : undefined;
+    if (!client) return fail('E_NOT_FOUND', connectionId ? `No connected client ${connectionId}.` : 'Choose which client to half-close.');
+    client.halfClose();
+    return ok({ connectionId: client.id });
+  }
+
+  protected connectionMeters(): Meter[] {
+    return [...this.clients.values()].map((client) => client.meter);
+  }
+
+  connections(): ConnectionInfo[] {
+    return [...this.clients.values()].map((client) => client.info());
+  }
+}

@@ -1,0 +1,185 @@
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } from '../../shared/contract';
+import { fail, ok, type Result } from '../../shared/result';
+import { nowStamp } from './capture';
+import { explainError, explainWithOwner, formatEndpoint } from './errors';
+import { Session } from './session';
+
+/** The largest UDP payload each IP version can carry (65535 minus the IP and UDP headers). */
+export const MAX_DATAGRAM = { udp4: 65_507, udp6: 65_527 } as const;
+
+function familyOf(host: string): 'udp4' | 'udp6' {
+  return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
+}
+
+/** A bound UDP socket: receives from anyone, records every datagram's peer, sends anywhere. */
+export class UdpSession extends Session<UdpConfig> {
+  private socket?: DgramSocket;
+  private recvBufferBytes?: number;
+  private readonly groups = new Set<string>();
+
+  remoteText(): string | undefined {
+    const { remoteHost, remotePort } = this.config;
+    return remoteHost && remotePort ? formatEndpoint(remoteHost, remotePort) : undefined;
+  }
+
+  extraInfo(): Partial<SessionInfo> {
+    return { recvBufferBytes: this.recvBufferBytes, multicastGroups: [...this.groups] };
+  }
+
+  private get family(): 'udp4' | 'udp6' {
+    return familyOf(this.config.host);
+  }
+
+  async start(): Promise<Result<void>> {
+    if (this.running) return fail('E_STATE', `The UDP socket is already ${this.state}.`);
+    const { host, port, reuseAddr, recvBufferBytes } = this.config;
+    this.setState('starting');
+    const socket = createSocket({ type: this.family, reuseAddr, recvBufferSize: recvBufferBytes });
+    const bound = await new Promise<Result<void>>((resolve) => {
+      const onError = async (err: Error) => {
+        socket.off('listening', onListening);
+        resolve({ ok: false, error: await explainWithOwner(err, { op: 'bind', host, port, protocol: 'UDP' }) });
+      };
+      const onListening = () => {
+        socket.off('error', onError);
+        resolve(ok(undefined));
+      };
+      socket.once('error', onError);
+      socket.once('listening', onListening);
+      socket.bind({ address: host, port });
+    });
+    if (!bound.ok) {
+      socket.close();
+      this.setState('failed', bound.error);
+      return bound;
+    }
+    socket.on('error', (err) => this.reportError(explainError(err, { op: 'read', protocol: 'UDP' })));
+    socket.on('message', (message, rinfo) => {
+      this.record(null, 'rx', formatEndpoint(rinfo.address, rinfo.port), message);
+    });
+    this.socket = socket;
+    const applied = this.applyOptions(socket);
+    if (!applied.ok) {
+      await this.stop();
+      this.setState('failed', applied.error);
+      return applied;
+    }
+    const address = socket.address();
+    this.local = formatEndpoint(address.address, address.port);
+    this.setState('listening');
+    return ok(undefined);
+  }
+
+  /** Options that only exist once the socket is bound (setBroadcast before bind throws EBADF). */
+  private applyOptions(socket: DgramSocket): Result<void> {
+    const { broadcast, ttl, multicastTtl, multicastLoopback, multicastGroups } = this.config;
+    try {
+      socket.setBroadcast(broadcast);
+      if (ttl !== undefined) socket.setTTL(ttl);
+      if (multicastTtl !== undefined) socket.setMulticastTTL(multicastTtl);
+      if (multicastLoopback !== undefined) socket.setMulticastLoopback(multicastLoopback);
+      this.recvBufferBytes = socket.getRecvBufferSize();
+    } catch (err) {
+      return { ok: false, error: explainError(err, { op: 'bind', protocol: 'UDP' }) };
+    }
+    for (const { group, iface } of multicastGroups) {
+      const joined = this.multicast('join', group, iface);
+      if (!joined.ok) return joined;
+    }
+    return ok(undefined);
+  }
+
+  multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<{ groups: string[] }> {
+    const socket = this.socket;
+    if (!socket) return fail('E_STATE', 'Start the UDP session before joining a multicast group.');
+    const key = iface ? `${group}@${iface}` : group;
+    try {
+      if (action === 'join') {
+        socket.addMembership(group, iface);
+        this.groups.add(key);
+      } else {
+        socket.dropMembership(group, iface);
+        this.groups.delete(key);
+      }
+    } catch (err) {
+      const error = explainError(err, { op: 'multicast', host: group, protocol: 'UDP' });
+      return fail(error.code, `Could not ${action} multicast group ${group}${iface ? ` on ${iface}` : ''}: ${error.message}`, {
+        hint: error.hint ?? 'A multicast group is 224.0.0.0–239.255.255.255 (IPv4) or ff00::/8 (IPv6), on the same IP version as the bound address.',
+      });
+    }
+    this.host.emit({ type: 'session.state', session: this.info() });
+    return ok({ groups: [...this.groups] });
+  }
+
+  async stop(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.groups.clear();
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    if (this.state !== 'idle') this.setState('idle');
+  }
+
+  private destination(target: SendTarget | undefined): Result<{ host: string; port: number }> {
+    if (!target) {
+      const { remoteHost, remotePort } = this.config;
+      if (remoteHost && remotePort) return ok({ host: remoteHost, port: remotePort });
+      return fail('E_NO_TARGET', 'This UDP session has no default remote host and port.', {
+        hint: 'Set a remote host and port, or reply to a received datagram.',
+      });
+    }
+    if (target.to === 'peer') return ok({ host: target.host, port: target.port });
+    if (target.to === 'reply') {
+      const record = this.capture.get(target.seq);
+      if (!record) return fail('E_NOT_FOUND', `Datagram #${target.seq} is no longer in the capture, so its sender is unknown.`);
+      const match = /^\[?(.*?)\]?:(\d+)$/.exec(record.peer);
+      if (!match) return fail('E_INTERNAL', `Cannot read the sender of datagram #${target.seq}.`);
+      return ok({ host: match[1], port: Number(match[2]) });
+    }
+    return fail('E_VALIDATION', 'A UDP session sends to a host and port, or replies to a datagram; it has no connections.');
+  }
+
+  send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
+    const socket = this.socket;
+    if (!socket) return Promise.resolve(fail('E_STATE', 'The UDP session is not started.', { hint: 'Start it first.' }));
+    const destination = this.destination(target);
+    if (!destination.ok) return Promise.resolve(destination);
+    const { host, port } = destination.value;
+    const family = this.family;
+    const limit = MAX_DATAGRAM[family];
+    if (bytes.byteLength > limit) {
+      return Promise.resolve(
+        fail('EMSGSIZE', `The datagram is too large: ${bytes.byteLength} bytes, but UDP over ${family === 'udp4' ? 'IPv4' : 'IPv6'} carries at most ${limit}.`, {
+          hint: 'Split the message, or use TCP for large payloads. Nothing was sent.',
+        }),
+      );
+    }
+    const literal = isIP(host.split('%')[0]);
+    if (literal !== 0 && (literal === 6) !== (family === 'udp6')) {
+      const bound = family === 'udp4' ? 'IPv4' : 'IPv6';
+      return Promise.resolve(
+        fail('E_VALIDATION', `This UDP session is bound to ${bound} (${this.config.host}) and cannot send to ${host}.`, {
+          hint: family === 'udp4' ? 'Bind to :: or ::1 to talk IPv6.' : 'Bind to 0.0.0.0 or 127.0.0.1 to talk IPv4.',
+        }),
+      );
+    }
+    const stamp = nowStamp();
+    return new Promise((resolve) => {
+      socket.send(bytes, port, host, (err) => {
+        if (err) {
+          const error = explainError(err, { op: 'send', host, port, protocol: 'UDP' });
+          this.reportError(error);
+          resolve({ ok: false, error });
+          return;
+        }
+        const record = this.record(null, 'tx', formatEndpoint(host, port), bytes, stamp);
+        resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [record.seq] }));
+      });
+    });
+  }
+
+  connections(): ConnectionInfo[] {
+    return [];
+  }
+}
