@@ -39,7 +39,7 @@ export class TcpConnection {
     readonly id: string,
     readonly socket: Socket,
     private readonly session: Session,
-    private readonly options: TcpConnectionOptions,
+    options: TcpConnectionOptions,
   ) {
     this.peer = formatEndpoint(socket.remoteAddress ?? '?', socket.remotePort ?? 0);
     this.local = formatEndpoint(socket.localAddress ?? '?', socket.localPort ?? 0);

@@ -3,11 +3,8 @@ import { isIP } from 'node:net';
 import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import { nowStamp } from './capture';
-import { explainError, explainWithOwner, formatEndpoint } from './errors';
+import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
 import { Session } from './session';
-
-/** The largest UDP payload each IP version can carry (65535 minus the IP and UDP headers). */
-export const MAX_DATAGRAM = { udp4: 65_507, udp6: 65_527 } as const;
 
 function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
@@ -147,13 +144,10 @@ export class UdpSession extends Session<UdpConfig> {
     if (!destination.ok) return Promise.resolve(destination);
     const { host, port } = destination.value;
     const family = this.family;
-    const limit = MAX_DATAGRAM[family];
+    const limit = family === 'udp4' ? MAX_UDP_PAYLOAD_IPV4 : MAX_UDP_PAYLOAD_IPV6;
     if (bytes.byteLength > limit) {
-      return Promise.resolve(
-        fail('EMSGSIZE', `The datagram is too large: ${bytes.byteLength} bytes, but UDP over ${family === 'udp4' ? 'IPv4' : 'IPv6'} carries at most ${limit}.`, {
-          hint: 'Split the message, or use TCP for large payloads. Nothing was sent.',
-        }),
-      );
+      const tooLarge = explainError({ code: 'EMSGSIZE', syscall: 'send' }, { op: 'send', host, port, protocol: 'UDP', size: bytes.byteLength });
+      return Promise.resolve({ ok: false, error: { ...tooLarge, hint: `${tooLarge.hint ?? ''} Nothing was sent.`.trim() } });
     }
     const literal = isIP(host.split('%')[0]);
     if (literal !== 0 && (literal === 6) !== (family === 'udp6')) {
@@ -168,7 +162,7 @@ export class UdpSession extends Session<UdpConfig> {
     return new Promise((resolve) => {
       socket.send(bytes, port, host, (err) => {
         if (err) {
-          const error = explainError(err, { op: 'send', host, port, protocol: 'UDP' });
+          const error = explainError(err, { op: 'send', host, port, protocol: 'UDP', size: bytes.byteLength });
           this.reportError(error);
           resolve({ ok: false, error });
           return;

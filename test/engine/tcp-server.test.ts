@@ -153,7 +153,7 @@ describe('TCP server session', () => {
   it('refuses clients over maxClients and counts them (cap 10, 20 clients → 10 served, 10 refused)', async () => {
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0, maxClients: 10 });
-    const peers = [];
+    const peers: Array<Awaited<ReturnType<typeof tcpPeer>>> = [];
     for (let i = 0; i < 20; i++) peers.push(await tcpPeer(server.port));
     await until(() => h.events.filter((e) => e.type === 'connection.refused').length === 10, 5000, '10 refusals');
     await h.run({ type: 'send', sessionId: server.id, payload: { data: 'hi' }, target: { to: 'all' } });
@@ -264,9 +264,9 @@ describe('TCP server session', () => {
 
   it('an address that is not this computer’s is EADDRNOTAVAIL, explained', async () => {
     h = new Harness();
-    const created = await h.run({ type: 'session.create', config: { kind: 'tcp-server', host: '192.0.2.1', port: 0 } });
+    const created = await h.run({ type: 'session.create', config: { kind: 'tcp-server', host: '203.0.113.77', port: 0 } });
     const started = await h.engine.run({ type: 'session.start', sessionId: created.sessionId });
-    expect(started).toMatchObject({ ok: false, error: { code: 'EADDRNOTAVAIL', message: expect.stringContaining('192.0.2.1') } });
+    expect(started).toMatchObject({ ok: false, error: { code: 'EADDRNOTAVAIL', message: expect.stringContaining('203.0.113.77') } });
   });
 
   it('a short pause between sends keeps each chunk as its own record with increasing sequence numbers and times', async () => {
