@@ -1,0 +1,7 @@
+// The codec's public face: text in any of our encodings, hex, escapes, checksums, and the bytes of a send.
+export * from './options';
+export { ENCODING_LABELS, encodeText, decodeText, createTextDecoder, type TextDecoderState } from './text';
+export { parseHex, formatHex, hexDump, type FormatHexOptions, type HexDumpOptions } from './hex';
+export { textToBytes, bytesToEscapedText } from './escapes';
+export { checksumValue, checksumBytes } from './checksum';
+export { buildPayload } from './payload';
