@@ -10,7 +10,8 @@ import type {
   SessionInfo,
   SessionState,
 } from '../../shared/contract';
-import { fail, type Result, type SockpitError } from '../../shared/result';
+import type { EventEmitter } from 'node:events';
+import { fail, ok, type Result, type SockpitError } from '../../shared/result';
 import { CaptureStore, nowStamp } from './capture';
 import { Meter } from './stats';
 
@@ -128,4 +129,25 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   emitClosed(connection: ConnectionInfo, reason: CloseReason, error?: SockpitError): void {
     this.host.emit({ type: 'connection.closed', connection, reason, error });
   }
+}
+
+/**
+ * Start listening (TCP) or binding (UDP) and wait for the outcome: `listening`, or the first `error`
+ * explained in plain words. The one-shot error listener is removed either way, so the caller must
+ * attach its own lasting one before the socket can emit again.
+ */
+export function whenListening(target: EventEmitter, begin: () => void, explain: (err: Error) => Promise<SockpitError>): Promise<Result<void>> {
+  return new Promise((resolve) => {
+    const onError = async (err: Error) => {
+      target.off('listening', onListening);
+      resolve({ ok: false, error: await explain(err) });
+    };
+    const onListening = () => {
+      target.off('error', onError);
+      resolve(ok(undefined));
+    };
+    target.once('error', onError);
+    target.once('listening', onListening);
+    begin();
+  });
 }

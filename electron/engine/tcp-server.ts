@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, SendResult, SendTarget, TcpServerConfig } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
 import { explainWithOwner, formatEndpoint } from './errors';
-import { Session } from './session';
+import { Session, whenListening } from './session';
 import type { Meter } from './stats';
 import { TcpConnection } from './tcp-connection';
 import { sendToEach } from './send-many';
@@ -19,26 +19,15 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     this.setState('starting');
     const server = createServer({ allowHalfOpen, noDelay, pauseOnConnect: false });
     server.on('connection', (socket) => this.accept(socket));
-    const listening = await new Promise<Result<void>>((resolve) => {
-      const onError = async (err: Error) => {
-        server.off('listening', onListening);
-        resolve({ ok: false, error: await explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' }) });
-      };
-      const onListening = () => {
-        server.off('error', onError);
-        resolve(ok(undefined));
-      };
-      server.once('error', onError);
-      server.once('listening', onListening);
-      server.listen({ host, port });
-    });
+    const explain = (err: Error) => explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' });
+    const listening = await whenListening(server, () => server.listen({ host, port }), explain);
     if (!listening.ok) {
       server.close();
       this.setState('failed', listening.error);
       return listening;
     }
     // After listening, an error must never go unheard (it would kill the process).
-    server.on('error', async (err) => this.reportError(await explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' })));
+    server.on('error', async (err) => this.reportError(await explain(err)));
     this.server = server;
     const address = server.address();
     this.local = address && typeof address === 'object' ? formatEndpoint(address.address, address.port) : undefined;

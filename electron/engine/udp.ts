@@ -4,7 +4,7 @@ import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } f
 import { fail, ok, type Result } from '../../shared/result';
 import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
-import { Session } from './session';
+import { Session, whenListening } from './session';
 
 function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
@@ -34,19 +34,8 @@ export class UdpSession extends Session<UdpConfig> {
     const { host, port, reuseAddr, recvBufferBytes } = this.config;
     this.setState('starting');
     const socket = createSocket({ type: this.family, reuseAddr, recvBufferSize: recvBufferBytes });
-    const bound = await new Promise<Result<void>>((resolve) => {
-      const onError = async (err: Error) => {
-        socket.off('listening', onListening);
-        resolve({ ok: false, error: await explainWithOwner(err, { op: 'bind', host, port, protocol: 'UDP' }) });
-      };
-      const onListening = () => {
-        socket.off('error', onError);
-        resolve(ok(undefined));
-      };
-      socket.once('error', onError);
-      socket.once('listening', onListening);
-      socket.bind({ address: host, port });
-    });
+    const explain = (err: Error) => explainWithOwner(err, { op: 'bind', host, port, protocol: 'UDP' });
+    const bound = await whenListening(socket, () => socket.bind({ address: host, port }), explain);
     if (!bound.ok) {
       socket.close();
       this.setState('failed', bound.error);
