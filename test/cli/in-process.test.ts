@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../electron/cli';
 import { Engine } from '../../electron/engine/engine';
-import { waitForEvent } from '../helpers/engine-events';
+import { Harness } from '../helpers/harness';
+import type { EngineEvent } from '../../shared/contract';
 
 // main() with an engine the test can watch: the CLI is a face like any other, on the same engine API.
 
@@ -22,9 +23,10 @@ function captureIo(engine: Engine): CliIo & { lines: string[]; errors: string[] 
 
 describe('main() in process', () => {
   it('answers a UDP datagram with --reply and reports both as NDJSON', async () => {
-    const engine = new Engine({ statsIntervalMs: 0 });
+    const harness = new Harness();
+    const engine = harness.engine;
     const io = captureIo(engine);
-    const listening = waitForEvent(engine, 'session.state', (event) => event.session.state === 'listening');
+    const listening = harness.waitFor((e): e is Extract<EngineEvent, { type: 'session.state' }> => e.type === 'session.state' && e.session.state === 'listening');
     const exit = main(['udp', '--bind', '127.0.0.1:0', '--reply-hex', '06', '--json', '--count', '1'], io);
     const port = Number(/:(\d+)$/.exec((await listening).session.local ?? '')?.[1]);
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, tcpPeer } from './harness';
+import { Harness, tcpPeer } from '../helpers/harness';
 
 let h: Harness;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 // Engine scenarios that need a different place to run: a network namespace of our own (multicast,
 // unreachable networks) or an unprivileged user (privileged ports). Run with tsx; prints one JSON line.
-import { Harness, sleep } from './harness';
+import { Harness, sleep } from '../helpers/harness';
 
 async function multicast() {
   const h = new Harness();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/engine/engine';
 import type { EngineEvent } from '../../shared/contract';
-import { Harness, tcpPeer, until } from './harness';
+import { Harness, tcpPeer, until } from '../helpers/harness';
 
 let h: Harness;
 afterEach(async () => {

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, SessionInfo } from '../../shared/contract';
-import { Harness, pythonInline, until } from './harness';
+import { Harness, until } from '../helpers/harness';
+import { startPythonProgram, stopAll } from '../helpers/processes';
 
 type StateEvent = Extract<EngineEvent, { type: 'session.state' }>;
 type Closed = Extract<EngineEvent, { type: 'connection.closed' }>;
@@ -13,6 +14,7 @@ const cleanups: Array<() => void> = [];
 afterEach(async () => {
   await h?.close();
   while (cleanups.length) cleanups.pop()!();
+  await stopAll();
 });
 
 /** A port that nothing listens on (bound, read, released). */
@@ -71,9 +73,8 @@ conn.close()
 describe('TCP client session', () => {
   it('connects to a python server, sends, receives, and reports the peer closing', async () => {
     h = new Harness();
-    const server = pythonInline(PY_UPPER_ECHO_FOREVER);
-    cleanups.push(() => server.kill());
-    const port = Number(await server.line(0));
+    const server = startPythonProgram(PY_UPPER_ECHO_FOREVER);
+    const port = Number((await server.waitForLine(/^(\d+)$/))[1]);
     const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port });
     const [info] = await h.run({ type: 'session.list' });
     expect(info).toMatchObject({ state: 'connected', remote: `127.0.0.1:${port}` });
@@ -81,7 +82,7 @@ describe('TCP client session', () => {
     await h.run({ type: 'send', sessionId: client.id, payload: { data: 'hello\\n', escapes: true } });
     expect((await h.waitForBytes(client.id, 'rx', 6)).toString()).toBe('HELLO\n');
     expect(h.bytes(client.id, 'tx').toString('hex')).toBe('68656c6c6f0a');
-    server.kill();
+    server.process.kill();
     const closed = await h.waitFor((e): e is Closed => e.type === 'connection.closed');
     expect(['peer-closed', 'reset']).toContain(closed.reason);
     await until(() => states(client.id).at(-1) === 'idle', 3000, 'idle');
@@ -122,7 +123,7 @@ describe('TCP client session', () => {
   it('enforces its own connect timeout against a server whose accept queue is full', async () => {
     h = new Harness();
     // listen(0) and never accept: once the queue is full, the kernel drops further SYNs and a connect hangs.
-    const server = pythonInline(`
+    const server = startPythonProgram(`
 import socket, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -130,8 +131,7 @@ s.listen(0)
 print(s.getsockname()[1], flush=True)
 time.sleep(20)
 `);
-    cleanups.push(() => server.kill());
-    const port = Number(await server.line(0));
+    const port = Number((await server.waitForLine(/^(\d+)$/))[1]);
     const fillers: Socket[] = [];
     for (let i = 0; i < 4; i++) {
       const s = new Socket();
@@ -184,9 +184,8 @@ time.sleep(20)
 
   it('half-close sends FIN and keeps reading the answer', async () => {
     h = new Harness();
-    const server = pythonInline(PY_READ_TO_EOF_THEN_ANSWER);
-    cleanups.push(() => server.kill());
-    const port = Number(await server.line(0));
+    const server = startPythonProgram(PY_READ_TO_EOF_THEN_ANSWER);
+    const port = Number((await server.waitForLine(/^(\d+)$/))[1]);
     const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port, allowHalfOpen: true });
     await h.run({ type: 'send', sessionId: client.id, payload: { data: 'abcdef' } });
     await h.run({ type: 'connection.halfClose', sessionId: client.id });
@@ -200,9 +199,8 @@ time.sleep(20)
 
   it('short-connection mode: every send is its own exchange (connect, send, collect, close)', async () => {
     h = new Harness();
-    const server = pythonInline(PY_UPPER_ECHO_FOREVER);
-    cleanups.push(() => server.kill());
-    const port = Number(await server.line(0));
+    const server = startPythonProgram(PY_UPPER_ECHO_FOREVER);
+    const port = Number((await server.waitForLine(/^(\d+)$/))[1]);
     const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port, mode: 'short', shortIdleMs: 100, shortTimeoutMs: 3000 });
     expect(states(client.id).at(-1)).toBe('ready');
     const first = h.run({ type: 'send', sessionId: client.id, payload: { data: 'one' } });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/contract';
-import { Harness, python, sleep, tcpPeer, until } from './harness';
+import { Harness, sleep, tcpPeer, until } from '../helpers/harness';
+import { startPeer, startPeerOnFreePort, stopAll } from '../helpers/processes';
 
 type Closed = Extract<EngineEvent, { type: 'connection.closed' }>;
 type Opened = Extract<EngineEvent, { type: 'connection.opened' }>;
@@ -10,6 +11,7 @@ const isClosed = (e: EngineEvent): e is Closed => e.type === 'connection.closed'
 let h: Harness;
 afterEach(async () => {
   await h?.close();
+  await stopAll();
 });
 
 async function openedFor(peerPort: number): Promise<Opened> {
@@ -21,7 +23,7 @@ describe('TCP server session', () => {
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     expect(server.port).toBeGreaterThan(0);
-    const client = await python('gbk_tcp_client.py', ['127.0.0.1', String(server.port)]);
+    const client = startPeer('gbk_tcp_client.py', ['127.0.0.1', server.port]);
     const data = await h.waitForBytes(server.id, 'rx', 13);
     // GBK of 你好，Sockpit: two bytes per Chinese character and the full-width comma.
     expect(data.toString('hex')).toBe('c4e3bac3a3ac536f636b706974');
@@ -36,7 +38,7 @@ describe('TCP server session', () => {
       target: { to: 'connections', connectionIds: [opened.connection.connectionId] },
     });
     expect(sent.destinations).toBe(1);
-    await client.exited;
+    await client.exited();
     expect(client.stdout()).toContain('reply hex: cad5b5bd');
     expect(client.stdout()).toContain('reply: 收到');
     const tx = h.bytes(server.id, 'tx');
@@ -243,8 +245,7 @@ describe('TCP server session', () => {
 
   it('a busy port is refused in plain words naming who holds it, and touches nothing else', async () => {
     h = new Harness();
-    const holder = await python('gbk_tcp_server.py', ['0']);
-    const port = Number((await holder.firstLine()).match(/(\d+)$/)![1]);
+    const { peer: holder, port } = await startPeerOnFreePort('gbk_tcp_server.py');
     try {
       const created = await h.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port } });
       const started = await h.engine.run({ type: 'session.start', sessionId: created.sessionId });
@@ -253,12 +254,12 @@ describe('TCP server session', () => {
       expect(started.error.code).toBe('EADDRINUSE');
       expect(started.error.message).toContain(String(port));
       expect(started.error.message).toMatch(/python3/);
-      expect(started.error.message).toContain(String(holder.child.pid));
+      expect(started.error.message).toContain(String(holder.process.pid));
       expect(started.error.hint).toBeTruthy();
       const [info] = await h.run({ type: 'session.list' });
       expect(info.state).toBe('failed');
     } finally {
-      holder.kill();
+      holder.process.kill();
     }
   });
 

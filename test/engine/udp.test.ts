@@ -2,7 +2,8 @@ import { createSocket } from 'node:dgram';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/contract';
-import { Harness, python, sleep, until } from './harness';
+import { Harness, sleep, until } from '../helpers/harness';
+import { startPeerOnFreePort, stopAll } from '../helpers/processes';
 
 type RecordEvent = Extract<EngineEvent, { type: 'record' }>;
 
@@ -11,6 +12,7 @@ const cleanups: Array<() => void> = [];
 afterEach(async () => {
   await h?.close();
   while (cleanups.length) cleanups.pop()!();
+  await stopAll();
 });
 
 function rxRecords(sessionId: string) {
@@ -20,9 +22,7 @@ function rxRecords(sessionId: string) {
 describe('UDP session', () => {
   it('talks to a tutorial python UDP server that recvfrom()s a short buffer and replies to the sender', async () => {
     h = new Harness();
-    const server = await python('udp_echo_server.py', ['0']);
-    cleanups.push(() => server.kill());
-    const port = Number((await server.firstLine()).match(/(\d+)$/)![1]);
+    const { port } = await startPeerOnFreePort('udp_echo_server.py');
     const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0, remoteHost: '127.0.0.1', remotePort: port });
     await h.run({ type: 'send', sessionId: udp.id, payload: { data: 'hello' } });
     expect((await h.waitForBytes(udp.id, 'rx', 9)).toString()).toBe('ACK HELLO');

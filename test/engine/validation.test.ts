@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Command } from '../../shared/contract';
-import { Harness, sleep, tcpPeer } from './harness';
+import { Harness, sleep, tcpPeer } from '../helpers/harness';
 
 let h: Harness;
 afterEach(async () => {

@@ -94,6 +94,12 @@ export function startPeer(script: string, args: Array<string | number> = []): Ch
   return track(child, `python3 ${script} ${args.join(' ')}`);
 }
 
+/** A tutorial-sized python3 program given inline, for peers too small for a file of their own. */
+export function startPythonProgram(code: string): Child {
+  const child = spawn('python3', ['-c', code], { env: PYTHON_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  return track(child, 'python3 -c <program>');
+}
+
 /** A peer that binds port 0 prints "listening on port N"; this returns it with N. */
 export async function startPeerOnFreePort(script: string): Promise<{ peer: Child; port: number }> {
   const peer = startPeer(script, [0]);

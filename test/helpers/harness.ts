@@ -1,11 +1,7 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
-import path from 'node:path';
 import type { CommandInput, CommandType, CommandValues, EngineEvent, SessionConfigInput } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { Engine } from '../../electron/engine/engine';
-
-export const PEERS = path.join(__dirname, '..', 'peers');
 
 /** An engine plus everything it reported, with waits that always end. */
 export class Harness {
@@ -113,44 +109,6 @@ export async function until(condition: () => boolean, timeoutMs = 5000, what = '
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A python3 peer from test/peers; resolves once it printed its first line (usually its port). */
-export async function python(script: string, args: string[] = [], timeoutMs = 5000) {
-  const child: ChildProcessWithoutNullStreams = spawn('python3', ['-u', path.join(PEERS, script), ...args]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    firstLine: async () => {
-      await until(() => stdout.includes('\n') || child.exitCode !== null, timeoutMs, `${script} to print`);
-      return stdout.split('\n')[0];
-    },
-    kill: () => child.kill(),
-  };
-}
-
-/** Run an inline python3 program (tutorial-style peers that are too small for their own file). */
-export function pythonInline(code: string, args: string[] = []) {
-  const child = spawn('python3', ['-u', '-c', code, ...args]);
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', () => {});
-  return {
-    child,
-    stdout: () => stdout,
-    line: async (index = 0, timeoutMs = 5000) => {
-      await until(() => stdout.split('\n').length > index + 1, timeoutMs, 'python to print');
-      return stdout.split('\n')[index];
-    },
-    kill: () => child.kill(),
-  };
-}
 
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
