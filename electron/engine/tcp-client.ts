@@ -138,7 +138,10 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   /** Short mode: exchanges run one after another; the send resolves once its bytes are written. */
   private queueExchange(bytes: Uint8Array): Promise<Result<SendResult>> {
     return new Promise((resolveSent) => {
-      this.exchangeQueue = this.exchangeQueue.then(() => this.exchange(bytes, resolveSent));
+      // A failed exchange must not stall the ones queued behind it.
+      this.exchangeQueue = this.exchangeQueue
+        .then(() => this.exchange(bytes, resolveSent))
+        .catch((err) => resolveSent(fail('E_INTERNAL', `The exchange failed: ${err instanceof Error ? err.message : String(err)}`)));
     });
   }
 
