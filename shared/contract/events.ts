@@ -1,142 +1,185 @@
-import type { SockpitError } from '../result';
-import type { SessionConfig, SessionKind } from './sessions';
+import { z } from 'zod';
+import type { SockpitError as SockpitErrorType } from '../result';
+import { SessionConfig } from './sessions';
 
-// What the engine reports. Events are plain data so any transport can carry them.
+// What the engine reports, declared once with runtime schemas: a face that receives events over a
+// wire (the renderer over IPC or WebSocket) checks them with the same schemas the engine's tests do.
 
-export type Direction = 'rx' | 'tx';
+export const Direction = z.enum(['rx', 'tx']);
+export type Direction = z.infer<typeof Direction>;
 
 /** host:port as a person writes it; IPv6 in brackets: [::1]:7890. */
-export type EndpointText = string;
+export const EndpointText = z.string();
+export type EndpointText = z.infer<typeof EndpointText>;
 
-export interface CaptureRecord {
+export const SockpitErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  position: z.number().int().optional(),
+  syscall: z.string().optional(),
+  address: z.string().optional(),
+  port: z.number().int().optional(),
+  attempts: z.array(z.object({ code: z.string(), address: z.string().optional(), port: z.number().optional(), message: z.string() })).optional(),
+}) satisfies z.ZodType<SockpitErrorType>;
+
+export const CaptureRecord = z.object({
   /** 1, 2, 3 … per session, never reused, even after eviction or clear. */
-  seq: number;
-  sessionId: string;
+  seq: z.number().int().min(1),
+  sessionId: z.string(),
   /** The TCP connection (server client, client connection, short-mode exchange); null for UDP. */
-  connectionId: string | null;
-  dir: Direction;
+  connectionId: z.string().nullable(),
+  dir: Direction,
   /** Wall-clock time in microseconds since the Unix epoch. */
-  wallUs: number;
+  wallUs: z.number(),
   /** Monotonic time in microseconds since the engine started; differences are exact intervals. */
-  monoUs: number;
+  monoUs: z.number(),
   /** Who sent it (rx) or who it went to (tx). */
-  peer: EndpointText;
+  peer: EndpointText,
   /** Exactly the bytes that arrived or went on the wire. */
-  bytes: Uint8Array;
-}
+  bytes: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'The bytes must be a Uint8Array.'),
+});
+export type CaptureRecord = z.infer<typeof CaptureRecord>;
 
-export type SessionState =
-  | 'idle' // created, never started, or stopped
-  | 'starting'
-  | 'listening' // TCP server accepting, UDP bound
-  | 'connecting'
-  | 'connected'
-  | 'ready' // TCP client in short-connection mode: waits for a send
-  | 'reconnecting'
-  | 'failed'; // the last start failed; `error` says why
+export const SessionState = z.enum([
+  'idle', // created, never started, or stopped
+  'starting',
+  'listening', // TCP server accepting, UDP bound
+  'connecting',
+  'connected',
+  'ready', // TCP client in short-connection mode: waits for a send
+  'reconnecting',
+  'failed', // the last start failed; `error` says why
+]);
+export type SessionState = z.infer<typeof SessionState>;
 
-export type CloseReason =
-  | 'peer-closed' // FIN from the peer
-  | 'reset' // RST from the peer
-  | 'idle-timeout'
-  | 'kicked' // the user disconnected it
-  | 'local-closed' // the user stopped a client session, or a short-mode exchange finished
-  | 'server-stopped'
-  | 'refused' // over a server's client limits
-  | 'error';
+export const CloseReason = z.enum([
+  'peer-closed', // FIN from the peer
+  'reset', // RST from the peer
+  'idle-timeout',
+  'kicked', // the user disconnected it
+  'local-closed', // the user stopped a client session, or a short-mode exchange finished
+  'server-stopped',
+  'refused', // over a server's client limits
+  'error',
+]);
+export type CloseReason = z.infer<typeof CloseReason>;
 
-export interface Counters {
-  bytesIn: number;
-  bytesOut: number;
-  packetsIn: number;
-  packetsOut: number;
+export const Counters = z.object({
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  packetsIn: z.number(),
+  packetsOut: z.number(),
   /** Bytes per second over the last second. */
-  rateIn: number;
-  rateOut: number;
+  rateIn: z.number(),
+  rateOut: z.number(),
   /** Wall-clock ms since the epoch when the counters were last reset (or started). */
-  since: number;
-}
+  since: z.number(),
+});
+export type Counters = z.infer<typeof Counters>;
 
-export interface ConnectionInfo {
-  connectionId: string;
-  sessionId: string;
-  peer: EndpointText;
-  local: EndpointText;
+export const ConnectionInfo = z.object({
+  connectionId: z.string(),
+  sessionId: z.string(),
+  peer: EndpointText,
+  local: EndpointText,
   /** Wall-clock ms since the epoch. */
-  connectedAt: number;
-  state: 'open' | 'half-closed-by-peer' | 'half-closed-by-us' | 'closed';
-  counters: Counters;
-  closeReason?: CloseReason;
-}
+  connectedAt: z.number(),
+  state: z.enum(['open', 'half-closed-by-peer', 'half-closed-by-us', 'closed']),
+  counters: Counters,
+  closeReason: CloseReason.optional(),
+});
+export type ConnectionInfo = z.infer<typeof ConnectionInfo>;
 
-export interface SessionStats {
-  sessionId: string;
-  counters: Counters;
+export const CaptureStats = z.object({
+  records: z.number(),
+  bytes: z.number(),
+  capBytes: z.number(),
+  evictedRecords: z.number(),
+  evictedBytes: z.number(),
+  firstSeq: z.number(),
+  lastSeq: z.number(),
+});
+
+export const SessionStats = z.object({
+  sessionId: z.string(),
+  counters: Counters,
   /** TCP server: connections accepted and refused (over maxClients / maxClientsPerIp). */
-  accepted: number;
-  refused: number;
+  accepted: z.number(),
+  refused: z.number(),
   /** Capture store: bytes held, cap, what eviction removed. */
-  capture: { records: number; bytes: number; capBytes: number; evictedRecords: number; evictedBytes: number; firstSeq: number; lastSeq: number };
-  connections: ConnectionInfo[];
-}
+  capture: CaptureStats,
+  connections: z.array(ConnectionInfo),
+});
+export type SessionStats = z.infer<typeof SessionStats>;
 
-export interface SessionInfo {
-  sessionId: string;
-  name: string;
-  config: SessionConfig;
-  kind: SessionKind;
-  state: SessionState;
+export const SessionInfo = z.object({
+  sessionId: z.string(),
+  name: z.string(),
+  config: SessionConfig,
+  kind: z.enum(['tcp-server', 'tcp-client', 'udp']),
+  state: SessionState,
   /** Where we listen / are bound / connected from. */
-  local?: EndpointText;
+  local: EndpointText.optional(),
   /** TCP client or UDP default remote. */
-  remote?: EndpointText;
-  error?: SockpitError;
+  remote: EndpointText.optional(),
+  error: SockpitErrorSchema.optional(),
   /** UDP: what the OS granted when we asked for a receive buffer. */
-  recvBufferBytes?: number;
-  multicastGroups?: string[];
-}
+  recvBufferBytes: z.number().optional(),
+  multicastGroups: z.array(z.string()).optional(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
 
-export interface ExchangeInfo {
-  exchangeId: number;
-  connectionId: string | null;
-  startedAt: number;
-  durationMs: number;
-  bytesSent: number;
-  bytesReceived: number;
-  end: 'idle' | 'timeout' | 'peer-closed' | 'reset' | 'error' | 'stopped';
-  error?: SockpitError;
-}
+export const ExchangeInfo = z.object({
+  exchangeId: z.number().int(),
+  connectionId: z.string().nullable(),
+  startedAt: z.number(),
+  durationMs: z.number(),
+  bytesSent: z.number(),
+  bytesReceived: z.number(),
+  end: z.enum(['idle', 'timeout', 'peer-closed', 'reset', 'error', 'stopped']),
+  error: SockpitErrorSchema.optional(),
+});
+export type ExchangeInfo = z.infer<typeof ExchangeInfo>;
 
-export type EngineEvent =
-  | { type: 'session.added'; session: SessionInfo }
-  | { type: 'session.state'; session: SessionInfo }
-  | { type: 'session.removed'; sessionId: string }
-  | { type: 'connection.opened'; connection: ConnectionInfo }
-  | { type: 'connection.halfClosed'; sessionId: string; connectionId: string; by: 'peer' | 'us' }
-  | { type: 'connection.closed'; connection: ConnectionInfo; reason: CloseReason; error?: SockpitError }
-  | { type: 'connection.refused'; sessionId: string; peer: EndpointText; limit: 'maxClients' | 'maxClientsPerIp' }
-  | { type: 'record'; record: CaptureRecord }
-  | { type: 'exchange'; sessionId: string; exchange: ExchangeInfo }
-  | { type: 'stats'; stats: SessionStats }
-  | { type: 'error'; sessionId?: string; connectionId?: string; error: SockpitError };
-
+export const EngineEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session.added'), session: SessionInfo }),
+  z.object({ type: z.literal('session.state'), session: SessionInfo }),
+  z.object({ type: z.literal('session.removed'), sessionId: z.string() }),
+  z.object({ type: z.literal('connection.opened'), connection: ConnectionInfo }),
+  z.object({ type: z.literal('connection.halfClosed'), sessionId: z.string(), connectionId: z.string(), by: z.enum(['peer', 'us']) }),
+  z.object({ type: z.literal('connection.closed'), connection: ConnectionInfo, reason: CloseReason, error: SockpitErrorSchema.optional() }),
+  z.object({
+    type: z.literal('connection.refused'),
+    sessionId: z.string(),
+    peer: EndpointText,
+    limit: z.enum(['maxClients', 'maxClientsPerIp']),
+  }),
+  z.object({ type: z.literal('record'), record: CaptureRecord }),
+  z.object({ type: z.literal('exchange'), sessionId: z.string(), exchange: ExchangeInfo }),
+  z.object({ type: z.literal('stats'), stats: SessionStats }),
+  z.object({ type: z.literal('error'), sessionId: z.string().optional(), connectionId: z.string().optional(), error: SockpitErrorSchema }),
+]);
+export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];
 
-export interface NetworkInterfaceAddress {
-  iface: string;
-  address: string;
-  family: 'IPv4' | 'IPv6';
-  internal: boolean;
+export const NetworkInterfaceAddress = z.object({
+  iface: z.string(),
+  address: z.string(),
+  family: z.enum(['IPv4', 'IPv6']),
+  internal: z.boolean(),
   /** IPv6 scope id for link-local addresses. */
-  scopeId?: number;
-}
+  scopeId: z.number().optional(),
+});
+export type NetworkInterfaceAddress = z.infer<typeof NetworkInterfaceAddress>;
 
-export interface SendResult {
+export const SendResult = z.object({
   /** Bytes that went on the wire per destination (the same bytes to each). */
-  bytes: number;
-  destinations: number;
+  bytes: z.number(),
+  destinations: z.number(),
   /** The tx records created, one per destination. */
-  seqs: number[];
+  seqs: z.array(z.number()),
   /** Destinations that could not be written (a client that vanished mid-send), each with why. */
-  failed?: Array<{ connectionId: string; error: SockpitError }>;
-}
+  failed: z.array(z.object({ connectionId: z.string(), error: SockpitErrorSchema })).optional(),
+});
+export type SendResult = z.infer<typeof SendResult>;

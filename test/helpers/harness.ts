@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import type { CommandInput, CommandType, CommandValues, EngineEvent, SessionConfigInput } from '../../shared/contract';
+import { EngineEvent as EngineEventSchema, formatIssues, type CommandInput, type CommandType, type CommandValues, type EngineEvent, type SessionConfigInput } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { Engine } from '../../electron/engine/engine';
 
@@ -7,10 +7,14 @@ import { Engine } from '../../electron/engine/engine';
 export class Harness {
   readonly engine = new Engine({ statsIntervalMs: 0 });
   readonly events: EngineEvent[] = [];
+  /** Events that broke the contract's own schema; `close()` fails the test if there are any. */
+  readonly malformed: string[] = [];
   private readonly waiters = new Set<() => void>();
 
   constructor() {
     this.engine.subscribe((event) => {
+      const checked = EngineEventSchema.safeParse(event);
+      if (!checked.success) this.malformed.push(`${event.type}: ${formatIssues(checked.error)}`);
       this.events.push(event);
       for (const wake of this.waiters) wake();
     });
@@ -67,8 +71,9 @@ export class Harness {
     return this.bytes(sessionId, dir);
   }
 
-  close(): Promise<void> {
-    return this.engine.shutdown();
+  async close(): Promise<void> {
+    await this.engine.shutdown();
+    if (this.malformed.length > 0) throw new Error(`the engine emitted events its own contract rejects:\n${this.malformed.join('\n')}`);
   }
 }
 
