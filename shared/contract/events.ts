@@ -60,7 +60,6 @@ export const CloseReason = z.enum([
   'kicked', // the user disconnected it
   'local-closed', // the user stopped a client session, or a short-mode exchange finished
   'server-stopped',
-  'refused', // over a server's client limits
   'error',
 ]);
 export type CloseReason = z.infer<typeof CloseReason>;
