@@ -109,15 +109,11 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
    * The one place a chunk or datagram becomes a record. Hot path: no decoding, no formatting,
    * no copying — the record keeps the buffer the socket handed us.
    */
-  record(connectionId: string | null, dir: Direction, peer: string, bytes: Uint8Array, stamp = nowStamp(), connectionMeter?: Meter): CaptureRecord {
+  record(connectionId: string | null, dir: Direction, peer: string, bytes: Uint8Array, stamp = nowStamp(), meter: Meter = this.meter): CaptureRecord {
     const record = this.capture.append({ connectionId, dir, peer, bytes, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
-    if (dir === 'rx') {
-      this.meter.addIn(bytes.byteLength);
-      connectionMeter?.addIn(bytes.byteLength);
-    } else {
-      this.meter.addOut(bytes.byteLength);
-      connectionMeter?.addOut(bytes.byteLength);
-    }
+    // A connection's meter has the session's as its parent, so one add counts in both.
+    if (dir === 'rx') meter.addIn(bytes.byteLength);
+    else meter.addOut(bytes.byteLength);
     this.host.emit({ type: 'record', record });
     return record;
   }

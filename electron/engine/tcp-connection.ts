@@ -22,7 +22,7 @@ export interface TcpConnectionOptions {
  * short-mode exchange. Records its traffic and remembers why it closed.
  */
 export class TcpConnection {
-  readonly meter = new Meter();
+  readonly meter: Meter;
   readonly peer: string;
   readonly local: string;
   readonly connectedAt = Date.now();
@@ -41,6 +41,7 @@ export class TcpConnection {
     private readonly session: Session,
     options: TcpConnectionOptions,
   ) {
+    this.meter = new Meter({ parent: session.meter });
     this.peer = formatEndpoint(socket.remoteAddress ?? '?', socket.remotePort ?? 0);
     this.local = formatEndpoint(socket.localAddress ?? '?', socket.localPort ?? 0);
     let resolveClosed!: () => void;
