@@ -86,7 +86,6 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
       sessionId: this.id,
       name: this.name,
       config: this.config,
-      kind: this.config.kind,
       state: this.state,
       local: this.local,
       remote: this.remoteText(),

@@ -116,7 +116,6 @@ export const SessionInfo = z.object({
   sessionId: z.string(),
   name: z.string(),
   config: SessionConfig,
-  kind: z.enum(['tcp-server', 'tcp-client', 'udp']),
   state: SessionState,
   /** Where we listen / are bound / connected from. */
   local: EndpointText.optional(),
