@@ -5,3 +5,4 @@ export { parseHex, formatHex, hexDump, type FormatHexOptions, type HexDumpOption
 export { textToBytes, bytesToEscapedText } from './escapes';
 export { checksumValue, checksumBytes } from './checksum';
 export { buildPayload } from './payload';
+export { decodeForDisplay, type DisplaySegment, type DisplayDecode, type DisplayDecodeOptions } from './display';
