@@ -1,0 +1,283 @@
+import type { CommandInput, CommandType, CommandValues, SessionInfo, SessionKind } from '../../../shared/contract';
+import { parseHex } from '../../../shared/codec/hex';
+import type { Result, SockpitError } from '../../../shared/result';
+import type { ConnectedHost } from '../host';
+import { configFromDraft, draftFromConfig } from './config';
+import { logStore } from './log';
+import { defaultView, setStatus, updateView, useApp, type SessionView } from './store';
+
+let host: ConnectedHost | undefined;
+
+export function useHost(connected: ConnectedHost): void {
+  host = connected;
+}
+
+async function run<T extends CommandType>(command: Extract<CommandInput, { type: T }>): Promise<Result<CommandValues[T]>> {
+  if (!host) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
+  try {
+    return await host.execute<T>(command);
+  } catch (err) {
+    return { ok: false, error: { code: 'E_LINK', message: `The engine did not answer: ${(err as Error)?.message ?? err}` } };
+  }
+}
+
+const KIND_NAMES: Record<SessionKind, string> = { 'tcp-server': 'TCP server', 'tcp-client': 'TCP client', udp: 'UDP' };
+
+function autoName(kind: SessionKind, except?: string): string {
+  const taken = new Set(Object.values(useApp.getState().sessions).filter((s) => s.sessionId !== except).map((s) => s.name));
+  for (let n = 1; ; n++) {
+    const name = `${KIND_NAMES[kind]} ${n}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+/** Add a session we learned about (our own create, another tab's, or a snapshot) to the store. */
+export function adoptSession(info: SessionInfo, view?: SessionView): void {
+  useApp.setState((state) => {
+    const known = state.sessions[info.sessionId];
+    const nextView = state.views[info.sessionId] ?? view ?? { ...defaultView(info.config.kind), draft: draftFromConfig(info.config), autoName: false };
+    return {
+      sessions: { ...state.sessions, [info.sessionId]: info },
+      order: known ? state.order : [...state.order, info.sessionId],
+      views: { ...state.views, [info.sessionId]: nextView },
+      connections: state.connections[info.sessionId] ? state.connections : { ...state.connections, [info.sessionId]: {} },
+    };
+  });
+}
+
+/** Show a session in a pane: an empty one first, then a new split (up to four), else the active pane. */
+export function showSession(sessionId: string, options: { newPane?: boolean } = {}): void {
+  useApp.setState((state) => {
+    const already = state.panes.indexOf(sessionId);
+    if (already >= 0) return { activePane: already };
+    const panes = [...state.panes];
+    let paneSizes = state.paneSizes;
+    let target = panes.indexOf(null);
+    if (target < 0 && options.newPane && panes.length < 4) {
+      panes.push(null);
+      paneSizes = panes.map(() => 1);
+      target = panes.length - 1;
+    }
+    if (target < 0) target = state.activePane;
+    panes[target] = sessionId;
+    return { panes, paneSizes, activePane: target };
+  });
+}
+
+export async function createSession(kind: SessionKind = 'tcp-server', placement: { pane?: number } = {}): Promise<string | undefined> {
+  const view = defaultView(kind);
+  const config = configFromDraft(view.draft);
+  if (!config.ok) return undefined;
+  const created = await run({ type: 'session.create', config: config.value, name: autoName(kind) });
+  if (!created.ok) {
+    reportGlobal(created.error);
+    return undefined;
+  }
+  adoptSession(created.value, view);
+  if (placement.pane !== undefined) {
+    useApp.setState((state) => {
+      const panes = [...state.panes];
+      panes[placement.pane!] = created.value.sessionId;
+      return { panes, activePane: placement.pane };
+    });
+  } else {
+    showSession(created.value.sessionId, { newPane: true });
+  }
+  return created.value.sessionId;
+}
+
+/** The engine cannot turn a server into a client; an idle session changes kind by being replaced in place. */
+export async function changeKind(sessionId: string, kind: SessionKind): Promise<void> {
+  const state = useApp.getState();
+  const session = state.sessions[sessionId];
+  const view = state.views[sessionId];
+  if (!session || !view || session.config.kind === kind) return;
+  const pane = state.panes.indexOf(sessionId);
+  const name = view.autoName ? autoName(kind, sessionId) : session.name;
+  const fresh = defaultView(kind, { receiveEncoding: view.receiveEncoding, sendEncoding: view.send.encoding });
+  const config = configFromDraft(fresh.draft);
+  if (!config.ok) return;
+  const created = await run({ type: 'session.create', config: config.value, name });
+  if (!created.ok) {
+    setStatus(sessionId, 'error', created.error);
+    return;
+  }
+  adoptSession(created.value, { ...fresh, autoName: view.autoName });
+  useApp.setState((s) => ({ panes: s.panes.map((id) => (id === sessionId ? created.value.sessionId : id)), activePane: pane >= 0 ? pane : s.activePane }));
+  await removeSession(sessionId);
+}
+
+export async function startSession(sessionId: string): Promise<void> {
+  const state = useApp.getState();
+  const session = state.sessions[sessionId];
+  const view = state.views[sessionId];
+  if (!session || !view) return;
+  const config = configFromDraft(view.draft, session.config);
+  if (!config.ok) {
+    setStatus(sessionId, 'error', config.error);
+    return;
+  }
+  setStatus(sessionId, 'info', undefined);
+  const updated = await run({ type: 'session.update', sessionId, config: config.value });
+  if (!updated.ok) {
+    setStatus(sessionId, 'error', updated.error);
+    return;
+  }
+  const started = await run({ type: 'session.start', sessionId });
+  if (!started.ok) setStatus(sessionId, 'error', started.error);
+}
+
+export async function stopSession(sessionId: string): Promise<void> {
+  const stopped = await run({ type: 'session.stop', sessionId });
+  if (!stopped.ok) setStatus(sessionId, 'error', stopped.error);
+}
+
+export async function removeSession(sessionId: string): Promise<void> {
+  const removed = await run({ type: 'session.remove', sessionId });
+  if (!removed.ok && removed.error.code !== 'E_NOT_FOUND') setStatus(sessionId, 'error', removed.error);
+  else forgetSession(sessionId);
+}
+
+export function forgetSession(sessionId: string): void {
+  useApp.setState((state) => {
+    if (!state.sessions[sessionId]) return {};
+    const { [sessionId]: _gone, ...sessions } = state.sessions;
+    const { [sessionId]: _view, ...views } = state.views;
+    const { [sessionId]: _conns, ...connections } = state.connections;
+    const { [sessionId]: _stats, ...stats } = state.stats;
+    return { sessions, views, connections, stats, order: state.order.filter((id) => id !== sessionId), panes: state.panes.map((id) => (id === sessionId ? null : id)) };
+  });
+  logStore.drop(sessionId);
+}
+
+export async function renameSession(sessionId: string, name: string): Promise<void> {
+  const trimmed = name.trim();
+  if (!trimmed) return;
+  updateView(sessionId, () => ({ autoName: false }));
+  const renamed = await run({ type: 'session.rename', sessionId, name: trimmed });
+  if (!renamed.ok) setStatus(sessionId, 'error', renamed.error);
+}
+
+export async function duplicateSession(sessionId: string): Promise<void> {
+  const state = useApp.getState();
+  const session = state.sessions[sessionId];
+  const view = state.views[sessionId];
+  if (!session || !view) return;
+  const config = configFromDraft(view.draft, session.config);
+  const created = await run({ type: 'session.create', config: config.ok ? config.value : session.config, name: autoName(session.config.kind) });
+  if (!created.ok) {
+    setStatus(sessionId, 'error', created.error);
+    return;
+  }
+  adoptSession(created.value, { ...view, selected: [], status: undefined, paused: false, autoName: true });
+  showSession(created.value.sessionId, { newPane: true });
+}
+
+/** A hex message is checked where it is typed; this is the same check, with the position. */
+export function hexProblem(text: string): SockpitError | undefined {
+  const parsed = parseHex(text);
+  return parsed.ok ? undefined : parsed.error;
+}
+
+export async function sendMessage(sessionId: string): Promise<boolean> {
+  const state = useApp.getState();
+  const session = state.sessions[sessionId];
+  const view = state.views[sessionId];
+  if (!session || !view) return false;
+  const { send } = view;
+  if (send.mode === 'hex') {
+    const problem = hexProblem(send.text);
+    if (problem) {
+      setStatus(sessionId, 'error', problem);
+      return false;
+    }
+  }
+  let target: Extract<CommandInput, { type: 'send' }>['target'];
+  if (session.config.kind === 'tcp-server') {
+    const open = new Set(Object.values(state.connections[sessionId] ?? {}).filter((c) => c.state !== 'closed').map((c) => c.connectionId));
+    const chosen = view.selected.filter((id) => open.has(id));
+    if (send.target === 'selected') {
+      if (chosen.length === 0) {
+        setStatus(sessionId, 'error', { code: 'E_NO_TARGET', message: 'No connected client is selected.', hint: 'Tick one or more clients in the list, or send to all clients.' });
+        return false;
+      }
+      target = { to: 'connections', connectionIds: chosen };
+    } else {
+      target = { to: 'all' };
+    }
+  }
+  const result = await run({
+    type: 'send',
+    sessionId,
+    payload: { mode: send.mode, data: send.text, encoding: send.encoding, escapes: send.escapes, lineEnding: send.lineEnding, checksum: send.checksum },
+    target,
+  });
+  if (!result.ok) {
+    setStatus(sessionId, 'error', result.error);
+    return false;
+  }
+  const failed = result.value.failed ?? [];
+  if (failed.length > 0) setStatus(sessionId, 'error', failed[0].error);
+  else setStatus(sessionId, 'info', undefined);
+  return true;
+}
+
+export async function disconnect(sessionId: string, connectionIds: string[] | undefined, reset = false): Promise<void> {
+  const result = await run({ type: 'connection.close', sessionId, connectionIds, reset });
+  if (!result.ok) setStatus(sessionId, 'error', result.error);
+  else updateView(sessionId, (view) => ({ selected: view.selected.filter((id) => !connectionIds || !connectionIds.includes(id)) }));
+}
+
+export async function clearLog(sessionId: string): Promise<void> {
+  logStore.clear(sessionId);
+  const result = await run({ type: 'capture.clear', sessionId });
+  if (!result.ok) setStatus(sessionId, 'error', result.error);
+}
+
+export async function resetCounters(sessionId: string): Promise<void> {
+  const result = await run({ type: 'stats.reset', sessionId });
+  if (result.ok) useApp.setState((state) => ({ stats: { ...state.stats, [sessionId]: result.value } }));
+}
+
+export async function joinMulticast(sessionId: string, group: string, action: 'join' | 'leave'): Promise<void> {
+  const result = await run({ type: 'udp.multicast', sessionId, action, group });
+  if (!result.ok) setStatus(sessionId, 'error', result.error);
+}
+
+export async function loadInterfaces(): Promise<void> {
+  const result = await run({ type: 'net.interfaces' });
+  if (result.ok) useApp.setState({ interfaces: result.value });
+}
+
+function reportGlobal(error: SockpitError): void {
+  useApp.setState({ hostError: error.hint ? `${error.message} ${error.hint}` : error.message });
+}
+
+/** How many records a reconnecting tab reads back per session: the newest, like a terminal's scrollback. */
+const SNAPSHOT_RECORDS = 2000;
+
+/**
+ * A tab that opens (or reopens after losing the bridge) rebuilds everything from the engine with
+ * ordinary commands: sessions, their connections and counters, and the newest captured records.
+ */
+export async function resync(): Promise<void> {
+  const listed = await run({ type: 'session.list' });
+  if (!listed.ok) return;
+  const alive = new Set(listed.value.map((s) => s.sessionId));
+  for (const id of useApp.getState().order) if (!alive.has(id)) forgetSession(id);
+  for (const info of listed.value) {
+    adoptSession(info);
+    useApp.setState((state) => ({ sessions: { ...state.sessions, [info.sessionId]: info } }));
+    const stats = await run({ type: 'stats.get', sessionId: info.sessionId });
+    if (!stats.ok) continue;
+    const connections = Object.fromEntries(stats.value.connections.map((c) => [c.connectionId, c]));
+    useApp.setState((state) => ({ stats: { ...state.stats, [info.sessionId]: stats.value }, connections: { ...state.connections, [info.sessionId]: connections } }));
+    const fromSeq = Math.max(stats.value.capture.firstSeq, stats.value.capture.lastSeq - SNAPSHOT_RECORDS + 1, 0);
+    const records = await run({ type: 'capture.read', sessionId: info.sessionId, fromSeq, limit: SNAPSHOT_RECORDS });
+    if (records.ok) logStore.replaceWithSnapshot(info.sessionId, records.value.records);
+  }
+  const state = useApp.getState();
+  if (state.panes.every((id) => id === null) && state.order.length > 0) {
+    useApp.setState({ panes: state.order.slice(0, Math.min(2, state.order.length)), paneSizes: state.order.slice(0, 2).map(() => 1), activePane: 0 });
+  }
+}

@@ -1,0 +1,124 @@
+import { SessionConfig, type SessionConfigInput, type SessionInfo } from '../../../shared/contract';
+import { fail, ok, type Result } from '../../../shared/result';
+import { defaultDraft, type SettingsDraft } from './store';
+
+/** The field a person fixes for each part of the config, so an error can name what they see. */
+export const FIELD_OF: Record<string, string> = {
+  host: 'localHost',
+  port: 'localPort',
+  localHost: 'localHost',
+  localPort: 'localPort',
+  remoteHost: 'remoteHost',
+  remotePort: 'remotePort',
+  maxClients: 'maxClients',
+  idleTimeoutMs: 'idleTimeoutSec',
+  connectTimeoutMs: 'connectTimeoutMs',
+  reconnect: 'reconnectIntervalMs',
+};
+
+function number(text: string): number {
+  const trimmed = text.trim();
+  // An empty box is not zero; Number('') would say it is.
+  return trimmed === '' ? Number.NaN : Number(trimmed);
+}
+
+function optionalNumber(text: string): number | undefined {
+  return text.trim() === '' ? undefined : number(text);
+}
+
+function optionalText(text: string): string | undefined {
+  return text.trim() === '' ? undefined : text.trim();
+}
+
+/** The settings bar, checked by the same schema the engine uses; the error names the field. */
+export function configFromDraft(draft: SettingsDraft, previous?: SessionInfo['config']): Result<SessionConfig> & { field?: string } {
+  let input: SessionConfigInput;
+  const cap = previous?.captureCapBytes;
+  switch (draft.kind) {
+    case 'tcp-server':
+      input = {
+        kind: 'tcp-server',
+        host: draft.localHost.trim() || '0.0.0.0',
+        port: number(draft.localPort),
+        maxClients: optionalNumber(draft.maxClients),
+        idleTimeoutMs: draft.idleTimeoutSec.trim() === '' ? undefined : number(draft.idleTimeoutSec) * 1000,
+        allowHalfOpen: draft.allowHalfOpen,
+        noDelay: draft.noDelay,
+        captureCapBytes: cap,
+      };
+      break;
+    case 'tcp-client':
+      input = {
+        kind: 'tcp-client',
+        host: draft.remoteHost.trim(),
+        port: number(draft.remotePort),
+        localHost: optionalText(draft.localHost),
+        localPort: optionalNumber(draft.localPort),
+        connectTimeoutMs: number(draft.connectTimeoutMs),
+        keepAlive: draft.keepAlive,
+        noDelay: draft.noDelay,
+        allowHalfOpen: draft.allowHalfOpen,
+        reconnect: draft.reconnect ? { intervalMs: number(draft.reconnectIntervalMs) } : undefined,
+        mode: draft.clientMode,
+        captureCapBytes: cap,
+      };
+      break;
+    case 'udp':
+      input = {
+        kind: 'udp',
+        host: draft.localHost.trim() || '0.0.0.0',
+        port: draft.localPort.trim() === '' ? 0 : number(draft.localPort),
+        remoteHost: optionalText(draft.remoteHost),
+        remotePort: optionalNumber(draft.remotePort),
+        broadcast: draft.broadcast,
+        captureCapBytes: cap,
+      };
+      break;
+  }
+  const parsed = SessionConfig.safeParse(input);
+  if (parsed.success) return ok(parsed.data);
+  const issue = parsed.error.issues[0];
+  const key = String(issue.path[0] ?? '');
+  const field = FIELD_OF[key];
+  return { ...fail('E_VALIDATION', issue.message), field };
+}
+
+export function draftFromConfig(config: SessionConfig): SettingsDraft {
+  const draft = defaultDraft(config.kind);
+  switch (config.kind) {
+    case 'tcp-server':
+      return {
+        ...draft,
+        localHost: config.host,
+        localPort: String(config.port),
+        maxClients: config.maxClients === undefined ? '' : String(config.maxClients),
+        idleTimeoutSec: config.idleTimeoutMs === undefined ? '' : String(config.idleTimeoutMs / 1000),
+        allowHalfOpen: config.allowHalfOpen,
+        noDelay: config.noDelay,
+      };
+    case 'tcp-client':
+      return {
+        ...draft,
+        remoteHost: config.host,
+        remotePort: String(config.port),
+        localHost: config.localHost ?? '',
+        localPort: config.localPort === undefined ? '' : String(config.localPort),
+        connectTimeoutMs: String(config.connectTimeoutMs),
+        keepAlive: config.keepAlive,
+        noDelay: config.noDelay,
+        allowHalfOpen: config.allowHalfOpen,
+        reconnect: config.reconnect !== undefined,
+        reconnectIntervalMs: String(config.reconnect?.intervalMs ?? 2000),
+        clientMode: config.mode,
+      };
+    case 'udp':
+      return {
+        ...draft,
+        localHost: config.host,
+        localPort: String(config.port),
+        remoteHost: config.remoteHost ?? '',
+        remotePort: config.remotePort === undefined ? '' : String(config.remotePort),
+        broadcast: config.broadcast,
+      };
+  }
+}

@@ -1,0 +1,171 @@
+import { create } from 'zustand';
+import type { ConnectionInfo, NetworkInterfaceAddress, SessionInfo, SessionKind, SessionStats } from '../../../shared/contract';
+import type { HostLinkState } from '../../../shared/contract/wire';
+import type { ChecksumKind, Encoding, LineEnding, SendMode } from '../../../shared/codec/options';
+import type { SockpitError } from '../../../shared/result';
+
+export type ViewMode = 'text' | 'hex' | 'both';
+export type Language = 'en' | 'zh-CN';
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+/** The settings bar as typed: strings, so a half-typed port is not an error until Start. */
+export interface SettingsDraft {
+  kind: SessionKind;
+  localHost: string;
+  localPort: string;
+  remoteHost: string;
+  remotePort: string;
+  maxClients: string;
+  idleTimeoutSec: string;
+  allowHalfOpen: boolean;
+  reconnect: boolean;
+  reconnectIntervalMs: string;
+  clientMode: 'long' | 'short';
+  connectTimeoutMs: string;
+  keepAlive: boolean;
+  noDelay: boolean;
+  broadcast: boolean;
+  multicastGroup: string;
+}
+
+export interface SendDraft {
+  text: string;
+  mode: SendMode;
+  encoding: Encoding;
+  escapes: boolean;
+  lineEnding: LineEnding;
+  checksum: ChecksumKind;
+  /** A TCP server sends to every client or to the ticked ones. */
+  target: 'all' | 'selected';
+}
+
+export interface SessionView {
+  draft: SettingsDraft;
+  send: SendDraft;
+  receiveEncoding: Encoding;
+  viewMode: ViewMode;
+  paused: boolean;
+  autoScroll: boolean;
+  timestamps: boolean;
+  selected: string[];
+  /** What the status line says: the last error in words with its hint, or the last outcome. */
+  status?: { tone: 'error' | 'info'; error: SockpitError };
+  /** The session's name was made by us and follows its kind. */
+  autoName: boolean;
+}
+
+export interface AppState {
+  link: HostLinkState;
+  hostKind: 'electron' | 'bridge' | 'none';
+  hostError?: string;
+  sessions: Record<string, SessionInfo>;
+  order: string[];
+  connections: Record<string, Record<string, ConnectionInfo>>;
+  stats: Record<string, SessionStats>;
+  views: Record<string, SessionView>;
+  /** Session shown in each pane, left to right; null is an empty pane. */
+  panes: Array<string | null>;
+  paneSizes: number[];
+  activePane: number;
+  interfaces: NetworkInterfaceAddress[];
+  language: Language;
+  theme: ThemeChoice;
+}
+
+export const DEFAULT_PORT = 8080;
+
+export function defaultDraft(kind: SessionKind): SettingsDraft {
+  return {
+    kind,
+    localHost: kind === 'tcp-client' ? '' : '0.0.0.0',
+    localPort: kind === 'tcp-server' ? String(DEFAULT_PORT) : kind === 'udp' ? String(DEFAULT_PORT) : '',
+    remoteHost: kind === 'tcp-client' ? '127.0.0.1' : '',
+    remotePort: kind === 'tcp-client' ? String(DEFAULT_PORT) : '',
+    maxClients: '',
+    idleTimeoutSec: '',
+    allowHalfOpen: false,
+    reconnect: false,
+    reconnectIntervalMs: '2000',
+    clientMode: 'long',
+    connectTimeoutMs: '10000',
+    keepAlive: false,
+    noDelay: true,
+    broadcast: false,
+    multicastGroup: '',
+  };
+}
+
+export function defaultView(kind: SessionKind, preferred?: Partial<Pick<SessionView, 'receiveEncoding'>> & { sendEncoding?: Encoding }): SessionView {
+  return {
+    draft: defaultDraft(kind),
+    send: { text: '', mode: 'text', encoding: preferred?.sendEncoding ?? 'utf-8', escapes: false, lineEnding: 'none', checksum: 'none', target: 'all' },
+    receiveEncoding: preferred?.receiveEncoding ?? 'utf-8',
+    viewMode: 'text',
+    paused: false,
+    autoScroll: true,
+    timestamps: true,
+    selected: [],
+    autoName: true,
+  };
+}
+
+const PREFERENCES_KEY = 'sockpit.preferences';
+
+function initialPreferences(): { language: Language; theme: ThemeChoice } {
+  let saved: Partial<{ language: Language; theme: ThemeChoice }> = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(PREFERENCES_KEY) ?? '{}') as typeof saved;
+  } catch {
+    // A corrupt preference is forgotten, not fatal.
+  }
+  const language: Language =
+    saved.language === 'en' || saved.language === 'zh-CN' ? saved.language : navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const theme: ThemeChoice = saved.theme === 'light' || saved.theme === 'dark' ? saved.theme : 'system';
+  return { language, theme };
+}
+
+export const useApp = create<AppState>(() => ({
+  link: 'connecting',
+  hostKind: 'none',
+  sessions: {},
+  order: [],
+  connections: {},
+  stats: {},
+  views: {},
+  panes: [null],
+  paneSizes: [1],
+  activePane: 0,
+  interfaces: [],
+  ...initialPreferences(),
+}));
+
+useApp.subscribe((state, previous) => {
+  if (state.language !== previous.language || state.theme !== previous.theme) {
+    try {
+      localStorage.setItem(PREFERENCES_KEY, JSON.stringify({ language: state.language, theme: state.theme }));
+    } catch {
+      // Private windows may refuse storage; the choice still holds for this tab.
+    }
+  }
+});
+
+/** Change one session's view; everything else stays as it is. */
+export function updateView(sessionId: string, change: (view: SessionView) => Partial<SessionView>): void {
+  useApp.setState((state) => {
+    const view = state.views[sessionId];
+    if (!view) return {};
+    return { views: { ...state.views, [sessionId]: { ...view, ...change(view) } } };
+  });
+}
+
+export function updateDraft(sessionId: string, change: Partial<SettingsDraft>): void {
+  updateView(sessionId, (view) => ({ draft: { ...view.draft, ...change } }));
+}
+
+export function updateSend(sessionId: string, change: Partial<SendDraft>): void {
+  updateView(sessionId, (view) => ({ send: { ...view.send, ...change } }));
+}
+
+export function setStatus(sessionId: string, tone: 'error' | 'info', error: SockpitError | undefined): void {
+  updateView(sessionId, () => ({ status: error ? { tone, error } : undefined }));
+}

@@ -1,0 +1,251 @@
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import type { SessionInfo } from '../../../shared/contract';
+import { useT } from '../i18n';
+import { formatBytes } from '../log/format';
+import { createSession, duplicateSession, removeSession, renameSession, showSession } from '../state/actions';
+import { useApp, type Language, type ThemeChoice } from '../state/store';
+import { SelectField } from './controls';
+import { isRunning, SessionPane } from './SessionPane';
+
+function useTheme(): void {
+  const theme = useApp((state) => state.theme);
+  const language = useApp((state) => state.language);
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      const dark = theme === 'dark' || (theme === 'system' && media.matches);
+      document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+}
+
+export function App() {
+  useTheme();
+  const t = useT();
+  const link = useApp((state) => state.link);
+  const hostKind = useApp((state) => state.hostKind);
+  const hostError = useApp((state) => state.hostError);
+  return (
+    <div className="app" data-app-state={link === 'open' ? 'loaded' : 'loading'}>
+      <Header />
+      {hostKind === 'bridge' && link !== 'open' && (
+        <div className="banner" role="status">
+          {link === 'connecting' ? t('linkConnecting') : t('linkClosed')}
+        </div>
+      )}
+      {hostError && (
+        <div className="banner error" role="alert">
+          {hostError}
+        </div>
+      )}
+      <div className="body">
+        <Sidebar />
+        <Workspace />
+      </div>
+    </div>
+  );
+}
+
+function Header() {
+  const t = useT();
+  const language = useApp((state) => state.language);
+  const theme = useApp((state) => state.theme);
+  const panes = useApp((state) => state.panes.length);
+  const setPaneCount = (count: number) =>
+    useApp.setState((state) => {
+      const next = state.panes.slice(0, count);
+      while (next.length < count) next.push(state.order.find((id) => !next.includes(id)) ?? null);
+      return { panes: next, paneSizes: next.map(() => 1), activePane: Math.min(state.activePane, count - 1) };
+    });
+  return (
+    <header className="header">
+      <h1>
+        <span className="logo" aria-hidden="true">
+          ⇄
+        </span>{' '}
+        {t('appName')}
+      </h1>
+      <button type="button" className="primary" onClick={() => void createSession('tcp-server')}>
+        {t('newSession')}
+      </button>
+      <span className="spacer" />
+      <SelectField
+        label={t('panes')}
+        value={String(panes)}
+        options={['1', '2', '3', '4'].map((value) => ({ value, label: t('layoutPanes', { n: value }) }))}
+        onChange={(value) => setPaneCount(Number(value))}
+      />
+      <SelectField<Language>
+        label={t('language')}
+        value={language}
+        options={[
+          { value: 'en', label: 'English' },
+          { value: 'zh-CN', label: '简体中文' },
+        ]}
+        onChange={(value) => useApp.setState({ language: value })}
+      />
+      <SelectField<ThemeChoice>
+        label={t('theme')}
+        value={theme}
+        options={(['system', 'light', 'dark'] as const).map((value) => ({ value, label: t(`theme.${value}`) }))}
+        onChange={(value) => useApp.setState({ theme: value })}
+      />
+    </header>
+  );
+}
+
+function SessionItem({ session }: { session: SessionInfo }) {
+  const t = useT();
+  const stats = useApp((state) => state.stats[session.sessionId]);
+  const shown = useApp((state) => state.panes.includes(session.sessionId));
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(session.name);
+  const endpoint = session.config.kind === 'tcp-client' ? (session.remote ?? `${session.config.host}:${session.config.port}`) : (session.local ?? `${session.config.host}:${session.config.port}`);
+  const finish = (save: boolean) => {
+    setEditing(false);
+    if (save && name.trim() && name.trim() !== session.name) void renameSession(session.sessionId, name);
+    else setName(session.name);
+  };
+  return (
+    <li className={`session-item${shown ? ' shown' : ''}`}>
+      {editing ? (
+        <input
+          className="rename"
+          aria-label={t('renameSession', { name: session.name })}
+          value={name}
+          autoFocus
+          onChange={(event) => setName(event.target.value)}
+          onBlur={() => finish(true)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') finish(true);
+            if (event.key === 'Escape') finish(false);
+          }}
+        />
+      ) : (
+        <button type="button" className="session-open" aria-label={t('showInPane', { name: session.name })} onClick={() => showSession(session.sessionId)}>
+          <span className={`dot ${isRunning(session) ? 'on' : session.state === 'failed' ? 'failed' : 'off'}`} aria-hidden="true" />
+          <span className="session-name">{session.name}</span>
+          <span className="session-meta">
+            {t(`kind.${session.config.kind}`)} · {endpoint}
+          </span>
+          <span className="session-meta">
+            {t(`state.${session.state}`)} · Rx {formatBytes(stats?.counters.bytesIn ?? 0)} · Tx {formatBytes(stats?.counters.bytesOut ?? 0)}
+          </span>
+        </button>
+      )}
+      <span className="session-actions">
+        <button type="button" className="icon" title={t('rename')} aria-label={`${t('rename')} ${session.name}`} onClick={() => { setName(session.name); setEditing(true); }}>
+          ✎
+        </button>
+        <button type="button" className="icon" title={t('duplicate')} aria-label={`${t('duplicate')} ${session.name}`} onClick={() => void duplicateSession(session.sessionId)}>
+          ❏
+        </button>
+        <button type="button" className="icon" title={t('remove')} aria-label={`${t('remove')} ${session.name}`} onClick={() => void removeSession(session.sessionId)}>
+          ✕
+        </button>
+      </span>
+    </li>
+  );
+}
+
+function Sidebar() {
+  const t = useT();
+  const order = useApp((state) => state.order);
+  const sessions = useApp((state) => state.sessions);
+  return (
+    <nav className="sidebar" aria-label={t('sessions')}>
+      <h2>{t('sessions')}</h2>
+      {order.length === 0 && <p className="muted">{t('noSessions')}</p>}
+      <ul>
+        {order.map((id) => sessions[id] && <SessionItem key={id} session={sessions[id]} />)}
+      </ul>
+    </nav>
+  );
+}
+
+function Tabs() {
+  const t = useT();
+  const order = useApp((state) => state.order);
+  const sessions = useApp((state) => state.sessions);
+  const panes = useApp((state) => state.panes);
+  const activePane = useApp((state) => state.activePane);
+  if (order.length === 0) return null;
+  return (
+    <div className="tabs" role="tablist" aria-label={t('sessions')}>
+      {order.map((id) => {
+        const session = sessions[id];
+        if (!session) return null;
+        return (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={panes[activePane] === id}
+            className={panes.includes(id) ? 'tab shown' : 'tab'}
+            onClick={() => showSession(id)}
+          >
+            <span className={`dot ${isRunning(session) ? 'on' : 'off'}`} aria-hidden="true" /> {session.name}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function Workspace() {
+  const t = useT();
+  const panes = useApp((state) => state.panes);
+  const sizes = useApp((state) => state.paneSizes);
+  const container = useRef<HTMLDivElement>(null);
+
+  const startResize = (index: number) => (event: ReactPointerEvent<HTMLDivElement>) => {
+    const element = container.current;
+    if (!element) return;
+    event.preventDefault();
+    const width = element.getBoundingClientRect().width;
+    const startX = event.clientX;
+    const initial = useApp.getState().paneSizes.slice();
+    const total = initial.reduce((a, b) => a + b, 0);
+    const move = (moveEvent: PointerEvent) => {
+      const delta = ((moveEvent.clientX - startX) / width) * total;
+      const pair = initial[index] + initial[index + 1];
+      const left = Math.min(Math.max(initial[index] + delta, pair * 0.15), pair * 0.85);
+      const next = initial.slice();
+      next[index] = left;
+      next[index + 1] = pair - left;
+      useApp.setState({ paneSizes: next });
+    };
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+
+  return (
+    <main className="workspace">
+      <Tabs />
+      <div className="panes" ref={container}>
+        {panes.map((sessionId, index) => (
+          <div key={index} className="pane-slot" style={{ flexGrow: sizes[index] ?? 1 }}>
+            {index > 0 && <div className="resizer" role="separator" aria-orientation="vertical" aria-label={t('resizePanes')} onPointerDown={startResize(index - 1)} />}
+            {sessionId ? (
+              <SessionPane sessionId={sessionId} paneIndex={index} />
+            ) : (
+              <div className="pane empty" onMouseDown={() => useApp.setState({ activePane: index })}>
+                <p className="muted">{t('emptyPane')}</p>
+              </div>
+            )}
+          </div>
+        ))}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,345 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../../../shared/codec/options';
+import { ENCODING_LABELS } from '../../../shared/codec/text';
+import type { ConnectionInfo, SessionInfo, SessionKind } from '../../../shared/contract';
+import { useT, type Translate } from '../i18n';
+import { LogView } from '../log/LogView';
+import { formatBytes, formatTime } from '../log/format';
+import {
+  changeKind,
+  clearLog,
+  disconnect,
+  hexProblem,
+  joinMulticast,
+  resetCounters,
+  sendMessage,
+  startSession,
+  stopSession,
+} from '../state/actions';
+import { updateDraft, updateSend, updateView, useApp, type SessionView, type SettingsDraft } from '../state/store';
+import { CheckField, SelectField, TextField, Toolbar } from './controls';
+
+const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
+const KINDS: SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
+const ENCODING_OPTIONS = ENCODINGS.map((value) => ({ value, label: ENCODING_LABELS[value] }));
+
+export function isRunning(session: SessionInfo): boolean {
+  return RUNNING.has(session.state);
+}
+
+export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneIndex: number }) {
+  const t = useT();
+  const session = useApp((state) => state.sessions[sessionId]);
+  const view = useApp((state) => state.views[sessionId]);
+  const active = useApp((state) => state.activePane === paneIndex);
+  if (!session || !view) return null;
+  const kind = session.config.kind;
+  return (
+    <section
+      className={`pane${active ? ' active' : ''}`}
+      aria-label={session.name}
+      onFocusCapture={() => useApp.setState({ activePane: paneIndex })}
+      onMouseDown={() => useApp.setState({ activePane: paneIndex })}
+    >
+      <SettingsBar session={session} view={view} t={t} />
+      {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
+      <LogToolbar session={session} view={view} t={t} />
+      <LogView sessionId={sessionId} view={view} />
+      <SendBox session={session} view={view} t={t} />
+      <StatusLine session={session} view={view} t={t} />
+    </section>
+  );
+}
+
+function InterfaceList({ id }: { id: string }) {
+  const interfaces = useApp((state) => state.interfaces);
+  return (
+    <datalist id={id}>
+      <option value="0.0.0.0">all IPv4 interfaces</option>
+      <option value="::">all IPv6 interfaces</option>
+      {interfaces.map((entry) => (
+        <option key={`${entry.iface}-${entry.address}`} value={entry.address}>
+          {`${entry.iface} (${entry.family})`}
+        </option>
+      ))}
+    </datalist>
+  );
+}
+
+function SettingsBar({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+  const running = isRunning(session);
+  const draft = view.draft;
+  const set = (change: Partial<SettingsDraft>) => updateDraft(session.sessionId, change);
+  const listId = `interfaces-${session.sessionId}`;
+  const kind = session.config.kind;
+  const [group, setGroup] = useState('');
+  const field = view.status?.tone === 'error' ? (view.status.error as { field?: string }).field : undefined;
+  return (
+    <div className="settings">
+      <InterfaceList id={listId} />
+      <div className="settings-row">
+        <SelectField
+          label={t('sessionType')}
+          value={kind}
+          disabled={running}
+          options={KINDS.map((value) => ({ value, label: t(`kind.${value}`) }))}
+          onChange={(value) => void changeKind(session.sessionId, value)}
+        />
+        {kind === 'tcp-client' ? (
+          <>
+            <TextField label={t('remoteHost')} value={draft.remoteHost} disabled={running} invalid={field === 'remoteHost'} onChange={(v) => set({ remoteHost: v })} />
+            <TextField label={t('remotePort')} value={draft.remotePort} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'remotePort'} onChange={(v) => set({ remotePort: v })} />
+          </>
+        ) : (
+          <>
+            <TextField label={t('localAddress')} value={draft.localHost} disabled={running} list={listId} invalid={field === 'localHost'} onChange={(v) => set({ localHost: v })} />
+            <TextField label={t('localPort')} value={draft.localPort} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'localPort'} onChange={(v) => set({ localPort: v })} />
+          </>
+        )}
+        {kind === 'udp' && (
+          <>
+            <TextField label={t('remoteHost')} value={draft.remoteHost} invalid={field === 'remoteHost'} disabled={running} onChange={(v) => set({ remoteHost: v })} />
+            <TextField label={t('remotePort')} value={draft.remotePort} inputMode="numeric" width="narrow" invalid={field === 'remotePort'} disabled={running} onChange={(v) => set({ remotePort: v })} />
+          </>
+        )}
+        {running ? (
+          <button type="button" className="primary stop" onClick={() => void stopSession(session.sessionId)}>
+            {t('stop')}
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void startSession(session.sessionId)}>
+            {t('start')}
+          </button>
+        )}
+      </div>
+      <details className="options">
+        <summary>{t('options')}</summary>
+        <div className="settings-row">
+          {kind === 'tcp-server' && (
+            <>
+              <TextField label={t('maxClients')} value={draft.maxClients} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ maxClients: v })} />
+              <TextField label={t('idleTimeout')} value={draft.idleTimeoutSec} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ idleTimeoutSec: v })} />
+              <CheckField label={t('halfOpen')} checked={draft.allowHalfOpen} disabled={running} onChange={(v) => set({ allowHalfOpen: v })} />
+              <CheckField label={t('noDelay')} checked={draft.noDelay} disabled={running} onChange={(v) => set({ noDelay: v })} />
+            </>
+          )}
+          {kind === 'tcp-client' && (
+            <>
+              <TextField label={t('localAddress')} value={draft.localHost} disabled={running} list={listId} onChange={(v) => set({ localHost: v })} />
+              <TextField label={t('localPort')} value={draft.localPort} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ localPort: v })} />
+              <TextField label={t('connectTimeout')} value={draft.connectTimeoutMs} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ connectTimeoutMs: v })} />
+              <SelectField
+                label={t('clientMode')}
+                value={draft.clientMode}
+                disabled={running}
+                options={(['long', 'short'] as const).map((value) => ({ value, label: t(`clientMode.${value}`) }))}
+                onChange={(v) => set({ clientMode: v })}
+              />
+              <CheckField label={t('autoReconnect')} checked={draft.reconnect} disabled={running} onChange={(v) => set({ reconnect: v })} />
+              {draft.reconnect && <TextField label={t('reconnectInterval')} value={draft.reconnectIntervalMs} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ reconnectIntervalMs: v })} />}
+              <CheckField label={t('keepAlive')} checked={draft.keepAlive} disabled={running} onChange={(v) => set({ keepAlive: v })} />
+              <CheckField label={t('noDelay')} checked={draft.noDelay} disabled={running} onChange={(v) => set({ noDelay: v })} />
+              <CheckField label={t('halfOpen')} checked={draft.allowHalfOpen} disabled={running} onChange={(v) => set({ allowHalfOpen: v })} />
+            </>
+          )}
+          {kind === 'udp' && (
+            <>
+              <CheckField label={t('broadcast')} checked={draft.broadcast} disabled={running} onChange={(v) => set({ broadcast: v })} />
+              <TextField label={t('multicastGroup')} value={group} onChange={setGroup} placeholder="239.1.2.3" />
+              <button type="button" disabled={!running || !group} onClick={() => void joinMulticast(session.sessionId, group.trim(), 'join')}>
+                {t('join')}
+              </button>
+              <button type="button" disabled={!running || !group} onClick={() => void joinMulticast(session.sessionId, group.trim(), 'leave')}>
+                {t('leave')}
+              </button>
+              {session.multicastGroups && session.multicastGroups.length > 0 && <span className="muted">{session.multicastGroups.join(', ')}</span>}
+            </>
+          )}
+        </div>
+      </details>
+    </div>
+  );
+}
+
+const NO_CONNECTIONS: Record<string, ConnectionInfo> = {};
+
+function ConnectionsTable({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+  const byId = useApp((state) => state.connections[session.sessionId] ?? NO_CONNECTIONS);
+  const connections = useMemo(() => Object.values(byId).sort((a, b) => a.connectedAt - b.connectedAt), [byId]);
+  const open = connections.filter((c) => c.state !== 'closed');
+  const selected = new Set(view.selected);
+  const allSelected = open.length > 0 && open.every((c) => selected.has(c.connectionId));
+  const select = (ids: string[]) => updateView(session.sessionId, () => ({ selected: ids, send: { ...view.send, target: ids.length > 0 ? 'selected' : 'all' } }));
+  const toggle = (id: string) => select(selected.has(id) ? view.selected.filter((x) => x !== id) : [...view.selected, id]);
+  return (
+    <div className="connections">
+      <Toolbar label={t('connections')}>
+        <span className="muted">{t('clients', { n: open.length })}</span>
+        <button type="button" disabled={view.selected.length === 0} onClick={() => void disconnect(session.sessionId, view.selected)}>
+          {t('disconnect')}
+        </button>
+      </Toolbar>
+      <div className="table-scroll">
+        <table aria-label={t('connections')}>
+          <thead>
+            <tr>
+              <th scope="col">
+                <input type="checkbox" aria-label={t('selectAll')} checked={allSelected} disabled={open.length === 0} onChange={() => select(allSelected ? [] : open.map((c) => c.connectionId))} />
+              </th>
+              <th scope="col">{t('peer')}</th>
+              <th scope="col">{t('since')}</th>
+              <th scope="col">{t('bytesIn')}</th>
+              <th scope="col">{t('bytesOut')}</th>
+              <th scope="col">{t('state')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {connections.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  {t('noClients')}
+                </td>
+              </tr>
+            )}
+            {connections.map((c) => (
+              <tr key={c.connectionId} className={`${c.state === 'closed' ? 'closed' : ''}${selected.has(c.connectionId) ? ' selected' : ''}`} onClick={(event) => {
+                if ((event.target as HTMLElement).tagName !== 'INPUT' && c.state !== 'closed') toggle(c.connectionId);
+              }}>
+                <td>
+                  <input type="checkbox" aria-label={t('selectClient', { peer: c.peer })} checked={selected.has(c.connectionId)} disabled={c.state === 'closed'} onChange={() => toggle(c.connectionId)} />
+                </td>
+                <td className="mono">{c.peer}</td>
+                <td>{formatTime(c.connectedAt)}</td>
+                <td>{formatBytes(c.counters.bytesIn)}</td>
+                <td>{formatBytes(c.counters.bytesOut)}</td>
+                <td>{c.state === 'closed' ? `${t('conn.closed')}: ${t(`close.${c.closeReason ?? 'local-closed'}`)}` : t(`conn.${c.state}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+  const set = (change: Partial<SessionView>) => updateView(session.sessionId, () => change);
+  return (
+    <Toolbar label={t('log')}>
+      <SelectField label={t('receiveEncoding')} value={view.receiveEncoding} options={ENCODING_OPTIONS} onChange={(value: Encoding) => set({ receiveEncoding: value })} />
+      <SelectField
+        label={t('view')}
+        value={view.viewMode}
+        options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
+        onChange={(value) => set({ viewMode: value })}
+      />
+      <button type="button" aria-pressed={view.paused} className={view.paused ? 'pressed' : ''} onClick={() => set({ paused: !view.paused })}>
+        {t('pauseView')}
+      </button>
+      <button type="button" onClick={() => void clearLog(session.sessionId)}>
+        {t('clearLog')}
+      </button>
+      <CheckField label={t('autoScroll')} checked={view.autoScroll} onChange={(v) => set({ autoScroll: v })} />
+      <CheckField label={t('timestamps')} checked={view.timestamps} onChange={(v) => set({ timestamps: v })} />
+    </Toolbar>
+  );
+}
+
+function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+  const send = view.send;
+  const set = (change: Partial<typeof send>) => updateSend(session.sessionId, change);
+  const hexError = send.mode === 'hex' && send.text.trim() !== '' ? hexProblem(send.text) : undefined;
+  const errorId = `hex-error-${session.sessionId}`;
+  const submit = () => {
+    if (!hexError) void sendMessage(session.sessionId);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      submit();
+    }
+  };
+  const kind = session.config.kind;
+  return (
+    <div className="send-box">
+      <div className="send-options">
+        <SelectField label={t('sendMode')} value={send.mode} options={(['text', 'hex'] as const).map((value) => ({ value, label: t(`mode.${value}`) }))} onChange={(value) => set({ mode: value })} />
+        <SelectField label={t('sendEncoding')} value={send.encoding} disabled={send.mode === 'hex'} options={ENCODING_OPTIONS} onChange={(value: Encoding) => set({ encoding: value })} />
+        <CheckField label={t('escapes')} checked={send.escapes} disabled={send.mode === 'hex'} onChange={(value) => set({ escapes: value })} />
+        <SelectField label={t('lineEnding')} value={send.lineEnding} options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))} onChange={(value) => set({ lineEnding: value })} />
+        <SelectField label={t('checksum')} value={send.checksum} options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))} onChange={(value) => set({ checksum: value })} />
+        {kind === 'tcp-server' && (
+          <SelectField
+            label={t('sendTo')}
+            value={send.target}
+            options={[
+              { value: 'all' as const, label: t('allClients') },
+              { value: 'selected' as const, label: t('selectedClients') },
+            ]}
+            onChange={(value) => set({ target: value })}
+          />
+        )}
+      </div>
+      <div className="send-row">
+        <span className="field message">
+          <label htmlFor={`message-${session.sessionId}`}>{t('message')}</label>
+          <textarea
+            id={`message-${session.sessionId}`}
+            value={send.text}
+            rows={3}
+            spellCheck={false}
+            aria-invalid={hexError ? true : undefined}
+            aria-describedby={hexError ? errorId : undefined}
+            placeholder={send.mode === 'hex' ? '48 65 6C 6C 6F' : ''}
+            onChange={(event) => set({ text: event.target.value })}
+            onKeyDown={onKeyDown}
+          />
+        </span>
+        <button type="button" className="primary" disabled={Boolean(hexError)} onClick={submit} title="Ctrl+Enter">
+          {t('send')}
+        </button>
+      </div>
+      {hexError && (
+        <div id={errorId} className="field-error" role="alert">
+          {t('hexError', { message: hexError.message })}
+        </div>
+      )}
+      {kind === 'udp' && <div className="muted small">{t('udpTarget')}</div>}
+    </div>
+  );
+}
+
+function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+  const stats = useApp((state) => state.stats[session.sessionId]);
+  const counters = stats?.counters;
+  let summary: string = t(`state.${session.state}`);
+  if (session.state === 'listening' && session.local) summary = session.config.kind === 'udp' ? t('boundTo', { address: session.local }) : t('listeningOn', { address: session.local });
+  if (session.state === 'connected') summary = t('connectedTo', { remote: session.remote ?? '', local: session.local ?? '' });
+  const error = view.status?.tone === 'error' ? view.status.error : undefined;
+  return (
+    <footer className="status-line">
+      <div role="status" className={`state ${session.state}`}>
+        {summary}
+      </div>
+      <div className="counters">
+        {counters
+          ? t('counters', { rx: formatBytes(counters.bytesIn), tx: formatBytes(counters.bytesOut), rateIn: formatBytes(Math.round(counters.rateIn)), rateOut: formatBytes(Math.round(counters.rateOut)) })
+          : t('counters', { rx: '0 B', tx: '0 B', rateIn: '0 B', rateOut: '0 B' })}
+        <button type="button" className="link" onClick={() => void resetCounters(session.sessionId)}>
+          {t('resetCounters')}
+        </button>
+      </div>
+      {error && (
+        <div role="alert" className="error">
+          <strong>{error.message}</strong>
+          {error.hint && (
+            <span className="hint">
+              {' '}
+              {t('hint')}: {error.hint}
+            </span>
+          )}
+        </div>
+      )}
+    </footer>
+  );
+}
