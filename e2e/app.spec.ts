@@ -1,0 +1,219 @@
+import { expect, test } from './fixtures';
+import { python, stopPeers, tcpClient } from './peers';
+
+test.afterEach(() => stopPeers());
+
+test('a TCP server and a client side by side exchange a pasted multi-line message, seen as text and as hex', async ({ app, page }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const client = await app.newSession('TCP client');
+  await app.connectClient(client, port);
+
+  // Side by side: both panes visible at once, the client to the right of the server.
+  const serverBox = (await server.boundingBox())!;
+  const clientBox = (await client.boundingBox())!;
+  expect(clientBox.x).toBeGreaterThanOrEqual(serverBox.x + serverBox.width - 10);
+  expect(Math.abs(clientBox.y - serverBox.y)).toBeLessThan(5);
+
+  // Pasted, as a person pastes a block of lines into the message box.
+  const message = client.getByLabel('Message');
+  await message.focus();
+  await page.keyboard.insertText('line one\nline two\n第三行');
+  await client.getByRole('button', { name: 'Send', exact: true }).click();
+
+  const serverLog = app.log(server);
+  await expect(serverLog.locator('.log-row.rx .log-content')).toHaveText('line one\nline two\n第三行');
+  await expect(app.log(client).locator('.log-row.tx .log-content')).toHaveText('line one\nline two\n第三行');
+  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2);
+
+  await server.getByLabel('View').selectOption({ label: 'Hex' });
+  await expect(serverLog.locator('.log-row.rx .log-content')).toHaveText('6C 69 6E 65 20 6F 6E 65 0A 6C 69 6E 65 20 74 77 6F 0A E7 AC AC E4 B8 89 E8 A1 8C');
+  await server.getByLabel('View').selectOption({ label: 'Hex + text' });
+  await expect(serverLog.locator('.log-row.rx .log-content')).toContainText('|line one.line tw|');
+});
+
+test('a server replies to one chosen client while two are connected, then to all', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const first = await tcpClient(port);
+  const second = await tcpClient(port);
+  const table = server.getByRole('table', { name: 'Connections' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+
+  await table.getByRole('checkbox', { name: `Select ${first.local}` }).check();
+  await expect(server.getByLabel('Send to')).toHaveValue('selected');
+  await app.send(server, 'only you');
+  await expect.poll(() => first.received().toString()).toBe('only you');
+
+  await server.getByLabel('Send to').selectOption({ label: 'All clients' });
+  await app.send(server, '|everyone');
+  await expect.poll(() => first.received().toString()).toBe('only you|everyone');
+  await expect.poll(() => second.received().toString()).toBe('|everyone');
+  // The second client never saw the first reply: its whole stream is the broadcast alone.
+  expect(second.received().toString()).toBe('|everyone');
+
+  await table.getByRole('checkbox', { name: `Select ${second.local}` }).check();
+  await server.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(table.getByRole('row').filter({ hasText: second.local })).toContainText('disconnected by you');
+  first.socket.destroy();
+  second.socket.destroy();
+});
+
+test('Chinese sent as GBK reads as invalid bytes under UTF-8 and correctly after switching the receive encoding, without resending', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = python('gbk_tcp_client.py', '127.0.0.1', String(port));
+  await peer.waitFor(/sent:/);
+
+  const row = app.log(server).locator('.log-row.rx .log-content');
+  // 你好，Sockpit in GBK is C4 E3 BA C3 A3 AC, then ASCII. Read as UTF-8 that is garbage: C3 A3
+  // happens to be "ã", and every other byte is invalid and shown as itself, not dropped.
+  await expect(row).toHaveText('\\xC4\\xE3\\xBAã\\xACSockpit');
+  await expect(row.locator('.bad-bytes')).toHaveText(['\\xC4\\xE3\\xBA', '\\xAC']);
+
+  await server.getByLabel('Receive encoding').selectOption({ label: 'GBK' });
+  await expect(row).toHaveText('你好，Sockpit');
+  await expect(row.locator('.bad-bytes')).toHaveCount(0);
+  await expect(app.log(server).locator('.log-row.rx')).toHaveCount(1);
+
+  // The device reads GBK and answers UTF-8; the send encoding is chosen apart from the receive one.
+  await server.getByLabel('Send encoding').selectOption({ label: 'GBK' });
+  await app.send(server, '收到');
+  await peer.waitFor(/reply hex: (\w+)/);
+  expect(/reply hex: (\w+)/.exec(peer.output())![1]).toBe(Buffer.from([0xca, 0xd5, 0xb5, 0xbd]).toString('hex'));
+});
+
+test('GBK and UTF-8 text and hex between two panes', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const client = await app.newSession('TCP client');
+  await app.connectClient(client, port);
+
+  await client.getByLabel('Send encoding').selectOption({ label: 'GBK' });
+  await app.send(client, '温度=25℃');
+  await server.getByLabel('Receive encoding').selectOption({ label: 'GBK' });
+  await expect(app.log(server).locator('.log-row.rx .log-content').last()).toHaveText('温度=25℃');
+
+  await client.getByLabel('Send mode').selectOption({ label: 'Hex' });
+  await client.getByLabel('Checksum').selectOption({ label: 'CRC-16/MODBUS' });
+  await app.send(client, '01 03 00 00 00 0A');
+  await server.getByLabel('View').selectOption({ label: 'Hex' });
+  await expect(app.log(server).locator('.log-row.rx .log-content').last()).toHaveText('01 03 00 00 00 0A C5 CD');
+});
+
+test('a hex message with a typo shows where the problem is before anything is sent', async ({ app }) => {
+  const server = await app.newSession();
+  await app.startServer(server);
+  await server.getByLabel('Send mode').selectOption({ label: 'Hex' });
+  await server.getByLabel('Message').fill('48 65 6G');
+  await expect(server.getByRole('alert')).toContainText('"G" at position 7');
+  await expect(server.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
+});
+
+test('UDP round trip with a python3 peer', async ({ app }) => {
+  const peer = python('udp_echo_server.py', '0');
+  const port = (await peer.waitFor(/listening on port (\d+)/))[1];
+  const udp = await app.newSession('UDP');
+  await udp.getByLabel('Local address').fill('127.0.0.1');
+  await udp.getByLabel('Local port').fill('0');
+  await udp.getByLabel('Remote host').fill('127.0.0.1');
+  await udp.getByLabel('Remote port').fill(port);
+  await udp.getByRole('button', { name: 'Start' }).click();
+  await expect(udp.getByRole('status').filter({ hasText: 'Bound to 127.0.0.1:' })).toBeVisible();
+  await app.send(udp, 'ping');
+  const rx = app.log(udp).locator('.log-row.rx');
+  await expect(rx.locator('.log-content')).toHaveText('ACK PING');
+  await expect(rx.locator('.log-peer')).toHaveText(`127.0.0.1:${port}`);
+  await peer.waitFor(/got 70696e67/);
+});
+
+test('a busy port explains itself in plain words', async ({ app }) => {
+  const holder = python('gbk_tcp_server.py', '0');
+  const port = (await holder.waitFor(/listening on port (\d+)/))[1];
+  const server = await app.newSession();
+  await server.getByLabel('Local address').fill('127.0.0.1');
+  await server.getByLabel('Local port').fill(port);
+  await server.getByRole('button', { name: 'Start' }).click();
+  const alert = server.getByRole('alert');
+  await expect(alert).toContainText(`Port ${port} on 127.0.0.1 is already in use`);
+  await expect(alert).toContainText('python');
+  await expect(alert).toContainText(/choose another port/i);
+  await expect(server.getByRole('button', { name: 'Start' })).toBeVisible();
+});
+
+test('a peer that resets the connection shows "reset"', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = python('rst_client.py', '127.0.0.1', String(port));
+  await peer.waitFor(/reset sent/);
+  await expect(app.log(server).locator('.log-row.rx .log-content')).toHaveText('goodbye');
+  await expect(app.log(server).locator('.log-row.note').last()).toContainText('reset');
+  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1)).toContainText('reset by the peer');
+});
+
+test('received markup stays text in every view', async ({ app, page }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = await tcpClient(port);
+  const markup = '<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>';
+  peer.socket.write(markup);
+  const content = app.log(server).locator('.log-row.rx .log-content');
+  await expect(content).toHaveText(markup);
+  for (const view of ['Hex', 'Hex + text', 'Text']) await server.getByLabel('View').selectOption({ label: view });
+  await expect(content).toHaveText(markup);
+  expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  expect(await app.log(server).locator('img, script').count()).toBe(0);
+  peer.socket.destroy();
+});
+
+test('a tab that closes leaves sessions running, and a new tab gets them back with their log', async ({ app, page, context, bridge }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = await tcpClient(port);
+  peer.socket.write('before the tab closed');
+  await expect(app.log(server).locator('.log-row.rx')).toHaveCount(1);
+  await page.close();
+
+  peer.socket.write('|while no tab was open');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const again = await context.newPage();
+  await again.goto(bridge.url);
+  const pane = again.getByRole('region', { name: 'TCP server 1', exact: true });
+  await expect(pane.getByRole('status').filter({ hasText: `Listening on 127.0.0.1:${port}` })).toBeVisible();
+  await expect(pane.getByRole('region', { name: 'Log' }).locator('.log-row.rx .log-content')).toHaveText(['before the tab closed', '|while no tab was open']);
+  await expect(pane.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2);
+  peer.socket.destroy();
+});
+
+test('pause view freezes the log while capture goes on; clear empties it', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = await tcpClient(port);
+  peer.socket.write('first');
+  const rows = app.log(server).locator('.log-row.rx');
+  await expect(rows).toHaveCount(1);
+  await server.getByRole('button', { name: 'Pause view' }).click();
+  await expect(server.getByRole('button', { name: 'Pause view' })).toHaveAttribute('aria-pressed', 'true');
+  peer.socket.write('second');
+  await expect(app.log(server)).toContainText('1 new row(s) waiting');
+  await expect(rows).toHaveCount(1);
+  await server.getByRole('button', { name: 'Pause view' }).click();
+  await expect(rows).toHaveCount(2);
+  await server.getByRole('button', { name: 'Clear log' }).click();
+  await expect(rows).toHaveCount(0);
+  peer.socket.destroy();
+});
+
+test('the interface switches to Chinese with the same structure', async ({ app, page }) => {
+  await page.getByLabel('Language').selectOption({ label: '简体中文' });
+  await expect(page.getByRole('button', { name: '新建会话' })).toBeVisible();
+  await page.getByRole('button', { name: '新建会话' }).click();
+  const pane = page.getByRole('region', { name: 'TCP server 1', exact: true });
+  await expect(pane.getByLabel('会话类型')).toBeVisible();
+  await expect(pane.getByRole('button', { name: '启动' })).toBeVisible();
+  await expect(pane.getByRole('region', { name: '日志' })).toBeVisible();
+  await expect(pane.getByRole('table', { name: '连接' })).toBeVisible();
+  await page.getByLabel('语言').selectOption({ label: 'English' });
+  await expect(page.getByRole('button', { name: 'New session' })).toBeVisible();
+  void app;
+});

@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import { fromWireText, toWireText } from '../shared/contract/wire';
+
+const ROOT = path.resolve(__dirname, '..');
+
+export interface Bridge {
+  /** http://127.0.0.1:PORT/#token=… as printed by `npm run web`. */
+  url: string;
+  /** Give the engine a command directly, as a non-browser client of the bridge would. */
+  command(command: object): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  /** Remove every session, so each test starts from an empty engine. */
+  reset(): Promise<void>;
+  output(): string;
+}
+
+function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts', 'web.cjs'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the bridge did not print its address within 60 s:\n${output}`));
+    }, 60_000);
+    child.on('exit', (code) => reject(new Error(`the bridge exited (${code}) before it was ready:\n${output}`)));
+    const onData = () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      const url = match[1];
+      const wsUrl = url.replace('http://', 'ws://').replace(/\/#token=(.*)$/, '/ws?token=$1');
+      let socket: WebSocket | undefined;
+      let nextId = 1;
+      const waiting = new Map<number, (reply: never) => void>();
+      const connect = () =>
+        new Promise<WebSocket>((ok, fail) => {
+          if (socket && socket.readyState === WebSocket.OPEN) return ok(socket);
+          const ws = new WebSocket(wsUrl);
+          ws.on('open', () => ok((socket = ws)));
+          ws.on('error', fail);
+          ws.on('message', (data) => {
+            const message = fromWireText(String(data)) as { type: string; id: number; result: never };
+            if (message.type === 'reply') waiting.get(message.id)?.(message.result);
+          });
+        });
+      const bridge: Bridge = {
+        url,
+        output: () => output,
+        async command(command) {
+          const ws = await connect();
+          const id = nextId++;
+          return new Promise((ok) => {
+            waiting.set(id, ok as never);
+            ws.send(toWireText({ type: 'command', id, command }));
+          });
+        },
+        async reset() {
+          const listed = await bridge.command({ type: 'session.list' });
+          for (const session of (listed.value as Array<{ sessionId: string }>) ?? []) {
+            await bridge.command({ type: 'session.remove', sessionId: session.sessionId });
+          }
+        },
+      };
+      resolve({
+        bridge,
+        stop: async () => {
+          socket?.close();
+          child.removeAllListeners('exit');
+          const exited = new Promise((done) => child.once('exit', done));
+          child.kill('SIGTERM');
+          await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+          child.kill('SIGKILL');
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
+/** The UI as a person sees it: panes named after their sessions, fields found by their labels. */
+export class App {
+  constructor(readonly page: Page) {}
+
+  pane(name: string): Locator {
+    return this.page.getByRole('region', { name, exact: true });
+  }
+
+  /** Click "New session" and return the new session's pane (named "TCP server N" until its type changes). */
+  private paneNames(): Promise<string[]> {
+    return this.page.locator('section.pane').evaluateAll((panes) => panes.map((p) => p.getAttribute('aria-label') ?? ''));
+  }
+
+  /** Click "New session" and return the new session's pane (named "TCP server N" until its type changes). */
+  async newSession(kind: 'TCP server' | 'TCP client' | 'UDP' = 'TCP server'): Promise<Locator> {
+    const before = await this.paneNames();
+    await this.page.getByRole('button', { name: 'New session' }).click();
+    let name = '';
+    await expect
+      .poll(async () => {
+        name = (await this.paneNames()).find((label) => label && !before.includes(label)) ?? '';
+        return name;
+      })
+      .not.toBe('');
+    let pane = this.pane(name);
+    if (kind !== 'TCP server') {
+      await pane.getByLabel('Session type').selectOption({ label: kind });
+      await expect
+        .poll(async () => {
+          name = (await this.paneNames()).find((label) => label.startsWith(kind) && !before.includes(label)) ?? '';
+          return name;
+        })
+        .not.toBe('');
+      pane = this.pane(name);
+    }
+    return pane;
+  }
+
+  /** Start a TCP server on 127.0.0.1 and a free port; returns the port it listens on. */
+  async startServer(pane: Locator, port = '0'): Promise<number> {
+    await pane.getByLabel('Local address').fill('127.0.0.1');
+    await pane.getByLabel('Local port').fill(port);
+    await pane.getByRole('button', { name: 'Start' }).click();
+    const status = pane.getByRole('status').filter({ hasText: 'Listening on' });
+    await expect(status).toBeVisible();
+    const text = (await status.textContent()) ?? '';
+    return Number(/:(\d+)\s*$/.exec(text.trim())?.[1]);
+  }
+
+  async connectClient(pane: Locator, port: number): Promise<void> {
+    await pane.getByLabel('Remote host').fill('127.0.0.1');
+    await pane.getByLabel('Remote port').fill(String(port));
+    await pane.getByRole('button', { name: 'Start' }).click();
+    await expect(pane.getByRole('status').filter({ hasText: 'Connected to' })).toBeVisible();
+  }
+
+  async send(pane: Locator, text: string): Promise<void> {
+    await pane.getByLabel('Message').fill(text);
+    await pane.getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
+  log(pane: Locator): Locator {
+    return pane.getByRole('region', { name: 'Log' });
+  }
+}
+
+export const test = base.extend<{ app: App }, { bridge: Bridge }>({
+  bridge: [
+    async ({}, use) => {
+      const { bridge, stop } = await startBridge();
+      await use(bridge);
+      await stop();
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+  app: async ({ page, bridge }, use) => {
+    await bridge.reset();
+    await page.goto(bridge.url);
+    await expect(page.locator('[data-app-state="loaded"]')).toBeVisible();
+    await use(new App(page));
+  },
+});
+
+export { expect };
