@@ -59,7 +59,12 @@ function apply(event: EngineEvent): void {
       logStore.note(event.sessionId, event.exchange.error ? 'warn' : 'info', { note: 'exchange', values: { id: event.exchange.exchangeId, sent: event.exchange.bytesSent, received: event.exchange.bytesReceived, ms: Math.round(event.exchange.durationMs), end: event.exchange.end } });
       return;
     case 'stats':
-      useApp.setState((state) => ({ stats: { ...state.stats, [event.stats.sessionId]: event.stats } }));
+      useApp.setState((state) => {
+        // The report carries every open connection's counters; closed ones keep their last numbers.
+        const current = { ...(state.connections[event.stats.sessionId] ?? {}) };
+        for (const connection of event.stats.connections) if (current[connection.connectionId]?.state !== 'closed') current[connection.connectionId] = connection;
+        return { stats: { ...state.stats, [event.stats.sessionId]: event.stats }, connections: { ...state.connections, [event.stats.sessionId]: current } };
+      });
       return;
     case 'error':
       if (event.sessionId) {

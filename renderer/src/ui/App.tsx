@@ -100,6 +100,15 @@ function Header() {
   );
 }
 
+/** Drawn, not a font glyph: the fonts on a Linux box may lack the symbol. */
+function Icon({ path }: { path: string }) {
+  return (
+    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true" focusable="false">
+      <path d={path} fill="currentColor" />
+    </svg>
+  );
+}
+
 function SessionItem({ session }: { session: SessionInfo }) {
   const t = useT();
   const stats = useApp((state) => state.stats[session.sessionId]);
@@ -141,13 +150,13 @@ function SessionItem({ session }: { session: SessionInfo }) {
       )}
       <span className="session-actions">
         <button type="button" className="icon" title={t('rename')} aria-label={`${t('rename')} ${session.name}`} onClick={() => { setName(session.name); setEditing(true); }}>
-          ✎
+          <Icon path="M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zM20.7 7.04a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z" />
         </button>
         <button type="button" className="icon" title={t('duplicate')} aria-label={`${t('duplicate')} ${session.name}`} onClick={() => void duplicateSession(session.sessionId)}>
-          ❏
+          <Icon path="M16 1H4a2 2 0 0 0-2 2v14h2V3h12V1zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11v14z" />
         </button>
         <button type="button" className="icon" title={t('remove')} aria-label={`${t('remove')} ${session.name}`} onClick={() => void removeSession(session.sessionId)}>
-          ✕
+          <Icon path="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z" />
         </button>
       </span>
     </li>
