@@ -161,7 +161,7 @@ test('received markup stays text in every view', async ({ app, page }) => {
   await expect(content).toHaveText(markup);
   for (const view of ['Hex', 'Hex + text', 'Text']) await server.getByLabel('View').selectOption({ label: view });
   await expect(content).toHaveText(markup);
-  expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
   expect(await app.log(server).locator('img, script').count()).toBe(0);
   peer.socket.destroy();
 });

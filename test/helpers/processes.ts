@@ -154,8 +154,8 @@ export function portOf(endpoint: unknown): number {
 }
 
 /** Any program as a peer (socat, nc, …); `input` is written to its stdin, which is then closed. */
-export function startProgram(command: string, args: string[], input?: string | Uint8Array): Child {
-  const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+export function startProgram(command: string, args: string[], input?: string | Uint8Array, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Child {
+  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (input !== undefined) {
     child.stdin?.on('error', () => {});
     child.stdin?.end(input);
