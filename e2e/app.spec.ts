@@ -217,3 +217,48 @@ test('the interface switches to Chinese with the same structure', async ({ app, 
   await expect(page.getByRole('button', { name: 'New session' })).toBeVisible();
   void app;
 });
+
+test('sessions are renamed, duplicated and removed from the sidebar; four panes show four sessions', async ({ app, page }) => {
+  const sidebar = page.getByRole('navigation', { name: 'Sessions' });
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+
+  await sidebar.getByRole('button', { name: 'Rename TCP server 1' }).click();
+  await sidebar.getByRole('textbox', { name: 'Rename TCP server 1' }).fill('PLC gateway');
+  await page.keyboard.press('Enter');
+  const renamed = app.pane('PLC gateway');
+  await expect(renamed.getByRole('status').filter({ hasText: `Listening on 127.0.0.1:${port}` })).toBeVisible();
+
+  await sidebar.getByRole('button', { name: 'Duplicate PLC gateway' }).click();
+  const copy = app.pane('TCP server 1');
+  await expect(copy.getByLabel('Local port')).toHaveValue('0');
+  await expect(copy.getByRole('button', { name: 'Start' })).toBeVisible();
+
+  await app.newSession('UDP');
+  await app.newSession('TCP client');
+  await expect(page.locator('section.pane')).toHaveCount(4);
+  const boxes = await page.locator('section.pane').evaluateAll((panes) => panes.map((p) => p.getBoundingClientRect().x));
+  expect([...boxes].sort((a, b) => a - b)).toEqual(boxes);
+
+  await page.getByLabel('Panes', { exact: true }).selectOption({ label: '2 pane(s)' });
+  await expect(page.locator('section.pane')).toHaveCount(2);
+  await page.getByRole('tab', { name: 'UDP 1' }).click();
+  await expect(app.pane('UDP 1')).toBeVisible();
+
+  await sidebar.getByRole('button', { name: 'Remove PLC gateway' }).click();
+  await expect(app.pane('PLC gateway')).toHaveCount(0);
+  await expect(sidebar.getByRole('button', { name: /PLC gateway/ })).toHaveCount(0);
+  // Removing a running server closes its socket: the port is free for a new listener at once.
+  const again = await app.newSession();
+  expect(await app.startServer(again, String(port))).toBe(port);
+});
+
+test('counters show what crossed the wire', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = await tcpClient(port);
+  peer.socket.write('12345');
+  await expect(server.getByText('Rx 5 B · Tx 0 B')).toBeVisible();
+  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1)).toContainText('5 B');
+  peer.socket.destroy();
+});

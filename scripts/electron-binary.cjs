@@ -37,7 +37,7 @@ function findElectronBinary(options = {}) {
   try {
     relative = fs.readFileSync(pathFile, 'utf8').trim();
   } catch {
-    return { missing: `its download never ran (${path.relative(root, pathFile)} is missing)` };
+    return { missing: `its download never ran: ${path.relative(root, pathFile)} is missing` };
   }
   if (!relative) return { missing: `${path.relative(root, pathFile)} is empty` };
   const binary = path.join(packageDir, 'dist', relative);
