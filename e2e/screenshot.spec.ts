@@ -1,7 +1,9 @@
 import { expect, test } from './fixtures';
 import { tcpClient } from './peers';
 
-// The README's picture is taken here, from the real UI with real traffic, so it cannot drift from the app.
+// The README's picture is taken here, from the real UI with real traffic. Every run takes it (into
+// test-results/); SOCKPIT_UPDATE_SCREENSHOT=1 also writes it to docs/, so a test run leaves the tree clean.
+const target = process.env.SOCKPIT_UPDATE_SCREENSHOT === '1' ? 'docs/screenshot.png' : 'test-results/screenshot.png';
 test('README screenshot: a server with two clients, GBK text and a Modbus frame in hex', async ({ app, page }) => {
   await page.setViewportSize({ width: 1400, height: 820 });
   const server = await app.newSession();
@@ -24,6 +26,6 @@ test('README screenshot: a server with two clients, GBK text and a Modbus frame 
   await app.send(server, 'OK');
   await expect.poll(() => device.received().toString()).toBe('OK');
   await expect(server.getByText(/Rx \d+ B/)).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshot.png' });
+  await page.screenshot({ path: target });
   device.socket.destroy();
 });

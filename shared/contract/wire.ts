@@ -4,6 +4,8 @@ import type { CommandInput, CommandType } from './commands';
 import { EngineEvent } from './events';
 import type { CommandResult } from './index';
 
+export { IPC_CHANNELS, PRELOAD_API_KEYS } from './ipc';
+
 // How a user interface talks to the engine it does not share a process with: the renderer in
 // Electron (over IPC, where structured clone carries bytes as they are) and the renderer in a browser
 // (over the bridge's WebSocket, where messages are JSON text and bytes travel as base64).
@@ -48,9 +50,6 @@ export interface SockpitHost {
   /** Events arrive in batches; the return value unsubscribes. */
   onEvents(listener: (events: EngineEvent[]) => void): () => void;
 }
-
-/** The names the Electron preload exposes on `window.sockpit`, and nothing else. */
-export const PRELOAD_API_KEYS = ['execute', 'onEvents', 'platform'] as const;
 
 /** The link state a renderer shows: a browser tab can lose its bridge and get it back. */
 export type HostLinkState = 'connecting' | 'open' | 'closed';
@@ -131,6 +130,3 @@ export function fromWireText(text: string): unknown {
     return item;
   });
 }
-
-/** Electron IPC channels: the renderer invokes `execute`; main pushes event batches on `events`. */
-export const IPC_CHANNELS = { execute: 'sockpit:execute', events: 'sockpit:events' } as const;
