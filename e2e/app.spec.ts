@@ -262,3 +262,56 @@ test('counters show what crossed the wire', async ({ app }) => {
   await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1)).toContainText('5 B');
   peer.socket.destroy();
 });
+
+test('a UDP session answers whoever sent last, and sends anywhere while bound', async ({ app }) => {
+  const dgram = await import('node:dgram');
+  const udp = await app.newSession('UDP');
+  await udp.getByLabel('Local address').fill('127.0.0.1');
+  await udp.getByLabel('Local port').fill('0');
+  await udp.getByRole('button', { name: 'Start' }).click();
+  const bound = udp.getByRole('status').filter({ hasText: 'Bound to 127.0.0.1:' });
+  await expect(bound).toBeVisible();
+  const port = Number(/:(\d+)$/.exec(((await bound.textContent()) ?? '').trim())![1]);
+
+  const device = dgram.createSocket('udp4');
+  const received: string[] = [];
+  device.on('message', (message) => received.push(message.toString()));
+  await new Promise<void>((resolve) => device.bind(0, '127.0.0.1', resolve));
+  device.send('hello from a device', port, '127.0.0.1');
+  await expect(app.log(udp).locator('.log-row.rx .log-content')).toHaveText('hello from a device');
+
+  await udp.getByLabel('Send to').selectOption({ label: 'Whoever sent last' });
+  await udp.getByLabel('Message').fill('hi back');
+  await udp.getByLabel('Message').press('Control+Enter');
+  await expect.poll(() => received).toEqual(['hi back']);
+
+  // The remote fields stay editable while bound: point them at the device and send again.
+  await udp.getByLabel('Send to').selectOption({ label: 'Remote host and port' });
+  await udp.getByLabel('Remote host').fill('127.0.0.1');
+  await udp.getByLabel('Remote port').fill(String(device.address().port));
+  await app.send(udp, 'direct');
+  await expect.poll(() => received).toEqual(['hi back', 'direct']);
+  device.close();
+});
+
+test('a TCP client half-closes: the server sees FIN and can still answer', async ({ app }) => {
+  const net = await import('node:net');
+  const events: string[] = [];
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('data', (data) => events.push(`data:${data}`));
+    socket.on('end', () => {
+      events.push('end');
+      socket.end('still here');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const client = await app.newSession('TCP client');
+  await app.connectClient(client, port);
+  await app.send(client, 'last words');
+  await expect.poll(() => events).toEqual(['data:last words']);
+  await client.getByRole('button', { name: 'Half-close' }).click();
+  await expect.poll(() => events).toEqual(['data:last words', 'end']);
+  await expect(app.log(client).locator('.log-row.rx .log-content')).toHaveText('still here');
+  server.close();
+});

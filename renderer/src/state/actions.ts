@@ -1,4 +1,4 @@
-import type { CommandInput, CommandType, CommandValues, SessionInfo, SessionKind } from '../../../shared/contract';
+import { hostProblem, type CommandInput, type CommandType, type CommandValues, type SessionInfo, type SessionKind } from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { ConnectedHost } from '../host';
@@ -112,7 +112,7 @@ export async function startSession(sessionId: string): Promise<void> {
   const session = state.sessions[sessionId];
   const view = state.views[sessionId];
   if (!session || !view) return;
-  const config = configFromDraft(view.draft, session.config);
+  const config = configFromDraft(view.draft);
   if (!config.ok) {
     setStatus(sessionId, 'error', config.error);
     return;
@@ -163,7 +163,7 @@ export async function duplicateSession(sessionId: string): Promise<void> {
   const session = state.sessions[sessionId];
   const view = state.views[sessionId];
   if (!session || !view) return;
-  const config = configFromDraft(view.draft, session.config);
+  const config = configFromDraft(view.draft);
   const created = await run({ type: 'session.create', config: config.ok ? config.value : session.config, name: autoName(session.config.kind) });
   if (!created.ok) {
     setStatus(sessionId, 'error', created.error);
@@ -179,6 +179,55 @@ export function hexProblem(text: string): SockpitError | undefined {
   return parsed.ok ? undefined : parsed.error;
 }
 
+type SendTarget = Extract<CommandInput, { type: 'send' }>['target'];
+
+/** Where the send box's choice points right now, or why it points nowhere. */
+function sendTarget(sessionId: string): SendTarget | { error: SockpitError } {
+  const state = useApp.getState();
+  const session = state.sessions[sessionId];
+  const view = state.views[sessionId];
+  const choice = view.send.target;
+  if (session.config.kind === 'tcp-server') {
+    if (choice !== 'selected') return { to: 'all' };
+    const open = new Set(Object.values(state.connections[sessionId] ?? {}).filter((c) => c.state !== 'closed').map((c) => c.connectionId));
+    const chosen = view.selected.filter((id) => open.has(id));
+    if (chosen.length === 0) {
+      return { error: { code: 'E_NO_TARGET', message: 'No connected client is selected.', hint: 'Tick one or more clients in the list, or send to all clients.' } };
+    }
+    return { to: 'connections', connectionIds: chosen };
+  }
+  if (session.config.kind !== 'udp') return undefined;
+  if (choice === 'last-sender') {
+    const rows = logStore.log(sessionId).rows;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i];
+      if (row.kind === 'record' && row.record.dir === 'rx') return { to: 'reply', seq: row.record.seq };
+    }
+    return { error: { code: 'E_NO_TARGET', message: 'Nothing has been received yet, so there is no sender to answer.', hint: 'Send to the remote host and port instead.' } };
+  }
+  // The remote fields stay editable while bound: a UDP socket can talk to anyone at any time.
+  const host = view.draft.remoteHost.trim();
+  const portText = view.draft.remotePort.trim();
+  if (!host || !portText) {
+    return { error: { code: 'E_NO_TARGET', message: 'Where to? The remote host and port are empty.', hint: 'Fill in Remote host and Remote port, or answer the last sender.' } };
+  }
+  const problem = hostProblem(host);
+  if (problem) return { error: { code: 'E_VALIDATION', message: problem } };
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: { code: 'E_VALIDATION', message: `"${portText}" is not a port: use a number from 1 to 65535.` } };
+  return { to: 'peer', host, port };
+}
+
+export async function halfClose(sessionId: string, connectionIds: Array<string | undefined>): Promise<void> {
+  for (const connectionId of connectionIds) {
+    const result = await run({ type: 'connection.halfClose', sessionId, connectionId });
+    if (!result.ok) {
+      setStatus(sessionId, 'error', result.error);
+      return;
+    }
+  }
+}
+
 export async function sendMessage(sessionId: string): Promise<boolean> {
   const state = useApp.getState();
   const session = state.sessions[sessionId];
@@ -192,19 +241,10 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
       return false;
     }
   }
-  let target: Extract<CommandInput, { type: 'send' }>['target'];
-  if (session.config.kind === 'tcp-server') {
-    const open = new Set(Object.values(state.connections[sessionId] ?? {}).filter((c) => c.state !== 'closed').map((c) => c.connectionId));
-    const chosen = view.selected.filter((id) => open.has(id));
-    if (send.target === 'selected') {
-      if (chosen.length === 0) {
-        setStatus(sessionId, 'error', { code: 'E_NO_TARGET', message: 'No connected client is selected.', hint: 'Tick one or more clients in the list, or send to all clients.' });
-        return false;
-      }
-      target = { to: 'connections', connectionIds: chosen };
-    } else {
-      target = { to: 'all' };
-    }
+  const target = sendTarget(sessionId);
+  if (target && 'error' in target) {
+    setStatus(sessionId, 'error', target.error);
+    return false;
   }
   const result = await run({
     type: 'send',

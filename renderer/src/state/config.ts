@@ -1,4 +1,4 @@
-import { SessionConfig, type SessionConfigInput, type SessionInfo } from '../../../shared/contract';
+import { SessionConfig, type SessionConfigInput } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 import { defaultDraft, type SettingsDraft } from './store';
 
@@ -14,7 +14,12 @@ export const FIELD_OF: Record<string, string> = {
   idleTimeoutMs: 'idleTimeoutSec',
   connectTimeoutMs: 'connectTimeoutMs',
   reconnect: 'reconnectIntervalMs',
+  ttl: 'ttl',
+  recvBufferBytes: 'recvBufferKiB',
+  captureCapBytes: 'captureCapMiB',
 };
+
+const MIB = 1024 * 1024;
 
 function number(text: string): number {
   const trimmed = text.trim();
@@ -31,9 +36,9 @@ function optionalText(text: string): string | undefined {
 }
 
 /** The settings bar, checked by the same schema the engine uses; the error names the field. */
-export function configFromDraft(draft: SettingsDraft, previous?: SessionInfo['config']): Result<SessionConfig> & { field?: string } {
+export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & { field?: string } {
   let input: SessionConfigInput;
-  const cap = previous?.captureCapBytes;
+  const cap = draft.captureCapMiB.trim() === '' ? undefined : Math.round(number(draft.captureCapMiB) * MIB);
   switch (draft.kind) {
     case 'tcp-server':
       input = {
@@ -71,6 +76,9 @@ export function configFromDraft(draft: SettingsDraft, previous?: SessionInfo['co
         remoteHost: optionalText(draft.remoteHost),
         remotePort: optionalNumber(draft.remotePort),
         broadcast: draft.broadcast,
+        ttl: optionalNumber(draft.ttl),
+        reuseAddr: draft.reuseAddr,
+        recvBufferBytes: draft.recvBufferKiB.trim() === '' ? undefined : Math.round(number(draft.recvBufferKiB) * 1024),
         captureCapBytes: cap,
       };
       break;
@@ -84,7 +92,7 @@ export function configFromDraft(draft: SettingsDraft, previous?: SessionInfo['co
 }
 
 export function draftFromConfig(config: SessionConfig): SettingsDraft {
-  const draft = defaultDraft(config.kind);
+  const draft = { ...defaultDraft(config.kind), captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)) };
   switch (config.kind) {
     case 'tcp-server':
       return {
@@ -119,6 +127,9 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         remoteHost: config.remoteHost ?? '',
         remotePort: config.remotePort === undefined ? '' : String(config.remotePort),
         broadcast: config.broadcast,
+        ttl: config.ttl === undefined ? '' : String(config.ttl),
+        reuseAddr: config.reuseAddr,
+        recvBufferKiB: String(Math.round(config.recvBufferBytes / 1024)),
       };
   }
 }

@@ -26,7 +26,13 @@ export interface SettingsDraft {
   noDelay: boolean;
   broadcast: boolean;
   multicastGroup: string;
+  ttl: string;
+  reuseAddr: boolean;
+  recvBufferKiB: string;
+  captureCapMiB: string;
 }
+
+export type SendTargetChoice = 'all' | 'selected' | 'remote' | 'last-sender';
 
 export interface SendDraft {
   text: string;
@@ -35,8 +41,8 @@ export interface SendDraft {
   escapes: boolean;
   lineEnding: LineEnding;
   checksum: ChecksumKind;
-  /** A TCP server sends to every client or to the ticked ones. */
-  target: 'all' | 'selected';
+  /** A TCP server sends to every client or to the ticked ones; UDP to the remote above or back to the last sender. */
+  target: SendTargetChoice;
 }
 
 export interface SessionView {
@@ -92,13 +98,17 @@ export function defaultDraft(kind: SessionKind): SettingsDraft {
     noDelay: true,
     broadcast: false,
     multicastGroup: '',
+    ttl: '',
+    reuseAddr: false,
+    recvBufferKiB: '4096',
+    captureCapMiB: '64',
   };
 }
 
 export function defaultView(kind: SessionKind, preferred?: Partial<Pick<SessionView, 'receiveEncoding'>> & { sendEncoding?: Encoding }): SessionView {
   return {
     draft: defaultDraft(kind),
-    send: { text: '', mode: 'text', encoding: preferred?.sendEncoding ?? 'utf-8', escapes: false, lineEnding: 'none', checksum: 'none', target: 'all' },
+    send: { text: '', mode: 'text', encoding: preferred?.sendEncoding ?? 'utf-8', escapes: false, lineEnding: 'none', checksum: 'none', target: kind === 'udp' ? 'remote' : 'all' },
     receiveEncoding: preferred?.receiveEncoding ?? 'utf-8',
     viewMode: 'text',
     paused: false,

@@ -9,6 +9,7 @@ import {
   changeKind,
   clearLog,
   disconnect,
+  halfClose,
   hexProblem,
   joinMulticast,
   resetCounters,
@@ -98,9 +99,14 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
         )}
         {kind === 'udp' && (
           <>
-            <TextField label={t('remoteHost')} value={draft.remoteHost} invalid={field === 'remoteHost'} disabled={running} onChange={(v) => set({ remoteHost: v })} />
-            <TextField label={t('remotePort')} value={draft.remotePort} inputMode="numeric" width="narrow" invalid={field === 'remotePort'} disabled={running} onChange={(v) => set({ remotePort: v })} />
+            <TextField label={t('remoteHost')} value={draft.remoteHost} invalid={field === 'remoteHost'} onChange={(v) => set({ remoteHost: v })} />
+            <TextField label={t('remotePort')} value={draft.remotePort} inputMode="numeric" width="narrow" invalid={field === 'remotePort'} onChange={(v) => set({ remotePort: v })} />
           </>
+        )}
+        {kind === 'tcp-client' && session.state === 'connected' && (
+          <button type="button" title={t('halfCloseTitle')} onClick={() => void halfClose(session.sessionId, [undefined])}>
+            {t('halfClose')}
+          </button>
         )}
         {running ? (
           <button type="button" className="primary stop" onClick={() => void stopSession(session.sessionId)}>
@@ -144,6 +150,10 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
           )}
           {kind === 'udp' && (
             <>
+              <TextField label={t('ttl')} value={draft.ttl} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'ttl'} onChange={(v) => set({ ttl: v })} />
+              <TextField label={t('recvBuffer')} value={draft.recvBufferKiB} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'recvBufferKiB'} onChange={(v) => set({ recvBufferKiB: v })} />
+              {session.recvBufferBytes !== undefined && <span className="muted">{t('recvBufferGranted', { size: formatBytes(session.recvBufferBytes) })}</span>}
+              <CheckField label={t('reuseAddr')} checked={draft.reuseAddr} disabled={running} onChange={(v) => set({ reuseAddr: v })} />
               <CheckField label={t('broadcast')} checked={draft.broadcast} disabled={running} onChange={(v) => set({ broadcast: v })} />
               <TextField label={t('multicastGroup')} value={group} onChange={setGroup} placeholder="239.1.2.3" />
               <button type="button" disabled={!running || !group} onClick={() => void joinMulticast(session.sessionId, group.trim(), 'join')}>
@@ -155,6 +165,9 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
               {session.multicastGroups && session.multicastGroups.length > 0 && <span className="muted">{session.multicastGroups.join(', ')}</span>}
             </>
           )}
+        </div>
+        <div className="settings-row">
+          <TextField label={t('captureCap')} value={draft.captureCapMiB} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'captureCapMiB'} onChange={(v) => set({ captureCapMiB: v })} />
         </div>
       </details>
     </div>
@@ -177,6 +190,9 @@ function ConnectionsTable({ session, view, t }: { session: SessionInfo; view: Se
         <span className="muted">{t('clients', { n: open.length })}</span>
         <button type="button" disabled={view.selected.length === 0} onClick={() => void disconnect(session.sessionId, view.selected)}>
           {t('disconnect')}
+        </button>
+        <button type="button" disabled={view.selected.length === 0} title={t('halfCloseTitle')} onClick={() => void halfClose(session.sessionId, view.selected)}>
+          {t('halfClose')}
         </button>
       </Toolbar>
       <div className="table-scroll">
@@ -268,6 +284,17 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
         <CheckField label={t('escapes')} checked={send.escapes} disabled={send.mode === 'hex'} onChange={(value) => set({ escapes: value })} />
         <SelectField label={t('lineEnding')} value={send.lineEnding} options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))} onChange={(value) => set({ lineEnding: value })} />
         <SelectField label={t('checksum')} value={send.checksum} options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))} onChange={(value) => set({ checksum: value })} />
+        {kind === 'udp' && (
+          <SelectField
+            label={t('sendTo')}
+            value={send.target}
+            options={[
+              { value: 'remote' as const, label: t('sendToRemote') },
+              { value: 'last-sender' as const, label: t('sendToLastSender') },
+            ]}
+            onChange={(value) => set({ target: value })}
+          />
+        )}
         {kind === 'tcp-server' && (
           <SelectField
             label={t('sendTo')}
@@ -304,7 +331,6 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           {t('hexError', { message: hexError.message })}
         </div>
       )}
-      {kind === 'udp' && <div className="muted small">{t('udpTarget')}</div>}
     </div>
   );
 }
