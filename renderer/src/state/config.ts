@@ -91,6 +91,11 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
   return { ...fail('E_VALIDATION', issue.message), field };
 }
 
+/** What a box shows for an optional number: nothing when it is not set. */
+function fieldText(value: number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
 export function draftFromConfig(config: SessionConfig): SettingsDraft {
   const draft = { ...defaultDraft(config.kind), captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)) };
   switch (config.kind) {
@@ -99,7 +104,7 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         ...draft,
         localHost: config.host,
         localPort: String(config.port),
-        maxClients: config.maxClients === undefined ? '' : String(config.maxClients),
+        maxClients: fieldText(config.maxClients),
         idleTimeoutSec: config.idleTimeoutMs === undefined ? '' : String(config.idleTimeoutMs / 1000),
         allowHalfOpen: config.allowHalfOpen,
         noDelay: config.noDelay,
@@ -110,7 +115,7 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         remoteHost: config.host,
         remotePort: String(config.port),
         localHost: config.localHost ?? '',
-        localPort: config.localPort === undefined ? '' : String(config.localPort),
+        localPort: fieldText(config.localPort),
         connectTimeoutMs: String(config.connectTimeoutMs),
         keepAlive: config.keepAlive,
         noDelay: config.noDelay,
@@ -125,9 +130,9 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         localHost: config.host,
         localPort: String(config.port),
         remoteHost: config.remoteHost ?? '',
-        remotePort: config.remotePort === undefined ? '' : String(config.remotePort),
+        remotePort: fieldText(config.remotePort),
         broadcast: config.broadcast,
-        ttl: config.ttl === undefined ? '' : String(config.ttl),
+        ttl: fieldText(config.ttl),
         reuseAddr: config.reuseAddr,
         recvBufferKiB: String(Math.round(config.recvBufferBytes / 1024)),
       };
