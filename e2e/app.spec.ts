@@ -315,3 +315,19 @@ test('a TCP client half-closes: the server sees FIN and can still answer', async
   await expect(app.log(client).locator('.log-row.rx .log-content')).toHaveText('still here');
   server.close();
 });
+
+test('the theme follows the system until the person picks one', async ({ app, page }) => {
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(theme).toBe('dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect.poll(theme).toBe('light');
+  await page.getByLabel('Theme').selectOption({ label: 'Dark' });
+  await expect.poll(theme).toBe('dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(21, 24, 30)');
+  await page.reload();
+  await expect.poll(theme).toBe('dark');
+  await page.getByLabel('Theme').selectOption({ label: 'Follow system' });
+  void app;
+});
