@@ -331,3 +331,18 @@ test('the theme follows the system until the person picks one', async ({ app, pa
   await page.getByLabel('Theme').selectOption({ label: 'Follow system' });
   void app;
 });
+
+test('a character cut between two TCP reads is shown whole, and an unfinished one at the end as bytes', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  await server.getByLabel('Receive encoding').selectOption({ label: 'GBK' });
+  const peer = await tcpClient(port);
+  const rows = app.log(server).locator('.log-row.rx .log-content');
+  // 你好 in GBK is C4 E3 BA C3; the second character is cut after its first byte.
+  peer.socket.write(Buffer.from([0xc4, 0xe3, 0xba]));
+  await expect(rows).toHaveText(['你\\xBA']);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  peer.socket.write(Buffer.from([0xc3, 0x21]));
+  await expect(rows).toHaveText(['你', '好!']);
+  peer.socket.destroy();
+});
