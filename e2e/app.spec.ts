@@ -208,7 +208,7 @@ test('the interface switches to Chinese with the same structure', async ({ app, 
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
   await expect(page.getByRole('button', { name: '新建会话' })).toBeVisible();
   await page.getByRole('button', { name: '新建会话' }).click();
-  const pane = page.getByRole('region', { name: 'TCP server 1', exact: true });
+  const pane = page.getByRole('region', { name: 'TCP 服务器 1', exact: true });
   await expect(pane.getByLabel('会话类型')).toBeVisible();
   await expect(pane.getByRole('button', { name: '启动' })).toBeVisible();
   await expect(pane.getByRole('region', { name: '日志' })).toBeVisible();

@@ -2,6 +2,7 @@ import { hostProblem, type CommandInput, type CommandType, type CommandValues, t
 import { parseHex } from '../../../shared/codec/hex';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { ConnectedHost } from '../host';
+import { translate } from '../i18n';
 import { configFromDraft, draftFromConfig } from './config';
 import { logStore } from './log';
 import { defaultView, setStatus, updateView, useApp, type SessionView } from './store';
@@ -21,12 +22,13 @@ async function run<T extends CommandType>(command: Extract<CommandInput, { type:
   }
 }
 
-const KIND_NAMES: Record<SessionKind, string> = { 'tcp-server': 'TCP server', 'tcp-client': 'TCP client', udp: 'UDP' };
-
+/** "TCP server 2", in the interface's language: the first number no other session's name uses. */
 function autoName(kind: SessionKind, except?: string): string {
-  const taken = new Set(Object.values(useApp.getState().sessions).filter((s) => s.sessionId !== except).map((s) => s.name));
+  const state = useApp.getState();
+  const taken = new Set(Object.values(state.sessions).filter((s) => s.sessionId !== except).map((s) => s.name));
+  const kindName = translate(state.language, `kind.${kind}`);
   for (let n = 1; ; n++) {
-    const name = `${KIND_NAMES[kind]} ${n}`;
+    const name = `${kindName} ${n}`;
     if (!taken.has(name)) return name;
   }
 }
