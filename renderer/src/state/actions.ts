@@ -37,7 +37,8 @@ function autoName(kind: SessionKind, except?: string): string {
 export function adoptSession(info: SessionInfo, view?: SessionView): void {
   useApp.setState((state) => {
     const known = state.sessions[info.sessionId];
-    const nextView = state.views[info.sessionId] ?? view ?? { ...defaultView(info.config.kind), draft: draftFromConfig(info.config), autoName: false };
+    // Our own create passes the view it wants; its session.added event may have arrived first and made a plain one.
+    const nextView = view ?? state.views[info.sessionId] ?? { ...defaultView(info.config.kind), draft: draftFromConfig(info.config), autoName: false };
     return {
       sessions: { ...state.sessions, [info.sessionId]: info },
       order: known ? state.order : [...state.order, info.sessionId],
@@ -309,7 +310,6 @@ export async function resync(): Promise<void> {
   for (const id of useApp.getState().order) if (!alive.has(id)) forgetSession(id);
   for (const info of listed.value) {
     adoptSession(info);
-    useApp.setState((state) => ({ sessions: { ...state.sessions, [info.sessionId]: info } }));
     const stats = await run({ type: 'stats.get', sessionId: info.sessionId });
     if (!stats.ok) continue;
     const connections = Object.fromEntries(stats.value.connections.map((c) => [c.connectionId, c]));

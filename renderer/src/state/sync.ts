@@ -29,7 +29,6 @@ function apply(event: EngineEvent): void {
     case 'session.state': {
       const before = useApp.getState().sessions[event.session.sessionId];
       adoptSession(event.session);
-      useApp.setState((state) => ({ sessions: { ...state.sessions, [event.session.sessionId]: event.session } }));
       if (event.session.error && event.session.state === 'failed') setStatus(event.session.sessionId, 'error', event.session.error);
       if (before && before.state !== event.session.state) logStore.note(event.session.sessionId, event.session.state === 'failed' ? 'error' : 'info', describeState(event.session.state, event.session.local, event.session.remote, event.session.error?.message));
       return;
