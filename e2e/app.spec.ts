@@ -107,6 +107,7 @@ test('a hex message with a typo shows where the problem is before anything is se
   await server.getByLabel('Send mode').selectOption({ label: 'Hex' });
   await server.getByLabel('Message').fill('48 65 6G');
   await expect(server.getByRole('alert')).toContainText('"G" at position 7');
+  await expect(server.getByRole('alert').locator('mark')).toHaveText('G');
   await expect(server.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
 });
 
@@ -345,4 +346,44 @@ test('a character cut between two TCP reads is shown whole, and an unfinished on
   peer.socket.write(Buffer.from([0xc3, 0x21]));
   await expect(rows).toHaveText(['你', '好!']);
   peer.socket.destroy();
+});
+
+test('panes are resized by dragging the divider between them', async ({ app, page }) => {
+  const left = await app.newSession();
+  const right = await app.newSession();
+  const widthOf = async () => (await left.boundingBox())!.width;
+  const before = await widthOf();
+  const divider = page.getByRole('separator', { name: 'Resize panes' });
+  const box = (await divider.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 200, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+  expect(await widthOf()).toBeLessThan(before - 150);
+  await expect(right).toBeVisible();
+});
+
+test('a short-connection client opens one connection per send and reports each exchange', async ({ app }) => {
+  const net = await import('node:net');
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    socket.on('data', (data) => socket.end(`pong:${data}`));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const client = await app.newSession('TCP client');
+  await client.getByText('Options').click();
+  await client.getByLabel('Connection mode').selectOption({ label: 'Short (one per send)' });
+  await client.getByLabel('Remote host').fill('127.0.0.1');
+  await client.getByLabel('Remote port').fill(String(port));
+  await client.getByRole('button', { name: 'Start' }).click();
+  await expect(client.getByRole('status')).toHaveText('Ready');
+  await app.send(client, 'one');
+  await expect(app.log(client).locator('.log-row.rx .log-content')).toHaveText(['pong:one']);
+  await app.send(client, 'two');
+  await expect(app.log(client).locator('.log-row.rx .log-content')).toHaveText(['pong:one', 'pong:two']);
+  await expect(app.log(client).locator('.log-row.note', { hasText: 'exchange' })).toHaveCount(2);
+  expect(connections).toBe(2);
+  server.close();
 });

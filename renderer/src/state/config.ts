@@ -15,6 +15,10 @@ export const FIELD_OF: Record<string, string> = {
   connectTimeoutMs: 'connectTimeoutMs',
   reconnect: 'reconnectIntervalMs',
   ttl: 'ttl',
+  multicastTtl: 'multicastTtl',
+  maxClientsPerIp: 'maxClientsPerIp',
+  shortIdleMs: 'shortIdleMs',
+  shortTimeoutMs: 'shortTimeoutMs',
   recvBufferBytes: 'recvBufferKiB',
   captureCapBytes: 'captureCapMiB',
 };
@@ -46,6 +50,7 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         host: draft.localHost.trim() || '0.0.0.0',
         port: number(draft.localPort),
         maxClients: optionalNumber(draft.maxClients),
+        maxClientsPerIp: optionalNumber(draft.maxClientsPerIp),
         idleTimeoutMs: draft.idleTimeoutSec.trim() === '' ? undefined : number(draft.idleTimeoutSec) * 1000,
         allowHalfOpen: draft.allowHalfOpen,
         noDelay: draft.noDelay,
@@ -65,6 +70,8 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         allowHalfOpen: draft.allowHalfOpen,
         reconnect: draft.reconnect ? { intervalMs: number(draft.reconnectIntervalMs) } : undefined,
         mode: draft.clientMode,
+        shortIdleMs: number(draft.shortIdleMs),
+        shortTimeoutMs: number(draft.shortTimeoutMs),
         captureCapBytes: cap,
       };
       break;
@@ -77,6 +84,8 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         remotePort: optionalNumber(draft.remotePort),
         broadcast: draft.broadcast,
         ttl: optionalNumber(draft.ttl),
+        multicastTtl: optionalNumber(draft.multicastTtl),
+        multicastLoopback: draft.multicastLoopback,
         reuseAddr: draft.reuseAddr,
         recvBufferBytes: draft.recvBufferKiB.trim() === '' ? undefined : Math.round(number(draft.recvBufferKiB) * 1024),
         captureCapBytes: cap,
@@ -105,6 +114,7 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         localHost: config.host,
         localPort: String(config.port),
         maxClients: fieldText(config.maxClients),
+        maxClientsPerIp: fieldText(config.maxClientsPerIp),
         idleTimeoutSec: config.idleTimeoutMs === undefined ? '' : String(config.idleTimeoutMs / 1000),
         allowHalfOpen: config.allowHalfOpen,
         noDelay: config.noDelay,
@@ -123,6 +133,8 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         reconnect: config.reconnect !== undefined,
         reconnectIntervalMs: String(config.reconnect?.intervalMs ?? 2000),
         clientMode: config.mode,
+        shortIdleMs: String(config.shortIdleMs),
+        shortTimeoutMs: String(config.shortTimeoutMs),
       };
     case 'udp':
       return {
@@ -133,6 +145,8 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
         remotePort: fieldText(config.remotePort),
         broadcast: config.broadcast,
         ttl: fieldText(config.ttl),
+        multicastTtl: fieldText(config.multicastTtl),
+        multicastLoopback: config.multicastLoopback ?? true,
         reuseAddr: config.reuseAddr,
         recvBufferKiB: String(Math.round(config.recvBufferBytes / 1024)),
       };

@@ -27,6 +27,11 @@ export interface SettingsDraft {
   broadcast: boolean;
   multicastGroup: string;
   ttl: string;
+  multicastTtl: string;
+  multicastLoopback: boolean;
+  maxClientsPerIp: string;
+  shortIdleMs: string;
+  shortTimeoutMs: string;
   reuseAddr: boolean;
   recvBufferKiB: string;
   captureCapMiB: string;
@@ -99,6 +104,11 @@ export function defaultDraft(kind: SessionKind): SettingsDraft {
     broadcast: false,
     multicastGroup: '',
     ttl: '',
+    multicastTtl: '',
+    multicastLoopback: true,
+    maxClientsPerIp: '',
+    shortIdleMs: '300',
+    shortTimeoutMs: '5000',
     reuseAddr: false,
     recvBufferKiB: '4096',
     captureCapMiB: '64',

@@ -124,6 +124,7 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
           {kind === 'tcp-server' && (
             <>
               <TextField label={t('maxClients')} value={draft.maxClients} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ maxClients: v })} />
+              <TextField label={t('maxClientsPerIp')} value={draft.maxClientsPerIp} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'maxClientsPerIp'} onChange={(v) => set({ maxClientsPerIp: v })} />
               <TextField label={t('idleTimeout')} value={draft.idleTimeoutSec} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ idleTimeoutSec: v })} />
               <CheckField label={t('halfOpen')} checked={draft.allowHalfOpen} disabled={running} onChange={(v) => set({ allowHalfOpen: v })} />
               <CheckField label={t('noDelay')} checked={draft.noDelay} disabled={running} onChange={(v) => set({ noDelay: v })} />
@@ -141,6 +142,12 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
                 options={(['long', 'short'] as const).map((value) => ({ value, label: t(`clientMode.${value}`) }))}
                 onChange={(v) => set({ clientMode: v })}
               />
+              {draft.clientMode === 'short' && (
+                <>
+                  <TextField label={t('shortIdle')} value={draft.shortIdleMs} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'shortIdleMs'} onChange={(v) => set({ shortIdleMs: v })} />
+                  <TextField label={t('shortTimeout')} value={draft.shortTimeoutMs} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'shortTimeoutMs'} onChange={(v) => set({ shortTimeoutMs: v })} />
+                </>
+              )}
               <CheckField label={t('autoReconnect')} checked={draft.reconnect} disabled={running} onChange={(v) => set({ reconnect: v })} />
               {draft.reconnect && <TextField label={t('reconnectInterval')} value={draft.reconnectIntervalMs} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ reconnectIntervalMs: v })} />}
               <CheckField label={t('keepAlive')} checked={draft.keepAlive} disabled={running} onChange={(v) => set({ keepAlive: v })} />
@@ -155,6 +162,8 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
               {session.recvBufferBytes !== undefined && <span className="muted">{t('recvBufferGranted', { size: formatBytes(session.recvBufferBytes) })}</span>}
               <CheckField label={t('reuseAddr')} checked={draft.reuseAddr} disabled={running} onChange={(v) => set({ reuseAddr: v })} />
               <CheckField label={t('broadcast')} checked={draft.broadcast} disabled={running} onChange={(v) => set({ broadcast: v })} />
+              <TextField label={t('multicastTtl')} value={draft.multicastTtl} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'multicastTtl'} onChange={(v) => set({ multicastTtl: v })} />
+              <CheckField label={t('multicastLoopback')} checked={draft.multicastLoopback} disabled={running} onChange={(v) => set({ multicastLoopback: v })} />
               <TextField label={t('multicastGroup')} value={group} onChange={setGroup} placeholder="239.1.2.3" />
               <button type="button" disabled={!running || !group} onClick={() => void joinMulticast(session.sessionId, group.trim(), 'join')}>
                 {t('join')}
@@ -329,9 +338,25 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
           {t('hexError', { message: hexError.message })}
+          {hexError.position !== undefined && <ErrorSpot text={send.text} position={hexError.position} />}
         </div>
       )}
     </div>
+  );
+}
+
+/** The typed text around a problem, with the offending character marked, so it is found at a glance. */
+function ErrorSpot({ text, position }: { text: string; position: number }) {
+  const start = Math.max(0, position - 12);
+  const char = text.slice(position, position + 1) || ' ';
+  return (
+    <code className="error-spot">
+      {start > 0 ? '…' : ''}
+      {text.slice(start, position)}
+      <mark>{char}</mark>
+      {text.slice(position + 1, position + 13)}
+      {position + 13 < text.length ? '…' : ''}
+    </code>
   );
 }
 
