@@ -5,7 +5,7 @@ import type { ConnectedHost } from '../host';
 import { translate } from '../i18n';
 import { configFromDraft, draftFromConfig } from './config';
 import { logStore } from './log';
-import { defaultView, setStatus, updateView, useApp, type SessionView } from './store';
+import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
 
 let host: ConnectedHost | undefined;
 
@@ -31,6 +31,14 @@ function autoName(kind: SessionKind, except?: string): string {
     const name = `${kindName} ${n}`;
     if (!taken.has(name)) return name;
   }
+}
+
+/** A session with its view, both still present (a remove from another tab may have raced us). */
+function lookup(sessionId: string): { state: AppState; session: SessionInfo; view: SessionView } | undefined {
+  const state = useApp.getState();
+  const session = state.sessions[sessionId];
+  const view = state.views[sessionId];
+  return session && view ? { state, session, view } : undefined;
 }
 
 /** Add a session we learned about (our own create, another tab's, or a snapshot) to the store. */
@@ -91,10 +99,9 @@ export async function createSession(kind: SessionKind = 'tcp-server', placement:
 
 /** The engine cannot turn a server into a client; an idle session changes kind by being replaced in place. */
 export async function changeKind(sessionId: string, kind: SessionKind): Promise<void> {
-  const state = useApp.getState();
-  const session = state.sessions[sessionId];
-  const view = state.views[sessionId];
-  if (!session || !view || session.config.kind === kind) return;
+  const found = lookup(sessionId);
+  if (!found || found.session.config.kind === kind) return;
+  const { state, session, view } = found;
   const pane = state.panes.indexOf(sessionId);
   const name = view.autoName ? autoName(kind, sessionId) : session.name;
   const fresh = defaultView(kind, { receiveEncoding: view.receiveEncoding, sendEncoding: view.send.encoding });
@@ -111,10 +118,9 @@ export async function changeKind(sessionId: string, kind: SessionKind): Promise<
 }
 
 export async function startSession(sessionId: string): Promise<void> {
-  const state = useApp.getState();
-  const session = state.sessions[sessionId];
-  const view = state.views[sessionId];
-  if (!session || !view) return;
+  const found = lookup(sessionId);
+  if (!found) return;
+  const { view } = found;
   const config = configFromDraft(view.draft);
   if (!config.ok) {
     setStatus(sessionId, 'error', config.error);
@@ -162,10 +168,9 @@ export async function renameSession(sessionId: string, name: string): Promise<vo
 }
 
 export async function duplicateSession(sessionId: string): Promise<void> {
-  const state = useApp.getState();
-  const session = state.sessions[sessionId];
-  const view = state.views[sessionId];
-  if (!session || !view) return;
+  const found = lookup(sessionId);
+  if (!found) return;
+  const { session, view } = found;
   const config = configFromDraft(view.draft);
   const created = await run({ type: 'session.create', config: config.ok ? config.value : session.config, name: autoName(session.config.kind) });
   if (!created.ok) {
@@ -185,10 +190,9 @@ export function hexProblem(text: string): SockpitError | undefined {
 type SendTarget = Extract<CommandInput, { type: 'send' }>['target'];
 
 /** Where the send box's choice points right now, or why it points nowhere. */
-function sendTarget(sessionId: string): SendTarget | { error: SockpitError } {
-  const state = useApp.getState();
-  const session = state.sessions[sessionId];
-  const view = state.views[sessionId];
+function sendTarget(found: { state: AppState; session: SessionInfo; view: SessionView }): SendTarget | { error: SockpitError } {
+  const { state, session, view } = found;
+  const sessionId = session.sessionId;
   const choice = view.send.target;
   if (session.config.kind === 'tcp-server') {
     if (choice !== 'selected') return { to: 'all' };
@@ -232,10 +236,9 @@ export async function halfClose(sessionId: string, connectionIds: Array<string |
 }
 
 export async function sendMessage(sessionId: string): Promise<boolean> {
-  const state = useApp.getState();
-  const session = state.sessions[sessionId];
-  const view = state.views[sessionId];
-  if (!session || !view) return false;
+  const found = lookup(sessionId);
+  if (!found) return false;
+  const { view } = found;
   const { send } = view;
   if (send.mode === 'hex') {
     const problem = hexProblem(send.text);
@@ -244,7 +247,7 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
       return false;
     }
   }
-  const target = sendTarget(sessionId);
+  const target = sendTarget(found);
   if (target && 'error' in target) {
     setStatus(sessionId, 'error', target.error);
     return false;
