@@ -1,7 +1,8 @@
 import { expect, test } from './fixtures';
-import { python, stopPeers, tcpClient } from './peers';
+import { startPeer, startPeerOnFreePort, stopAll } from '../test/helpers/processes';
+import { tcpClient } from './peers';
 
-test.afterEach(() => stopPeers());
+test.afterEach(() => stopAll());
 
 test('a TCP server and a client side by side exchange a pasted multi-line message, seen as text and as hex', async ({ app, page }) => {
   const server = await app.newSession();
@@ -62,8 +63,8 @@ test('a server replies to one chosen client while two are connected, then to all
 test('Chinese sent as GBK reads as invalid bytes under UTF-8 and correctly after switching the receive encoding, without resending', async ({ app }) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
-  const peer = python('gbk_tcp_client.py', '127.0.0.1', String(port));
-  await peer.waitFor(/sent:/);
+  const peer = startPeer('gbk_tcp_client.py', ['127.0.0.1', port]);
+  await peer.waitForLine(/sent:/);
 
   const row = app.log(server).locator('.log-row.rx .log-content');
   // 你好，Sockpit in GBK is C4 E3 BA C3 A3 AC, then ASCII. Read as UTF-8 that is garbage: C3 A3
@@ -79,8 +80,8 @@ test('Chinese sent as GBK reads as invalid bytes under UTF-8 and correctly after
   // The device reads GBK and answers UTF-8; the send encoding is chosen apart from the receive one.
   await server.getByLabel('Send encoding').selectOption({ label: 'GBK' });
   await app.send(server, '收到');
-  await peer.waitFor(/reply hex: (\w+)/);
-  expect(/reply hex: (\w+)/.exec(peer.output())![1]).toBe(Buffer.from([0xca, 0xd5, 0xb5, 0xbd]).toString('hex'));
+  const reply = await peer.waitForLine(/reply hex: (\w+)/);
+  expect(reply[1]).toBe(Buffer.from([0xca, 0xd5, 0xb5, 0xbd]).toString('hex'));
 });
 
 test('GBK and UTF-8 text and hex between two panes', async ({ app }) => {
@@ -112,28 +113,26 @@ test('a hex message with a typo shows where the problem is before anything is se
 });
 
 test('UDP round trip with a python3 peer', async ({ app }) => {
-  const peer = python('udp_echo_server.py', '0');
-  const port = (await peer.waitFor(/listening on port (\d+)/))[1];
+  const { peer, port } = await startPeerOnFreePort('udp_echo_server.py');
   const udp = await app.newSession('UDP');
   await udp.getByLabel('Local address').fill('127.0.0.1');
   await udp.getByLabel('Local port').fill('0');
   await udp.getByLabel('Remote host').fill('127.0.0.1');
-  await udp.getByLabel('Remote port').fill(port);
+  await udp.getByLabel('Remote port').fill(String(port));
   await udp.getByRole('button', { name: 'Start' }).click();
   await expect(udp.getByRole('status').filter({ hasText: 'Bound to 127.0.0.1:' })).toBeVisible();
   await app.send(udp, 'ping');
   const rx = app.log(udp).locator('.log-row.rx');
   await expect(rx.locator('.log-content')).toHaveText('ACK PING');
   await expect(rx.locator('.log-peer')).toHaveText(`127.0.0.1:${port}`);
-  await peer.waitFor(/got 70696e67/);
+  await peer.waitForLine(/got 70696e67/);
 });
 
 test('a busy port explains itself in plain words', async ({ app }) => {
-  const holder = python('gbk_tcp_server.py', '0');
-  const port = (await holder.waitFor(/listening on port (\d+)/))[1];
+  const { port } = await startPeerOnFreePort('gbk_tcp_server.py');
   const server = await app.newSession();
   await server.getByLabel('Local address').fill('127.0.0.1');
-  await server.getByLabel('Local port').fill(port);
+  await server.getByLabel('Local port').fill(String(port));
   await server.getByRole('button', { name: 'Start' }).click();
   const alert = server.getByRole('alert');
   await expect(alert).toContainText(`Port ${port} on 127.0.0.1 is already in use`);
@@ -145,8 +144,8 @@ test('a busy port explains itself in plain words', async ({ app }) => {
 test('a peer that resets the connection shows "reset"', async ({ app }) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
-  const peer = python('rst_client.py', '127.0.0.1', String(port));
-  await peer.waitFor(/reset sent/);
+  const peer = startPeer('rst_client.py', ['127.0.0.1', port]);
+  await peer.waitForLine(/reset sent/);
   await expect(app.log(server).locator('.log-row.rx .log-content')).toHaveText('goodbye');
   await expect(app.log(server).locator('.log-row.note').last()).toContainText('reset');
   await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1)).toContainText('reset by the peer');

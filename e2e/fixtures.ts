@@ -1,85 +1,66 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { fromWireText, toWireText } from '../shared/contract/wire';
+import { startProgram } from '../test/helpers/processes';
 
 const ROOT = path.resolve(__dirname, '..');
+
+type CommandReply = { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 
 export interface Bridge {
   /** http://127.0.0.1:PORT/#token=… as printed by `npm run web`. */
   url: string;
   /** Give the engine a command directly, as a non-browser client of the bridge would. */
-  command(command: object): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  command(command: object): Promise<CommandReply>;
   /** Remove every session, so each test starts from an empty engine. */
   reset(): Promise<void>;
-  output(): string;
 }
 
-function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts', 'web.cjs'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the bridge did not print its address within 60 s:\n${output}`));
-    }, 60_000);
-    child.on('exit', (code) => reject(new Error(`the bridge exited (${code}) before it was ready:\n${output}`)));
-    const onData = () => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      const url = match[1];
-      const wsUrl = url.replace('http://', 'ws://').replace(/\/#token=(.*)$/, '/ws?token=$1');
-      let socket: WebSocket | undefined;
-      let nextId = 1;
-      const waiting = new Map<number, (reply: never) => void>();
-      const connect = () =>
-        new Promise<WebSocket>((ok, fail) => {
-          if (socket && socket.readyState === WebSocket.OPEN) return ok(socket);
-          const ws = new WebSocket(wsUrl);
-          ws.on('open', () => ok((socket = ws)));
-          ws.on('error', fail);
-          ws.on('message', (data) => {
-            const message = fromWireText(String(data)) as { type: string; id: number; result: never };
-            if (message.type === 'reply') waiting.get(message.id)?.(message.result);
-          });
-        });
-      const bridge: Bridge = {
-        url,
-        output: () => output,
-        async command(command) {
-          const ws = await connect();
-          const id = nextId++;
-          return new Promise((ok) => {
-            waiting.set(id, ok as never);
-            ws.send(toWireText({ type: 'command', id, command }));
-          });
-        },
-        async reset() {
-          const listed = await bridge.command({ type: 'session.list' });
-          for (const session of (listed.value as Array<{ sessionId: string }>) ?? []) {
-            await bridge.command({ type: 'session.remove', sessionId: session.sessionId });
-          }
-        },
-      };
-      resolve({
-        bridge,
-        stop: async () => {
-          socket?.close();
-          child.removeAllListeners('exit');
-          const exited = new Promise((done) => child.once('exit', done));
-          child.kill('SIGTERM');
-          await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
-          child.kill('SIGKILL');
-        },
+async function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void> }> {
+  const child = startProgram(process.execPath, [path.join(ROOT, 'scripts', 'web.cjs'), '--port', '0'], undefined, { cwd: ROOT, outlivesTests: true });
+  // The first run of a fresh clone builds the UI before it prints the address.
+  const url = (await child.waitForLine(/(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/, 60_000))[1];
+  const wsUrl = url.replace('http://', 'ws://').replace(/\/#token=(.*)$/, '/ws?token=$1');
+  let socket: WebSocket | undefined;
+  let nextId = 1;
+  const waiting = new Map<number, (reply: CommandReply) => void>();
+  const connect = () =>
+    new Promise<WebSocket>((ok, fail) => {
+      if (socket && socket.readyState === WebSocket.OPEN) return ok(socket);
+      const ws = new WebSocket(wsUrl);
+      ws.on('open', () => ok((socket = ws)));
+      ws.on('error', fail);
+      ws.on('message', (data) => {
+        const message = fromWireText(String(data)) as { type: string; id: number; result: CommandReply };
+        if (message.type === 'reply') waiting.get(message.id)?.(message.result);
       });
-    };
-    child.stdout!.on('data', onData);
-  });
+    });
+  const bridge: Bridge = {
+    url,
+    async command(command) {
+      const ws = await connect();
+      const id = nextId++;
+      return new Promise((ok) => {
+        waiting.set(id, ok);
+        ws.send(toWireText({ type: 'command', id, command }));
+      });
+    },
+    async reset() {
+      const listed = await bridge.command({ type: 'session.list' });
+      for (const session of (listed.value as Array<{ sessionId: string }>) ?? []) {
+        await bridge.command({ type: 'session.remove', sessionId: session.sessionId });
+      }
+    },
+  };
+  return {
+    bridge,
+    stop: async () => {
+      socket?.close();
+      child.process.kill('SIGTERM');
+      await child.exited(5000).catch(() => undefined);
+    },
+  };
 }
 
 /** The UI as a person sees it: panes named after their sessions, fields found by their labels. */

@@ -21,8 +21,8 @@ export interface Child {
   exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-function track(child: ChildProcess, label: string): Child {
-  children.add(child);
+function track(child: ChildProcess, label: string, outlivesTests = false): Child {
+  if (!outlivesTests) children.add(child);
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -153,14 +153,22 @@ export function portOf(endpoint: unknown): number {
   return Number(match[1]);
 }
 
-/** Any program as a peer (socat, nc, …); `input` is written to its stdin, which is then closed. */
-export function startProgram(command: string, args: string[], input?: string | Uint8Array, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Child {
+/**
+ * Any program as a peer (socat, nc, …); `input` is written to its stdin, which is then closed.
+ * `outlivesTests` keeps it out of `stopAll()`: a server shared by several tests stops when its owner says.
+ */
+export function startProgram(
+  command: string,
+  args: string[],
+  input?: string | Uint8Array,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; outlivesTests?: boolean } = {},
+): Child {
   const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (input !== undefined) {
     child.stdin?.on('error', () => {});
     child.stdin?.end(input);
   }
-  return track(child, `${command} ${args.join(' ')}`);
+  return track(child, `${command} ${args.join(' ')}`, options.outlivesTests);
 }
 
 /** Whether a program is installed, for tests that need an outside peer. */
