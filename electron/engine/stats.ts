@@ -3,6 +3,8 @@ import type { Counters } from '../../shared/contract/events';
 /** Rates come from 100 ms buckets; ten of them span the one-second window the UI shows. */
 const BUCKET_MS = 100;
 const SLOTS = 10;
+const IN = SLOTS;
+const OUT = SLOTS * 2;
 /** Below this age a meter's rate would swing wildly on its first few chunks. */
 const MIN_WINDOW_MS = 100;
 
@@ -27,9 +29,11 @@ export class Meter {
 
   private readonly parent: Meter | undefined;
   private readonly clock: () => number;
-  private readonly keys = new Float64Array(SLOTS).fill(-Infinity);
-  private readonly inBuckets = new Float64Array(SLOTS);
-  private readonly outBuckets = new Float64Array(SLOTS);
+  /**
+   * Bucket keys, then bytes in, then bytes out, SLOTS each, in one array: a server holding 10,000
+   * connections has 10,000 meters, and each typed array is an object plus an allocation of its own.
+   */
+  private readonly buckets = new Float64Array(SLOTS * 3).fill(-Infinity, 0, SLOTS);
   private startMono: number;
 
   constructor(options: MeterOptions = {}) {
@@ -41,14 +45,14 @@ export class Meter {
   addIn(bytes: number): void {
     this.bytesIn += bytes;
     this.packetsIn++;
-    this.inBuckets[this.slotFor(this.clock())] += bytes;
+    this.buckets[IN + this.slotFor(this.clock())] += bytes;
     this.parent?.addIn(bytes);
   }
 
   addOut(bytes: number): void {
     this.bytesOut += bytes;
     this.packetsOut++;
-    this.outBuckets[this.slotFor(this.clock())] += bytes;
+    this.buckets[OUT + this.slotFor(this.clock())] += bytes;
     this.parent?.addOut(bytes);
   }
 
@@ -59,9 +63,10 @@ export class Meter {
     let sumIn = 0;
     let sumOut = 0;
     for (let i = 0; i < SLOTS; i++) {
-      if (this.keys[i]! > key - SLOTS && this.keys[i]! <= key) {
-        sumIn += this.inBuckets[i]!;
-        sumOut += this.outBuckets[i]!;
+      const slotKey = this.buckets[i]!;
+      if (slotKey > key - SLOTS && slotKey <= key) {
+        sumIn += this.buckets[IN + i]!;
+        sumOut += this.buckets[OUT + i]!;
       }
     }
     // The window runs from the start of the oldest counted bucket to now, or from the last reset.
@@ -90,19 +95,17 @@ export class Meter {
     this.packetsIn = 0;
     this.packetsOut = 0;
     this.since = Date.now();
-    this.keys.fill(-Infinity);
-    this.inBuckets.fill(0);
-    this.outBuckets.fill(0);
+    this.buckets.fill(-Infinity, 0, SLOTS).fill(0, SLOTS);
     this.startMono = this.clock();
   }
 
   private slotFor(now: number): number {
     const key = Math.floor(now / BUCKET_MS);
     const slot = ((key % SLOTS) + SLOTS) % SLOTS;
-    if (this.keys[slot] !== key) {
-      this.keys[slot] = key;
-      this.inBuckets[slot] = 0;
-      this.outBuckets[slot] = 0;
+    if (this.buckets[slot] !== key) {
+      this.buckets[slot] = key;
+      this.buckets[IN + slot] = 0;
+      this.buckets[OUT + slot] = 0;
     }
     return slot;
   }
