@@ -1,11 +1,12 @@
 // `sockpit`: the headless face. It drives the same engine as the desktop app and the browser bridge,
 // builds the same commands, and lets the contract's schemas judge every value, so a flag and a form
 // field can never disagree about what is valid.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import packageJson from '../package.json';
 import { buildPayload, createTextDecoder, normalizeEncoding, type TextDecoderState } from '../shared/codec';
 import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../shared/codec/options';
 import {
+  CaptureFileFormat,
   parseCommand,
   type Command,
   type EngineEvent,
@@ -21,7 +22,14 @@ export type Mode = 'tcp-server' | 'tcp-client' | 'udp';
 const MODES: readonly Mode[] = ['tcp-server', 'tcp-client', 'udp'];
 
 export type CreateCommand = Extract<Command, { type: 'session.create' }>;
-export type Reply = { kind: 'payload'; payload: SendPayload; option: string } | { kind: 'echo' };
+export type Reply = { kind: 'payload'; payload: SendPayload; option: string };
+
+export interface CaptureFileChoice {
+  /** Absolute: a relative one was resolved against the folder the CLI runs in. */
+  path: string;
+  format: CaptureFileFormat;
+  append: boolean;
+}
 
 export interface CliRun {
   action: 'run';
@@ -40,7 +48,7 @@ export interface CliRun {
   timeoutMs?: number;
   /** End this long after the last send; undefined: run until --count, --timeout, the peer or a signal ends it. */
   waitMs?: number;
-  save?: string;
+  captureFile?: CaptureFileChoice;
 }
 
 export type CliOptions = { action: 'help'; mode?: Mode } | { action: 'version' } | CliRun;
@@ -73,7 +81,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'wait', value: 'MS', modes: SENDERS, help: 'After the last send, keep listening MS milliseconds for replies, then exit (default 1000). Without any send (udp: or with --reply), run until the peer closes, --count, --timeout or Ctrl-C.' },
   { name: 'reply', value: 'TEXT', modes: ANSWERERS, help: 'Answer every received chunk (datagram) with TEXT, to the client (sender) it came from.' },
   { name: 'reply-hex', value: 'HEX', modes: ANSWERERS, help: 'Answer every received chunk with these bytes.' },
-  { name: 'echo', modes: ANSWERERS, help: 'Send every received chunk back, byte for byte, to where it came from.' },
+  { name: 'echo', modes: ALL, help: 'Send every received chunk (datagram) straight back, byte for byte, to where it came from; each echo shows as sent. Two ends that both echo bounce the data forever.' },
   { name: 'encoding', value: 'E', modes: ALL, help: `Text encoding for sends and for showing received bytes: ${ENCODINGS.join(', ')} (default utf-8).` },
   { name: 'escapes', modes: ALL, help: 'In text to send, \\r \\n \\t \\\\ \\0 and \\xNN stand for those bytes.' },
   { name: 'line-ending', value: LINE_ENDINGS.join('|'), modes: ALL, help: 'Append a line ending to every send (default none).' },
@@ -82,7 +90,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'hex', modes: ALL, help: 'Readable output shows received and sent bytes as hex instead of text.' },
   { name: 'count', value: 'N', modes: ALL, help: 'Exit after N received data chunks (datagrams).' },
   { name: 'timeout', value: 'S', modes: ALL, help: 'Exit after S seconds.' },
-  { name: 'save', value: 'FILE', modes: ALL, help: 'Write every received byte, raw and in arrival order, to FILE (replaced if it exists).' },
+  { name: 'capture-file', value: 'FILE', modes: ALL, help: 'Save to FILE as data arrives, every byte, whatever is printed (replaced if it exists). If the disk cannot keep up, reading TCP waits for it; UDP datagrams beyond a 256 MiB backlog are left out of the file and reported.' },
+  { name: 'capture-format', value: 'raw|records', modes: ALL, help: 'raw (default): the received bytes only, in arrival order, as another tool wants them. records: every record both ways with its time, direction, connection and peer (layout in shared/contract/capture-file.ts).' },
+  { name: 'capture-append', modes: ALL, help: 'Add to the end of the --capture-file instead of replacing it.' },
+  { name: 'save', value: 'FILE', modes: ALL, help: 'Same as --capture-file FILE --capture-format raw: every received byte, in arrival order.' },
   { name: 'help', modes: ALL, help: 'Show this help.' },
   { name: 'version', modes: ALL, help: 'Show the version.' },
 ];
@@ -294,6 +305,9 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     if (sendOptions.length > 0 && to === undefined) return usage('udp --send needs --to HOST:PORT: a datagram needs somewhere to go.');
   }
 
+  // Echo runs inside the engine: the reply leaves before this face even hears of the chunk.
+  const echo = flags.has('echo');
+  if (echo) config.echo = true;
   const create = parseCommand({ type: 'session.create', config: config as SessionConfigInput });
   if (!create.ok) return { ok: false, error: { ...create.error, message: relabel(create.error.message, CONFIG_LABELS[mode]) } };
   if (create.value.type !== 'session.create') return fail('E_INTERNAL', 'A create command did not come back as one.');
@@ -306,7 +320,6 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   }
 
   let reply: Reply | undefined;
-  if (flags.has('echo')) reply = { kind: 'echo' };
   for (const option of ['reply', 'reply-hex'] as const) {
     const value = single.get(option);
     if (value === undefined) continue;
@@ -334,12 +347,26 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   if (waitText !== undefined) {
     if (!/^\d+$/.test(waitText.trim())) return usage(`--wait needs a whole number of milliseconds, not "${waitText}".`);
     waitMs = Number(waitText);
-  } else if (sends.length > 0 && !reply) {
+  } else if (sends.length > 0 && !reply && !echo) {
     waitMs = 1000;
   }
 
   const save = single.get('save');
-  if (save === '') return usage('--save needs a file name.');
+  const captureText = single.get('capture-file');
+  if (save !== undefined && captureText !== undefined) return usage('--save FILE is short for --capture-file FILE --capture-format raw: give one of them.');
+  const formatText = single.get('capture-format');
+  if (save !== undefined && formatText !== undefined) return usage('--save always saves raw bytes; use --capture-file FILE --capture-format records for records.');
+  const capturePath = save ?? captureText;
+  if (capturePath === '') return usage(`--${save !== undefined ? 'save' : 'capture-file'} needs a file name.`);
+  if (capturePath === undefined && (formatText !== undefined || flags.has('capture-append'))) {
+    return usage(`--${formatText !== undefined ? 'capture-format' : 'capture-append'} needs --capture-file FILE.`);
+  }
+  let captureFile: CaptureFileChoice | undefined;
+  if (capturePath !== undefined) {
+    const format = CaptureFileFormat.safeParse(formatText ?? 'raw');
+    if (!format.success) return usage(`--capture-format: ${format.error.issues[0].message}`);
+    captureFile = { path: resolvePath(capturePath), format: format.data, append: flags.has('capture-append') };
+  }
 
   return ok({
     action: 'run',
@@ -353,7 +380,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     count,
     timeoutMs,
     waitMs,
-    save,
+    captureFile,
   });
 }
 
@@ -361,8 +388,8 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
 // Help
 
 const SYNOPSIS: Record<Mode, string> = {
-  'tcp-server': 'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--max-clients N] [--idle-timeout S] [options]',
-  'tcp-client': 'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--save FILE] [options]',
+  'tcp-server': 'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
+  'tcp-client': 'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--echo] [--capture-file FILE] [options]',
   udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--reply TEXT | --reply-hex HEX | --echo] [--broadcast] [options]',
 };
 
@@ -431,6 +458,7 @@ export function helpText(mode?: Mode): string {
     '  sockpit tcp-client 127.0.0.1:7890 --send "hello" --send-hex "0D 0A" --wait 2000',
     '  sockpit udp --to [::1]:9000 --send ping --json',
     '  sockpit udp --bind 127.0.0.1:9000 --reply pong',
+    '  sockpit tcp-server --port 7890 --echo --capture-file capture.spcap --capture-format records',
     '',
   ].join('\n');
 }
@@ -587,7 +615,6 @@ class Runner {
   private readonly timers: NodeJS.Timeout[] = [];
   private received = 0;
   private finishing = false;
-  private saveFd?: number;
   private connectionId?: string;
   private resolveConnected?: (connected: boolean) => void;
   private resolveDone!: (code: number) => void;
@@ -602,15 +629,6 @@ class Runner {
 
   async run(): Promise<number> {
     const { options, engine } = this;
-    if (options.save !== undefined) {
-      try {
-        this.saveFd = openSync(options.save, 'w');
-      } catch (err) {
-        const error = err as NodeJS.ErrnoException;
-        this.io.err(formatFailure({ code: error.code ?? 'E_SAVE', message: `Cannot write ${options.save}: ${error.message}`, hint: 'Choose a file in a folder that exists and that you may write to.' }));
-        return 1;
-      }
-    }
     this.unsubscribe = engine.subscribe((event) => {
       try {
         this.onEvent(event);
@@ -625,6 +643,11 @@ class Runner {
       const created = await engine.run(options.create);
       if (!created.ok) return this.abort(created.error);
       this.sessionId = created.value.sessionId;
+      if (options.captureFile) {
+        // Armed before the start, so the file has the very first byte.
+        const saving = await engine.run({ type: 'capture.file.start', sessionId: this.sessionId, ...options.captureFile });
+        if (!saving.ok) return this.abort(saving.error);
+      }
       if (options.timeoutMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.timeoutMs));
       const connected = options.mode === 'tcp-client' ? new Promise<boolean>((resolve) => (this.resolveConnected = resolve)) : undefined;
       const started = await engine.run({ type: 'session.start', sessionId: this.sessionId });
@@ -694,7 +717,6 @@ class Runner {
       code = code || 1;
     }
     this.unsubscribe?.();
-    if (this.saveFd !== undefined) closeSync(this.saveFd);
     this.resolveDone(code);
   }
 
@@ -710,6 +732,8 @@ class Runner {
       case 'session.state': {
         const { session } = event;
         if (this.sessionId !== undefined && session.sessionId !== this.sessionId) return;
+        // A capture file that cannot be written is fatal: whoever asked for it relies on it.
+        if (session.captureFile?.state === 'error') this.fatal(session.captureFile.error);
         if (session.state === 'listening') this.emit({ event: 'listening', time: isoMicros(nowUs()), local: session.local });
         else if (session.state === 'connected') this.onConnected(session.remote, session.local);
         else if (session.state === 'failed') this.fatal(session.error);
@@ -777,17 +801,15 @@ class Runner {
       text: decoder.write(bytes),
     });
     if (record.dir !== 'rx' || this.finishing) return;
-    if (this.saveFd !== undefined) writeSync(this.saveFd, bytes);
-    if (options.reply) this.answer(record, hex);
+    if (options.reply) this.answer(record);
     this.received++;
     if (options.count !== undefined && this.received >= options.count) void this.finish(0);
   }
 
-  private answer(record: Extract<EngineEvent, { type: 'record' }>['record'], hex: string): void {
+  private answer(record: Extract<EngineEvent, { type: 'record' }>['record']): void {
     const { reply } = this.options;
     if (!reply || this.sessionId === undefined) return;
-    const payload: SendPayloadInput =
-      reply.kind === 'echo' ? { mode: 'hex', data: hex, encoding: this.options.encoding, escapes: false, lineEnding: 'none', checksum: 'none' } : reply.payload;
+    const payload: SendPayloadInput = reply.payload;
     let target: SendTarget;
     if (record.connectionId !== null) target = { to: 'connections', connectionIds: [record.connectionId] };
     else target = { to: 'reply', seq: record.seq };

@@ -6,12 +6,14 @@ import {
   type CommandInput,
   type CommandResult,
   type CommandType,
+  type ConnectionInfo,
   type EngineEvent,
   type NetworkInterfaceAddress,
   type SessionConfig,
   type SessionStats,
 } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
+import type { CaptureStore } from './capture';
 import type { Session, SessionHost } from './session';
 import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
@@ -35,6 +37,8 @@ export class Engine {
   private sessionCount = 0;
   private connectionCount = 0;
   private readonly statsTimer?: NodeJS.Timeout;
+  /** Per running session, each connection's counters as the last periodic report gave them. */
+  private readonly reportedConnections = new Map<string, Map<string, string>>();
   private readonly host: SessionHost = {
     emit: (event) => this.emit(event),
     nextConnectionId: () => `c${++this.connectionCount}`,
@@ -46,6 +50,11 @@ export class Engine {
       this.statsTimer = setInterval(() => this.reportStats(), interval);
       this.statsTimer.unref();
     }
+  }
+
+  /** The capture store of a session, for faces that stream records from it (the batcher); undefined once removed. */
+  captureOf(sessionId: string): CaptureStore | undefined {
+    return this.sessions.get(sessionId)?.capture;
   }
 
   subscribe(listener: Listener): () => void {
@@ -132,10 +141,10 @@ export class Engine {
         return started.ok ? ok(session.info()) : started;
       }
       case 'session.stop':
-        await session.stop();
+        await session.stopAndSave();
         return ok(session.info());
       case 'session.remove':
-        await session.stop();
+        await session.stopAndSave();
         this.sessions.delete(session.id);
         this.emit({ type: 'session.removed', sessionId: session.id });
         return ok({ sessionId: session.id });
@@ -161,8 +170,15 @@ export class Engine {
         return ok(this.stats(session));
       case 'capture.read':
         return ok(session.capture.read(command.fromSeq, command.limit));
-      case 'capture.clear':
-        return ok({ cleared: session.capture.clear() });
+      case 'capture.clear': {
+        const cleared = session.capture.clear();
+        this.emit({ type: 'capture.cleared', sessionId: session.id, nextSeq: session.capture.nextSeq });
+        return ok({ cleared });
+      }
+      case 'capture.file.start':
+        return session.startCaptureFile(command.path, command.format, command.append);
+      case 'capture.file.stop':
+        return session.stopCaptureFile();
     }
   }
 
@@ -174,19 +190,40 @@ export class Engine {
       refused: session.refused,
       capture: session.capture.stats(),
       connections: session.connections(),
+      ...(session.captureFile ? { captureFile: session.captureFile.info() } : {}),
     };
   }
 
   private reportStats(): void {
+    for (const id of this.reportedConnections.keys()) if (!this.sessions.get(id)?.running) this.reportedConnections.delete(id);
     for (const session of this.sessions.values()) {
-      if (session.running) this.emit({ type: 'stats', stats: this.stats(session) });
+      if (session.running) this.emit({ type: 'stats', stats: this.changedStats(session) });
     }
+  }
+
+  /**
+   * The periodic report: the session's counters, and only the connections whose counters or state changed
+   * since the previous report — 10,000 idle clients must not cost megabytes every second.
+   */
+  private changedStats(session: Session): SessionStats {
+    const full = this.stats(session);
+    const previous = this.reportedConnections.get(session.id);
+    const current = new Map<string, string>();
+    const changed: ConnectionInfo[] = [];
+    for (const connection of full.connections) {
+      const { counters: c } = connection;
+      const key = `${connection.state} ${c.bytesIn} ${c.bytesOut} ${c.packetsIn} ${c.packetsOut} ${c.rateIn} ${c.rateOut} ${c.since}`;
+      current.set(connection.connectionId, key);
+      if (previous?.get(connection.connectionId) !== key) changed.push(connection);
+    }
+    this.reportedConnections.set(session.id, current);
+    return { ...full, connections: changed };
   }
 
   /** Close every socket of every session; the process may exit afterwards. */
   async shutdown(): Promise<void> {
     clearInterval(this.statsTimer);
-    await Promise.all([...this.sessions.values()].map((session) => session.stop()));
+    await Promise.all([...this.sessions.values()].map((session) => session.stopAndSave()));
   }
 }
 

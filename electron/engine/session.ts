@@ -1,4 +1,6 @@
 import type {
+  CaptureFileFormat,
+  CaptureFileInfo,
   CaptureRecord,
   CloseReason,
   ConnectionInfo,
@@ -13,7 +15,9 @@ import type {
 import type { EventEmitter } from 'node:events';
 import { fail, ok, type Result, type SockpitError } from '../../shared/result';
 import { CaptureStore, nowStamp } from './capture';
+import { CaptureFileSink } from './capture-file';
 import { Meter } from './stats';
+import type { TcpConnection } from './tcp-connection';
 
 /** What a session needs from the engine that owns it. */
 export interface SessionHost {
@@ -33,6 +37,11 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   readonly meter = new Meter();
   accepted = 0;
   refused = 0;
+  /** The capture file; kept after it closes so its final state stays visible. */
+  captureFile?: CaptureFileSink;
+  private captureFileOpening = false;
+  /** The capture file asked us to stop reading until the disk catches up; new connections start paused too. */
+  readingPaused = false;
 
   constructor(
     readonly id: string,
@@ -73,6 +82,56 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     return [];
   }
 
+  /** The TCP connections whose reading the capture file may pause. */
+  protected tcpConnections(): TcpConnection[] {
+    return [];
+  }
+
+  private setReadingPaused(paused: boolean): void {
+    this.readingPaused = paused;
+    for (const connection of this.tcpConnections()) connection.setReadingPaused(paused);
+  }
+
+  async startCaptureFile(path: string, format: CaptureFileFormat, append: boolean): Promise<Result<CaptureFileInfo>> {
+    if (this.captureFileOpening || this.captureFile?.active) {
+      const current = this.captureFile?.active ? ` to ${this.captureFile.info().path}` : '';
+      return fail('E_STATE', `This session is already saving${current}.`, { hint: 'Stop saving first, then start again with the new file.' });
+    }
+    this.captureFileOpening = true;
+    try {
+      const opened = await CaptureFileSink.open({
+        path,
+        format,
+        append,
+        canPauseReading: this.config.kind !== 'udp',
+        onPressure: (paused) => this.setReadingPaused(paused),
+        onChange: () => this.emitInfo(),
+        onError: (error) => this.reportError(error),
+      });
+      if (!opened.ok) return opened;
+      this.captureFile = opened.value;
+    } finally {
+      this.captureFileOpening = false;
+    }
+    this.emitInfo();
+    return ok(this.captureFile.info());
+  }
+
+  /** Writes what is still waiting and closes the file; resolves with its final state. */
+  async stopCaptureFile(): Promise<Result<CaptureFileInfo>> {
+    const sink = this.captureFile;
+    if (!sink?.active) return fail('E_STATE', 'This session is not saving to a file.');
+    const info = await sink.close();
+    this.emitInfo();
+    return ok(info);
+  }
+
+  /** Stop the sockets, then close the capture file, so it holds everything received up to the stop. */
+  async stopAndSave(): Promise<void> {
+    await this.stop();
+    if (this.captureFile?.active) await this.stopCaptureFile();
+  }
+
   remoteText(): string | undefined {
     return undefined;
   }
@@ -91,7 +150,12 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
       remote: this.remoteText(),
       error: this.error,
       ...this.extraInfo(),
+      ...(this.captureFile ? { captureFile: this.captureFile.info() } : {}),
     };
+  }
+
+  protected emitInfo(): void {
+    this.host.emit({ type: 'session.state', session: this.info() });
   }
 
   protected setState(state: SessionState, error?: SockpitError): void {
@@ -100,7 +164,7 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     this.host.emit({ type: 'session.state', session: this.info() });
   }
 
-  protected reportError(error: SockpitError, connectionId?: string): void {
+  reportError(error: SockpitError, connectionId?: string): void {
     this.host.emit({ type: 'error', sessionId: this.id, connectionId, error });
   }
 
@@ -113,6 +177,7 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     // A connection's meter has the session's as its parent, so one add counts in both.
     if (dir === 'rx') meter.addIn(bytes.byteLength);
     else meter.addOut(bytes.byteLength);
+    this.captureFile?.append(record);
     this.host.emit({ type: 'record', record });
     return record;
   }

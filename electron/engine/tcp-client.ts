@@ -227,6 +227,10 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     return this.liveConnections().map((c) => c.meter);
   }
 
+  protected tcpConnections(): TcpConnection[] {
+    return this.liveConnections();
+  }
+
   connections(): ConnectionInfo[] {
     return this.liveConnections().map((c) => c.info());
   }

@@ -9,6 +9,12 @@ import { Meter } from './stats';
 /** How long a connection we asked to close politely (FIN) may linger before we destroy it. */
 const CLOSE_GRACE_MS = 1500;
 
+/**
+ * Echo stops on a connection once this much of what it echoed is still waiting in our send buffer
+ * (beyond what the kernel holds): that peer is not reading, and echoing more would only grow memory.
+ */
+export const ECHO_MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+
 export interface TcpConnectionOptions {
   allowHalfOpen: boolean;
   idleTimeoutMs?: number;
@@ -32,6 +38,7 @@ export class TcpConnection {
   private lastError?: SockpitError;
   private peerFinished = false;
   private graceTimer?: NodeJS.Timeout;
+  private echoing: boolean;
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 
@@ -47,10 +54,22 @@ export class TcpConnection {
     let resolveClosed!: () => void;
     this.closed = new Promise((resolve) => (resolveClosed = resolve));
 
-    socket.on('data', (chunk: Buffer) => {
-      session.record(id, 'rx', this.peer, chunk, undefined, this.meter);
-      options.onData?.(chunk);
-    });
+    this.echoing = session.config.echo;
+    if (this.echoing) {
+      // The echo goes out before the chunk is recorded, so listeners of the record cannot delay it.
+      socket.on('data', (chunk: Buffer) => {
+        const stamp = nowStamp();
+        this.echo(chunk, stamp);
+        session.record(id, 'rx', this.peer, chunk, stamp, this.meter);
+        options.onData?.(chunk);
+      });
+    } else {
+      socket.on('data', (chunk: Buffer) => {
+        session.record(id, 'rx', this.peer, chunk, undefined, this.meter);
+        options.onData?.(chunk);
+      });
+    }
+    if (session.readingPaused) socket.pause();
     socket.on('end', () => {
       this.peerFinished = true;
       if (options.allowHalfOpen && !socket.destroyed) {
@@ -93,6 +112,34 @@ export class TcpConnection {
       counters: this.meter.snapshot(),
       closeReason: this.closeReason,
     };
+  }
+
+  /** Send a received chunk straight back; recorded as tx once the kernel has it, like any send. */
+  private echo(chunk: Buffer, stamp: { wallUs: number; monoUs: number }): void {
+    const socket = this.socket;
+    if (!this.echoing || !socket.writable) return;
+    if (socket.writableLength + chunk.byteLength > ECHO_MAX_UNREAD_BYTES) {
+      this.echoing = false;
+      this.session.reportError(
+        {
+          code: 'E_ECHO_STOPPED',
+          message: `Stopped echoing to ${this.peer}: it has not read the last ${ECHO_MAX_UNREAD_BYTES / (1024 * 1024)} MiB sent back to it, and echoing more would only pile up in memory.`,
+          hint: 'Everything it sends is still received and recorded. The peer has to read what comes back; a new connection is echoed again.',
+        },
+        this.id,
+      );
+      return;
+    }
+    socket.write(chunk, (err) => {
+      if (!err) this.session.record(this.id, 'tx', this.peer, chunk, stamp, this.meter);
+    });
+  }
+
+  /** The capture file cannot keep up: stop (or start again) taking data from the kernel. */
+  setReadingPaused(paused: boolean): void {
+    if (this.socket.destroyed) return;
+    if (paused) this.socket.pause();
+    else this.socket.resume();
   }
 
   get writable(): boolean {

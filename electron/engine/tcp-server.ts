@@ -125,6 +125,10 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     return [...this.clients.values()].map((client) => client.meter);
   }
 
+  protected tcpConnections(): TcpConnection[] {
+    return [...this.clients.values()];
+  }
+
   connections(): ConnectionInfo[] {
     return [...this.clients.values()].map((client) => client.info());
   }

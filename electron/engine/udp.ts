@@ -1,7 +1,8 @@
-import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram';
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } from '../../shared/contract';
-import { fail, ok, type Result } from '../../shared/result';
+import { fail, ok, type Result, type SockpitError } from '../../shared/result';
 import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
 import { Session, whenListening } from './session';
@@ -10,11 +11,33 @@ function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
 }
 
+/**
+ * Echoes wait in the socket's send queue only when the kernel will not take them; past this much
+ * queued, echo skips datagrams (and says so once) instead of growing memory.
+ */
+export const UDP_ECHO_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+/** The addresses a datagram from this very socket can come from, to recognise one sent to itself. */
+function ownAddresses(bound: string): { addresses: Set<string>; anyLoopback: boolean } {
+  const host = bound.split('%')[0];
+  if (host !== '0.0.0.0' && host !== '::') return { addresses: new Set([host, `::ffff:${host}`]), anyLoopback: false };
+  const addresses = new Set<string>(['::1']);
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      addresses.add(entry.address);
+      if (entry.family === 'IPv4') addresses.add(`::ffff:${entry.address}`);
+    }
+  }
+  return { addresses, anyLoopback: true };
+}
+
 /** A bound UDP socket: receives from anyone, records every datagram's peer, sends anywhere. */
 export class UdpSession extends Session<UdpConfig> {
   private socket?: DgramSocket;
   private recvBufferBytes?: number;
   private readonly groups = new Set<string>();
+  private own?: { port: number; addresses: Set<string>; anyLoopback: boolean };
+  private echoNoticesGiven = new Set<string>();
 
   remoteText(): string | undefined {
     const { remoteHost, remotePort } = this.config;
@@ -42,9 +65,21 @@ export class UdpSession extends Session<UdpConfig> {
       return bound;
     }
     socket.on('error', (err) => this.reportError(explainError(err, { op: 'read', protocol: 'UDP' })));
-    socket.on('message', (message, rinfo) => {
-      this.record(null, 'rx', formatEndpoint(rinfo.address, rinfo.port), message);
-    });
+    this.own = { port: socket.address().port, ...ownAddresses(host) };
+    this.echoNoticesGiven = new Set();
+    if (this.config.echo) {
+      // The echo goes out before the datagram is recorded, so listeners of the record cannot delay it.
+      socket.on('message', (message, rinfo) => {
+        const peer = formatEndpoint(rinfo.address, rinfo.port);
+        const stamp = nowStamp();
+        this.echo(socket, message, rinfo, peer, stamp);
+        this.record(null, 'rx', peer, message, stamp);
+      });
+    } else {
+      socket.on('message', (message, rinfo) => {
+        this.record(null, 'rx', formatEndpoint(rinfo.address, rinfo.port), message);
+      });
+    }
     this.socket = socket;
     const applied = this.applyOptions(socket);
     if (!applied.ok) {
@@ -56,6 +91,50 @@ export class UdpSession extends Session<UdpConfig> {
     this.local = formatEndpoint(address.address, address.port);
     this.setState('listening');
     return ok(undefined);
+  }
+
+  private fromItself(rinfo: RemoteInfo): boolean {
+    const own = this.own;
+    if (!own || rinfo.port !== own.port) return false;
+    const address = rinfo.address.split('%')[0];
+    return own.addresses.has(address) || (own.anyLoopback && (address.startsWith('127.') || address.startsWith('::ffff:127.')));
+  }
+
+  /** Say each kind of echo trouble once per start: at datagram rates a message per datagram would be a flood. */
+  private echoNotice(key: string, error: SockpitError): void {
+    if (this.echoNoticesGiven.has(key)) return;
+    this.echoNoticesGiven.add(key);
+    this.reportError(error);
+  }
+
+  /** Send a datagram back where it came from; recorded as tx once sent, like any send. */
+  private echo(socket: DgramSocket, message: Buffer, rinfo: RemoteInfo, peer: string, stamp: { wallUs: number; monoUs: number }): void {
+    if (this.fromItself(rinfo)) {
+      this.echoNotice('self', {
+        code: 'E_ECHO_SELF',
+        message: `Not echoing datagrams this session sent to itself (${peer}): each echo would arrive again and bounce forever.`,
+        hint: 'Send to another address or port to see the echo.',
+      });
+      return;
+    }
+    if (socket.getSendQueueSize() + message.byteLength > UDP_ECHO_MAX_QUEUED_BYTES) {
+      this.echoNotice('queue', {
+        code: 'E_ECHO_SKIPPED',
+        message: `Echo is skipping datagrams: the system is not sending them as fast as they arrive, and ${UDP_ECHO_MAX_QUEUED_BYTES / (1024 * 1024)} MiB of echoes are already waiting.`,
+        hint: 'Everything received is still recorded; only some echoes are not sent. The counters show how many went out.',
+      });
+      return;
+    }
+    socket.send(message, rinfo.port, rinfo.address, (err) => {
+      if (err) {
+        if (this.socket === socket) {
+          const error = explainError(err, { op: 'send', host: rinfo.address, port: rinfo.port, protocol: 'UDP', size: message.byteLength });
+          this.echoNotice(`error:${error.code}`, { ...error, message: `Echo failed: ${error.message}` });
+        }
+        return;
+      }
+      this.record(null, 'tx', peer, message, stamp);
+    });
   }
 
   /** Options that only exist once the socket is bound (setBroadcast before bind throws EBADF). */

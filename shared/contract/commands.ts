@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
+import { CaptureFileFormat } from './events';
 import { SessionConfig } from './sessions';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
@@ -70,6 +71,25 @@ export const Command = z.discriminatedUnion('type', [
     limit: z.number().int().min(1).max(100_000).default(1000),
   }),
   z.strictObject({ type: z.literal('capture.clear'), ...SessionRef }),
+  /**
+   * Save every record of the session to a file from now on, until capture.file.stop, session stop or
+   * shutdown. Works in any session state, so it can be armed before the session starts.
+   */
+  z.strictObject({
+    type: z.literal('capture.file.start'),
+    ...SessionRef,
+    /** Absolute; its folder must exist. */
+    path: z
+      .string()
+      .min(1, 'Choose a file to save to.')
+      .max(4096, 'The path is longer than 4096 characters.')
+      .refine((text) => !text.includes('\u0000'), 'The path contains a NUL character, which no file name can.'),
+    format: CaptureFileFormat.default('raw'),
+    /** Add to the end of an existing file instead of replacing it. A records file must end with a whole record. */
+    append: z.boolean().default(false),
+  }),
+  /** Flush and close the session's capture file. */
+  z.strictObject({ type: z.literal('capture.file.stop'), ...SessionRef }),
   z.strictObject({ type: z.literal('net.interfaces') }),
 ]);
 export type Command = z.output<typeof Command>;

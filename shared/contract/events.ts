@@ -100,6 +100,46 @@ export const CaptureStats = z.object({
   lastSeq: z.number(),
 });
 
+export const CaptureFileFormat = z.enum(['raw', 'records'], {
+  error: 'The capture file format is "raw" (the received bytes only) or "records" (every record, both directions).',
+});
+export type CaptureFileFormat = z.infer<typeof CaptureFileFormat>;
+
+/**
+ * A session's capture file (capture.file.start). Every rx and tx record goes to it from the session's
+ * record path, whatever any user interface shows or skips. The file is the only thing allowed to slow
+ * a peer down, and only when the disk cannot keep up: see `state`.
+ */
+export const CaptureFileInfo = z.object({
+  path: z.string(),
+  /** raw: received bytes only, concatenated in arrival order; records: every record with its metadata. */
+  format: CaptureFileFormat,
+  /** The file was appended to rather than replaced. */
+  append: z.boolean(),
+  /**
+   * writing: keeping up. disk-behind: more than the high-water mark waits for the disk — TCP sessions
+   * pause reading their connections until it drains (nothing is lost; TCP slows the peers down); UDP
+   * cannot be paused, so datagrams beyond a hard cap are left out of the file and counted in `dropped*`.
+   * closed: stopped and flushed, every accepted byte is in the file. error: writing failed; `error` says why.
+   */
+  state: z.enum(['writing', 'disk-behind', 'closed', 'error']),
+  /** Bytes this capture put into the file (an appended file's earlier contents not included). */
+  bytesWritten: z.number(),
+  /** Records completely in the file (raw: received chunks or datagrams). */
+  records: z.number(),
+  /** Accepted and not yet on disk. */
+  pendingBytes: z.number(),
+  /** UDP only: datagrams (and their bytes) left out of the file because the disk was too far behind; they are still in the capture and the counters. */
+  droppedRecords: z.number(),
+  droppedBytes: z.number(),
+  /** The state in plain words, for showing next to it. */
+  note: z.string(),
+  error: SockpitErrorSchema.optional(),
+  /** Wall-clock ms since the epoch. */
+  startedAt: z.number(),
+});
+export type CaptureFileInfo = z.infer<typeof CaptureFileInfo>;
+
 export const SessionStats = z.object({
   sessionId: z.string(),
   counters: Counters,
@@ -108,7 +148,14 @@ export const SessionStats = z.object({
   refused: z.number(),
   /** Capture store: bytes held, cap, what eviction removed. */
   capture: CaptureStats,
+  /**
+   * `stats.get` and `stats.reset`: every live connection. The periodic `stats` event: only the connections
+   * whose counters or state changed since the previous report (the first report after a start has them
+   * all), so a view keeps the ones it knows and updates these; `connection.closed` says when one goes.
+   */
   connections: z.array(ConnectionInfo),
+  /** The capture file, when one is on or was on since the session last started saving. */
+  captureFile: CaptureFileInfo.optional(),
 });
 export type SessionStats = z.infer<typeof SessionStats>;
 
@@ -125,6 +172,8 @@ export const SessionInfo = z.object({
   /** UDP: what the OS granted when we asked for a receive buffer. */
   recvBufferBytes: z.number().optional(),
   multicastGroups: z.array(z.string()).optional(),
+  /** The capture file; it stays here with state "closed" (or "error") after it stops. */
+  captureFile: CaptureFileInfo.optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
@@ -154,6 +203,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     limit: z.enum(['maxClients', 'maxClientsPerIp']),
   }),
   z.object({ type: z.literal('record'), record: CaptureRecord }),
+  /** Someone cleared the capture store; records before `nextSeq` are gone on purpose, not skipped. */
+  z.object({ type: z.literal('capture.cleared'), sessionId: z.string(), nextSeq: z.number().int().min(1) }),
   z.object({ type: z.literal('exchange'), sessionId: z.string(), exchange: ExchangeInfo }),
   z.object({ type: z.literal('stats'), stats: SessionStats }),
   z.object({ type: z.literal('error'), sessionId: z.string().optional(), connectionId: z.string().optional(), error: SockpitErrorSchema }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../result';
 import { Command, type CommandType } from './commands';
-import type { CaptureRecord, ConnectionInfo, NetworkInterfaceAddress, SendResult, SessionInfo, SessionStats } from './events';
+import type { CaptureFileInfo, CaptureRecord, ConnectionInfo, NetworkInterfaceAddress, SendResult, SessionInfo, SessionStats } from './events';
 
 export * from './commands';
 export * from './events';
@@ -26,6 +26,9 @@ export interface CommandValues {
   'stats.reset': SessionStats;
   'capture.read': { records: CaptureRecord[]; nextSeq: number; firstSeq: number; evictedRecords: number };
   'capture.clear': { cleared: number };
+  'capture.file.start': CaptureFileInfo;
+  /** The file's final state: "closed" with everything flushed, or "error". */
+  'capture.file.stop': CaptureFileInfo;
   'net.interfaces': NetworkInterfaceAddress[];
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;

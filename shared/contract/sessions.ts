@@ -11,6 +11,17 @@ const CaptureCap = z
   .min(64 * 1024, 'The capture cap must be at least 64 KiB.')
   .max(8 * 1024 * 1024 * 1024, 'The capture cap must be at most 8 GiB.');
 
+/**
+ * Auto-reply: every received chunk (TCP) or datagram (UDP) goes straight back to whoever sent it,
+ * byte for byte, and is recorded as a tx record like any send. Two echoing ends — two Sockpit sessions
+ * with echo on, or Sockpit and an echo server — bounce the same bytes back and forth for as long as
+ * both run; nothing stops that except the user, who sees it as counters that keep climbing. A TCP peer
+ * that does not read what comes back stops being echoed (see the engine) instead of filling memory.
+ * TCP client in short mode: each exchange echoes what arrives while it is open; it still ends when the
+ * line is quiet for `shortIdleMs` or after `shortTimeoutMs`, so a ping-pong with an echo server is bounded.
+ */
+const Echo = z.boolean().default(false);
+
 export const TcpServerConfig = z.strictObject({
   kind: z.literal('tcp-server'),
   /** 0.0.0.0 = any IPv4, :: = any IPv6 (and IPv4 where the OS maps it), 127.0.0.1, ::1 or one interface's address. */
@@ -24,6 +35,7 @@ export const TcpServerConfig = z.strictObject({
   /** Keep our side writable after the peer sends FIN, until the user closes it. */
   allowHalfOpen: z.boolean().default(false),
   noDelay: z.boolean().default(true),
+  echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
 });
 
@@ -53,6 +65,7 @@ export const TcpClientConfig = z.strictObject({
   mode: z.enum(['long', 'short']).default('long'),
   shortIdleMs: Millis(10, 600_000).default(300),
   shortTimeoutMs: Millis(50, 600_000).default(5000),
+  echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
 });
 
@@ -72,6 +85,7 @@ export const UdpConfig = z.strictObject({
   /** Ask the OS for this much receive buffer; what it grants is reported. */
   recvBufferBytes: z.number().int().min(4096).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   reuseAddr: z.boolean().default(false),
+  echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
 });
 

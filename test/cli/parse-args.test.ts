@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatEvent, helpText, isoMicros, parseArgs, splitEndpoint, visibleText, type CliRun } from '../../electron/cli';
 
@@ -31,7 +32,7 @@ describe('parseArgs: tcp-server', () => {
       '--line-ending', 'crlf', '--checksum', 'sum8',
     ]);
     expect(options.create.config).toMatchObject({ kind: 'tcp-server', host: '::1', port: 0, maxClients: 3, idleTimeoutMs: 2500 });
-    expect(options).toMatchObject({ encoding: 'gbk', json: true, hex: true, count: 4, timeoutMs: 1500, save: '/tmp/x.bin' });
+    expect(options).toMatchObject({ encoding: 'gbk', json: true, hex: true, count: 4, timeoutMs: 1500, captureFile: { path: '/tmp/x.bin', format: 'raw', append: false } });
     expect(options.reply).toEqual({
       kind: 'payload',
       option: '--reply',
@@ -39,9 +40,31 @@ describe('parseArgs: tcp-server', () => {
     });
   });
 
-  it('takes --reply-hex and --echo', () => {
+  it("takes --reply-hex, and --echo as the engine's echo option in every mode", () => {
     expect(run(['tcp-server', '--port', '1', '--reply-hex', '4f 4b']).reply).toMatchObject({ kind: 'payload', payload: { mode: 'hex', data: '4f 4b' } });
-    expect(run(['tcp-server', '--port', '1', '--echo']).reply).toEqual({ kind: 'echo' });
+    const echo = run(['tcp-server', '--port', '1', '--echo']);
+    expect(echo.reply).toBeUndefined();
+    expect(echo.create.config.echo).toBe(true);
+    expect(run(['tcp-server', '--port', '1']).create.config.echo).toBe(false);
+    expect(run(['udp', '--echo']).create.config.echo).toBe(true);
+    const client = run(['tcp-client', 'localhost:80', '--send', 'x', '--echo']);
+    expect(client.create.config.echo).toBe(true);
+    // An echoing client keeps answering: no default end after its sends.
+    expect(client.waitMs).toBeUndefined();
+  });
+
+  it('takes --capture-file with a format and append; --save is raw capture', () => {
+    expect(run(['tcp-server', '--port', '1', '--capture-file', '/tmp/a.spcap', '--capture-format', 'records', '--capture-append']).captureFile).toEqual({
+      path: '/tmp/a.spcap',
+      format: 'records',
+      append: true,
+    });
+    expect(run(['udp', '--capture-file', 'rel/out.bin']).captureFile).toEqual({ path: path.resolve('rel/out.bin'), format: 'raw', append: false });
+    expect(problem(['udp', '--capture-file', '/tmp/a', '--capture-format', 'pcap']).message).toMatch(/^--capture-format: The capture file format is "raw" .* or "records"/);
+    expect(problem(['udp', '--capture-format', 'raw']).message).toBe('--capture-format needs --capture-file FILE.');
+    expect(problem(['udp', '--capture-append']).message).toBe('--capture-append needs --capture-file FILE.');
+    expect(problem(['udp', '--save', '/tmp/a', '--capture-file', '/tmp/b']).message).toMatch(/--save FILE is short for --capture-file FILE --capture-format raw/);
+    expect(problem(['udp', '--capture-file', '']).message).toBe('--capture-file needs a file name.');
   });
 
   it('refuses port 70000 with the contract message', () => {
@@ -83,7 +106,7 @@ describe('parseArgs: tcp-client', () => {
 
   it('takes --wait and --save; without sends it listens until something ends it', () => {
     expect(run(['tcp-client', 'localhost:80', '--send', 'x', '--wait', '250']).waitMs).toBe(250);
-    expect(run(['tcp-client', 'localhost:80', '--save', 'out.bin']).save).toBe('out.bin');
+    expect(run(['tcp-client', 'localhost:80', '--save', 'out.bin']).captureFile).toEqual({ path: path.resolve('out.bin'), format: 'raw', append: false });
     expect(run(['tcp-client', 'localhost:80']).waitMs).toBeUndefined();
     expect(problem(['tcp-client', 'localhost:80', '--wait', 'long']).message).toMatch(/--wait needs a whole number/);
   });
@@ -191,7 +214,7 @@ describe('splitEndpoint', () => {
 describe('help', () => {
   it('documents every option of every mode', () => {
     const all = helpText();
-    for (const option of ['port', 'host', 'encoding', 'reply', 'reply-hex', 'echo', 'max-clients', 'idle-timeout', 'send', 'send-hex', 'wait', 'save', 'bind', 'to', 'broadcast', 'json', 'count', 'timeout', 'escapes', 'line-ending', 'checksum', 'help', 'version', 'hex']) {
+    for (const option of ['port', 'host', 'encoding', 'reply', 'reply-hex', 'echo', 'max-clients', 'idle-timeout', 'send', 'send-hex', 'wait', 'save', 'capture-file', 'capture-format', 'capture-append', 'bind', 'to', 'broadcast', 'json', 'count', 'timeout', 'escapes', 'line-ending', 'checksum', 'help', 'version', 'hex']) {
       expect(all).toContain(`--${option}`);
     }
     expect(helpText('udp')).toContain('--bind');

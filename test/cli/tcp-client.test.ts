@@ -55,6 +55,17 @@ describe('sockpit tcp-client', () => {
     }
   });
 
+  it('echoes a server greeting back with --echo and keeps the connection until the server closes it', async () => {
+    const { peer, port } = await startPeerOnFreePort('echo_expecting_server.py');
+    const result = await runCli(['tcp-client', `127.0.0.1:${port}`, '--echo', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    await peer.exited();
+    const greeting = Buffer.from('你好 device 42\r\n', 'utf8').toString('hex');
+    expect(peer.stdout()).toContain(`got back hex: ${greeting}\n`);
+    expect(result.events.filter((event) => event.event === 'data').map((event) => event.hex).join('')).toBe(greeting);
+    expect(result.events.filter((event) => event.event === 'sent').map((event) => event.hex).join('')).toBe(greeting);
+  });
+
   it('talks to sockpit tcp-server over IPv6 loopback', async (ctx) => {
     const probe = createServer();
     const usable = await new Promise<boolean>((resolve) => {

@@ -1,7 +1,11 @@
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../electron/cli';
+import { readCaptureFile } from '../../shared/contract/capture-file';
 import { haveProgram, portOf, runCli, startCli, startPeer, startProgram, stopAll } from '../helpers/processes';
 
 // `sockpit tcp-server` as a person runs it, with real peers: beginner-style python programs, socat, nc.
@@ -53,8 +57,42 @@ describe('sockpit tcp-server', () => {
     const result = await cli.exited();
     expect(result.code, result.stderr).toBe(0);
     await peer.exited();
-    expect(cli.lines().find((event) => event.event === 'data')).toMatchObject({ text: '你好，世界' });
+    const data = cli.lines().find((event) => event.event === 'data');
+    expect(data).toMatchObject({ text: '你好，世界' });
     expect(peer.stdout(), result.stdout).toContain(`reply hex: ${Buffer.from('你好，世界', 'utf8').toString('hex')}\n`);
+    // The engine echoed it, and the echo shows as sent like any send.
+    expect(cli.lines().find((event) => event.event === 'sent')).toMatchObject({ dir: 'tx', text: '你好，世界', conn: data!.conn });
+  });
+
+  it('saves what socat sends as records with --capture-file and --capture-format records', async (ctx) => {
+    if (!haveProgram('socat')) ctx.skip('socat is not installed');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sockpit-cli-capture-'));
+    try {
+      const file = path.join(dir, 'capture.spcap');
+      const { cli, port } = await startServer(['--count', '2', '--echo', '--capture-file', file, '--capture-format', 'records']);
+      const socat = startProgram('socat', ['-t', '2', '-', `TCP:127.0.0.1:${port}`], 'line one\n');
+      await cli.waitForLine(/"event":"data"/);
+      const second = startProgram('socat', ['-t', '2', '-', `TCP:127.0.0.1:${port}`], 'line two\n');
+      const result = await cli.exited();
+      expect(result.code, result.stderr).toBe(0);
+      await Promise.all([socat.exited(), second.exited()]);
+      const read = readCaptureFile(readFileSync(file));
+      if (!read.ok) throw new Error(read.error.message);
+      const lines = read.value.records.map((r) => `${r.dir} ${Buffer.from(r.bytes).toString()}`);
+      expect(lines.filter((line) => line.startsWith('rx'))).toEqual(['rx line one\n', 'rx line two\n']);
+      expect(lines.filter((line) => line.startsWith('tx')).sort()).toEqual(['tx line one\n', 'tx line two\n']);
+      expect(read.value.trailingBytes).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a capture file in a folder that does not exist, in words, before listening', async () => {
+    const result = await runCli(['tcp-server', '--port', '0', '--host', '127.0.0.1', '--capture-file', '/no/such/folder/capture.bin']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^\[[\d:.]+\] Error: The folder \/no\/such\/folder does not exist\.\n  Hint: Create it first, or choose a file in a folder that exists\.\n$/);
+    // Nothing was opened: the file is checked before the session listens.
+    expect(result.stdout).toBe('');
   });
 
   it('decodes a GBK character split across two reads', async () => {

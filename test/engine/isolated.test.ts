@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,8 +18,8 @@ function tryRun(cmd: string, args: string[]): boolean {
 const canNetns = process.platform === 'linux' && tryRun('ip', ['netns', 'add', `${NS}-probe`]) && tryRun('ip', ['netns', 'del', `${NS}-probe`]);
 if (!canNetns) console.log('skipping network-namespace tests: `ip netns add` is not permitted here (needs Linux, root and iproute2)');
 
-function runScenario(name: string, prefix: string[] = [], options: { uid?: number; gid?: number } = {}) {
-  const [cmd, ...args] = [...prefix, TSX, SCENARIO, name];
+function runScenario(name: string, prefix: string[] = [], options: { uid?: number; gid?: number } = {}, extra: string[] = []) {
+  const [cmd, ...args] = [...prefix, TSX, SCENARIO, name, ...extra];
   const out = execFileSync(cmd, args, { encoding: 'utf8', timeout: 20_000, cwd: ROOT, ...options, env: { ...process.env, HOME: '/tmp' } });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
@@ -62,6 +64,21 @@ describe.skipIf(process.platform !== 'linux' || !isRoot)('as an unprivileged use
     expect(result.tcp).toMatchObject({ code: 'EACCES', message: expect.stringContaining('80') });
     expect(result.udp).toMatchObject({ code: 'EACCES', message: expect.stringContaining('53') });
     expect(result.tcp.hint).toMatch(/1024/);
+  });
+
+  it('a capture file in a folder the user may not write to is EACCES in plain words', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'sockpit-root-only-'));
+    try {
+      chmodSync(folder, 0o755);
+      const result = runScenario('captureFileDenied', [], { uid: 65534, gid: 65534 }, [folder]);
+      expect(result.uid).toBe(65534);
+      expect(result.result).toMatchObject({
+        ok: false,
+        error: { code: 'EACCES', message: `Sockpit is not allowed to write ${folder}/capture.bin.`, hint: expect.stringMatching(/folder you can write to/) },
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 if (!isRoot) console.log('skipping the privileged-port test: it drops from root to nobody, and this run is not root');

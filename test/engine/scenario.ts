@@ -42,7 +42,16 @@ async function privileged() {
   return { uid: process.getuid?.(), tcp: tcpStart.ok ? 'listening?!' : tcpStart.error, udp: udpStart.ok ? 'bound?!' : udpStart.error };
 }
 
-const scenarios: Record<string, () => Promise<unknown>> = { multicast, unreachable, privileged };
+/** A capture file in a folder this user may not write to (argv[3]: the folder). */
+async function captureFileDenied() {
+  const h = new Harness();
+  const created = await h.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+  const started = await h.engine.run({ type: 'capture.file.start', sessionId: created.sessionId, path: `${process.argv[3]}/capture.bin`, format: 'raw' });
+  await h.close();
+  return { uid: process.getuid?.(), result: started };
+}
+
+const scenarios: Record<string, () => Promise<unknown>> = { multicast, unreachable, privileged, captureFileDenied };
 const name = process.argv[2];
 scenarios[name]()
   .then((result) => {

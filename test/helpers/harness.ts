@@ -11,8 +11,11 @@ export class Harness {
   readonly malformed: string[] = [];
   private readonly waiters = new Set<() => void>();
 
-  constructor() {
+  /** `keepRecords: false` leaves record events out of `events`, for floods whose bytes are checked elsewhere (a file, the counters). */
+  constructor(options: { keepRecords?: boolean } = {}) {
+    const keepRecords = options.keepRecords ?? true;
     this.engine.subscribe((event) => {
+      if (!keepRecords && event.type === 'record') return;
       const checked = EngineEventSchema.safeParse(event);
       if (!checked.success) this.malformed.push(`${event.type}: ${formatIssues(checked.error)}`);
       this.events.push(event);
