@@ -1,5 +1,5 @@
-import type { IpcMainInvokeEvent } from 'electron';
-import { IPC_CHANNELS } from '../shared/contract/wire';
+import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
+import { AckMessage, IPC_CHANNELS } from '../shared/contract/wire';
 import { fail, type Result } from '../shared/result';
 import { APP_ORIGIN, originOf } from './window';
 
@@ -18,6 +18,8 @@ export interface SenderEventLike {
 export interface IpcMainLike<E> {
   handle(channel: string, listener: (event: E, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
+  on(channel: string, listener: (event: E, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: E, ...args: unknown[]) => void): unknown;
 }
 
 /** `Engine.execute`: the validated router the browser bridge uses too. */
@@ -30,6 +32,8 @@ export interface RegisterIpcOptions<E> {
   engine: CommandRouter;
   /** Decides before anything else runs; false answers E_SENDER and the command is never looked at. */
   isTrustedSender: (event: E) => boolean;
+  /** The window's batch stream: the renderer consumed batch `batchId` (and all before it). */
+  ack: (batchId: number) => void;
 }
 
 /**
@@ -48,16 +52,17 @@ export function isTrustedSenderFrame(event: SenderEventLike, mainFrame: FrameLik
   }
 }
 
-/** Registers the execute channel; the returned function removes it again. */
-export function registerIpc<E = IpcMainInvokeEvent>({ ipcMain, engine, isTrustedSender }: RegisterIpcOptions<E>): () => void {
-  ipcMain.handle(IPC_CHANNELS.execute, async (event: E, raw: unknown): Promise<Result<unknown>> => {
-    let trusted = false;
+/** Registers the execute and ack channels; the returned function removes them again. */
+export function registerIpc<E = IpcMainInvokeEvent | IpcMainEvent>({ ipcMain, engine, isTrustedSender, ack }: RegisterIpcOptions<E>): () => void {
+  const trusted = (event: E): boolean => {
     try {
-      trusted = isTrustedSender(event);
+      return isTrustedSender(event);
     } catch {
-      trusted = false;
+      return false;
     }
-    if (!trusted) {
+  };
+  ipcMain.handle(IPC_CHANNELS.execute, async (event: E, raw: unknown): Promise<Result<unknown>> => {
+    if (!trusted(event)) {
       return fail('E_SENDER', 'This request did not come from the Sockpit window, so it was ignored.');
     }
     // Electron passes only a thrown error's message to the renderer; an envelope always arrives whole.
@@ -67,5 +72,16 @@ export function registerIpc<E = IpcMainInvokeEvent>({ ipcMain, engine, isTrusted
       return fail('E_INTERNAL', `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
-  return () => ipcMain.removeHandler(IPC_CHANNELS.execute);
+  // Fire-and-forget from the renderer: nothing to answer, so anything untrusted or malformed is ignored.
+  // An acknowledgement from another frame would open the window for a renderer that is not reading.
+  const onAck = (event: E, raw: unknown): void => {
+    if (!trusted(event)) return;
+    const batchId = AckMessage.shape.batchId.safeParse(raw);
+    if (batchId.success) ack(batchId.data);
+  };
+  ipcMain.on(IPC_CHANNELS.ack, onAck);
+  return () => {
+    ipcMain.removeHandler(IPC_CHANNELS.execute);
+    ipcMain.removeListener(IPC_CHANNELS.ack, onAck);
+  };
 }

@@ -141,15 +141,20 @@ function createWindow(engine: Engine): BrowserWindow {
   );
   if (state.maximized) mainWindow.maximize();
 
+  // One stream per window: packed batches out, at most BATCH_WINDOW of them unacknowledged.
+  const stream = new EventStream(engine, (bytes) => {
+    if (!mainWindow.isDestroyed() && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(IPC_CHANNELS.batch, bytes);
+  });
   // Read the main frame at call time: a reload or a renderer crash replaces it.
   const unregister = registerIpc({
     ipcMain,
     engine,
     isTrustedSender: (event) => !mainWindow.isDestroyed() && isTrustedSenderFrame(event, mainWindow.webContents.mainFrame),
+    ack: (batchId) => stream.ack(batchId),
   });
-  const stream = new EventStream(engine, (batch) => {
-    if (!mainWindow.isDestroyed() && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(IPC_CHANNELS.events, batch);
-  });
+  // A reload or a crash-and-reload replaces the page; what was in flight to the old one is never
+  // acknowledged. By dom-ready the new preload is listening (it holds batches until the page subscribes).
+  mainWindow.webContents.on('dom-ready', () => stream.restart());
 
   // Sessions belong to the engine, as with the bridge: a reloaded (or crashed and reloaded) page finds
   // them again through session.list; they end when the window closes, because the app quits then.

@@ -1,23 +1,32 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { EngineEvent } from '../shared/contract';
 import { IPC_CHANNELS, PRELOAD_API_KEYS } from '../shared/contract/ipc';
-import type { SockpitHost } from '../shared/contract/wire';
+import type { PreloadApi } from '../shared/contract/wire';
 
 // Runs sandboxed, bundled into one file: it may import only 'electron' and shared/ (never the engine).
 // The page gets named functions, never ipcRenderer and never a channel name to choose (checklist #20).
+// Batches cross as bytes; the renderer checks and decodes them (decodeBatch), then acknowledges.
 
-type PreloadApi = SockpitHost & { platform: NodeJS.Platform };
+// Listening starts with the preload, before any page script: a batch that arrives before the page
+// subscribes (or while it resubscribes) waits here instead of being lost unacknowledged, which would
+// close the window for good. Nothing acknowledges it meanwhile, so at most BATCH_WINDOW ever wait.
+const waiting: Uint8Array[] = [];
+const listeners = new Set<(bytes: Uint8Array) => void>();
+ipcRenderer.on(IPC_CHANNELS.batch, (_event: IpcRendererEvent, bytes: unknown) => {
+  if (!(bytes instanceof Uint8Array)) return;
+  if (listeners.size === 0) waiting.push(bytes);
+  for (const listener of listeners) listener(bytes);
+});
 
 const api: PreloadApi = {
   execute: (command) => ipcRenderer.invoke(IPC_CHANNELS.execute, command),
-  onEvents: (listener) => {
-    // The IpcRendererEvent stays here: its `sender` is ipcRenderer itself.
-    const forward = (_event: IpcRendererEvent, batch: EngineEvent[]) => listener(batch);
-    ipcRenderer.on(IPC_CHANNELS.events, forward);
+  onBatch: (listener) => {
+    listeners.add(listener);
+    for (const bytes of waiting.splice(0)) listener(bytes);
     return () => {
-      ipcRenderer.removeListener(IPC_CHANNELS.events, forward);
+      listeners.delete(listener);
     };
   },
+  ack: (batchId) => ipcRenderer.send(IPC_CHANNELS.ack, batchId),
   // A sandboxed preload has a reduced `process`; platform is one of the fields it keeps.
   platform: process.platform,
 };

@@ -2,7 +2,7 @@
 // browser (headless Chromium in tests, a laptop's browser through an SSH tunnel). Plain Node only — it
 // must never import `electron` or React. Every rule here answers a threat in docs/security.md §3:
 // DNS rebinding (Host allowlist), cross-site WebSocket hijacking (Origin check + token), floods
-// (message size, pending commands, clients, buffered bytes).
+// (message size, pending commands, clients, the batch window, buffered bytes).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
@@ -11,9 +11,9 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { formatIssues, type EngineEvent } from '../../shared/contract';
+import { formatIssues } from '../../shared/contract';
 import { CSP } from '../../shared/csp';
-import { ClientMessage, fromWireText, MAX_CLIENT_MESSAGE_BYTES, MAX_PENDING_COMMANDS, toWireText } from '../../shared/contract/wire';
+import { AckMessage, CommandMessage, fromWireText, MAX_CLIENT_MESSAGE_BYTES, MAX_PENDING_COMMANDS, toWireText } from '../../shared/contract/wire';
 import type { Result } from '../../shared/result';
 import type { Engine } from '../engine/engine';
 import { EventStream } from '../host/event-stream';
@@ -32,7 +32,11 @@ export interface BridgeOptions {
   log?: (line: string) => void;
   /** Browser tabs connected at once; more are refused with 503. */
   maxClients?: number;
-  /** A tab whose unsent data passes this is disconnected with close code 1013. */
+  /**
+   * A tab whose unsent data passes this is disconnected with close code 1013. Batches cannot get there
+   * (at most BATCH_WINDOW of them are unacknowledged); replies can, from a tab that keeps asking for
+   * large captures and never reads the answers.
+   */
   maxBufferedBytes?: number;
 }
 
@@ -142,7 +146,7 @@ class RejectionLog {
   }
 }
 
-type Outgoing = { type: 'reply'; id: number; result: Result<unknown> } | { type: 'events'; events: EngineEvent[] };
+type Reply = { type: 'reply'; id: number; result: Result<unknown> };
 
 interface ClientState {
   ws: WebSocket;
@@ -314,24 +318,29 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws));
   }
 
-  function send(client: ClientState, message: Outgoing): void {
+  function send(client: ClientState, message: Reply): void {
     const { ws } = client;
     if (ws.readyState !== WebSocket.OPEN) return;
     let text: string;
     try {
       text = toWireText(message);
     } catch (err) {
-      if (message.type !== 'reply') return;
       const why = err instanceof Error ? err.message : String(err);
       text = toWireText({ type: 'reply', id: message.id, result: { ok: false, error: { code: 'E_INTERNAL', message: `The answer could not be encoded: ${why}` } } });
     }
     ws.send(text);
-    // No flow control yet: a tab that stops reading is cut off here rather than buffered without bound
-    // (credit-based acknowledgements come with the flow-control issue).
+    // Batches are held back by the window, replies are not: MAX_PENDING_COMMANDS bounds the commands
+    // waiting for the engine, not the answers waiting for a tab that never reads them. This is the bound.
     if (ws.bufferedAmount > maxBufferedBytes) {
       log('Disconnected a browser tab that fell too far behind the data; reloading it resumes.');
       ws.close(1013, 'This tab fell too far behind the data; reload to resume.');
     }
+  }
+
+  /** One batch as one binary frame; the stream sends the next only within the window of unacknowledged ones. */
+  function sendBatch(client: ClientState, bytes: Uint8Array): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    client.ws.send(bytes, { binary: true });
   }
 
   function replyError(client: ClientState, id: number, code: string, message: string): void {
@@ -357,10 +366,20 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       replyError(client, -1, 'E_VALIDATION', 'The message is not valid JSON.');
       return;
     }
+    const isObject = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
+    if (isObject && (raw as Record<string, unknown>).type === 'ack') {
+      const ack = AckMessage.safeParse(raw);
+      if (!ack.success) {
+        replyError(client, -1, 'E_VALIDATION', `The message is not an acknowledgement: ${formatIssues(ack.error)}`);
+        return;
+      }
+      client.stream.ack(ack.data.batchId);
+      return;
+    }
     // JSON has no undefined, so `execute(undefined)` arrives with no command at all; the router, not the
     // envelope, must judge it, or the same bad command would get other words here than over IPC.
-    const withoutCommand = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !Object.hasOwn(raw, 'command');
-    const envelope = ClientMessage.safeParse(withoutCommand ? { ...(raw as Record<string, unknown>), command: undefined } : raw);
+    const withoutCommand = isObject && !Object.hasOwn(raw as object, 'command');
+    const envelope = CommandMessage.safeParse(withoutCommand ? { ...(raw as Record<string, unknown>), command: undefined } : raw);
     if (!envelope.success) {
       replyError(client, idOf(raw), 'E_VALIDATION', `The message is not a command envelope: ${formatIssues(envelope.error)}`);
       return;
@@ -386,7 +405,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   function attachClient(ws: WebSocket): void {
     // The stream's callback needs the client and the client holds the stream; the callback runs later.
     let client: ClientState;
-    const stream = new EventStream(engine, (events) => send(client, { type: 'events', events }));
+    const stream = new EventStream(engine, (bytes) => sendBatch(client, bytes));
     client = { ws, pending: 0, stream };
     clients.add(client);
     log(`A browser tab connected (${clients.size} open).`);

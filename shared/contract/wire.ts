@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { Result } from '../result';
 import type { CommandInput, CommandType } from './commands';
-import { EngineEvent } from './events';
+import type { DecodedBatch } from './batch';
 import type { CommandResult } from './index';
 
 export { IPC_CHANNELS, PRELOAD_API_KEYS } from './ipc';
 
 // How a user interface talks to the engine it does not share a process with: the renderer in
 // Electron (over IPC, where structured clone carries bytes as they are) and the renderer in a browser
-// (over the bridge's WebSocket, where messages are JSON text and bytes travel as base64).
+// (over the bridge's WebSocket, where replies are JSON text with bytes as base64, and batches are binary).
 // Both faces run every command through the same validated router, `Engine.execute`.
 
 /** Most commands a client may have waiting for an answer at once; more is a client in a loop. */
@@ -20,12 +20,20 @@ export const MAX_PENDING_COMMANDS = 256;
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
 
 /** Renderer → host: one command, answered by a reply with the same id. */
-export const ClientMessage = z.strictObject({
+export const CommandMessage = z.strictObject({
   type: z.literal('command'),
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Validated by the router, not here, so every face rejects bad commands with the same words. */
   command: z.unknown(),
 });
+
+/** Renderer → host: batch `batchId` (and every one before it) is consumed; the window may move on. */
+export const AckMessage = z.strictObject({
+  type: z.literal('ack'),
+  batchId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
+export const ClientMessage = z.discriminatedUnion('type', [CommandMessage, AckMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 const WireResult = z.union([
@@ -33,11 +41,12 @@ const WireResult = z.union([
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }).loose() }),
 ]);
 
-/** Host → renderer. */
+/**
+ * Host → renderer, as WebSocket text: command replies. Events and records travel as binary batches
+ * (`shared/contract/batch.ts`), one per flush, each acknowledged with an AckMessage.
+ */
 export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply'), id: z.number().int(), result: WireResult }),
-  /** Engine events in the order they happened, batched so a flood does not become one message per chunk. */
-  z.object({ type: z.literal('events'), events: z.array(EngineEvent) }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;
 
@@ -47,8 +56,22 @@ export type HostMessage = z.infer<typeof HostMessage>;
  */
 export interface SockpitHost {
   execute<T extends CommandType>(command: Extract<CommandInput, { type: T }>): Promise<CommandResult<T>>;
-  /** Events arrive in batches; the return value unsubscribes. */
-  onEvents(listener: (events: EngineEvent[]) => void): () => void;
+  /**
+   * Batches arrive checked and in order. Listeners run synchronously; once they return, the host
+   * acknowledges the batch, so a renderer that is busy receives less instead of queueing more.
+   */
+  onBatch(listener: (batch: DecodedBatch) => void): () => void;
+}
+
+/**
+ * What the Electron preload puts on `window.sockpit`: raw batch bytes in, acknowledgements out.
+ * The renderer wraps it into a SockpitHost (decoding and checking each batch, then acknowledging).
+ */
+export interface PreloadApi {
+  execute: SockpitHost['execute'];
+  onBatch(listener: (bytes: Uint8Array) => void): () => void;
+  ack(batchId: number): void;
+  platform: string;
 }
 
 /** The link state a renderer shows: a browser tab can lose its bridge and get it back. */

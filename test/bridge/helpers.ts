@@ -7,6 +7,7 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import type { EngineEvent } from '../../shared/contract';
 import { fromWireText, toWireText, type HostMessage } from '../../shared/contract/wire';
+import { BatchReceiver } from '../host/helpers';
 import { startBridge, type Bridge, type BridgeOptions } from '../../electron/bridge/server';
 import { Engine } from '../../electron/engine/engine';
 
@@ -155,9 +156,10 @@ export function httpGet(port: number, pathname: string, options: { method?: stri
 
 type Reply = Extract<HostMessage, { type: 'reply' }>;
 
-/** One browser tab's link: sends commands, matches replies by id, keeps every event batch. */
+/** One browser tab's link: sends commands, matches replies by id, decodes and acknowledges every batch. */
 export class TabClient {
-  readonly events: EngineEvent[] = [];
+  /** Binary batches, decoded; acknowledged as they arrive unless `batches.autoAck` is turned off. */
+  readonly batches: BatchReceiver;
   readonly replies = new Map<number, Reply>();
   private nextId = 1;
   private readonly waiters = new Set<() => void>();
@@ -165,10 +167,16 @@ export class TabClient {
   closeReason = '';
 
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const message = fromWireText(data.toString('utf8')) as HostMessage;
-      if (message.type === 'reply') this.replies.set(message.id, message);
-      else this.events.push(...message.events);
+    this.batches = new BatchReceiver((batchId) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', batchId }));
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) {
+        this.batches.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } else {
+        const message = fromWireText(data.toString('utf8')) as HostMessage;
+        this.replies.set(message.id, message);
+      }
       for (const waiter of [...this.waiters]) waiter();
     });
     ws.on('close', (code, reason) => {
@@ -176,6 +184,11 @@ export class TabClient {
       this.closeReason = reason.toString('utf8');
       for (const waiter of [...this.waiters]) waiter();
     });
+  }
+
+  /** Every engine event the batches carried, in order. */
+  get events(): EngineEvent[] {
+    return this.batches.events;
   }
 
   static open(port: number, token: string | undefined, options: { origin?: string } = {}): Promise<TabClient> {

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, SessionInfo } from '../../shared/contract';
+import type { SessionInfo } from '../../shared/contract';
+import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES } from '../../shared/contract/batch';
 import { MAX_PENDING_COMMANDS } from '../../shared/contract/wire';
 import type { Result } from '../../shared/result';
 import { Engine } from '../../electron/engine/engine';
@@ -38,11 +39,12 @@ function portOf(local: string | undefined): number {
   return Number(/:(\d+)$/.exec(local ?? '')?.[1]);
 }
 
-function receivedBytes(events: EngineEvent[], sessionId: string): Buffer {
+function receivedBytes(client: TabClient, sessionId: string): Buffer {
   return Buffer.concat(
-    events
-      .filter((e): e is Extract<EngineEvent, { type: 'record' }> => e.type === 'record' && e.record.sessionId === sessionId && e.record.dir === 'rx')
-      .map((e) => Buffer.from(e.record.bytes)),
+    client.batches
+      .recordsOf(sessionId)
+      .filter((r) => r.dir === 'rx')
+      .map((r) => r.bytes),
   );
 }
 
@@ -58,12 +60,12 @@ describe('the engine over a real WebSocket', () => {
     const sent = Buffer.from([0x00, 0x01, 0xfe, 0xff, ...Buffer.from('héllo\r\n', 'utf8')]);
     device.write(sent);
     const got = await first.until(() => {
-      const bytes = receivedBytes(first.events, created.sessionId);
+      const bytes = receivedBytes(first, created.sessionId);
       return bytes.length >= sent.length ? bytes : undefined;
-    }, 5000, 'the record event');
+    }, 5000, 'the record');
     expect(got.equals(sent)).toBe(true);
-    const record = first.events.find((e) => e.type === 'record');
-    expect(record && record.type === 'record' && record.record.bytes).toBeInstanceOf(Uint8Array);
+    expect(first.batches.recordsOf(created.sessionId)[0]).toMatchObject({ dir: 'rx', connectionId: 'c1', fullLength: sent.length });
+    expect(first.events.map((e) => e.type)).toContain('connection.opened');
 
     expect(await first.close()).toBe(1000);
     await until(() => t.logs.some((line) => /disconnected .*keep running/.test(line)), 2000, 'the disconnect log line');
@@ -79,7 +81,7 @@ describe('the engine over a real WebSocket', () => {
     // The same connection keeps working, and its new bytes reach the new tab.
     device.write('again');
     const more = await second.until(() => {
-      const bytes = receivedBytes(second.events, created.sessionId);
+      const bytes = receivedBytes(second, created.sessionId);
       return bytes.length >= 5 ? bytes : undefined;
     });
     expect(more.toString()).toBe('again');
@@ -123,7 +125,37 @@ describe('the engine over a real WebSocket', () => {
     expect(await client.ok({ type: 'session.list' })).toEqual([]);
   });
 
-  it('disconnects a tab that stops reading with 1013 instead of buffering without end; the session keeps running', async () => {
+  it('a tab that stops reading is held to the batch window, not disconnected; once it reads again it skips ahead to the newest data', async () => {
+    const t = await bridge({ maxBufferedBytes: 2 * 1024 * 1024 });
+    const slow = await tab(t);
+    const created = await slow.ok<SessionInfo>({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const started = await slow.ok<SessionInfo>({ type: 'session.start', sessionId: created.sessionId });
+    const device = await peer(portOf(started.local));
+    await slow.until(() => (slow.events.some((e) => e.type === 'connection.opened') ? true : undefined), 5000, 'connection.opened');
+
+    slow.ws.pause();
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    let total = 0;
+    for (let i = 0; i < 256; i++) {
+      if (!device.write(chunk)) await new Promise((resolve) => device.once('drain', resolve));
+      total += chunk.length;
+    }
+    await until(() => t.engine.captureOf(created.sessionId)!.stats().bytes === total, 10_000, 'the flood to land');
+    await sleep(10 * BATCH_INTERVAL_MS);
+    expect(t.logs.some((line) => /fell too far behind/.test(line))).toBe(false);
+
+    slow.ws.resume();
+    const store = t.engine.captureOf(created.sessionId)!;
+    await slow.until(() => (slow.batches.recordsOf(created.sessionId).at(-1)?.seq === store.nextSeq - 1 ? true : undefined), 10_000, 'the tab to catch up');
+    expect(slow.closeCode).toBeUndefined();
+    const records = slow.batches.recordsOf(created.sessionId);
+    expect(slow.batches.skippedOf(created.sessionId)).toBeGreaterThan(0);
+    expect(slow.batches.skippedOf(created.sessionId) + records.length).toBe(store.nextSeq - 1);
+    expect(Math.max(...slow.batches.sizes)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(await slow.ok<SessionInfo[]>({ type: 'session.list' })).toMatchObject([{ state: 'listening' }]);
+  });
+
+  it('disconnects with 1013 a tab that keeps asking for captures and never reads the answers; the session keeps running', async () => {
     const t = await bridge({ maxBufferedBytes: 256 * 1024 });
     const slow = await tab(t);
     const created = await t.engine.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
@@ -131,14 +163,16 @@ describe('the engine over a real WebSocket', () => {
     const started = await t.engine.run({ type: 'session.start', sessionId: created.value.sessionId });
     if (!started.ok) throw new Error(started.error.message);
     const device = await peer(portOf(started.value.local));
+    device.write(Buffer.alloc(1024 * 1024, 0x41));
+    await until(() => t.engine.captureOf(created.value.sessionId)!.stats().bytes === 1024 * 1024, 5000, 'the captured megabyte');
 
+    // Replies are not windowed: only the buffered-bytes limit stands between such a tab and the bridge's memory.
     slow.ws.pause();
-    const chunk = Buffer.alloc(64 * 1024, 0x41);
     const deadline = Date.now() + 15_000;
     while (!t.logs.some((line) => /fell too far behind/.test(line))) {
       if (Date.now() > deadline) throw new Error('the slow tab was never disconnected');
-      if (device.writableLength < 1024 * 1024) device.write(chunk);
-      await sleep(1);
+      slow.post({ type: 'capture.read', sessionId: created.value.sessionId, fromSeq: 0 });
+      await sleep(5);
     }
     slow.ws.resume();
     expect(await slow.closed(15_000)).toBe(1013);

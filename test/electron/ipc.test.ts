@@ -8,15 +8,31 @@ import type { Result } from '../../shared/result';
 
 type Listener<E> = (event: E, ...args: unknown[]) => unknown;
 
-/** ipcMain as the registrar sees it, plus `invoke` to play the renderer; refuses double registration like Electron. */
+/** ipcMain as the registrar sees it, plus `invoke` and `send` to play the renderer; refuses double registration like Electron. */
 class FakeIpcMain<E> implements IpcMainLike<E> {
   readonly handlers = new Map<string, Listener<E>>();
+  readonly listeners = new Map<string, Set<Listener<E>>>();
   handle(channel: string, listener: Listener<E>): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, listener);
   }
   removeHandler(channel: string): void {
     this.handlers.delete(channel);
+  }
+  on(channel: string, listener: Listener<E>): this {
+    const set = this.listeners.get(channel) ?? new Set();
+    set.add(listener);
+    this.listeners.set(channel, set);
+    return this;
+  }
+  removeListener(channel: string, listener: Listener<E>): this {
+    this.listeners.get(channel)?.delete(listener);
+    if (this.listeners.get(channel)?.size === 0) this.listeners.delete(channel);
+    return this;
+  }
+  /** ipcRenderer.send: every listener runs; nothing is answered. */
+  send(channel: string, event: E, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener(event, ...args);
   }
   async invoke(channel: string, event: E, ...args: unknown[]): Promise<Result<unknown>> {
     const handler = this.handlers.get(channel);
@@ -36,14 +52,17 @@ function handles(): string[] {
 let engine: Engine;
 let ipc: FakeIpcMain<SenderEventLike>;
 let events: EngineEvent[];
+let acks: number[];
+const ack = (batchId: number) => acks.push(batchId);
 let dispose: () => void;
 
 beforeEach(() => {
   engine = new Engine({ statsIntervalMs: 0 });
   events = [];
+  acks = [];
   engine.subscribe((event) => events.push(event));
   ipc = new FakeIpcMain();
-  dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: (event) => isTrustedSenderFrame(event, MAIN_FRAME) });
+  dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: (event) => isTrustedSenderFrame(event, MAIN_FRAME), ack });
 });
 afterEach(async () => {
   dispose();
@@ -104,14 +123,35 @@ describe('isTrustedSenderFrame', () => {
 });
 
 describe('registerIpc', () => {
-  it('registers exactly the execute channel, and the dispose function removes it', () => {
+  it('registers exactly the execute handler and the ack listener, and the dispose function removes both', () => {
     expect([...ipc.handlers.keys()]).toEqual([IPC_CHANNELS.execute]);
-    // The events channel is main → renderer only: nothing answers a renderer that invokes it.
-    expect(ipc.handlers.has(IPC_CHANNELS.events)).toBe(false);
+    expect([...ipc.listeners.keys()]).toEqual([IPC_CHANNELS.ack]);
+    // The batch channel is main → renderer only: nothing answers or listens to a renderer that uses it.
+    expect(ipc.handlers.has(IPC_CHANNELS.batch) || ipc.listeners.has(IPC_CHANNELS.batch)).toBe(false);
     dispose();
-    expect(ipc.handlers.size).toBe(0);
-    dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: () => true });
+    expect(ipc.handlers.size + ipc.listeners.size).toBe(0);
+    dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: () => true, ack });
     expect([...ipc.handlers.keys()]).toEqual([IPC_CHANNELS.execute]);
+    expect([...ipc.listeners.keys()]).toEqual([IPC_CHANNELS.ack]);
+  });
+
+  it('passes a trusted acknowledgement with a batch id to the stream, and nothing else', () => {
+    ipc.send(IPC_CHANNELS.ack, trusted, 1);
+    ipc.send(IPC_CHANNELS.ack, trusted, 7);
+    for (const junk of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '3', null, undefined, { batchId: 3 }, [3], 3n]) ipc.send(IPC_CHANNELS.ack, trusted, junk);
+    expect(acks).toEqual([1, 7]);
+  });
+
+  it('passes on exactly the acknowledgements whose id is a safe integer ≥ 1 (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.integer(), fc.double()), (raw) => {
+        acks = [];
+        ipc.send(IPC_CHANNELS.ack, trusted, raw);
+        const valid = typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 1;
+        expect(acks).toEqual(valid ? [raw] : []);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('forwards a trusted command to the engine and answers with its envelope', async () => {
@@ -128,7 +168,7 @@ describe('registerIpc', () => {
         return Promise.reject(new Error('boom'));
       },
     };
-    dispose = registerIpc({ ipcMain: ipc, engine: router, isTrustedSender: () => true });
+    dispose = registerIpc({ ipcMain: ipc, engine: router, isTrustedSender: () => true, ack });
     await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, 'sync')).resolves.toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
     await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, 'async')).resolves.toMatchObject({ ok: false, error: { code: 'E_INTERNAL', message: expect.stringContaining('boom') } });
   });
@@ -141,8 +181,11 @@ describe('registerIpc', () => {
       isTrustedSender: () => {
         throw new Error('Object has been destroyed');
       },
+      ack,
     });
     await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, { type: 'session.list' })).resolves.toMatchObject({ ok: false, error: { code: 'E_SENDER' } });
+    ipc.send(IPC_CHANNELS.ack, trusted, 1);
+    expect(acks).toEqual([]);
   });
 });
 
@@ -164,7 +207,7 @@ describe('R-IPC-SENDER: commands from anything but our main frame are refused wi
 
   it.each(untrusted)('%s → E_SENDER; no session, no socket, no event', async (_label, event, mainFrame) => {
     dispose();
-    dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: (e) => isTrustedSenderFrame(e, mainFrame) });
+    dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: (e) => isTrustedSenderFrame(e, mainFrame), ack });
     const before = handles();
     const create = await ipc.invoke(IPC_CHANNELS.execute, event, { type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
     const start = await ipc.invoke(IPC_CHANNELS.execute, event, { type: 'session.start', sessionId: 's1' });
@@ -172,6 +215,9 @@ describe('R-IPC-SENDER: commands from anything but our main frame are refused wi
     for (const result of [create, start, list]) {
       expect(result).toEqual({ ok: false, error: { code: 'E_SENDER', message: expect.any(String) } });
     }
+    // An acknowledgement from such a frame would open the window for a renderer that is not reading.
+    ipc.send(IPC_CHANNELS.ack, event, 1);
+    expect(acks).toEqual([]);
     expect(await sessionsInEngine()).toEqual([]);
     expect(events).toEqual([]);
     expect(handles()).toEqual(before);
@@ -186,7 +232,7 @@ describe('R-IPC-SENDER: commands from anything but our main frame are refused wi
         return { ok: true, value: null };
       },
     };
-    dispose = registerIpc({ ipcMain: ipc, engine: router, isTrustedSender: (e) => isTrustedSenderFrame(e, MAIN_FRAME) });
+    dispose = registerIpc({ ipcMain: ipc, engine: router, isTrustedSender: (e) => isTrustedSenderFrame(e, MAIN_FRAME), ack });
     await ipc.invoke(IPC_CHANNELS.execute, { senderFrame: null }, { type: 'session.list' });
     await ipc.invoke(IPC_CHANNELS.execute, { senderFrame: { url: MAIN_FRAME.url } }, { type: 'session.list' });
     expect(calls).toBe(0);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { BATCH_INTERVAL_MS, BATCH_WINDOW, decodeBatch } from '../../shared/contract/batch';
 import { IPC_CHANNELS } from '../../shared/contract/wire';
 import { CSP } from '../../shared/csp';
 
@@ -86,6 +87,7 @@ const fake = vi.hoisted(() => {
   }
 
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const session = {
     permissionRequest: undefined as undefined | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
@@ -102,6 +104,10 @@ const fake = vi.hoisted(() => {
     ipcMain: {
       handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, listener),
       removeHandler: (channel: string) => handlers.delete(channel),
+      on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => listeners.set(channel, listener),
+      removeListener: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => {
+        if (listeners.get(channel) === listener) listeners.delete(channel);
+      },
     },
     nativeTheme: { shouldUseDarkColors: false },
     net: {
@@ -136,7 +142,7 @@ const fake = vi.hoisted(() => {
       },
     },
   };
-  return { calls, electron, windows, handlers, protocolHandlers, session, opened, schemes, resolveReady, FakeWebContents };
+  return { calls, electron, windows, handlers, listeners, protocolHandlers, session, opened, schemes, resolveReady, FakeWebContents };
 });
 
 vi.mock('electron', () => fake.electron);
@@ -220,15 +226,44 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     expect(webview.preventDefault).toHaveBeenCalled();
   });
 
-  it('answers IPC only from the window main frame, and streams engine events to that window', async () => {
+  it('answers IPC only from the window main frame, and streams engine events to that window as batches it must acknowledge', async () => {
     const execute = fake.handlers.get(IPC_CHANNELS.execute);
-    if (!execute) throw new Error('no execute handler');
+    const ack = fake.listeners.get(IPC_CHANNELS.ack);
+    if (!execute || !ack) throw new Error('no execute handler or ack listener');
     const [win] = fake.windows;
+    const trusted = { senderFrame: win.webContents.mainFrame };
+    const batches = () => win.webContents.sent.filter(([channel]) => channel === IPC_CHANNELS.batch).map(([, bytes]) => decodeBatch(bytes as Uint8Array));
     expect(await execute({ senderFrame: null }, { type: 'session.list' })).toMatchObject({ ok: false, error: { code: 'E_SENDER' } });
     expect(await execute({ senderFrame: { url: 'app://bundle/index.html' } }, { type: 'session.list' })).toMatchObject({ ok: false, error: { code: 'E_SENDER' } });
-    const created = await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const created = await execute(trusted, { type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
     expect(created).toMatchObject({ ok: true, value: { sessionId: 's1' } });
-    await expect.poll(() => win.webContents.sent.filter(([channel]) => channel === IPC_CHANNELS.events).flatMap(([, batch]) => batch as Array<{ type: string }>).map((e) => e.type)).toContain('session.added');
+    await expect.poll(() => batches().flatMap((batch) => batch?.header.events ?? []).map((e) => e.type)).toContain('session.added');
+
+    // Unacknowledged, the window closes after BATCH_WINDOW batches however much happens.
+    for (let i = 0; i < BATCH_WINDOW + 2; i++) {
+      await execute(trusted, { type: 'session.rename', sessionId: 's1', name: `renamed ${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 2 * BATCH_INTERVAL_MS));
+    }
+    expect(batches()).toHaveLength(BATCH_WINDOW);
+    expect(batches().every((batch) => batch !== undefined)).toBe(true);
+    // Only our main frame may open it again.
+    ack({ senderFrame: { url: 'app://bundle/index.html' } }, BATCH_WINDOW);
+    await new Promise((resolve) => setTimeout(resolve, 3 * BATCH_INTERVAL_MS));
+    expect(batches()).toHaveLength(BATCH_WINDOW);
+    ack(trusted, BATCH_WINDOW);
+    await expect.poll(() => batches().length).toBe(BATCH_WINDOW + 1);
+    const names = () => batches().flatMap((batch) => batch?.header.events ?? []).flatMap((e) => (e.type === 'session.state' ? [e.session.name] : []));
+    expect(names().at(-1)).toBe(`renamed ${BATCH_WINDOW + 1}`);
+
+    // A reloaded page never acknowledges what went to the old one: its dom-ready opens the window again.
+    for (let i = 0; i < BATCH_WINDOW + 2; i++) {
+      await execute(trusted, { type: 'session.rename', sessionId: 's1', name: `again ${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 2 * BATCH_INTERVAL_MS));
+    }
+    expect(batches()).toHaveLength(2 * BATCH_WINDOW);
+    win.webContents.emit('dom-ready');
+    await expect.poll(() => names().at(-1)).toBe(`again ${BATCH_WINDOW + 1}`);
+
     const started = await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.start', sessionId: 's1' });
     expect(started).toMatchObject({ ok: true, value: { state: 'listening' } });
   });
@@ -257,5 +292,6 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     expect(fake.electron.app.quitCalls).toBe(quitsBefore + 2);
     win.emit('closed');
     expect(fake.handlers.has(IPC_CHANNELS.execute)).toBe(false);
+    expect(fake.listeners.has(IPC_CHANNELS.ack)).toBe(false);
   });
 });
