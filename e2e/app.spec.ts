@@ -386,3 +386,29 @@ test('a short-connection client opens one connection per send and reports each e
   expect(connections).toBe(2);
   server.close();
 });
+
+test('a long record shows its start, more on request, and the part the batch did not carry from the capture', async ({ app }) => {
+  const net = await import('node:net');
+  let received = 0;
+  const device = net.createServer((socket) => socket.on('data', (data) => (received += data.length)));
+  await new Promise<void>((resolve) => device.listen(0, '127.0.0.1', resolve));
+  const client = await app.newSession('TCP client');
+  await app.connectClient(client, (device.address() as { port: number }).port);
+  const message = '0123456789'.repeat(10_000);
+  await app.send(client, message);
+  await expect.poll(() => received).toBe(100_000);
+
+  const row = app.log(client).locator('.log-row.tx');
+  await expect(row).toHaveAttribute('data-bytes', '100000');
+  const omitted = row.locator('.omitted');
+  await expect(omitted).toContainText(`${100_000 - 1024} more bytes`);
+  // The view formats a slice at a time; the batch carried the first 64 KiB, the rest comes from the capture.
+  const showMore = omitted.getByRole('button', { name: /^Show .* more$/ });
+  for (let i = 0; i < 4 && (await showMore.isVisible()); i++) await showMore.click();
+  await omitted.getByRole('button', { name: /^Load the rest/ }).click();
+  await expect(showMore).toBeVisible();
+  for (let i = 0; i < 4 && (await omitted.count()) > 0; i++) await showMore.click();
+  await expect(omitted).toHaveCount(0);
+  await expect(row.locator('.log-content')).toHaveText(message);
+  device.close();
+});

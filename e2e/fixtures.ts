@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import WebSocket from 'ws';
+import { decodeBatch } from '../shared/contract/batch';
 import { fromWireText, toWireText } from '../shared/contract/wire';
 import { startProgram } from '../test/helpers/processes';
 
@@ -31,7 +32,14 @@ async function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void
       const ws = new WebSocket(wsUrl);
       ws.on('open', () => ok((socket = ws)));
       ws.on('error', fail);
-      ws.on('message', (data) => {
+      ws.on('message', (data, isBinary) => {
+        // Batches of events and records are for user interfaces; this client only acknowledges them,
+        // so the bridge keeps its window open instead of holding events back for it.
+        if (isBinary) {
+          const batch = decodeBatch(new Uint8Array(data as Buffer));
+          if (batch) ws.send(JSON.stringify({ type: 'ack', batchId: batch.header.batchId }));
+          return;
+        }
         const message = fromWireText(String(data)) as { type: string; id: number; result: CommandReply };
         if (message.type === 'reply') waiting.get(message.id)?.(message.result);
       });

@@ -54,7 +54,15 @@ export function decodeForDisplay(bytes: Uint8Array, encoding: Encoding, options:
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Where the walk's fast path stops growing: a clean run is decoded in one call of at most this many
+ * bytes, so one bad byte in a long chunk costs a few decodes of the run around it, not one per character.
+ */
+const MAX_RUN = 16 * 1024;
+const MIN_RUN = 16;
+
 function walk(data: Uint8Array, encoding: Encoding, final: boolean): DisplayDecode {
+  if (encoding === 'utf-8') return walkUtf8(data, final);
   const maxLen = MAX_CHAR_BYTES[encoding];
   const segments: DisplaySegment[] = [];
   let text = '';
@@ -67,8 +75,25 @@ function walk(data: Uint8Array, encoding: Encoding, final: boolean): DisplayDeco
     if (invalid.length) segments.push({ invalid: Uint8Array.from(invalid) });
     invalid = [];
   };
+  let run = 256;
+  // After a run that was not clean, a few characters go the slow way before the next try, so data
+  // that is mostly garbage does not pay for failed runs on top of the per-character walk.
+  let cooldown = 0;
   let i = 0;
   while (i < data.length) {
+    if (cooldown > 0) cooldown--;
+    else if (data.length - i > run) {
+      const clean = cleanRun(data, i, run, encoding, maxLen);
+      if (clean) {
+        flushInvalid();
+        text += clean.text;
+        i += clean.length;
+        run = Math.min(run * 2, MAX_RUN);
+        continue;
+      }
+      run = Math.max(run >> 1, MIN_RUN);
+      cooldown = 8;
+    }
     const char = charAt(data, i, maxLen, encoding);
     if (char) {
       flushInvalid();
@@ -88,6 +113,90 @@ function walk(data: Uint8Array, encoding: Encoding, final: boolean): DisplayDeco
   flushText();
   flushInvalid();
   return { segments, carry: i < data.length ? data.slice(i) : EMPTY };
+}
+
+/**
+ * The longest clean prefix of data[start, start + length) that ends at most maxLen - 1 bytes early (a
+ * run cut in the middle of a character decodes with a replacement at its end; a shorter cut does not).
+ * Decoders read left to right, so a clean run splits into the same characters the walk would find.
+ */
+function cleanRun(data: Uint8Array, start: number, length: number, encoding: Encoding, maxLen: number): { text: string; length: number } | undefined {
+  for (let cut = 0; cut < maxLen && cut < length; cut++) {
+    const text = decodeText(data.subarray(start, start + length - cut), encoding);
+    const bad = text.indexOf(REPLACEMENT);
+    if (bad < 0) return text ? { text, length: length - cut } : undefined;
+    // A replacement before the last character or two is a real problem, not a cut character.
+    if (bad < text.length - 2) return undefined;
+  }
+  return undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * UTF-8 by its definition instead of by trial decodes: each byte either starts a well-formed sequence
+ * (WHATWG's bounds on the second byte exclude overlongs and surrogates) or is invalid on its own, the
+ * same verdicts the per-character walk reaches, at the cost of one pass over the bytes.
+ */
+function walkUtf8(data: Uint8Array, final: boolean): DisplayDecode {
+  const segments: DisplaySegment[] = [];
+  let runStart = 0;
+  let invalidStart = -1;
+  let i = 0;
+  const flushRun = (end: number) => {
+    if (end > runStart) segments.push({ text: utf8.decode(data.subarray(runStart, end)) });
+  };
+  const flushInvalid = (end: number) => {
+    if (invalidStart >= 0) segments.push({ invalid: data.slice(invalidStart, end) });
+    invalidStart = -1;
+  };
+  while (i < data.length) {
+    const length = utf8SequenceLength(data, i);
+    if (length > 0) {
+      if (invalidStart >= 0) {
+        flushInvalid(i);
+        runStart = i;
+      }
+      i += length;
+      continue;
+    }
+    if (!final && data.length - i < MAX_CHAR_BYTES['utf-8']) break;
+    if (invalidStart < 0) {
+      flushRun(i);
+      invalidStart = i;
+    }
+    i++;
+  }
+  if (invalidStart >= 0) flushInvalid(i);
+  else flushRun(i);
+  return { segments, carry: i < data.length ? data.slice(i) : EMPTY };
+}
+
+/** Bytes of the well-formed UTF-8 sequence at `start`; 0 when there is none (invalid, or cut off by the end). */
+function utf8SequenceLength(data: Uint8Array, start: number): number {
+  const lead = data[start];
+  if (lead < 0x80) return 1;
+  let need: number;
+  let lower = 0x80;
+  let upper = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) need = 1;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    need = 2;
+    if (lead === 0xe0) lower = 0xa0;
+    if (lead === 0xed) upper = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    need = 3;
+    if (lead === 0xf0) lower = 0x90;
+    if (lead === 0xf4) upper = 0x8f;
+  } else return 0;
+  for (let k = 1; k <= need; k++) {
+    if (start + k >= data.length) return 0;
+    const byte = data[start + k];
+    if (byte < lower || byte > upper) return 0;
+    lower = 0x80;
+    upper = 0xbf;
+  }
+  return need + 1;
 }
 
 function unitBytes(encoding: Encoding): number {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeForDisplay, type DisplaySegment } from '../../shared/codec/display';
 import { ENCODINGS, type Encoding } from '../../shared/codec/options';
-import { encodeText } from '../../shared/codec/text';
+import { decodeText, encodeText } from '../../shared/codec/text';
 import { bytesOf, hex, unwrap } from './helpers';
 
 // What the log shows for a captured chunk: the text, with every byte the encoding rejects shown as
@@ -94,4 +94,71 @@ describe('decodeForDisplay', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('long chunks give the same verdicts as a character-by-character reading, however text and garbage mix', () => {
+    const samples: Partial<Record<Encoding, string>> = { 'utf-8': '温度=25.4℃ ok 😀', gbk: '温度=25.4℃ 你好', gb18030: '温度 😀 €', big5: '中文網路', shift_jis: 'こんにちは ｱｲｳ', 'euc-kr': '안녕하세요', 'utf-16le': 'hi 😀 你' };
+    for (const [encoding, sample] of Object.entries(samples) as Array<[Encoding, string]>) {
+      const text = unwrap(encodeText(sample, encoding));
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(fc.constant(text), fc.uint8Array({ maxLength: 6 })), { maxLength: 60 }),
+          fc.boolean(),
+          (parts, final) => {
+            const bytes = concat(parts);
+            const fast = decodeForDisplay(bytes, encoding, { final });
+            const slow = referenceWalk(bytes, encoding, final);
+            expect({ text: shown(fast.segments), carry: hex(fast.carry) }, encoding).toEqual({ text: shown(slow.segments), carry: hex(slow.carry) });
+          },
+        ),
+        { numRuns: 150 },
+      );
+    }
+  });
 });
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** The definition the fast paths must agree with: at each byte, the shortest sequence that decodes cleanly, else one bad unit. */
+function referenceWalk(data: Uint8Array, encoding: Encoding, final: boolean): { segments: DisplaySegment[]; carry: Uint8Array } {
+  const maxLen: Partial<Record<Encoding, number>> = { 'utf-8': 4, gbk: 2, gb18030: 4, big5: 2, shift_jis: 2, 'euc-kr': 2, 'utf-16le': 4 };
+  const unit = encoding === 'utf-16le' ? 2 : 1;
+  const encodedReplacement = encodeText('\uFFFD', encoding);
+  const realReplacement = encodedReplacement.ok ? hex(encodedReplacement.value) : undefined;
+  const segments: DisplaySegment[] = [];
+  let i = 0;
+  const push = (segment: DisplaySegment) => {
+    const last = segments[segments.length - 1];
+    if (last && 'text' in last && 'text' in segment) last.text += segment.text;
+    else if (last && 'invalid' in last && 'invalid' in segment) segments[segments.length - 1] = { invalid: Uint8Array.from([...last.invalid, ...segment.invalid]) };
+    else segments.push(segment);
+  };
+  while (i < data.length) {
+    let found = 0;
+    for (let length = 1; length <= Math.min(maxLen[encoding]!, data.length - i); length++) {
+      const slice = data.subarray(i, i + length);
+      const text = decodeText(slice, encoding);
+      if (text && (!text.includes('\uFFFD') || (text === '\uFFFD' && hex(slice) === realReplacement))) {
+        push({ text });
+        found = length;
+        break;
+      }
+    }
+    if (found) {
+      i += found;
+      continue;
+    }
+    if (!final && data.length - i < maxLen[encoding]!) break;
+    const bad = Math.min(unit, data.length - i);
+    push({ invalid: data.slice(i, i + bad) });
+    i += bad;
+  }
+  return { segments, carry: data.slice(i) };
+}

@@ -4,10 +4,12 @@ import {
   MAX_CLIENT_MESSAGE_BYTES,
   toWireText,
   type AnyResult,
+  type ClientMessage,
   type HostLinkState,
   type SockpitHost,
 } from '../../../shared/contract/wire';
-import type { EngineEvent } from '../../../shared/contract';
+import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
+import { deliverBatch } from './deliver';
 
 /**
  * The engine behind the browser bridge's WebSocket. A tab can lose the bridge (laptop sleeps, the
@@ -17,7 +19,7 @@ export class BridgeHost implements SockpitHost {
   private socket: WebSocket | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, (result: AnyResult) => void>();
-  private readonly eventListeners = new Set<(events: EngineEvent[]) => void>();
+  private readonly batchListeners = new Set<(batch: DecodedBatch) => void>();
   private readonly linkListeners = new Set<(state: HostLinkState) => void>();
   private retryMs = 250;
   link: HostLinkState = 'connecting';
@@ -29,14 +31,16 @@ export class BridgeHost implements SockpitHost {
   private open(): void {
     this.setLink('connecting');
     const socket = new WebSocket(this.url);
+    // Batches are binary frames; an ArrayBuffer is read in place, a Blob would need an async read first.
+    socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = 250;
       this.setLink('open');
     };
     socket.onmessage = (message) => {
-      if (typeof message.data !== 'string') return;
-      this.receive(message.data);
+      if (typeof message.data === 'string') this.receive(message.data);
+      else if (message.data instanceof ArrayBuffer) this.receiveBatch(socket, message.data);
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;
@@ -64,13 +68,25 @@ export class BridgeHost implements SockpitHost {
       return;
     }
     const message = parsed.data;
-    if (message.type === 'reply') {
-      const resolve = this.waiting.get(message.id);
-      this.waiting.delete(message.id);
-      resolve?.(message.result as AnyResult);
-    } else {
-      for (const listener of this.eventListeners) listener(message.events);
+    const resolve = this.waiting.get(message.id);
+    this.waiting.delete(message.id);
+    resolve?.(message.result as AnyResult);
+  }
+
+  /**
+   * A batch is checked whole (a malformed one is dropped, never half-applied), handed to the listeners
+   * synchronously, and acknowledged once they return: a busy tab receives less instead of queueing more.
+   * A dropped batch needs no answer of its own; the next acknowledgement covers every batch before it.
+   */
+  private receiveBatch(socket: WebSocket, data: ArrayBuffer): void {
+    const batch = decodeBatch(data);
+    if (!batch) {
+      console.warn('Sockpit: ignored a malformed batch from the bridge');
+      return;
     }
+    deliverBatch(this.batchListeners, batch);
+    const ack: ClientMessage = { type: 'ack', batchId: batch.header.batchId };
+    if (socket === this.socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(ack));
   }
 
   private setLink(state: HostLinkState): void {
@@ -98,9 +114,9 @@ export class BridgeHost implements SockpitHost {
     });
   };
 
-  onEvents(listener: (events: EngineEvent[]) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+  onBatch(listener: (batch: DecodedBatch) => void): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
   }
 
   onLink(listener: (state: HostLinkState) => void): () => void {

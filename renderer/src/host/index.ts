@@ -1,11 +1,12 @@
-import { EngineEvent } from '../../../shared/contract';
-import type { HostLinkState, SockpitHost } from '../../../shared/contract/wire';
+import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
+import type { HostLinkState, PreloadApi, SockpitHost } from '../../../shared/contract/wire';
 import { BridgeHost } from './bridge-host';
+import { deliverBatch } from './deliver';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in a browser tab. */
-    sockpit?: SockpitHost & { platform?: string };
+    sockpit?: PreloadApi;
   }
 }
 
@@ -23,18 +24,41 @@ export function bridgeSocketUrl(location: Location): string | undefined {
   return `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
 }
 
+/** The Electron preload gives raw bytes; they crossed a process boundary and are checked like the bridge's. */
+function electronHost(preload: PreloadApi): ConnectedHost {
+  const listeners = new Set<(batch: DecodedBatch) => void>();
+  let unsubscribe: (() => void) | undefined;
+  return {
+    kind: 'electron',
+    link: 'open',
+    execute: preload.execute,
+    onBatch(listener) {
+      listeners.add(listener);
+      // Subscribing at the first listener, not before: a batch acknowledged with nobody to read it would be lost.
+      unsubscribe ??= preload.onBatch((bytes) => {
+        const batch = decodeBatch(bytes);
+        if (!batch) {
+          console.warn('Sockpit: ignored a malformed batch from the main process');
+          return;
+        }
+        deliverBatch(listeners, batch);
+        preload.ack(batch.header.batchId);
+      });
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          unsubscribe?.();
+          unsubscribe = undefined;
+        }
+      };
+    },
+    onLink: () => () => undefined,
+  };
+}
+
 export function connectHost(): ConnectedHost | { error: string } {
-  const electron = window.sockpit;
-  if (electron) {
-    return {
-      kind: 'electron',
-      link: 'open',
-      execute: electron.execute,
-      // IPC crosses a process boundary too: events are checked against the contract on arrival.
-      onEvents: (listener) => electron.onEvents((events) => listener(events.filter((event) => EngineEvent.safeParse(event).success))),
-      onLink: () => () => undefined,
-    };
-  }
+  const preload = window.sockpit;
+  if (preload) return electronHost(preload);
   const url = bridgeSocketUrl(window.location);
   if (!url) return { error: 'This page needs the address Sockpit printed when it started, including the part after #token=.' };
   const bridge = new BridgeHost(url);
@@ -44,7 +68,7 @@ export function connectHost(): ConnectedHost | { error: string } {
       return bridge.link;
     },
     execute: bridge.execute,
-    onEvents: (listener) => bridge.onEvents(listener),
+    onBatch: (listener) => bridge.onBatch(listener),
     onLink: (listener) => bridge.onLink(listener),
   };
 }

@@ -1,46 +1,49 @@
-import type { CaptureRecord } from '../../../shared/contract';
 import { decodeForDisplay, type DisplaySegment } from '../../../shared/codec/display';
 import { formatHex, hexDump } from '../../../shared/codec/hex';
 import type { Encoding } from '../../../shared/codec/options';
-import type { LogRow } from '../state/log';
-import type { ViewMode } from '../state/store';
+import type { SessionLog } from '../state/log';
+
+/** How a pane shows records: decoded text, hex bytes, or a hex dump with its ASCII column. */
+export type ViewMode = 'text' | 'hex' | 'both';
 
 /** What one row's content is made of: plain text, bytes the encoding rejects, and invisible controls made visible. */
 export type Piece = { kind: 'text'; text: string } | { kind: 'bad'; text: string } | { kind: 'ctl'; text: string };
 
 export interface RowContent {
   pieces: Piece[];
-  /** Bytes not formatted because the row is long; said on screen, never hidden. */
+  /** Bytes of the record not formatted: past the slices shown, or held only by the capture. Said on screen, never hidden. */
   omittedBytes: number;
 }
 
-/** Longest part of one record a row formats; a 64 MiB chunk would freeze any view. */
-const TEXT_LIMIT = 64 * 1024;
-const HEX_LIMIT = 16 * 1024;
+/**
+ * How much of one record a row formats at first. A log row is a glance; formatting a 64 KiB read as
+ * text or hex for every visible row would cost a frame many times over, and a person asks for more.
+ */
+export const FIRST_SLICE = 1024;
+/** Each "show more" formats this much more, one slice at a time (hex is never formatted more than 32 KiB at once). */
+export const MORE_SLICE = 32 * 1024;
 /** How far to look for the neighbouring chunk of the same TCP stream. */
 const NEIGHBOUR_SEARCH = 256;
+/** Formatted rows kept per view; a screenful is a few dozen, this covers scrolling back and forth. */
+const CACHE_ROWS = 600;
 
 const CONTROL_NAMES: Record<number, string> = { 0x00: '\\0', 0x07: '\\a', 0x08: '\\b', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x1b: '\\e', 0x7f: '\\x7F' };
+// Newlines and tabs lay the text out; every other C0 or C1 control character is shown, not swallowed.
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 function hex2(byte: number): string {
   return byte.toString(16).toUpperCase().padStart(2, '0');
 }
 
-/** Newlines and tabs lay the text out; every other control character is shown, not swallowed. */
 function textPieces(text: string, out: Piece[]): void {
-  let plain = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    const isControl = (code < 0x20 && code !== 0x0a && code !== 0x09) || code === 0x7f || (code >= 0x80 && code < 0xa0);
-    if (!isControl) {
-      plain += char;
-      continue;
-    }
-    if (plain) out.push({ kind: 'text', text: plain });
-    plain = '';
+  let at = 0;
+  for (const match of text.matchAll(CONTROLS)) {
+    if (match.index > at) out.push({ kind: 'text', text: text.slice(at, match.index) });
+    const code = match[0].charCodeAt(0);
     out.push({ kind: 'ctl', text: CONTROL_NAMES[code] ?? `\\x${hex2(code)}` });
+    at = match.index + 1;
   }
-  if (plain) out.push({ kind: 'text', text: plain });
+  if (at < text.length) out.push({ kind: 'text', text: at === 0 ? text : text.slice(at) });
 }
 
 function segmentsToPieces(segments: DisplaySegment[]): Piece[] {
@@ -52,56 +55,106 @@ function segmentsToPieces(segments: DisplaySegment[]): Piece[] {
   return pieces;
 }
 
-function streamOf(record: CaptureRecord): string | undefined {
-  // A UDP datagram stands alone; a TCP direction is one byte stream cut into reads anywhere.
-  return record.connectionId === null ? undefined : `${record.connectionId}/${record.dir}`;
-}
-
-function neighbour(rows: readonly LogRow[], index: number, step: -1 | 1, stream: string): CaptureRecord | undefined {
-  for (let i = index + step, n = 0; i >= 0 && i < rows.length && n < NEIGHBOUR_SEARCH; i += step, n++) {
-    const row = rows[i];
-    if (row.kind === 'record' && streamOf(row.record) === stream) return row.record;
-  }
-  return undefined;
-}
-
-const cache = new WeakMap<CaptureRecord, Map<string, RowContent>>();
-
-function remember(record: CaptureRecord, key: string, make: () => RowContent): RowContent {
-  let perRecord = cache.get(record);
-  if (!perRecord) cache.set(record, (perRecord = new Map()));
-  let content = perRecord.get(key);
-  if (!content) perRecord.set(key, (content = make()));
-  return content;
+export interface RowRequest {
+  log: SessionLog;
+  serial: number;
+  /** The rows the view shows: a neighbour outside them (a paused view's future) does not count. */
+  lo: number;
+  hi: number;
+  mode: ViewMode;
+  encoding: Encoding;
+  /** Bytes to format, FIRST_SLICE unless the person asked for more. */
+  shown: number;
+  /** The whole record, when it was read from the capture because the row holds only its start. */
+  full?: Uint8Array;
 }
 
 /**
- * The content of the record at `rows[index]` in the chosen view. Text is decoded from the captured
- * bytes every time the encoding changes — the bytes are the truth, the text only a reading of them.
- * A character cut between two TCP reads is shown whole, in the row whose read completed it.
+ * Formats the rows a view shows, and only those: bytes are decoded when a row becomes visible, so
+ * switching the encoding of a million-row history costs one screenful. Results are kept per row,
+ * setting and neighbour, a few hundred at a time.
  */
-export function rowContent(rows: readonly LogRow[], index: number, mode: ViewMode, encoding: Encoding): RowContent {
-  const row = rows[index];
-  if (row.kind !== 'record') return { pieces: [], omittedBytes: 0 };
-  const { record } = row;
-  if (mode !== 'text') {
-    return remember(record, mode, () => {
-      const shown = record.bytes.subarray(0, HEX_LIMIT);
-      const text = mode === 'hex' ? formatHex(shown) : hexDump(shown);
-      return { pieces: [{ kind: 'text', text }], omittedBytes: record.bytes.length - shown.length };
+export class RowFormatter {
+  private readonly rows = new Map<string, RowContent>();
+  private readonly carries = new Map<string, Uint8Array>();
+
+  content(request: RowRequest): RowContent {
+    const { log, serial, lo, hi, mode, encoding, shown, full } = request;
+    const bytes = full ?? log.bytes(serial);
+    const total = full ? full.byteLength : log.fullLength(serial);
+    const limit = Math.min(bytes.byteLength, shown);
+    if (mode !== 'text') {
+      return this.remember(`${serial}|${mode}|${limit}|${full ? 1 : 0}`, () => ({ pieces: hexPieces(bytes, limit, mode), omittedBytes: total - limit }));
+    }
+    // A TCP direction is one byte stream cut into reads anywhere: a character cut between two reads is
+    // shown whole, in the row whose read completed it. A UDP datagram stands alone.
+    const previous = log.streamNeighbour(serial, -1, NEIGHBOUR_SEARCH, lo, hi);
+    const hasNext = log.streamNeighbour(serial, 1, NEIGHBOUR_SEARCH, lo, hi) >= 0;
+    const carryIn = previous >= 0 ? this.carryOf(log, previous, encoding) : undefined;
+    const final = !hasNext && limit >= total;
+    return this.remember(`${serial}|text|${encoding}|${limit}|${carryIn?.length ?? 0}|${final ? 1 : 0}|${full ? 1 : 0}`, () => {
+      const decoded = decodeForDisplay(bytes.subarray(0, limit), encoding, { carryIn, final });
+      // Bytes held back at the end of a slice belong to what is not shown yet.
+      const held = limit < total ? decoded.carry.length : 0;
+      return { pieces: segmentsToPieces(decoded.segments), omittedBytes: total - limit + held };
     });
   }
-  const stream = streamOf(record);
-  const previous = stream ? neighbour(rows, index, -1, stream) : undefined;
-  const hasNext = stream ? neighbour(rows, index, 1, stream) !== undefined : false;
-  const carryIn = previous ? decodeForDisplay(previous.bytes.subarray(0, TEXT_LIMIT), encoding).carry : undefined;
-  const key = `text|${encoding}|${carryIn?.length ?? 0}|${hasNext}`;
-  return remember(record, key, () => {
-    const shown = record.bytes.subarray(0, TEXT_LIMIT);
-    const omitted = record.bytes.length - shown.length;
-    const decoded = decodeForDisplay(shown, encoding, { carryIn, final: !hasNext && omitted === 0 });
-    return { pieces: segmentsToPieces(decoded.segments), omittedBytes: omitted };
-  });
+
+  /** Forget everything, e.g. when the rows' serials start over. */
+  clear(): void {
+    this.rows.clear();
+    this.carries.clear();
+  }
+
+  /** The unfinished character at the end of a row, which the next row of its stream starts with. */
+  private carryOf(log: SessionLog, serial: number, encoding: Encoding): Uint8Array | undefined {
+    // Only the start of a long record is held; what ends it is not known here.
+    if (log.fullLength(serial) > log.length(serial)) return undefined;
+    const key = `${serial}|${encoding}`;
+    let carry = this.carries.get(key);
+    if (!carry) {
+      const bytes = log.bytes(serial);
+      carry = decodeForDisplay(bytes.subarray(tailStart(bytes, encoding)), encoding).carry;
+      this.carries.set(key, carry);
+      if (this.carries.size > CACHE_ROWS) this.carries.delete(this.carries.keys().next().value!);
+    }
+    return carry.length > 0 ? carry : undefined;
+  }
+
+  private remember(key: string, make: () => RowContent): RowContent {
+    let content = this.rows.get(key);
+    if (!content) {
+      content = make();
+      this.rows.set(key, content);
+      if (this.rows.size > CACHE_ROWS) this.rows.delete(this.rows.keys().next().value!);
+    }
+    return content;
+  }
+}
+
+/**
+ * Where to start decoding to learn how a record ends: a few KiB from its end, just after a byte that is
+ * a character of its own in every offered encoding (below 0x30 no multi-byte encoding uses a byte
+ * inside a character), so the decode is aligned as it would be from the start.
+ */
+function tailStart(bytes: Uint8Array, encoding: Encoding): number {
+  const window = 2048;
+  if (bytes.length <= window * 2) return 0;
+  const from = bytes.length - window;
+  // UTF-16 is aligned by position: an even offset from the start is a unit boundary.
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return from - (from % 2);
+  for (let i = from; i < bytes.length; i++) if (bytes[i] < 0x30) return i + 1;
+  return 0;
+}
+
+function hexPieces(bytes: Uint8Array, limit: number, mode: 'hex' | 'both'): Piece[] {
+  const pieces: Piece[] = [];
+  for (let start = 0; start < limit; start += MORE_SLICE) {
+    const slice = bytes.subarray(start, Math.min(start + MORE_SLICE, limit));
+    const text = mode === 'hex' ? formatHex(slice) : hexDump(slice, { baseOffset: start });
+    pieces.push({ kind: 'text', text: start === 0 ? text : (mode === 'hex' ? ' ' : '\n') + text });
+  }
+  return pieces;
 }
 
 /** 12:34:56.789 in local time: a person compares it with the device's own clock. */

@@ -1,9 +1,11 @@
-import { hostProblem, type CommandInput, type CommandType, type CommandValues, type SessionInfo, type SessionKind } from '../../../shared/contract';
+import { hostProblem, type CaptureFileInfo, type CommandInput, type CommandType, type CommandValues, type SessionInfo, type SessionKind } from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { ConnectedHost } from '../host';
 import { translate } from '../i18n';
 import { configFromDraft, draftFromConfig } from './config';
+import { connectionStore } from './connections';
+import { fullRecords } from './full-records';
 import { logStore } from './log';
 import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
 
@@ -51,7 +53,6 @@ export function adoptSession(info: SessionInfo, view?: SessionView): void {
       sessions: { ...state.sessions, [info.sessionId]: info },
       order: known ? state.order : [...state.order, info.sessionId],
       views: { ...state.views, [info.sessionId]: nextView },
-      connections: state.connections[info.sessionId] ? state.connections : { ...state.connections, [info.sessionId]: {} },
     };
   });
 }
@@ -152,11 +153,11 @@ export function forgetSession(sessionId: string): void {
     if (!state.sessions[sessionId]) return {};
     const { [sessionId]: _gone, ...sessions } = state.sessions;
     const { [sessionId]: _view, ...views } = state.views;
-    const { [sessionId]: _conns, ...connections } = state.connections;
     const { [sessionId]: _stats, ...stats } = state.stats;
-    return { sessions, views, connections, stats, order: state.order.filter((id) => id !== sessionId), panes: state.panes.map((id) => (id === sessionId ? null : id)) };
+    return { sessions, views, stats, order: state.order.filter((id) => id !== sessionId), panes: state.panes.map((id) => (id === sessionId ? null : id)) };
   });
   logStore.drop(sessionId);
+  connectionStore.drop(sessionId);
 }
 
 export async function renameSession(sessionId: string, name: string): Promise<void> {
@@ -191,12 +192,12 @@ type SendTarget = Extract<CommandInput, { type: 'send' }>['target'];
 
 /** Where the send box's choice points right now, or why it points nowhere. */
 function sendTarget(found: { state: AppState; session: SessionInfo; view: SessionView }): SendTarget | { error: SockpitError } {
-  const { state, session, view } = found;
+  const { session, view } = found;
   const sessionId = session.sessionId;
   const choice = view.send.target;
   if (session.config.kind === 'tcp-server') {
     if (choice !== 'selected') return { to: 'all' };
-    const open = new Set(Object.values(state.connections[sessionId] ?? {}).filter((c) => c.state !== 'closed').map((c) => c.connectionId));
+    const open = new Set(connectionStore.of(sessionId).open());
     const chosen = view.selected.filter((id) => open.has(id));
     if (chosen.length === 0) {
       return { error: { code: 'E_NO_TARGET', message: 'No connected client is selected.', hint: 'Tick one or more clients in the list, or send to all clients.' } };
@@ -205,11 +206,8 @@ function sendTarget(found: { state: AppState; session: SessionInfo; view: Sessio
   }
   if (session.config.kind !== 'udp') return undefined;
   if (choice === 'last-sender') {
-    const rows = logStore.log(sessionId).rows;
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const row = rows[i];
-      if (row.kind === 'record' && row.record.dir === 'rx') return { to: 'reply', seq: row.record.seq };
-    }
+    const seq = logStore.log(sessionId).lastRxSeq;
+    if (seq > 0) return { to: 'reply', seq };
     return { error: { code: 'E_NO_TARGET', message: 'Nothing has been received yet, so there is no sender to answer.', hint: 'Send to the remote host and port instead.' } };
   }
   // The remote fields stay editable while bound: a UDP socket can talk to anyone at any time.
@@ -271,7 +269,17 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
 export async function disconnect(sessionId: string, connectionIds: string[] | undefined, reset = false): Promise<void> {
   const result = await run({ type: 'connection.close', sessionId, connectionIds, reset });
   if (!result.ok) setStatus(sessionId, 'error', result.error);
-  else updateView(sessionId, (view) => ({ selected: view.selected.filter((id) => !connectionIds || !connectionIds.includes(id)) }));
+  else {
+    // Ten thousand selected and closed: a Set keeps this one pass, not ten thousand.
+    const closed = connectionIds ? new Set(connectionIds) : undefined;
+    updateView(sessionId, (view) => ({ selected: closed ? view.selected.filter((id) => !closed.has(id)) : [] }));
+  }
+}
+
+/** Pause view: frozen at once, in the click's own task, so rows arriving after it never show. */
+export function setPaused(sessionId: string, paused: boolean): void {
+  logStore.freeze(sessionId, paused);
+  updateView(sessionId, () => ({ paused }));
 }
 
 export async function clearLog(sessionId: string): Promise<void> {
@@ -295,6 +303,55 @@ export async function loadInterfaces(): Promise<void> {
   if (result.ok) useApp.setState({ interfaces: result.value });
 }
 
+/**
+ * The whole of one record, for a row that holds only the start a batch carried. Kept beside the log,
+ * a few at a time: the capture store is where long records live.
+ */
+export async function loadFullRecord(sessionId: string, seq: number): Promise<void> {
+  if (fullRecords.get(sessionId, seq) !== undefined) return;
+  fullRecords.set(sessionId, seq, 'loading');
+  const result = await run({ type: 'capture.read', sessionId, fromSeq: seq, limit: 1 });
+  const record = result.ok ? result.value.records[0] : undefined;
+  fullRecords.set(sessionId, seq, record && record.seq === seq ? record.bytes : 'gone');
+  if (!result.ok) setStatus(sessionId, 'error', result.error);
+}
+
+export async function startCaptureFile(sessionId: string): Promise<void> {
+  const found = lookup(sessionId);
+  if (!found) return;
+  const { captureFile } = found.view;
+  const path = captureFile.path.trim();
+  if (!path) {
+    setStatus(sessionId, 'error', { code: 'E_VALIDATION', message: 'Which file? The capture file path is empty.', hint: 'Type the full path of a file in a folder that exists.' });
+    return;
+  }
+  const result = await run({ type: 'capture.file.start', sessionId, path, format: captureFile.format, append: captureFile.append });
+  if (!result.ok) setStatus(sessionId, 'error', result.error);
+  else {
+    setStatus(sessionId, 'info', undefined);
+    adoptCaptureFile(sessionId, result.value);
+  }
+}
+
+export async function stopCaptureFile(sessionId: string): Promise<void> {
+  const result = await run({ type: 'capture.file.stop', sessionId });
+  if (!result.ok) setStatus(sessionId, 'error', result.error);
+  else adoptCaptureFile(sessionId, result.value);
+}
+
+/** A command's answer is news before the next stats report: show it at once. */
+function adoptCaptureFile(sessionId: string, info: CaptureFileInfo): void {
+  useApp.setState((state) => {
+    const session = state.sessions[sessionId];
+    if (!session) return {};
+    const stats = state.stats[sessionId];
+    return {
+      sessions: { ...state.sessions, [sessionId]: { ...session, captureFile: info } },
+      stats: stats ? { ...state.stats, [sessionId]: { ...stats, captureFile: info } } : state.stats,
+    };
+  });
+}
+
 function reportGlobal(error: SockpitError): void {
   useApp.setState({ hostError: error.hint ? `${error.message} ${error.hint}` : error.message });
 }
@@ -315,8 +372,9 @@ export async function resync(): Promise<void> {
     adoptSession(info);
     const stats = await run({ type: 'stats.get', sessionId: info.sessionId });
     if (!stats.ok) continue;
-    const connections = Object.fromEntries(stats.value.connections.map((c) => [c.connectionId, c]));
-    useApp.setState((state) => ({ stats: { ...state.stats, [info.sessionId]: stats.value }, connections: { ...state.connections, [info.sessionId]: connections } }));
+    connectionStore.of(info.sessionId).replaceAll(stats.value.connections);
+    connectionStore.changed(info.sessionId);
+    useApp.setState((state) => ({ stats: { ...state.stats, [info.sessionId]: { ...stats.value, connections: [] } } }));
     const fromSeq = Math.max(stats.value.capture.firstSeq, stats.value.capture.lastSeq - SNAPSHOT_RECORDS + 1, 0);
     const records = await run({ type: 'capture.read', sessionId: info.sessionId, fromSeq, limit: SNAPSHOT_RECORDS });
     if (records.ok) logStore.replaceWithSnapshot(info.sessionId, records.value.records);

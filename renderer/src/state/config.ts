@@ -54,6 +54,7 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         idleTimeoutMs: draft.idleTimeoutSec.trim() === '' ? undefined : number(draft.idleTimeoutSec) * 1000,
         allowHalfOpen: draft.allowHalfOpen,
         noDelay: draft.noDelay,
+        echo: draft.echo,
         captureCapBytes: cap,
       };
       break;
@@ -72,6 +73,7 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         mode: draft.clientMode,
         shortIdleMs: number(draft.shortIdleMs),
         shortTimeoutMs: number(draft.shortTimeoutMs),
+        echo: draft.echo,
         captureCapBytes: cap,
       };
       break;
@@ -88,6 +90,7 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         multicastLoopback: draft.multicastLoopback,
         reuseAddr: draft.reuseAddr,
         recvBufferBytes: draft.recvBufferKiB.trim() === '' ? undefined : Math.round(number(draft.recvBufferKiB) * 1024),
+        echo: draft.echo,
         captureCapBytes: cap,
       };
       break;
@@ -106,7 +109,7 @@ function fieldText(value: number | undefined): string {
 }
 
 export function draftFromConfig(config: SessionConfig): SettingsDraft {
-  const draft = { ...defaultDraft(config.kind), captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)) };
+  const draft = { ...defaultDraft(config.kind), captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)), echo: config.echo };
   switch (config.kind) {
     case 'tcp-server':
       return {

@@ -1,10 +1,11 @@
 import { create } from 'zustand';
-import type { ConnectionInfo, NetworkInterfaceAddress, SessionInfo, SessionKind, SessionStats } from '../../../shared/contract';
+import type { CaptureFileFormat, NetworkInterfaceAddress, SessionInfo, SessionKind, SessionStats } from '../../../shared/contract';
 import type { HostLinkState } from '../../../shared/contract/wire';
 import type { ChecksumKind, Encoding, LineEnding, SendMode } from '../../../shared/codec/options';
 import type { SockpitError } from '../../../shared/result';
+import type { ViewMode } from '../log/format';
 
-export type ViewMode = 'text' | 'hex' | 'both';
+export type { ViewMode };
 export type Language = 'en' | 'zh-CN';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -35,6 +36,7 @@ export interface SettingsDraft {
   reuseAddr: boolean;
   recvBufferKiB: string;
   captureCapMiB: string;
+  echo: boolean;
 }
 
 export type SendTargetChoice = 'all' | 'selected' | 'remote' | 'last-sender';
@@ -50,9 +52,17 @@ export interface SendDraft {
   target: SendTargetChoice;
 }
 
+/** The capture-to-file box as typed. */
+export interface CaptureFileDraft {
+  path: string;
+  format: CaptureFileFormat;
+  append: boolean;
+}
+
 export interface SessionView {
   draft: SettingsDraft;
   send: SendDraft;
+  captureFile: CaptureFileDraft;
   receiveEncoding: Encoding;
   viewMode: ViewMode;
   paused: boolean;
@@ -71,7 +81,7 @@ export interface AppState {
   hostError?: string;
   sessions: Record<string, SessionInfo>;
   order: string[];
-  connections: Record<string, Record<string, ConnectionInfo>>;
+  /** The newest counters per session; connections live in the connection store (state/connections.ts). */
   stats: Record<string, SessionStats>;
   views: Record<string, SessionView>;
   /** Session shown in each pane, left to right; null is an empty pane. */
@@ -112,6 +122,7 @@ export function defaultDraft(kind: SessionKind): SettingsDraft {
     reuseAddr: false,
     recvBufferKiB: '4096',
     captureCapMiB: '64',
+    echo: false,
   };
 }
 
@@ -119,6 +130,7 @@ export function defaultView(kind: SessionKind, preferred?: Partial<Pick<SessionV
   return {
     draft: defaultDraft(kind),
     send: { text: '', mode: 'text', encoding: preferred?.sendEncoding ?? 'utf-8', escapes: false, lineEnding: 'none', checksum: 'none', target: kind === 'udp' ? 'remote' : 'all' },
+    captureFile: { path: '', format: 'raw', append: false },
     receiveEncoding: preferred?.receiveEncoding ?? 'utf-8',
     viewMode: 'text',
     paused: false,
@@ -149,7 +161,6 @@ export const useApp = create<AppState>(() => ({
   hostKind: 'none',
   sessions: {},
   order: [],
-  connections: {},
   stats: {},
   views: {},
   panes: [null],

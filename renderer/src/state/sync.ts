@@ -1,27 +1,29 @@
-import type { ConnectionInfo, EngineEvent, SessionState } from '../../../shared/contract';
+import type { EngineEvent, SessionState } from '../../../shared/contract';
+import type { DecodedBatch } from '../../../shared/contract/batch';
 import type { ConnectedHost } from '../host';
 import { adoptSession, forgetSession, loadInterfaces, resync, useHost } from './actions';
-import { logStore, type NoteSay } from './log';
+import { connectionStore } from './connections';
+import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
 
-/** Closed connections stay listed (greyed, with why) so a reset is visible; only the newest few. */
-const KEEP_CLOSED = 20;
+type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
-function putConnection(connection: ConnectionInfo): void {
-  useApp.setState((state) => {
-    const current = { ...(state.connections[connection.sessionId] ?? {}), [connection.connectionId]: connection };
-    const closed = Object.values(current).filter((c) => c.state === 'closed');
-    if (closed.length > KEEP_CLOSED) {
-      for (const old of closed.slice(0, closed.length - KEEP_CLOSED)) delete current[old.connectionId];
-    }
-    return { connections: { ...state.connections, [connection.sessionId]: current } };
-  });
+/** What applying one batch's events leaves to do once they are all applied. */
+interface BatchEffects {
+  /** Connections that closed, per session, to untick them with one state change. */
+  closed: Map<string, Set<string>>;
+  /** Notes to show before the batch's records and after them (see `opensSomething`). */
+  before: PendingNote[];
+  after: PendingNote[];
 }
 
-function apply(event: EngineEvent): void {
+function apply(event: EngineEvent, effects: BatchEffects): void {
+  const { closed } = effects;
+  const notes = opensSomething(event) ? effects.before : effects.after;
+  const note = (...pending: PendingNote) => void notes.push(pending);
   switch (event.type) {
     case 'record':
-      logStore.appendRecord(event.record);
+      // Records travel packed in the batch, never as events.
       return;
     case 'session.added':
       adoptSession(event.session);
@@ -30,48 +32,97 @@ function apply(event: EngineEvent): void {
       const before = useApp.getState().sessions[event.session.sessionId];
       adoptSession(event.session);
       if (event.session.error && event.session.state === 'failed') setStatus(event.session.sessionId, 'error', event.session.error);
-      if (before && before.state !== event.session.state) logStore.note(event.session.sessionId, event.session.state === 'failed' ? 'error' : 'info', describeState(event.session.state, event.session.local, event.session.remote, event.session.error?.message));
+      if (before && before.state !== event.session.state) note(event.session.sessionId, event.session.state === 'failed' ? 'error' : 'info', describeState(event.session.state, event.session.local, event.session.remote, event.session.error?.message));
       return;
     }
     case 'session.removed':
       forgetSession(event.sessionId);
       return;
     case 'connection.opened':
-      putConnection(event.connection);
-      logStore.note(event.connection.sessionId, 'info', { note: 'connected' }, event.connection.peer);
+      connectionStore.of(event.connection.sessionId).put(event.connection);
+      connectionStore.changed(event.connection.sessionId);
+      note(event.connection.sessionId, 'info', { note: 'connected' }, event.connection.peer);
       return;
     case 'connection.halfClosed': {
-      const conn = useApp.getState().connections[event.sessionId]?.[event.connectionId];
-      if (conn) putConnection({ ...conn, state: event.by === 'peer' ? 'half-closed-by-peer' : 'half-closed-by-us' });
-      logStore.note(event.sessionId, 'info', { note: event.by === 'peer' ? 'peerHalfClosed' : 'usHalfClosed' }, conn?.peer);
+      const conn = connectionStore.of(event.sessionId).update(event.connectionId, { state: event.by === 'peer' ? 'half-closed-by-peer' : 'half-closed-by-us' });
+      connectionStore.changed(event.sessionId);
+      note(event.sessionId, 'info', { note: event.by === 'peer' ? 'peerHalfClosed' : 'usHalfClosed' }, conn?.peer);
       return;
     }
-    case 'connection.closed':
-      putConnection({ ...event.connection, state: 'closed', closeReason: event.reason });
-      updateView(event.connection.sessionId, (view) => ({ selected: view.selected.filter((id) => id !== event.connection.connectionId) }));
-      logStore.note(event.connection.sessionId, event.reason === 'reset' || event.reason === 'error' ? 'warn' : 'info', { key: `close.${event.reason}`, detail: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined }, event.connection.peer);
+    case 'connection.closed': {
+      const { sessionId, connectionId } = event.connection;
+      connectionStore.of(sessionId).put({ ...event.connection, state: 'closed', closeReason: event.reason });
+      connectionStore.changed(sessionId);
+      let ids = closed.get(sessionId);
+      if (!ids) closed.set(sessionId, (ids = new Set()));
+      ids.add(connectionId);
+      note(sessionId, event.reason === 'reset' || event.reason === 'error' ? 'warn' : 'info', { key: `close.${event.reason}`, detail: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined }, event.connection.peer);
       return;
+    }
     case 'connection.refused':
-      logStore.note(event.sessionId, 'warn', { note: 'refused', values: { limit: event.limit === 'maxClients' ? 'max clients' : 'per-address' } }, event.peer);
+      note(event.sessionId, 'warn', { note: 'refused', values: { limit: event.limit === 'maxClients' ? 'max clients' : 'per-address' } }, event.peer);
+      return;
+    case 'capture.cleared':
+      logStore.clear(event.sessionId, event.nextSeq);
       return;
     case 'exchange':
-      logStore.note(event.sessionId, event.exchange.error ? 'warn' : 'info', { note: 'exchange', values: { id: event.exchange.exchangeId, sent: event.exchange.bytesSent, received: event.exchange.bytesReceived, ms: Math.round(event.exchange.durationMs), end: event.exchange.end } });
+      note(event.sessionId, event.exchange.error ? 'warn' : 'info', { note: 'exchange', values: { id: event.exchange.exchangeId, sent: event.exchange.bytesSent, received: event.exchange.bytesReceived, ms: Math.round(event.exchange.durationMs), end: event.exchange.end } });
       return;
-    case 'stats':
-      useApp.setState((state) => {
-        // The report carries every open connection's counters; closed ones keep their last numbers.
-        const current = { ...(state.connections[event.stats.sessionId] ?? {}) };
-        for (const connection of event.stats.connections) if (current[connection.connectionId]?.state !== 'closed') current[connection.connectionId] = connection;
-        return { stats: { ...state.stats, [event.stats.sessionId]: event.stats }, connections: { ...state.connections, [event.stats.sessionId]: current } };
-      });
+    case 'stats': {
+      const { stats } = event;
+      // The periodic report carries only the connections that changed: merge them, never replace the list.
+      if (stats.connections.length > 0) {
+        const connections = connectionStore.of(stats.sessionId);
+        for (const connection of stats.connections) connections.put(connection);
+        connectionStore.changed(stats.sessionId);
+      }
+      useApp.setState((state) => ({ stats: { ...state.stats, [stats.sessionId]: { ...stats, connections: [] } } }));
       return;
+    }
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error);
-        logStore.note(event.sessionId, 'error', { text: event.error.hint ? `${event.error.message} ${event.error.hint}` : event.error.message });
+        note(event.sessionId, 'error', { text: event.error.hint ? `${event.error.message} ${event.error.hint}` : event.error.message });
       }
       return;
   }
+}
+
+/**
+ * A batch says what happened (events) and what arrived (records) but not how the two interleave within
+ * its ~20 ms. Events are applied in their order; of the notes they leave in the log, those that open
+ * something come before the records — a connection's data never precedes its opening — and the rest
+ * after them: data before a close, a reset or an error.
+ */
+function opensSomething(event: EngineEvent): boolean {
+  switch (event.type) {
+    case 'session.added':
+    case 'connection.opened':
+    case 'capture.cleared':
+      return true;
+    case 'session.state':
+      return event.session.state === 'listening' || event.session.state === 'connected' || event.session.state === 'ready' || event.session.state === 'starting' || event.session.state === 'connecting';
+    default:
+      return false;
+  }
+}
+
+export function applyBatch(batch: DecodedBatch): void {
+  const { header } = batch;
+  const effects: BatchEffects = { closed: new Map(), before: [], after: [] };
+  for (const event of header.events) apply(event, effects);
+  // A session removed in this batch (or not adopted yet: a snapshot brings its records) gets no log.
+  const sessions = useApp.getState().sessions;
+  const known = (sessionId: string) => sessionId in sessions;
+  for (const note of effects.before) if (known(note[0])) logStore.note(...note);
+  logStore.ingest(batch, known);
+  for (const note of effects.after) if (known(note[0])) logStore.note(...note);
+  for (const [sessionId, ids] of effects.closed) {
+    const selected = useApp.getState().views[sessionId]?.selected ?? [];
+    if (selected.some((id) => ids.has(id))) updateView(sessionId, (view) => ({ selected: view.selected.filter((id) => !ids.has(id)) }));
+  }
+  // The host dropped events for this tab (it stopped acknowledging for too long): read everything again.
+  if (header.resync) void resync();
 }
 
 function describeState(state: SessionState, local?: string, remote?: string, error?: string): NoteSay {
@@ -87,13 +138,11 @@ function describeState(state: SessionState, local?: string, remote?: string, err
   }
 }
 
-/** Connect the store to the engine: events in, a fresh snapshot every time the link (re)opens. */
+/** Connect the store to the engine: batches in, a fresh snapshot every time the link (re)opens. */
 export function startSync(host: ConnectedHost): void {
   useHost(host);
   useApp.setState({ hostKind: host.kind, link: host.link });
-  host.onEvents((events) => {
-    for (const event of events) apply(event);
-  });
+  host.onBatch(applyBatch);
   const opened = () => {
     void resync();
     void loadInterfaces();

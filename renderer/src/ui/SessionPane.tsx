@@ -1,23 +1,26 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../../../shared/codec/options';
 import { ENCODING_LABELS } from '../../../shared/codec/text';
-import type { ConnectionInfo, SessionInfo, SessionKind } from '../../../shared/contract';
+import type { CaptureFileFormat, CaptureFileInfo, SessionInfo, SessionKind } from '../../../shared/contract';
 import { useT, type Translate } from '../i18n';
 import { LogView } from '../log/LogView';
-import { formatBytes, formatTime } from '../log/format';
+import { formatBytes } from '../log/format';
 import {
   changeKind,
   clearLog,
-  disconnect,
   halfClose,
   hexProblem,
   joinMulticast,
   resetCounters,
   sendMessage,
+  setPaused,
+  startCaptureFile,
   startSession,
+  stopCaptureFile,
   stopSession,
 } from '../state/actions';
-import { updateDraft, updateSend, updateView, useApp, type SessionView, type SettingsDraft } from '../state/store';
+import { updateDraft, updateSend, updateView, useApp, type CaptureFileDraft, type SessionView, type SettingsDraft } from '../state/store';
+import { ConnectionsTable } from './ConnectionsTable';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -45,7 +48,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       <SettingsBar session={session} view={view} t={t} />
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
       <LogToolbar session={session} view={view} t={t} />
-      <LogView sessionId={sessionId} view={view} />
+      <LogView key={sessionId} sessionId={sessionId} view={view} />
       <SendBox session={session} view={view} t={t} />
       <StatusLine session={session} view={view} t={t} />
     </section>
@@ -176,73 +179,61 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
           )}
         </div>
         <div className="settings-row">
+          <CheckField label={t('echo')} checked={draft.echo} disabled={running} onChange={(v) => set({ echo: v })} />
           <TextField label={t('captureCap')} value={draft.captureCapMiB} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'captureCapMiB'} onChange={(v) => set({ captureCapMiB: v })} />
         </div>
+        <CaptureFileBox session={session} view={view} t={t} />
       </details>
     </div>
   );
 }
 
-const NO_CONNECTIONS: Record<string, ConnectionInfo> = {};
+/** The capture file the engine reports: the periodic counters are newest, the session's info covers a stopped one. */
+function useCaptureFile(session: SessionInfo): CaptureFileInfo | undefined {
+  const fromStats = useApp((state) => state.stats[session.sessionId]?.captureFile);
+  return fromStats ?? session.captureFile;
+}
 
-function ConnectionsTable({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
-  const byId = useApp((state) => state.connections[session.sessionId] ?? NO_CONNECTIONS);
-  const connections = useMemo(() => Object.values(byId).sort((a, b) => a.connectedAt - b.connectedAt), [byId]);
-  const open = connections.filter((c) => c.state !== 'closed');
-  const selected = new Set(view.selected);
-  const allSelected = open.length > 0 && open.every((c) => selected.has(c.connectionId));
-  const select = (ids: string[]) => updateView(session.sessionId, () => ({ selected: ids, send: { ...view.send, target: ids.length > 0 ? 'selected' : 'all' } }));
-  const toggle = (id: string) => select(selected.has(id) ? view.selected.filter((x) => x !== id) : [...view.selected, id]);
+function CaptureFileBox({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+  const info = useCaptureFile(session);
+  const saving = info?.state === 'writing' || info?.state === 'disk-behind';
+  const draft = view.captureFile;
+  const set = (change: Partial<CaptureFileDraft>) => updateView(session.sessionId, (current) => ({ captureFile: { ...current.captureFile, ...change } }));
   return (
-    <div className="connections">
-      <Toolbar label={t('connections')}>
-        <span className="muted">{t('clients', { n: open.length })}</span>
-        <button type="button" disabled={view.selected.length === 0} onClick={() => void disconnect(session.sessionId, view.selected)}>
-          {t('disconnect')}
+    <div className="settings-row capture-file" role="group" aria-label={t('captureFile')}>
+      <strong className="group-title">{t('captureFile')}</strong>
+      <TextField label={t('captureFilePath')} value={draft.path} disabled={saving} width="wide" placeholder="/tmp/capture.bin" onChange={(v) => set({ path: v })} />
+      <SelectField<CaptureFileFormat>
+        label={t('captureFileFormat')}
+        value={draft.format}
+        disabled={saving}
+        options={(['raw', 'records'] as const).map((value) => ({ value, label: t(`captureFileFormat.${value}`) }))}
+        onChange={(v) => set({ format: v })}
+      />
+      <CheckField label={t('captureFileAppend')} checked={draft.append} disabled={saving} onChange={(v) => set({ append: v })} />
+      {saving ? (
+        <button type="button" onClick={() => void stopCaptureFile(session.sessionId)}>
+          {t('stopCaptureFile')}
         </button>
-        <button type="button" disabled={view.selected.length === 0} title={t('halfCloseTitle')} onClick={() => void halfClose(session.sessionId, view.selected)}>
-          {t('halfClose')}
+      ) : (
+        <button type="button" onClick={() => void startCaptureFile(session.sessionId)}>
+          {t('startCaptureFile')}
         </button>
-      </Toolbar>
-      <div className="table-scroll">
-        <table aria-label={t('connections')}>
-          <thead>
-            <tr>
-              <th scope="col">
-                <input type="checkbox" aria-label={t('selectAll')} checked={allSelected} disabled={open.length === 0} onChange={() => select(allSelected ? [] : open.map((c) => c.connectionId))} />
-              </th>
-              <th scope="col">{t('peer')}</th>
-              <th scope="col">{t('since')}</th>
-              <th scope="col">{t('bytesIn')}</th>
-              <th scope="col">{t('bytesOut')}</th>
-              <th scope="col">{t('state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {connections.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  {t('noClients')}
-                </td>
-              </tr>
-            )}
-            {connections.map((c) => (
-              <tr key={c.connectionId} className={`${c.state === 'closed' ? 'closed' : ''}${selected.has(c.connectionId) ? ' selected' : ''}`} onClick={(event) => {
-                if ((event.target as HTMLElement).tagName !== 'INPUT' && c.state !== 'closed') toggle(c.connectionId);
-              }}>
-                <td>
-                  <input type="checkbox" aria-label={t('selectClient', { peer: c.peer })} checked={selected.has(c.connectionId)} disabled={c.state === 'closed'} onChange={() => toggle(c.connectionId)} />
-                </td>
-                <td className="mono">{c.peer}</td>
-                <td>{formatTime(c.connectedAt)}</td>
-                <td>{formatBytes(c.counters.bytesIn)}</td>
-                <td>{formatBytes(c.counters.bytesOut)}</td>
-                <td>{c.state === 'closed' ? `${t('conn.closed')}: ${t(`close.${c.closeReason ?? 'local-closed'}`)}` : t(`conn.${c.state}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      )}
+    </div>
+  );
+}
+
+/** The capture file's state in words, where it stays visible while the options are folded away. */
+function CaptureFileStatus({ session, t }: { session: SessionInfo; t: Translate }) {
+  const info = useCaptureFile(session);
+  if (!info) return null;
+  const values = { path: info.path, written: formatBytes(info.bytesWritten), pending: formatBytes(info.pendingBytes), message: info.error?.message ?? info.note };
+  const key = info.state === 'disk-behind' ? (session.config.kind === 'udp' ? 'captureFile.disk-behind.udp' : 'captureFile.disk-behind.tcp') : `captureFile.${info.state}` as const;
+  return (
+    <div className={`capture-file-status ${info.state}`} role="note" aria-label={t('captureFileStatus')} data-state={info.state} data-bytes-written={info.bytesWritten} title={info.note}>
+      {t(key, values)}
+      {info.droppedRecords > 0 && <> {t('captureFileDropped', { n: info.droppedRecords, size: formatBytes(info.droppedBytes) })}</>}
     </div>
   );
 }
@@ -258,7 +249,7 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
         onChange={(value) => set({ viewMode: value })}
       />
-      <button type="button" aria-pressed={view.paused} className={view.paused ? 'pressed' : ''} onClick={() => set({ paused: !view.paused })}>
+      <button type="button" aria-pressed={view.paused} className={view.paused ? 'pressed' : ''} onClick={() => setPaused(session.sessionId, !view.paused)}>
         {t('pauseView')}
       </button>
       <button type="button" onClick={() => void clearLog(session.sessionId)}>
@@ -372,7 +363,7 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
       <div role="status" className={`state ${session.state}`}>
         {summary}
       </div>
-      <div className="counters">
+      <div className="counters" data-bytes-in={counters?.bytesIn ?? 0} data-bytes-out={counters?.bytesOut ?? 0} title={counters ? t('exactCounters', { rx: counters.bytesIn, tx: counters.bytesOut }) : undefined}>
         {counters
           ? t('counters', { rx: formatBytes(counters.bytesIn), tx: formatBytes(counters.bytesOut), rateIn: formatBytes(Math.round(counters.rateIn)), rateOut: formatBytes(Math.round(counters.rateOut)) })
           : t('counters', { rx: '0 B', tx: '0 B', rateIn: '0 B', rateOut: '0 B' })}
@@ -380,6 +371,7 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
           {t('resetCounters')}
         </button>
       </div>
+      <CaptureFileStatus session={session} t={t} />
       {error && (
         <div role="alert" className="error">
           <strong>{error.message}</strong>
