@@ -10,6 +10,7 @@ import { fromWireText, toWireText, type HostMessage } from '../../shared/contrac
 import { BatchReceiver } from '../host/helpers';
 import { startBridge, type Bridge, type BridgeOptions } from '../../electron/bridge/server';
 import { Engine } from '../../electron/engine/engine';
+import { Waiters } from '../helpers/waiters';
 
 /** Text only the UI's index.html holds: a refused request must never carry it. */
 export const UI_MARKER = 'SOCKPIT-TEST-UI-7f3a';
@@ -162,7 +163,7 @@ export class TabClient {
   readonly batches: BatchReceiver;
   readonly replies = new Map<number, Reply>();
   private nextId = 1;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   closeCode: number | undefined;
   closeReason = '';
 
@@ -177,12 +178,12 @@ export class TabClient {
         const message = fromWireText(data.toString('utf8')) as HostMessage;
         this.replies.set(message.id, message);
       }
-      for (const waiter of [...this.waiters]) waiter();
+      this.waiters.wake();
     });
     ws.on('close', (code, reason) => {
       this.closeCode = code;
       this.closeReason = reason.toString('utf8');
-      for (const waiter of [...this.waiters]) waiter();
+      this.waiters.wake();
     });
   }
 
@@ -203,21 +204,7 @@ export class TabClient {
 
   /** Resolves when `check` returns something other than undefined; rejects after `timeoutMs`. */
   until<T>(check: () => T | undefined, timeoutMs = 5000, what = 'a message'): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check();
-        if (value === undefined) return;
-        this.waiters.delete(attempt);
-        clearTimeout(timer);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(attempt);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.waiters.add(attempt);
-      attempt();
-    });
+    return this.waiters.until(check, timeoutMs, what);
   }
 
   sendRaw(text: string): void {

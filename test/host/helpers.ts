@@ -1,5 +1,6 @@
 import type { EngineEvent } from '../../shared/contract';
 import { BatchRecordCursor, decodeBatch, type BatchHeader } from '../../shared/contract/batch';
+import { Waiters } from '../helpers/waiters';
 
 /** One record as a user interface receives it from a batch. */
 export interface ReceivedRecord {
@@ -26,7 +27,7 @@ export class BatchReceiver {
   malformed = 0;
   /** Acknowledge each batch on the next turn of the event loop, as a renderer does once it has applied it. */
   autoAck: boolean;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(
     private readonly sendAck: (batchId: number) => void,
@@ -63,7 +64,7 @@ export class BatchReceiver {
       });
     }
     if (this.autoAck) setImmediate(() => this.sendAck(header.batchId));
-    for (const wake of [...this.waiters]) wake();
+    this.waiters.wake();
   }
 
   ack(batchId = this.lastBatchId): void {
@@ -80,20 +81,6 @@ export class BatchReceiver {
 
   /** Resolves once `check` returns something other than undefined, re-checked on every batch. */
   until<T>(check: () => T | undefined, timeoutMs = 10_000, what = 'a batch'): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check();
-        if (value === undefined) return;
-        this.waiters.delete(attempt);
-        clearTimeout(timer);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(attempt);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${this.headers.length} batches so far)`));
-      }, timeoutMs);
-      this.waiters.add(attempt);
-      attempt();
-    });
+    return this.waiters.until(check, timeoutMs, what, () => ` (${this.headers.length} batches so far)`);
   }
 }

@@ -1,4 +1,5 @@
 import type { ConnectionInfo } from '../../../shared/contract';
+import { FrameNotifier } from './frame-notifier';
 
 /** Closed connections stay listed (greyed, with why) so a reset is visible; only the newest few. */
 const KEEP_CLOSED = 20;
@@ -77,13 +78,9 @@ export class SessionConnections {
   }
 }
 
-type Listener = () => void;
-
 class ConnectionStore {
   private readonly sessions = new Map<string, SessionConnections>();
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly dirty = new Set<string>();
-  private frame: number | undefined;
+  private readonly notifier = new FrameNotifier();
 
   of(sessionId: string): SessionConnections {
     let connections = this.sessions.get(sessionId);
@@ -93,8 +90,7 @@ class ConnectionStore {
 
   /** Call after changing `of(sessionId)`; views hear about it once per animation frame. */
   changed(sessionId: string): void {
-    this.dirty.add(sessionId);
-    this.frame ??= requestAnimationFrame(() => this.notify());
+    this.notifier.changed(sessionId);
   }
 
   drop(sessionId: string): void {
@@ -102,18 +98,8 @@ class ConnectionStore {
     this.changed(sessionId);
   }
 
-  subscribe(sessionId: string, listener: Listener): () => void {
-    let set = this.listeners.get(sessionId);
-    if (!set) this.listeners.set(sessionId, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
-  }
-
-  private notify(): void {
-    this.frame = undefined;
-    const sessions = [...this.dirty];
-    this.dirty.clear();
-    for (const id of sessions) for (const listener of this.listeners.get(id) ?? []) listener();
+  subscribe(sessionId: string, listener: () => void): () => void {
+    return this.notifier.subscribe(sessionId, listener);
   }
 }
 

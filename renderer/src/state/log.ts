@@ -1,6 +1,7 @@
 import type { CaptureRecord } from '../../../shared/contract';
 import { BatchRecordCursor, MAX_RECORD_BYTES_IN_BATCH, type DecodedBatch } from '../../../shared/contract/batch';
 import type { MessageKey, NoteKey } from '../words';
+import { FrameNotifier } from './frame-notifier';
 
 /** What a note says, translated when shown so switching the language changes old notes too. */
 export type NoteSay =
@@ -504,13 +505,11 @@ export class SessionLog {
 
 const EMPTY = new Uint8Array(0);
 
-type Listener = () => void;
-
-/** Views redraw a changing log at most this often (about every other frame at 60 Hz). */
+/**
+ * Views redraw a changing log at most this often (about every other frame at 60 Hz): nobody reads rows
+ * that fast, and the frames in between stay free for input and painting.
+ */
 const MIN_REDRAW_MS = 30;
-
-/** The page's frame clock, typed here rather than from the DOM library, so the storage also loads in plain Node. */
-const frames = globalThis as unknown as { requestAnimationFrame(callback: (now: number) => void): number };
 
 /**
  * Received data lives here, outside React state: a flood appends thousands of rows a second, and only
@@ -519,10 +518,7 @@ const frames = globalThis as unknown as { requestAnimationFrame(callback: (now: 
 class LogStore {
   private readonly budget = new StorageBudget();
   private readonly logs = new Map<string, SessionLog>();
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly dirty = new Set<string>();
-  private readonly notifiedAt = new Map<string, number>();
-  private frame: number | undefined;
+  private readonly notifier = new FrameNotifier(MIN_REDRAW_MS);
 
   log(sessionId: string): SessionLog {
     let log = this.logs.get(sessionId);
@@ -639,33 +635,12 @@ class LogStore {
     this.changed(sessionId);
   }
 
-  subscribe(sessionId: string, listener: Listener): () => void {
-    let set = this.listeners.get(sessionId);
-    if (!set) this.listeners.set(sessionId, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+  subscribe(sessionId: string, listener: () => void): () => void {
+    return this.notifier.subscribe(sessionId, listener);
   }
 
   private changed(sessionId: string): void {
-    this.dirty.add(sessionId);
-    this.frame ??= frames.requestAnimationFrame((now) => this.notify(now));
-  }
-
-  private notify(now: number): void {
-    this.frame = undefined;
-    const sessions = [...this.dirty];
-    this.dirty.clear();
-    for (const id of sessions) {
-      // A log that changes in every frame (a flood) is redrawn in every other one: nobody reads rows
-      // that fast, and the frames in between stay free for input and painting.
-      if (now - (this.notifiedAt.get(id) ?? Number.NEGATIVE_INFINITY) < MIN_REDRAW_MS) {
-        this.dirty.add(id);
-        continue;
-      }
-      this.notifiedAt.set(id, now);
-      for (const listener of this.listeners.get(id) ?? []) listener();
-    }
-    if (this.dirty.size > 0) this.frame = frames.requestAnimationFrame((next) => this.notify(next));
+    this.notifier.changed(sessionId);
   }
 }
 
