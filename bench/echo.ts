@@ -1,4 +1,4 @@
-import { startChild, stopAllChildren } from './lib/children';
+import { hasTaskset, startChild, stopAllChildren } from './lib/children';
 import { fmtCount, fmtRatio, fmtUs, percentile } from './lib/numbers';
 import { atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
 import type { UiTotals } from './children/ui-client';
@@ -15,6 +15,13 @@ export interface EchoOptions {
   block: number;
   timeoutMs: number;
 }
+
+/**
+ * Both servers on one CPU, the client on the other, so every round trip crosses cores the same way for
+ * both (see ChildOptions.cpu); Sockpit's UI process shares the server's CPU, as a window shares a machine.
+ */
+const SERVER_CPU = 1;
+const CLIENT_CPU = 0;
 
 export const ECHO_FULL: EchoOptions = { size: 100, warmup: 2000, rounds: 50_000, block: 1000, timeoutMs: 180_000 };
 export const ECHO_SMOKE: EchoOptions = { size: 100, warmup: 20, rounds: 200, block: 50, timeoutMs: 30_000 };
@@ -35,12 +42,13 @@ export async function benchEcho(options: EchoOptions, mode: 'full' | 'smoke', pr
   const started = performance.now();
   const result: BenchResult & { sockpit?: EchoFigures; bare?: EchoFigures } = newResult('echo', 'Echo latency', mode, preliminary);
   result.commands.push(
+    `${hasTaskset() ? `pinned with taskset: both servers (and Sockpit's UI process) on CPU ${SERVER_CPU}, the client on CPU ${CLIENT_CPU}` : 'not pinned (no taskset)'}`,
     `client: a separate Node process (bench/children/peer.ts echoRtt), noDelay, ${fmtCount(options.warmup)} warm-up round trips per server, then ${fmtCount(options.rounds)} each of ${options.size} bytes in alternating blocks of ${fmtCount(options.block)}`,
     'sockpit: Engine + TCP server session {host 127.0.0.1, port 0, echo: true} (noDelay is its default) + EventStream → UI client process',
     "bare: net.createServer({noDelay: true}) with socket.on('data', chunk => socket.write(chunk)) (bench/children/bare.ts, mode tcp-echo)",
   );
   try {
-    const sockpit = await startChild('sockpit');
+    const sockpit = await startChild('sockpit', { cpu: SERVER_CPU });
     let info: { local?: string };
     try {
       info = await sockpit.call<{ local?: string }>('create', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, echo: true }, ui: true });
@@ -48,9 +56,9 @@ export async function benchEcho(options: EchoOptions, mode: 'full' | 'smoke', pr
       result.skipped = `this engine has no echo option yet (${errorText(err).split('\n')[0]})`;
       return finish(result, started);
     }
-    const bare = await startChild('bare');
+    const bare = await startChild('bare', { cpu: SERVER_CPU });
     const { port: barePort } = await bare.call<{ port: number }>('listen', { mode: 'tcp-echo' });
-    const client = await startChild('peer');
+    const client = await startChild('peer', { cpu: CLIENT_CPU });
     const sockpitPort = Number(/:(\d+)$/.exec(info.local ?? '')?.[1]);
     const { samples, mismatches } = await client.call<{ samples: number[][]; mismatches: number }>(
       'echoRtt',
