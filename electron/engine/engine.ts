@@ -6,7 +6,6 @@ import {
   type CommandInput,
   type CommandResult,
   type CommandType,
-  type ConnectionInfo,
   type EngineEvent,
   type NetworkInterfaceAddress,
   type SessionConfig,
@@ -38,7 +37,6 @@ export class Engine {
   private connectionCount = 0;
   private readonly statsTimer?: NodeJS.Timeout;
   /** Per running session, each connection's counters as the last periodic report gave them. */
-  private readonly reportedConnections = new Map<string, Map<string, string>>();
   private readonly host: SessionHost = {
     emit: (event) => this.emit(event),
     nextConnectionId: () => `c${++this.connectionCount}`,
@@ -182,42 +180,26 @@ export class Engine {
     }
   }
 
-  private stats(session: Session): SessionStats {
+  private stats(session: Session, connections = session.connections()): SessionStats {
     return {
       sessionId: session.id,
       counters: session.meter.snapshot(),
       accepted: session.accepted,
       refused: session.refused,
       capture: session.capture.stats(),
-      connections: session.connections(),
+      connections,
       ...(session.captureFile ? { captureFile: session.captureFile.info() } : {}),
     };
-  }
-
-  private reportStats(): void {
-    for (const id of this.reportedConnections.keys()) if (!this.sessions.get(id)?.running) this.reportedConnections.delete(id);
-    for (const session of this.sessions.values()) {
-      if (session.running) this.emit({ type: 'stats', stats: this.changedStats(session) });
-    }
   }
 
   /**
    * The periodic report: the session's counters, and only the connections whose counters or state changed
    * since the previous report — 10,000 idle clients must not cost megabytes every second.
    */
-  private changedStats(session: Session): SessionStats {
-    const full = this.stats(session);
-    const previous = this.reportedConnections.get(session.id);
-    const current = new Map<string, string>();
-    const changed: ConnectionInfo[] = [];
-    for (const connection of full.connections) {
-      const { counters: c } = connection;
-      const key = `${connection.state} ${c.bytesIn} ${c.bytesOut} ${c.packetsIn} ${c.packetsOut} ${c.rateIn} ${c.rateOut} ${c.since}`;
-      current.set(connection.connectionId, key);
-      if (previous?.get(connection.connectionId) !== key) changed.push(connection);
+  private reportStats(): void {
+    for (const session of this.sessions.values()) {
+      if (session.running) this.emit({ type: 'stats', stats: this.stats(session, session.changedConnections()) });
     }
-    this.reportedConnections.set(session.id, current);
-    return { ...full, connections: changed };
   }
 
   /** Close every socket of every session; the process may exit afterwards. */

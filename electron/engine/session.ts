@@ -83,6 +83,16 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   /** The TCP connections whose reading the capture file may pause. */
+  /** For the periodic report: the live connections whose counters or state changed since the last one. */
+  changedConnections(): ConnectionInfo[] {
+    const changed: ConnectionInfo[] = [];
+    for (const connection of this.tcpConnections()) {
+      const info = connection.reportIfChanged();
+      if (info) changed.push(info);
+    }
+    return changed;
+  }
+
   protected tcpConnections(): TcpConnection[] {
     return [];
   }

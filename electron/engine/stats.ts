@@ -26,6 +26,8 @@ export class Meter {
   packetsOut = 0;
   /** Wall-clock ms of the last reset. */
   since = Date.now();
+  /** Moves on every add and reset: "did anything happen since I last looked" without comparing numbers. */
+  version = 0;
 
   private readonly parent: Meter | undefined;
   private readonly clock: () => number;
@@ -43,6 +45,7 @@ export class Meter {
   }
 
   addIn(bytes: number): void {
+    this.version++;
     this.bytesIn += bytes;
     this.packetsIn++;
     this.buckets[IN + this.slotFor(this.clock())] += bytes;
@@ -50,6 +53,7 @@ export class Meter {
   }
 
   addOut(bytes: number): void {
+    this.version++;
     this.bytesOut += bytes;
     this.packetsOut++;
     this.buckets[OUT + this.slotFor(this.clock())] += bytes;
@@ -90,6 +94,7 @@ export class Meter {
 
   /** Only this meter: a parent keeps what it already counted. */
   reset(): void {
+    this.version++;
     this.bytesIn = 0;
     this.bytesOut = 0;
     this.packetsIn = 0;

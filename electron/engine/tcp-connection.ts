@@ -39,6 +39,8 @@ export class TcpConnection {
   private peerFinished = false;
   private graceTimer?: NodeJS.Timeout;
   private echoing: boolean;
+  /** What the last periodic report said about this connection (see reportIfChanged). */
+  private readonly reported: { version: number; active: boolean; state: ConnectionInfo['state'] } = { version: 0, active: false, state: 'open' };
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 
@@ -99,6 +101,20 @@ export class TcpConnection {
     if (this.lastError?.code === 'ECONNRESET' || this.lastError?.code === 'EPIPE') return 'reset';
     if (this.lastError) return 'error';
     return 'peer-closed';
+  }
+
+  /**
+   * Its info if anything a periodic report shows changed since the last one: counters, state, or a rate
+   * still falling back to zero. A new idle connection has nothing to add to its `connection.opened`.
+   */
+  reportIfChanged(): ConnectionInfo | undefined {
+    const reported = this.reported;
+    if (this.meter.version === reported.version && !reported.active && this.state === reported.state) return undefined;
+    const info = this.info();
+    reported.version = this.meter.version;
+    reported.active = info.counters.rateIn > 0 || info.counters.rateOut > 0;
+    reported.state = info.state;
+    return info;
   }
 
   info(): ConnectionInfo {

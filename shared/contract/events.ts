@@ -150,8 +150,9 @@ export const SessionStats = z.object({
   capture: CaptureStats,
   /**
    * `stats.get` and `stats.reset`: every live connection. The periodic `stats` event: only the connections
-   * whose counters or state changed since the previous report (the first report after a start has them
-   * all), so a view keeps the ones it knows and updates these; `connection.closed` says when one goes.
+   * whose counters or state changed since the previous report, or whose rate is still falling to zero (a
+   * new idle connection is not repeated: `connection.opened` carried it), so a view keeps the ones it knows
+   * and updates these; `connection.closed` says when one goes.
    */
   connections: z.array(ConnectionInfo),
   /** The capture file, when one is on or was on since the session last started saving. */
