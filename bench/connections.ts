@@ -5,7 +5,7 @@ import { atMost, check, errorText, finish, newResult, type BenchResult } from '.
 import type { UiTotals } from './children/ui-client';
 
 // 3. Connections: a client process opens N TCP connections to one server (at most `window` being set up
-// at once, so the listen backlog never overflows into SYN retries) and holds them all. Accept time = from
+// at once; both servers listen with a backlog of 4096, so a burst does not overflow into SYN retries) and holds them all. Accept time = from
 // the runner telling the client to start until the server process reports its N-th accepted connection.
 // Sockpit's server is a TCP server session with its UI attached; its memory is the engine process's own.
 
@@ -115,7 +115,7 @@ export async function benchConnections(options: ConnectionsOptions, mode: 'full'
   result.commands.push(
     `client: a separate Node process (bench/children/peer.ts connectMany) opens ${fmtCount(options.count)} connections to 127.0.0.1, at most ${options.window} connecting at once, and holds them ${fmtMs(options.holdMs)} after the last is accepted`,
     'sockpit: Engine + TCP server session {host 127.0.0.1, port 0} (maxClients unset: no limit) + EventStream → UI client process; RSS and peak RSS of the engine process itself',
-    'bare: net.createServer that keeps the sockets in a Set (bench/children/bare.ts, mode tcp-hold)',
+    'bare: net.createServer that keeps the sockets in a Set (bench/children/bare.ts, mode tcp-hold), listening with the same backlog of 4096 as Sockpit (Node\'s default 511 overflows under this burst and costs the bare server SYN retries)',
     `both children run with "ulimit -n" raised to ${fmtCount(options.count + 1024)} when the shell's limit is lower`,
   );
   try {

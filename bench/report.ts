@@ -23,8 +23,8 @@ const METHOD: Record<BenchName, string> = {
     "the system's default. Rate = datagrams received ÷ (first → last received); loss = sent − received, and every loss is checked " +
     "against the kernel's own drop counter for that socket (`/proc/net/udp`). Unpaced cases run three times per receiver.",
   connections:
-    'A client process opens 10,000 TCP connections to one server (at most 256 connecting at once, so the listen backlog never ' +
-    'overflows into SYN retries) and holds them. Accept time runs from telling the client to start until the server process reports ' +
+    'A client process opens 10,000 TCP connections to one server (at most 256 connecting at once; both servers listen with a ' +
+    'backlog of 4096, since Node\'s default 511 overflows under such a burst and the clients then wait for SYN retries) and holds them. Accept time runs from telling the client to start until the server process reports ' +
     'its 10,000th accepted connection. The Sockpit server is a TCP server session (no client limit set) with its UI attached; its RSS ' +
     'is the engine process alone (the UI is another process), peak over the whole run, with every connection open for 3 s after the ' +
     'last is accepted so the once-a-second counters reports of 10,000 connections are included. Three runs each, alternating.',

@@ -66,7 +66,9 @@ serve({
       return { port: socket.address().port, recvBufferBytes: socket.getRecvBufferSize() };
     }
     const created = createServer({ noDelay: true }, (socket) => onConnection(mode, socket));
-    await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+    // The same listen backlog as Sockpit's TCP server, so accept times compare the servers, not Node's
+    // default backlog of 511 overflowing into SYN retries under a burst.
+    await new Promise<void>((resolve) => created.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     const address = created.address();
     return { port: typeof address === 'object' && address ? address.port : 0 };
   },
