@@ -225,7 +225,8 @@ export class CaptureStore {
       wallUs: this.wallUs[slot],
       monoUs: this.monoUs[slot],
       peer: this.strings[this.peer[slot]]!,
-      bytes: copy ? view.slice() : view,
+      // Uint8Array's slice, not Buffer's: a kept Buffer's own slice() would be a view, not a copy.
+      bytes: copy ? Uint8Array.prototype.slice.call(view) : view,
     };
   }
 

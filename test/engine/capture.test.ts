@@ -214,6 +214,14 @@ describe('nowStamp', () => {
     }
   });
 
+  it('read() hands out copies, even of a big payload the store keeps as it came', () => {
+    const store = new CaptureStore('s', 1 << 20);
+    store.append(fields(100));
+    store.append({ ...fields(0), bytes: Buffer.alloc(20_000, 7) });
+    for (const record of store.read(0, 10).records) record.bytes.fill(1);
+    expect(store.read(0, 10).records.map((r) => r.bytes.every((b) => b === (r.seq === 1 ? 0 : 7)))).toEqual([true, true]);
+  });
+
   it('gives integer microseconds that agree with Date.now and move forward', () => {
     const a = nowStamp();
     const b = nowStamp();
