@@ -1,7 +1,7 @@
 import { startChild, stopAllChildren, type BenchChild } from './lib/children';
 import { fmtCount, fmtMiB, fmtMs, fmtRatio, median, MiB } from './lib/numbers';
 import type { CpuTime } from './lib/protocol';
-import { atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
+import { alternating, atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
 import type { UiTotals } from './children/ui-client';
 
 // 3. Connections: a client process opens N TCP connections to one server (at most `window` being set up
@@ -63,50 +63,40 @@ async function runSide(side: 'bare' | 'sockpit', options: ConnectionsOptions): P
     const done = await connected;
     await new Promise((resolve) => setTimeout(resolve, options.holdMs));
     const closedByServer = await client.call<number>('heldClosed');
-    let run: ConnectionsRun;
-    if (side === 'sockpit') {
-      const stats = await server.call<{ accepted: number; refused: number; connectionCount: number; rssBytes: number; maxRssBytes: number }>('stats');
-      const settled = await server.call<{ ui?: UiTotals }>('settle', { timeoutMs: 30_000 }, 35_000);
-      run = {
-        side,
-        acceptMs,
-        acceptCpuMs: atAccept.cpu.userMs + atAccept.cpu.systemMs,
-        clientConnected: done.connected,
-        clientFailed: done.failed,
-        closedByServer,
-        accepted: stats.accepted,
-        refused: stats.refused,
-        listed: stats.connectionCount,
-        rssIdleBytes: idle.rssBytes,
-        rssAtAcceptBytes: atAccept.rssBytes,
-        rssAfterHoldBytes: stats.rssBytes,
-        maxRssBytes: stats.maxRssBytes,
-        ui: settled.ui,
-      };
-    } else {
-      const stats = await server.call<{ opened: number; open: number; rssBytes: number; maxRssBytes: number }>('stats');
-      run = {
-        side,
-        acceptMs,
-        acceptCpuMs: atAccept.cpu.userMs + atAccept.cpu.systemMs,
-        clientConnected: done.connected,
-        clientFailed: done.failed,
-        closedByServer,
-        accepted: stats.opened,
-        refused: 0,
-        listed: stats.open,
-        rssIdleBytes: idle.rssBytes,
-        rssAtAcceptBytes: atAccept.rssBytes,
-        rssAfterHoldBytes: stats.rssBytes,
-        maxRssBytes: stats.maxRssBytes,
-      };
-    }
+    const served = await serverReport(side, server);
+    const run: ConnectionsRun = {
+      side,
+      acceptMs,
+      acceptCpuMs: atAccept.cpu.userMs + atAccept.cpu.systemMs,
+      clientConnected: done.connected,
+      clientFailed: done.failed,
+      closedByServer,
+      accepted: served.accepted,
+      refused: served.refused,
+      listed: served.listed,
+      rssIdleBytes: idle.rssBytes,
+      rssAtAcceptBytes: atAccept.rssBytes,
+      rssAfterHoldBytes: served.rssBytes,
+      maxRssBytes: served.maxRssBytes,
+      ui: served.ui,
+    };
     await client.call('release');
     return run;
   } finally {
     await client.stop();
     await server.stop();
   }
+}
+
+/** What each server says it accepted and holds; only the way they report it differs. */
+async function serverReport(side: 'bare' | 'sockpit', server: BenchChild) {
+  if (side === 'bare') {
+    const stats = await server.call<{ opened: number; open: number; rssBytes: number; maxRssBytes: number }>('stats');
+    return { accepted: stats.opened, refused: 0, listed: stats.open, rssBytes: stats.rssBytes, maxRssBytes: stats.maxRssBytes, ui: undefined };
+  }
+  const stats = await server.call<{ accepted: number; refused: number; connectionCount: number; rssBytes: number; maxRssBytes: number }>('stats');
+  const settled = await server.call<{ ui?: UiTotals }>('settle', { timeoutMs: 30_000 }, 35_000);
+  return { accepted: stats.accepted, refused: stats.refused, listed: stats.connectionCount, rssBytes: stats.rssBytes, maxRssBytes: stats.maxRssBytes, ui: settled.ui };
 }
 
 export async function benchConnections(options: ConnectionsOptions, mode: 'full' | 'smoke', preliminary = false): Promise<BenchResult & { runs: ConnectionsRun[] }> {
@@ -119,10 +109,7 @@ export async function benchConnections(options: ConnectionsOptions, mode: 'full'
     `both children run with "ulimit -n" raised to ${fmtCount(options.count + 1024)} when the shell's limit is lower`,
   );
   try {
-    for (let rep = 0; rep < options.reps; rep++) {
-      const order: Array<'bare' | 'sockpit'> = rep % 2 === 0 ? ['bare', 'sockpit'] : ['sockpit', 'bare'];
-      for (const side of order) result.runs.push(await runSide(side, options));
-    }
+    await alternating(['bare', 'sockpit'] as const, options.reps, (side) => runSide(side, options), result.runs);
   } catch (err) {
     result.error = errorText(err);
   } finally {

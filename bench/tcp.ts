@@ -2,7 +2,7 @@ import { DEFAULT_CAPTURE_CAP_BYTES } from '../shared/contract/sessions';
 import { startChild, stopAllChildren, type BenchChild } from './lib/children';
 import { fmtCount, fmtMiB, fmtMs, fmtRate, fmtRatio, GiB, median, MiB } from './lib/numbers';
 import type { CpuTime } from './lib/protocol';
-import { atLeast, check, errorText, finish, newResult, type BenchResult } from './lib/result';
+import { alternating, atLeast, check, errorText, finish, newResult, type BenchResult } from './lib/result';
 import type { UiTotals } from './children/ui-client';
 
 // 1. TCP ingest: one client process writes N bytes in 64 KiB chunks to (a) a bare Node server that only
@@ -126,10 +126,7 @@ export async function benchTcp(options: TcpOptions, mode: 'full' | 'smoke', prel
     `sockpit: Engine + TCP server session {host 127.0.0.1, port 0, captureCapBytes ${fmtCount(options.captureCapBytes)}} + EventStream → a UI client process that gets each batch over IPC, decodes it and acknowledges it (bench/children/sockpit.ts, ui-client.ts)`,
   );
   try {
-    for (let rep = 0; rep < options.reps; rep++) {
-      const order: Array<'bare' | 'sockpit'> = rep % 2 === 0 ? ['bare', 'sockpit'] : ['sockpit', 'bare'];
-      for (const side of order) result.runs.push(side === 'bare' ? await runBare(options) : await runSockpit(options));
-    }
+    await alternating(['bare', 'sockpit'] as const, options.reps, (side) => (side === 'bare' ? runBare(options) : runSockpit(options)), result.runs);
   } catch (err) {
     result.error = errorText(err);
   } finally {

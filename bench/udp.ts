@@ -2,7 +2,7 @@ import { startChild, stopAllChildren, type BenchChild } from './lib/children';
 import { udpDrops } from './lib/machine';
 import { fmtCount, fmtMiB, fmtMs, fmtPct, fmtPerSecond, fmtRatio, median } from './lib/numbers';
 import type { CpuTime } from './lib/protocol';
-import { atLeast, atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
+import { alternating, atLeast, atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
 import type { UiTotals } from './children/ui-client';
 
 // 2. UDP ingest: a sender process sends N datagrams of one size to 127.0.0.1, paced (every 1 ms tick
@@ -189,10 +189,7 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
     for (const size of options.sizes) {
       for (const perSecond of options.rates) {
         const reps = perSecond > 0 ? 1 : options.unpacedReps;
-        for (let rep = 0; rep < reps; rep++) {
-          const order = rep % 2 === 0 ? options.receivers : [...options.receivers].reverse();
-          for (const receiver of order) result.runs.push(await runOne(receiver, size, perSecond, options));
-        }
+        await alternating(options.receivers, reps, (receiver) => runOne(receiver, size, perSecond, options), result.runs);
       }
     }
   } catch (err) {

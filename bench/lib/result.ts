@@ -113,3 +113,14 @@ export function check(result: BenchResult, what: string, ok: boolean, detail: st
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Runs every side once per repetition, reversing the order every other time (A B, B A, A B …), so a
+ * machine that slows down or warms up during a benchmark weighs on each side alike.
+ */
+export async function alternating<S, R>(sides: readonly S[], reps: number, run: (side: S) => Promise<R>, into: R[]): Promise<void> {
+  for (let rep = 0; rep < reps; rep++) {
+    const order = rep % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) into.push(await run(side));
+  }
+}

@@ -3,6 +3,7 @@ import {
   BATCH_INTERVAL_MS,
   BATCH_WINDOW,
   BatchWriter,
+  eventJsonBytes,
   MAX_BATCH_BYTES,
   MAX_RECORD_BYTES_IN_BATCH,
   RECORD_HEADER_BYTES,
@@ -94,16 +95,13 @@ const { sectionCost, stringCost } = BatchWriter;
 /** The writer's fixed part: magic, length, and the header's JSON punctuation. */
 const EMPTY_BATCH_BYTES = new BatchWriter(1, new Uint8Array(0)).size;
 
-function jsonBytes(event: EngineEvent): number {
-  return Buffer.byteLength(JSON.stringify(event), 'utf8');
-}
 
 // Every client's stream receives the same event object: measure it once, not once per window.
 const measured = new WeakMap<EngineEvent, number>();
 function sharedJsonBytes(event: EngineEvent): number {
   let bytes = measured.get(event);
   if (bytes === undefined) {
-    bytes = jsonBytes(event);
+    bytes = eventJsonBytes(event);
     measured.set(event, bytes);
   }
   return bytes;
@@ -335,7 +333,7 @@ export class EventStream {
     let taken = 0;
     for (let i = this.eventsHead; i < this.events.length; i++) {
       const entry = this.events[i]!;
-      if (entry.bytes < 0) entry.bytes = jsonBytes(entry.event);
+      if (entry.bytes < 0) entry.bytes = eventJsonBytes(entry.event);
       if (writer.size + entry.bytes + 1 <= max) {
         writer.addEvent(entry.event, entry.bytes);
         taken++;
@@ -506,14 +504,14 @@ export class EventStream {
   /** Splits a counters report whose connection list is too long for one batch into reports that fit. */
   private splitStats(stats: SessionStats, limit: number): QueuedEvent[] {
     const base: EngineEvent = { type: 'stats', stats: { ...stats, connections: [] } };
-    const baseBytes = jsonBytes(base);
+    const baseBytes = eventJsonBytes(base);
     if (baseBytes + 1 > limit) return [];
     const pieces: QueuedEvent[] = [];
     let current: ConnectionInfo[] = [];
     let currentBytes = baseBytes;
     const close = () => {
       const event: EngineEvent = { type: 'stats', stats: { ...stats, connections: current } };
-      pieces.push({ event, bytes: jsonBytes(event) });
+      pieces.push({ event, bytes: eventJsonBytes(event) });
       current = [];
       currentBytes = baseBytes;
     };

@@ -89,12 +89,6 @@ export class BatchWriter {
     return 8 + 96 + this.eventBytes + this.stringBytes + this.sections.length * 64 + this.used;
   }
 
-  get recordCount(): number {
-    let count = 0;
-    for (const section of this.sections) count += section.count;
-    return count;
-  }
-
   get isEmpty(): boolean {
     return this.events.length === 0 && this.sections.length === 0 && !this.resync;
   }
@@ -206,9 +200,16 @@ function jsonStringBytes(text: string): number {
   return bytes;
 }
 
-/** JSON size of an event as a batch header would carry it, in UTF-8 bytes. */
+/** JSON size of an event as a batch header carries it, in UTF-8 bytes, counted without encoding a copy. */
 export function eventJsonBytes(event: EngineEvent): number {
-  return utf8Encoder.encode(JSON.stringify(event)).byteLength;
+  const json = JSON.stringify(event);
+  let bytes = json.length;
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    // A surrogate pair is 4 UTF-8 bytes for 2 UTF-16 units; JSON.stringify escapes lone surrogates.
+    if (code >= 0x80) bytes += code < 0x800 ? 1 : code >= 0xd800 && code <= 0xdfff ? 1 : 2;
+  }
+  return bytes;
 }
 
 /**

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CaptureRecord, EngineEvent } from '../../shared/contract';
 import {
+  eventJsonBytes,
   BATCH_MAGIC,
   BatchRecordCursor,
   BatchWriter,
@@ -222,5 +223,12 @@ describe('batch codec', () => {
     expect(() => writer.addRecord({ seq: 1, sessionId: 's1', connectionId: null, dir: 'rx', wallUs: 0, monoUs: 0, peer: '', bytes: new Uint8Array() })).toThrow();
     writer.beginSession('s2', 0);
     expect(() => writer.addRecord({ seq: 1, sessionId: 's1', connectionId: null, dir: 'rx', wallUs: 0, monoUs: 0, peer: '', bytes: new Uint8Array() })).toThrow();
+  });
+
+  it('measures an event\'s JSON in UTF-8 bytes exactly, whatever its characters', () => {
+    for (const name of ['plain', 'café', '设备 7', 'emoji 😀', 'lone \ud800 surrogate', 'tab\tand\u0001', '"quoted" \\']) {
+      const event = { type: 'session.removed', sessionId: name } as const;
+      expect(eventJsonBytes(event)).toBe(Buffer.byteLength(JSON.stringify(event), 'utf8'));
+    }
   });
 });

@@ -78,6 +78,23 @@ function caughtUp(e: Engine, rx: BatchReceiver, sessionId: string): true | undef
   return store && last && last.seq === store.nextSeq - 1 ? true : undefined;
 }
 
+/**
+ * A client with a window of one batch, a server session and a device connected to it: the device writes
+ * `text`, the batch carrying it goes out unacknowledged, and the window is closed.
+ */
+async function windowClosedBy(text: string) {
+  const e = engine();
+  const { rx, stream } = client(e, { window: 1 });
+  const { id, port } = await server(e);
+  const device = await peer(port);
+  await settled(rx, stream);
+  rx.autoAck = false;
+  device.socket.write(text);
+  await rx.until(() => caughtUp(e, rx, id), 5000, 'the batch that closes the window');
+  return { e, rx, stream, id, device };
+}
+
+
 describe('EventStream through a real engine and a real TCP peer', () => {
   it('a client that acknowledges everything receives every record exactly once, in order, with nothing skipped', async () => {
     const e = engine();
@@ -212,14 +229,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
   });
 
   it('after capture.clear the client moves on without counting the cleared records as skipped', async () => {
-    const e = engine();
-    const { rx, stream } = client(e, { window: 1 });
-    const { id, port } = await server(e);
-    const device = await peer(port);
-    await settled(rx, stream);
-    rx.autoAck = false;
-    device.socket.write('before');
-    await rx.until(() => caughtUp(e, rx, id), 5000, 'the batch that closes the window');
+    const { e, rx, id, device } = await windowClosedBy('before');
     // Not acknowledged: these wait in the store, never offered.
     device.socket.write('pending one');
     await until(() => capturedRx(e, id) === 'beforepending one'.length, 5000, 'the pending bytes');
@@ -356,14 +366,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
   });
 
   it('restart() opens the window for a client that replaced one that will never acknowledge; late acks from the old one change nothing', async () => {
-    const e = engine();
-    const { rx, stream } = client(e, { window: 1 });
-    const { id, port } = await server(e);
-    const device = await peer(port);
-    await settled(rx, stream);
-    rx.autoAck = false;
-    device.socket.write('to the old page');
-    await rx.until(() => caughtUp(e, rx, id), 5000, 'the batch that closes the window');
+    const { e, rx, stream, id, device } = await windowClosedBy('to the old page');
     const lost = rx.lastBatchId;
     device.socket.write('to the new page');
     await until(() => capturedRx(e, id) === 30, 5000, 'the second write');
