@@ -12,7 +12,7 @@ function die(message) {
 let cli;
 try {
   require('tsx/cjs/api').register();
-  cli = require(path.join(__dirname, '..', 'electron', 'cli.ts'));
+  cli = require(path.join(__dirname, '..', 'cli', 'main.ts'));
 } catch (err) {
   die(`cannot load the command-line tool (${err && err.message ? err.message.split('\n')[0] : err}). Run "npm install" in the Sockpit folder first.`);
 }

@@ -46,7 +46,7 @@ function startBrowserBridge(argv) {
   let bridge;
   try {
     require('tsx/cjs/api').register();
-    bridge = require(path.join(ROOT, 'electron', 'bridge', 'main.ts'));
+    bridge = require(path.join(ROOT, 'bridge', 'main.ts'));
   } catch (err) {
     fail(`Sockpit: cannot load the browser bridge (${err && err.message ? err.message.split('\n')[0] : err}). Run "npm install" in the Sockpit folder first.`);
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SessionInfo } from '../../shared/contract';
-import { Engine } from '../../electron/engine/engine';
-import { startBridge } from '../../electron/bridge/server';
+import { Engine } from '../../engine/engine';
+import { startBridge } from '../../bridge/server';
 import { rssBytes, serve } from './ipc';
 
 // The browser face as `npm run web` runs it — the engine and the real bridge (HTTP + WebSocket, batches,

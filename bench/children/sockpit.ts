@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { EngineEvent, SessionInfo } from '../../shared/contract';
-import { Engine } from '../../electron/engine/engine';
-import { EventStream } from '../../electron/host/event-stream';
+import { Engine } from '../../engine/engine';
+import { EventStream } from '../../stream/event-stream';
 import type { UiTotals } from './ui-client';
 import { cpuSince, notify, rssBytes, serve } from './ipc';
 

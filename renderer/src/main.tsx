@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectHost } from './host';
+import { connectHost } from './link';
 import { startSync } from './state/sync';
 import { useApp } from './state/store';
 import { App } from './ui/App';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from '../../shared/contract';
 import { fromWireText, toWireText } from '../../shared/contract/wire';
-import { Engine } from '../../electron/engine/engine';
+import { Engine } from '../../engine/engine';
 import { startTestBridge, TabClient, type TestBridge } from './helpers';
 
 // R-IPC-SCHEMA and R-PROTO over the WebSocket: whatever a page sends, it gets exactly the answer the

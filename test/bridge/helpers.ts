@@ -7,9 +7,9 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import type { EngineEvent } from '../../shared/contract';
 import { fromWireText, toWireText, type HostMessage } from '../../shared/contract/wire';
-import { BatchReceiver } from '../host/helpers';
-import { startBridge, type Bridge, type BridgeOptions } from '../../electron/bridge/server';
-import { Engine } from '../../electron/engine/engine';
+import { BatchReceiver } from '../stream/helpers';
+import { startBridge, type Bridge, type BridgeOptions } from '../../bridge/server';
+import { Engine } from '../../engine/engine';
 import { Waiters } from '../helpers/waiters';
 
 /** Text only the UI's index.html holds: a refused request must never carry it. */

@@ -3,7 +3,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RENDERER_DIR, parseBridgeArgs } from '../../electron/bridge/main';
+import { DEFAULT_RENDERER_DIR, parseBridgeArgs } from '../../bridge/main';
 import { ROOT, startProgram, stopAll, type Child } from '../helpers/processes';
 import { httpGet, makeRendererDir, rawRequest, TabClient, UI_MARKER, upgradeRequest, type RendererFixture } from './helpers';
 

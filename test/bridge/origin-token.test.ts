@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENT_MESSAGE_BYTES, toWireText } from '../../shared/contract/wire';
-import { startBridge } from '../../electron/bridge/server';
-import { Engine } from '../../electron/engine/engine';
+import { startBridge } from '../../bridge/server';
+import { Engine } from '../../engine/engine';
 import { hasAcao, httpGet, makeRendererDir, rawRequest, startTestBridge, TabClient, upgradeRequest, type TestBridge } from './helpers';
 
 let t: TestBridge;

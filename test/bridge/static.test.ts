@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge } from '../../electron/bridge/server';
-import { Engine } from '../../electron/engine/engine';
+import { startBridge } from '../../bridge/server';
+import { Engine } from '../../engine/engine';
 import { httpGet, makeRendererDir, rawRequest, SECRET_MARKER, startTestBridge, UI_MARKER, type TestBridge } from './helpers';
 
 const EXPECTED_CSP =

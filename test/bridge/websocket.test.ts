@@ -4,7 +4,7 @@ import type { SessionInfo } from '../../shared/contract';
 import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES } from '../../shared/contract/batch';
 import { MAX_PENDING_COMMANDS } from '../../shared/contract/wire';
 import type { Result } from '../../shared/result';
-import { Engine } from '../../electron/engine/engine';
+import { Engine } from '../../engine/engine';
 import { sleep, until } from '../helpers/harness';
 import { rawRequest, startTestBridge, TabClient, upgradeRequest, type TestBridge } from './helpers';
 

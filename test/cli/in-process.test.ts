@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../electron/cli';
-import { Engine } from '../../electron/engine/engine';
+import { main, type CliIo } from '../../cli/main';
+import { Engine } from '../../engine/engine';
 import { Harness } from '../helpers/harness';
 import type { EngineEvent } from '../../shared/contract';
 

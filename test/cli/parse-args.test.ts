@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatEvent, helpText, isoMicros, parseArgs, splitEndpoint, visibleText, type CliRun } from '../../electron/cli';
+import { formatEvent, helpText, isoMicros, parseArgs, splitEndpoint, visibleText, type CliRun } from '../../cli/main';
 
 function run(argv: string[]): CliRun {
   const parsed = parseArgs(argv);

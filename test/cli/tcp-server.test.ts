@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../electron/cli';
+import { main, type CliIo } from '../../cli/main';
 import { readCaptureFile } from '../../shared/contract/capture-file';
 import { haveProgram, portOf, runCli, startCli, startPeer, startProgram, stopAll } from '../helpers/processes';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTrustedSenderFrame, registerIpc, type FrameLike, type IpcMainLike, type SenderEventLike } from '../../electron/ipc';
-import { Engine } from '../../electron/engine/engine';
+import { Engine } from '../../engine/engine';
 import { Command, type EngineEvent, type SessionInfo } from '../../shared/contract';
 import { IPC_CHANNELS } from '../../shared/contract/wire';
 import type { Result } from '../../shared/result';

@@ -101,7 +101,7 @@ describe('layout: Electron stays in the glue', () => {
   it('only main.ts and preload.ts import electron as a value', () => {
     const glue = ['electron/main.ts', 'electron/preload.ts'];
     for (const file of glue) expect(importRefs(read(file)).some((ref) => isElectron(ref.spec) && !ref.typeOnly)).toBe(true);
-    for (const file of ['electron/window.ts', 'electron/window-state.ts', 'electron/ipc.ts', 'electron/host/event-stream.ts']) {
+    for (const file of ['electron/window.ts', 'electron/window-state.ts', 'electron/ipc.ts', 'stream/event-stream.ts']) {
       expect(importRefs(read(file)).filter((ref) => isElectron(ref.spec) && !ref.typeOnly)).toEqual([]);
     }
   });

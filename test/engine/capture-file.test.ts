@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FILE_HIGH_WATER_BYTES } from '../../electron/engine/capture-file';
+import { FILE_HIGH_WATER_BYTES } from '../../engine/capture-file';
 import { readCaptureFile, type CaptureFileRecord } from '../../shared/contract/capture-file';
 import type { CaptureFileInfo, EngineEvent, SessionInfo } from '../../shared/contract';
 import type { Result } from '../../shared/result';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CaptureStore, nowStamp, RECORD_OVERHEAD_BYTES, type CaptureFields } from '../../electron/engine/capture';
+import { CaptureStore, nowStamp, RECORD_OVERHEAD_BYTES, type CaptureFields } from '../../engine/capture';
 
 function fields(size: number, dir: 'rx' | 'tx' = 'rx'): CaptureFields {
   return { connectionId: null, dir, wallUs: 1, monoUs: 2, peer: '127.0.0.1:7', bytes: new Uint8Array(size) };

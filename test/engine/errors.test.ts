@@ -13,7 +13,7 @@ import {
   parseNetstat,
   parseProcNet,
   parseTasklist,
-} from '../../electron/engine/errors';
+} from '../../engine/errors';
 
 // Real sockets on loopback only. Everything opened is closed in afterEach, and every wait is bounded.
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../electron/engine/engine';
+import { Engine } from '../../engine/engine';
 import type { EngineEvent } from '../../shared/contract';
 import { Harness, tcpPeer, until } from '../helpers/harness';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Meter } from '../../electron/engine/stats';
+import { Meter } from '../../engine/stats';
 
 function fakeClock(start = 10_000) {
   let now = start;

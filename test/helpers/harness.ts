@@ -1,7 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { EngineEvent as EngineEventSchema, formatIssues, type CommandInput, type CommandType, type CommandValues, type EngineEvent, type SessionConfigInput } from '../../shared/contract';
 import type { Result } from '../../shared/result';
-import { Engine } from '../../electron/engine/engine';
+import { Engine } from '../../engine/engine';
 
 /** An engine plus everything it reported, with waits that always end. */
 export class Harness {

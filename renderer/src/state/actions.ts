@@ -1,7 +1,7 @@
 import { hostProblem, type CaptureFileInfo, type CommandInput, type CommandType, type CommandValues, type SessionInfo, type SessionKind } from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
 import type { Result, SockpitError } from '../../../shared/result';
-import type { ConnectedHost } from '../host';
+import type { ConnectedHost } from '../link';
 import { translate } from '../i18n';
 import { configFromDraft, draftFromConfig } from './config';
 import { connectionStore } from './connections';

@@ -1,6 +1,6 @@
 import type { EngineEvent, SessionState } from '../../../shared/contract';
 import type { DecodedBatch } from '../../../shared/contract/batch';
-import type { ConnectedHost } from '../host';
+import type { ConnectedHost } from '../link';
 import { adoptSession, forgetSession, loadInterfaces, resync, useHost } from './actions';
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';

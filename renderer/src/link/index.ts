@@ -1,6 +1,6 @@
 import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
 import type { HostLinkState, PreloadApi, SockpitHost } from '../../../shared/contract/wire';
-import { BridgeHost } from './bridge-host';
+import { BridgeHost } from './bridge-link';
 import { deliverBatch } from './deliver';
 
 declare global {

@@ -16,7 +16,7 @@ import {
   type SessionConfigInput,
 } from '../shared/contract';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
-import { Engine } from './engine/engine';
+import { Engine } from '../engine/engine';
 
 export type Mode = 'tcp-server' | 'tcp-client' | 'udp';
 const MODES: readonly Mode[] = ['tcp-server', 'tcp-client', 'udp'];

@@ -6,7 +6,7 @@ import { Engine } from '../engine/engine';
 import { explainWithOwner } from '../engine/errors';
 import { startBridge } from './server';
 
-export const DEFAULT_RENDERER_DIR = path.resolve(__dirname, '..', '..', 'out', 'renderer');
+export const DEFAULT_RENDERER_DIR = path.resolve(__dirname, '..', 'out', 'renderer');
 
 export interface BridgeArgs {
   port: number;

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionInfo, EngineEvent, SessionStats } from '../../shared/contract';
 import { MAX_BATCH_BYTES } from '../../shared/contract/batch';
-import { CaptureStore } from '../../electron/engine/capture';
-import { EventStream, type EventSource } from '../../electron/host/event-stream';
+import { CaptureStore } from '../../engine/capture';
+import { EventStream, type EventSource } from '../../stream/event-stream';
 import { BatchReceiver } from './helpers';
 
 // The stream's state machine against a model: any mix of records (into real, byte-capped capture

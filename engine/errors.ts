@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
-import type { SockpitError } from '../../shared/result';
+import type { SockpitError } from '../shared/result';
 
 export type ErrorOp = 'listen' | 'bind' | 'connect' | 'send' | 'read' | 'write' | 'resolve' | 'multicast';
 

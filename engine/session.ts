@@ -11,9 +11,9 @@ import type {
   SessionConfig,
   SessionInfo,
   SessionState,
-} from '../../shared/contract';
+} from '../shared/contract';
 import type { EventEmitter } from 'node:events';
-import { fail, ok, type Result, type SockpitError } from '../../shared/result';
+import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { CaptureStore, nowStamp } from './capture';
 import { CaptureFileSink } from './capture-file';
 import { Meter } from './stats';

@@ -11,12 +11,12 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { formatIssues } from '../../shared/contract';
-import { CSP } from '../../shared/csp';
-import { AckMessage, CommandMessage, fromWireText, MAX_CLIENT_MESSAGE_BYTES, MAX_PENDING_COMMANDS, toWireText } from '../../shared/contract/wire';
-import type { Result } from '../../shared/result';
+import { formatIssues } from '../shared/contract';
+import { CSP } from '../shared/csp';
+import { AckMessage, CommandMessage, fromWireText, MAX_CLIENT_MESSAGE_BYTES, MAX_PENDING_COMMANDS, toWireText } from '../shared/contract/wire';
+import type { Result } from '../shared/result';
 import type { Engine } from '../engine/engine';
-import { EventStream } from '../host/event-stream';
+import { EventStream } from '../stream/event-stream';
 
 export interface BridgeOptions {
   engine: Engine;

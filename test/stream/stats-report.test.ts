@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, SessionStats } from '../../shared/contract';
-import { Engine } from '../../electron/engine/engine';
+import { Engine } from '../../engine/engine';
 import { tcpPeer, until } from '../helpers/harness';
 
 // The periodic counters report goes to every window about once a second. With 10,000 clients connected

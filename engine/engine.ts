@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { buildPayload } from '../../shared/codec/payload';
+import { buildPayload } from '../shared/codec/payload';
 import {
   parseCommand,
   type Command,
@@ -10,8 +10,8 @@ import {
   type NetworkInterfaceAddress,
   type SessionConfig,
   type SessionStats,
-} from '../../shared/contract';
-import { fail, ok, type Result } from '../../shared/result';
+} from '../shared/contract';
+import { fail, ok, type Result } from '../shared/result';
 import type { CaptureStore } from './capture';
 import type { Session, SessionHost } from './session';
 import { TcpClientSession } from './tcp-client';

@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '../../shared/contract/events';
+import type { CaptureRecord } from '../shared/contract/events';
 
 /**
  * What one record costs beyond its payload: its slots in the typed columns (seq is implied; wall and

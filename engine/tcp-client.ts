@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, ExchangeInfo, SendResult, SendTarget, TcpClientConfig } from '../../shared/contract';
-import { fail, ok, type Result, type SockpitError } from '../../shared/result';
+import type { CloseReason, ConnectionInfo, ExchangeInfo, SendResult, SendTarget, TcpClientConfig } from '../shared/contract';
+import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { explainError, formatEndpoint } from './errors';
 import { Session } from './session';
 import type { Meter } from './stats';

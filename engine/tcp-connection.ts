@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, SendResult } from '../../shared/contract';
-import { fail, ok, type Result, type SockpitError } from '../../shared/result';
+import type { CloseReason, ConnectionInfo, SendResult } from '../shared/contract';
+import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import type { Session } from './session';

@@ -1,5 +1,5 @@
-import type { SendResult } from '../../shared/contract';
-import { ok, type Result } from '../../shared/result';
+import type { SendResult } from '../shared/contract';
+import { ok, type Result } from '../shared/result';
 import type { TcpConnection } from './tcp-connection';
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ConnectionInfo, SendResult, SendTarget, TcpServerConfig } from '../../shared/contract';
-import { fail, ok, type Result } from '../../shared/result';
+import type { ConnectionInfo, SendResult, SendTarget, TcpServerConfig } from '../shared/contract';
+import { fail, ok, type Result } from '../shared/result';
 import { explainWithOwner, formatEndpoint } from './errors';
 import { Session, whenListening } from './session';
 import type { Meter } from './stats';

@@ -1,4 +1,4 @@
-import type { CaptureRecord, ConnectionInfo, EngineEvent, SessionStats } from '../../shared/contract';
+import type { CaptureRecord, ConnectionInfo, EngineEvent, SessionStats } from '../shared/contract';
 import {
   BATCH_INTERVAL_MS,
   BATCH_WINDOW,
@@ -7,7 +7,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_RECORD_BYTES_IN_BATCH,
   RECORD_HEADER_BYTES,
-} from '../../shared/contract/batch';
+} from '../shared/contract/batch';
 import type { Engine } from '../engine/engine';
 
 /** What the stream reads: the engine's events, and each session's capture store at flush time. */

@@ -1,8 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } from '../../shared/contract';
-import { fail, ok, type Result, type SockpitError } from '../../shared/result';
+import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } from '../shared/contract';
+import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
 import { Session, whenListening } from './session';

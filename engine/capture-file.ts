@@ -12,9 +12,9 @@ import {
   readRecordHead,
   writeRecordHead,
   writeRecordTrailer,
-} from '../../shared/contract/capture-file';
-import type { CaptureFileFormat, CaptureFileInfo, CaptureRecord } from '../../shared/contract/events';
-import { fail, ok, type Result, type SockpitError } from '../../shared/result';
+} from '../shared/contract/capture-file';
+import type { CaptureFileFormat, CaptureFileInfo, CaptureRecord } from '../shared/contract/events';
+import { fail, ok, type Result, type SockpitError } from '../shared/result';
 
 // The capture file: every record of a session reaches it from the session's record path, whatever a
 // user interface shows or skips. It is the one part of Sockpit allowed to slow a peer down, and only

@@ -1,4 +1,4 @@
-import type { Counters } from '../../shared/contract/events';
+import type { Counters } from '../shared/contract/events';
 
 /** Rates come from 100 ms buckets; ten of them span the one-second window the UI shows. */
 const BUCKET_MS = 100;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BATCH_INTERVAL_MS, BATCH_WINDOW, MAX_BATCH_BYTES, MAX_RECORD_BYTES_IN_BATCH } from '../../shared/contract/batch';
-import { Engine } from '../../electron/engine/engine';
-import { EventStream, type EventStreamOptions } from '../../electron/host/event-stream';
+import { Engine } from '../../engine/engine';
+import { EventStream, type EventStreamOptions } from '../../stream/event-stream';
 import { sleep, tcpPeer, until } from '../helpers/harness';
 import { BatchReceiver } from './helpers';
 
