@@ -8,6 +8,7 @@ import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../shared/cod
 import {
   CaptureFileFormat,
   parseCommand,
+  type CaptureRecord,
   type Command,
   type EngineEvent,
   type SendPayload,
@@ -17,6 +18,7 @@ import {
 } from '../shared/contract';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { Engine } from '../engine/engine';
+import { followRecords } from '../engine/follow-records';
 
 export type Mode = 'tcp-server' | 'tcp-client' | 'udp';
 const MODES: readonly Mode[] = ['tcp-server', 'tcp-client', 'udp'];
@@ -569,7 +571,7 @@ function errorEvent(error: SockpitError, time = isoMicros(nowUs())): CliEvent {
 // ---------------------------------------------------------------------------------------------
 // Running
 
-export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'shutdown'>;
+export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'capture' | 'shutdown'>;
 
 export interface CliIo {
   out(line: string): void;
@@ -620,6 +622,7 @@ class Runner {
   private resolveDone!: (code: number) => void;
   private readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
   private unsubscribe?: () => void;
+  private stopFollowing?: () => void;
 
   constructor(
     private readonly options: CliRun,
@@ -637,6 +640,13 @@ class Runner {
         this.io.err(`sockpit: internal error: ${(err as Error)?.message ?? String(err)}`);
         void this.finish(1);
       }
+    });
+    this.stopFollowing = followRecords(engine, {
+      onRecord: (record) => {
+        if (this.sessionId !== undefined && record.sessionId !== this.sessionId) return;
+        // Past the end only our own replies still going out are worth showing.
+        if (!this.finishing || record.dir === 'tx') this.onRecord(record);
+      },
     });
     const stopSignals = this.io.onStopSignal(() => void this.finish(0));
     try {
@@ -717,6 +727,7 @@ class Runner {
       code = code || 1;
     }
     this.unsubscribe?.();
+    this.stopFollowing?.();
     this.resolveDone(code);
   }
 
@@ -770,10 +781,6 @@ class Runner {
       case 'connection.refused':
         if (!this.finishing) this.emit({ event: 'refused', time: isoMicros(nowUs()), peer: event.peer, limit: event.limit });
         return;
-      case 'record':
-        // Past the end only our own replies still going out are worth showing.
-        if (!this.finishing || event.record.dir === 'tx') this.onRecord(event.record);
-        return;
       case 'error':
         if (!this.finishing) this.reportError(event.error);
         return;
@@ -782,7 +789,7 @@ class Runner {
     }
   }
 
-  private onRecord(record: Extract<EngineEvent, { type: 'record' }>['record']): void {
+  private onRecord(record: CaptureRecord): void {
     const { options } = this;
     // One decoder per connection (UDP: per peer) and direction, so a character split across reads still decodes.
     const key = `${record.connectionId ?? record.peer}/${record.dir}`;
@@ -806,7 +813,7 @@ class Runner {
     if (options.count !== undefined && this.received >= options.count) void this.finish(0);
   }
 
-  private answer(record: Extract<EngineEvent, { type: 'record' }>['record']): void {
+  private answer(record: CaptureRecord): void {
     const { reply } = this.options;
     if (!reply || this.sessionId === undefined) return;
     const payload: SendPayloadInput = reply.payload;

@@ -55,6 +55,12 @@ export function nowStamp(): { wallUs: number; monoUs: number } {
 }
 
 /**
+ * What a reader of a session's records may do: follow `nextSeq`, fetch a record (a view, valid until the
+ * next append) or copies of a range. Nothing that changes the store.
+ */
+export type CaptureReader = Pick<CaptureStore, 'sessionId' | 'nextSeq' | 'size' | 'get' | 'read' | 'stats'>;
+
+/**
  * The records of one session, oldest first, bounded by a byte cap (payload plus RECORD_OVERHEAD_BYTES per
  * record): metadata in typed columns used as a ring, small payloads copied into 4 MiB blocks, big ones
  * kept as they arrived, connection ids and peers interned. No small record has an object of its own, so a
@@ -116,8 +122,8 @@ export class CaptureStore {
   }
 
   /**
-   * Copies the payload in; the returned record (the one the engine's `record` event carries) keeps the
-   * caller's `bytes`, so listeners see exactly what arrived without another copy.
+   * Copies the payload in; the returned record keeps the caller's `bytes`, so the capture file writes
+   * exactly what arrived without another copy.
    */
   append(fields: CaptureFields): CaptureRecord {
     const n = fields.bytes.byteLength;

@@ -12,8 +12,8 @@ import {
   type SessionStats,
 } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
-import type { CaptureStore } from './capture';
-import type { Session, SessionHost } from './session';
+import type { CaptureReader } from './capture';
+import type { Session, SessionOwner } from './session';
 import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
 import { UdpSession } from './udp';
@@ -24,6 +24,12 @@ export interface EngineOptions {
 }
 
 type Listener = (event: EngineEvent) => void;
+/**
+ * Session `sessionId` captured records up to `nextSeq - 1`; read them with `Engine.capture`. Called
+ * synchronously for every record, before the next one can arrive, so a reader that reads at once never
+ * finds a record evicted.
+ */
+export type RecordsListener = (sessionId: string, nextSeq: number) => void;
 
 /**
  * Owns every socket and every captured byte. Faces (Electron IPC, the browser bridge, the CLI) give
@@ -33,12 +39,13 @@ type Listener = (event: EngineEvent) => void;
 export class Engine {
   private readonly sessions = new Map<string, Session>();
   private readonly listeners = new Set<Listener>();
+  private readonly recordsListeners = new Set<RecordsListener>();
   private sessionCount = 0;
   private connectionCount = 0;
   private readonly statsTimer?: NodeJS.Timeout;
-  /** Per running session, each connection's counters as the last periodic report gave them. */
-  private readonly host: SessionHost = {
+  private readonly owner: SessionOwner = {
     emit: (event) => this.emit(event),
+    recordsAdded: (sessionId, nextSeq) => this.recordsAdded(sessionId, nextSeq),
     nextConnectionId: () => `c${++this.connectionCount}`,
   };
 
@@ -50,14 +57,33 @@ export class Engine {
     }
   }
 
-  /** The capture store of a session, for faces that stream records from it (the batcher); undefined once removed. */
-  captureOf(sessionId: string): CaptureStore | undefined {
+  /**
+   * The records of a session, for whoever follows them (the event stream, the CLI, tests); undefined once
+   * the session is removed. Records are never pushed as events: `onRecords` says how far they go.
+   */
+  capture(sessionId: string): CaptureReader | undefined {
     return this.sessions.get(sessionId)?.capture;
   }
 
+  /** Every engine event except records, which `onRecords` announces. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onRecords(listener: RecordsListener): () => void {
+    this.recordsListeners.add(listener);
+    return () => this.recordsListeners.delete(listener);
+  }
+
+  private recordsAdded(sessionId: string, nextSeq: number): void {
+    for (const listener of this.recordsListeners) {
+      try {
+        listener(sessionId, nextSeq);
+      } catch {
+        // As with events: a broken reader must not take the socket that is reading down with it.
+      }
+    }
   }
 
   private emit(event: EngineEvent): void {
@@ -98,11 +124,11 @@ export class Engine {
     const label = name ?? `${config.kind} ${this.sessionCount}`;
     switch (config.kind) {
       case 'tcp-server':
-        return new TcpServerSession(id, label, config, this.host);
+        return new TcpServerSession(id, label, config, this.owner);
       case 'tcp-client':
-        return new TcpClientSession(id, label, config, this.host);
+        return new TcpClientSession(id, label, config, this.owner);
       case 'udp':
-        return new UdpSession(id, label, config, this.host);
+        return new UdpSession(id, label, config, this.owner);
     }
   }
 

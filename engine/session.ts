@@ -20,8 +20,10 @@ import { Meter } from './stats';
 import type { TcpConnection } from './tcp-connection';
 
 /** What a session needs from the engine that owns it. */
-export interface SessionHost {
+export interface SessionOwner {
   emit(event: EngineEvent): void;
+  /** The session's capture now holds records up to `nextSeq - 1`: readers may fetch them. */
+  recordsAdded(sessionId: string, nextSeq: number): void;
   nextConnectionId(): string;
 }
 
@@ -47,7 +49,7 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     readonly id: string,
     public name: string,
     public config: C,
-    protected readonly host: SessionHost,
+    protected readonly owner: SessionOwner,
   ) {
     this.capture = new CaptureStore(id, config.captureCapBytes);
   }
@@ -165,22 +167,22 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   protected emitInfo(): void {
-    this.host.emit({ type: 'session.state', session: this.info() });
+    this.owner.emit({ type: 'session.state', session: this.info() });
   }
 
   protected setState(state: SessionState, error?: SockpitError): void {
     this.state = state;
     this.error = error;
-    this.host.emit({ type: 'session.state', session: this.info() });
+    this.owner.emit({ type: 'session.state', session: this.info() });
   }
 
   reportError(error: SockpitError, connectionId?: string): void {
-    this.host.emit({ type: 'error', sessionId: this.id, connectionId, error });
+    this.owner.emit({ type: 'error', sessionId: this.id, connectionId, error });
   }
 
   /**
-   * The one place a chunk or datagram becomes a record. Hot path: no decoding, no formatting,
-   * no copying — the record keeps the buffer the socket handed us.
+   * The one place a chunk or datagram becomes a record. Hot path: no decoding, no formatting. Records
+   * leave the engine one way only: readers hear "records up to seq N" and fetch them from the capture.
    */
   record(connectionId: string | null, dir: Direction, peer: string, bytes: Uint8Array, stamp = nowStamp(), meter: Meter = this.meter): CaptureRecord {
     const record = this.capture.append({ connectionId, dir, peer, bytes, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
@@ -188,16 +190,16 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     if (dir === 'rx') meter.addIn(bytes.byteLength);
     else meter.addOut(bytes.byteLength);
     this.captureFile?.append(record);
-    this.host.emit({ type: 'record', record });
+    this.owner.recordsAdded(this.id, record.seq + 1);
     return record;
   }
 
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
-    this.host.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by });
+    this.owner.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by });
   }
 
   emitClosed(connection: ConnectionInfo, reason: CloseReason, error?: SockpitError): void {
-    this.host.emit({ type: 'connection.closed', connection, reason, error });
+    this.owner.emit({ type: 'connection.closed', connection, reason, error });
   }
 }
 

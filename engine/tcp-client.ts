@@ -85,7 +85,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       return opened;
     }
     this.attempts = 0;
-    const connection = new TcpConnection(this.host.nextConnectionId(), opened.value, this, {
+    const connection = new TcpConnection(this.owner.nextConnectionId(), opened.value, this, {
       allowHalfOpen: this.config.allowHalfOpen,
       onClosed: (closed, reason, error) => {
         if (this.connection === closed) this.connection = undefined;
@@ -96,7 +96,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     });
     this.connection = connection;
     this.local = connection.local;
-    this.host.emit({ type: 'connection.opened', connection: connection.info() });
+    this.owner.emit({ type: 'connection.opened', connection: connection.info() });
     this.setState('connected');
     return ok(undefined);
   }
@@ -150,7 +150,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     const startedAt = Date.now();
     const started = performance.now();
     const finish = (info: Omit<ExchangeInfo, 'exchangeId' | 'startedAt' | 'durationMs'>) => {
-      this.host.emit({
+      this.owner.emit({
         type: 'exchange',
         sessionId: this.id,
         exchange: { exchangeId, startedAt, durationMs: Math.round(performance.now() - started), ...info },
@@ -176,7 +176,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       end ??= why;
       void connection.close('local-closed', false);
     };
-    const connection: TcpConnection = new TcpConnection(this.host.nextConnectionId(), opened.value, this, {
+    const connection: TcpConnection = new TcpConnection(this.owner.nextConnectionId(), opened.value, this, {
       allowHalfOpen: this.config.allowHalfOpen,
       // The reply counts as complete once the line stays quiet for shortIdleMs after its first byte.
       onData: () => {
@@ -196,7 +196,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     const overall = setTimeout(() => closeFor('timeout'), shortTimeoutMs);
     this.exchangeConnections.add(connection);
     this.local = connection.local;
-    this.host.emit({ type: 'connection.opened', connection: connection.info() });
+    this.owner.emit({ type: 'connection.opened', connection: connection.info() });
     this.setState('connected');
     reportSent(await connection.write(bytes));
     await connection.closed;

@@ -1,9 +1,8 @@
 import type { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, SendResult } from '../shared/contract';
+import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
-import type { Session } from './session';
 import { Meter } from './stats';
 
 /** How long a connection we asked to close politely (FIN) may linger before we destroy it. */
@@ -21,6 +20,18 @@ export interface TcpConnectionOptions {
   /** Called after each received chunk is recorded (short-mode exchanges watch for the reply). */
   onData?(chunk: Uint8Array): void;
   onClosed(connection: TcpConnection, reason: CloseReason, error?: SockpitError): void;
+}
+
+/** What a connection needs from the session it belongs to. */
+export interface ConnectionOwner {
+  readonly id: string;
+  readonly meter: Meter;
+  readonly config: { readonly echo: boolean };
+  /** The capture file asked the session to stop reading until the disk catches up. */
+  readonly readingPaused: boolean;
+  record(connectionId: string, dir: Direction, peer: string, bytes: Uint8Array, stamp?: { wallUs: number; monoUs: number }, meter?: Meter): CaptureRecord;
+  reportError(error: SockpitError, connectionId?: string): void;
+  emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void;
 }
 
 /**
@@ -47,7 +58,7 @@ export class TcpConnection {
   constructor(
     readonly id: string,
     readonly socket: Socket,
-    private readonly session: Session,
+    private readonly session: ConnectionOwner,
     options: TcpConnectionOptions,
   ) {
     this.meter = new Meter({ parent: session.meter });

@@ -54,13 +54,13 @@ export class TcpServerSession extends Session<TcpServerConfig> {
           : undefined;
     if (limit) {
       this.refused++;
-      this.host.emit({ type: 'connection.refused', sessionId: this.id, peer: formatEndpoint(ip, socket.remotePort ?? 0), limit });
+      this.owner.emit({ type: 'connection.refused', sessionId: this.id, peer: formatEndpoint(ip, socket.remotePort ?? 0), limit });
       socket.destroy();
       return;
     }
     this.accepted++;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
-    const connection = new TcpConnection(this.host.nextConnectionId(), socket, this, {
+    const connection = new TcpConnection(this.owner.nextConnectionId(), socket, this, {
       allowHalfOpen: this.config.allowHalfOpen,
       idleTimeoutMs: this.config.idleTimeoutMs,
       onClosed: (closed, reason, error) => {
@@ -72,7 +72,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
       },
     });
     this.clients.set(connection.id, connection);
-    this.host.emit({ type: 'connection.opened', connection: connection.info() });
+    this.owner.emit({ type: 'connection.opened', connection: connection.info() });
   }
 
   async stop(): Promise<void> {

@@ -174,7 +174,7 @@ export class UdpSession extends Session<UdpConfig> {
         hint: error.hint ?? 'A multicast group is 224.0.0.0–239.255.255.255 (IPv4) or ff00::/8 (IPv6), on the same IP version as the bound address.',
       });
     }
-    this.host.emit({ type: 'session.state', session: this.info() });
+    this.owner.emit({ type: 'session.state', session: this.info() });
     return ok({ groups: [...this.groups] });
   }
 

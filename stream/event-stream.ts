@@ -8,10 +8,11 @@ import {
   MAX_RECORD_BYTES_IN_BATCH,
   RECORD_HEADER_BYTES,
 } from '../shared/contract/batch';
+import type { CaptureReader } from '../engine/capture';
 import type { Engine } from '../engine/engine';
 
-/** What the stream reads: the engine's events, and each session's capture store at flush time. */
-export type EventSource = Pick<Engine, 'subscribe' | 'captureOf'>;
+/** What the stream reads: the engine's events, how far each session's records go, and its capture at flush time. */
+export type EventSource = Pick<Engine, 'subscribe' | 'onRecords' | 'capture'>;
 
 export interface EventStreamOptions {
   /** At most one batch per this many ms. */
@@ -89,8 +90,6 @@ interface RecordPlan {
   complete: boolean;
 }
 
-type CaptureReader = NonNullable<ReturnType<EventSource['captureOf']>>;
-
 const { sectionCost, stringCost } = BatchWriter;
 /** The writer's fixed part: magic, length, and the header's JSON punctuation. */
 const EMPTY_BATCH_BYTES = new BatchWriter(1, new Uint8Array(0)).size;
@@ -144,6 +143,7 @@ export class EventStream {
   private closed = false;
   private readonly totals = { recordsSent: 0, recordsSkipped: 0, eventsDropped: 0, resyncs: 0, largestBatchBytes: 0, deliverFailures: 0 };
   private readonly unsubscribe: () => void;
+  private readonly stopFollowingRecords: () => void;
 
   private readonly intervalMs: number;
   private readonly window: number;
@@ -167,8 +167,6 @@ export class EventStream {
     this.maxPendingEventBytes = options.maxPendingEventBytes ?? DEFAULT_MAX_PENDING_EVENT_BYTES;
     this.now = options.now ?? (() => performance.now());
     if (this.maxBatchBytes - EMPTY_BATCH_BYTES < 4096) throw new Error('maxBatchBytes leaves no room for events and records.');
-    // A session that already exists needs no set-up: the first record event after this line carries the
-    // store's nextSeq as of now, so starting the cursor there begins where this client came in.
     this.unsubscribe = source.subscribe((event) => {
       try {
         this.push(event);
@@ -177,6 +175,9 @@ export class EventStream {
         this.resync = true;
       }
     });
+    // A session that already exists needs no set-up: the first notice after this line carries the
+    // capture's nextSeq as of now, so starting the cursor at its newest record begins where this client came in.
+    this.stopFollowingRecords = source.onRecords((sessionId, nextSeq) => this.recordsAdded(sessionId, nextSeq));
   }
 
   /** Batch `batchId` and all before it are consumed. Unknown, stale and never-sent ids change nothing. */
@@ -215,6 +216,7 @@ export class EventStream {
   close(): void {
     this.closed = true;
     this.unsubscribe();
+    this.stopFollowingRecords();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.events = [];
@@ -262,17 +264,18 @@ export class EventStream {
     this.timer.unref?.();
   }
 
+  private recordsAdded(sessionId: string, nextSeq: number): void {
+    if (this.closed) return;
+    const session = this.sessions.get(sessionId) ?? this.track(sessionId, nextSeq - 1);
+    if (session.dirty) return;
+    session.dirty = true;
+    this.dirty.add(session);
+    this.schedule();
+  }
+
   private push(event: EngineEvent): void {
     if (this.closed) return;
     switch (event.type) {
-      case 'record': {
-        const session = this.sessions.get(event.record.sessionId) ?? this.track(event.record.sessionId, event.record.seq);
-        if (session.dirty) return;
-        session.dirty = true;
-        this.dirty.add(session);
-        this.schedule();
-        return;
-      }
       case 'capture.cleared': {
         // Cleared on purpose: whatever the client had not been offered is gone, and that is no skip.
         const session = this.sessions.get(event.sessionId) ?? this.track(event.sessionId, event.nextSeq);
@@ -430,7 +433,7 @@ export class EventStream {
   private planRecords(budget: number): RecordPlan[] {
     const candidates: RecordPlan[] = [];
     for (const session of [...this.dirty]) {
-      const store = this.source.captureOf(session.sessionId);
+      const store = this.source.capture(session.sessionId);
       if (!store) {
         this.dirty.delete(session);
         this.sessions.delete(session.sessionId);

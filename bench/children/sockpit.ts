@@ -38,11 +38,14 @@ function newWatch(expectOpened: number, expectClosed: number): Watch {
   return { opened: 0, expectOpened, closed: 0, expectClosed, firstOpenedMs: 0, lastClosedMs: 0, firstRecordUs: 0, cpuStart: process.cpuUsage() };
 }
 
+engine.onRecords((sessionId, nextSeq) => {
+  if (watch.firstRecordUs !== 0) return;
+  const record = engine.capture(sessionId)?.get(nextSeq - 1);
+  if (record?.dir === 'rx') watch.firstRecordUs = record.monoUs;
+});
+
 engine.subscribe((event: EngineEvent) => {
   switch (event.type) {
-    case 'record':
-      if (watch.firstRecordUs === 0 && event.record.dir === 'rx') watch.firstRecordUs = event.record.monoUs;
-      return;
     case 'connection.opened':
       if (++watch.opened === 1) watch.firstOpenedMs = performance.now();
       if (watch.opened === watch.expectOpened) notify('accepted', { ms: performance.now() - watch.firstOpenedMs, rssBytes: rssBytes(), cpu: cpuSince(watch.cpuStart) });
@@ -132,7 +135,7 @@ serve({
   firstRecordUs: () => watch.firstRecordUs,
   /** monoUs of the newest record (the capture store always keeps it). */
   lastRecordUs() {
-    const store = engine.captureOf(sessions[sessions.length - 1] ?? '');
+    const store = engine.capture(sessions[sessions.length - 1] ?? '');
     const last = store?.stats().lastSeq ?? 0;
     return last > 0 ? (store!.get(last)?.monoUs ?? 0) : 0;
   },
@@ -148,7 +151,7 @@ serve({
       const done =
         !counters ||
         (counters.inFlight === 0 &&
-          counters.sessions.every((s) => s.cursor >= (engine.captureOf(s.sessionId)?.nextSeq ?? 0)) &&
+          counters.sessions.every((s) => s.cursor >= (engine.capture(s.sessionId)?.nextSeq ?? 0)) &&
           (await askUi())?.batches === counters.batchesSent);
       if (done) return stats(false);
       if (performance.now() > deadline) throw new Error(`the user interface did not catch up within ${args.timeoutMs} ms: ${JSON.stringify(counters)}`);

@@ -42,7 +42,7 @@ export type BatchSessionSection = z.infer<typeof BatchSessionSection>;
 export const BatchHeader = z.object({
   /** 1, 2, 3 … per client; acknowledge it once consumed. */
   batchId: z.number().int().min(1),
-  /** Every engine event except `record`, in the order they happened. */
+  /** The engine's events, in the order they happened; records travel packed after the header. */
   events: z.array(EngineEvent),
   sessions: z.array(BatchSessionSection),
   /** Connection ids and peers, each once, referenced from records by index. */
@@ -95,7 +95,6 @@ export class BatchWriter {
 
   /** `jsonBytes` is the event's JSON size if the caller measured it already. */
   addEvent(event: EngineEvent, jsonBytes = eventJsonBytes(event)): void {
-    if (event.type === 'record') throw new Error('Records go into a batch with addRecord.');
     this.events.push(event);
     this.eventBytes += jsonBytes + 1;
   }

@@ -203,7 +203,6 @@ export const EngineEvent = z.discriminatedUnion('type', [
     peer: EndpointText,
     limit: z.enum(['maxClients', 'maxClientsPerIp']),
   }),
-  z.object({ type: z.literal('record'), record: CaptureRecord }),
   /** Someone cleared the capture store; records before `nextSeq` are gone on purpose, not skipped. */
   z.object({ type: z.literal('capture.cleared'), sessionId: z.string(), nextSeq: z.number().int().min(1) }),
   z.object({ type: z.literal('exchange'), sessionId: z.string(), exchange: ExchangeInfo }),

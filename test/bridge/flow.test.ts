@@ -34,12 +34,12 @@ async function setup(): Promise<{ t: TestBridge; client: TabClient; sessionId: s
 }
 
 function caughtUp(t: TestBridge, client: TabClient, sessionId: string): true | undefined {
-  const store = t.engine.captureOf(sessionId);
+  const store = t.engine.capture(sessionId);
   return store && client.batches.recordsOf(sessionId).at(-1)?.seq === store.nextSeq - 1 ? true : undefined;
 }
 
 function captured(t: TestBridge, sessionId: string): number {
-  return t.engine.captureOf(sessionId)?.stats().bytes ?? 0;
+  return t.engine.capture(sessionId)?.stats().bytes ?? 0;
 }
 
 describe('flow control over the bridge WebSocket', () => {
@@ -90,7 +90,7 @@ describe('flow control over the bridge WebSocket', () => {
     const records = client.batches.recordsOf(sessionId);
     const skipped = client.batches.skippedOf(sessionId);
     expect(skipped).toBeGreaterThan(0);
-    expect(skipped + records.length).toBe(t.engine.captureOf(sessionId)!.nextSeq - 1);
+    expect(skipped + records.length).toBe(t.engine.capture(sessionId)!.nextSeq - 1);
     for (let i = 1; i < records.length; i++) expect(records[i]!.seq).toBeGreaterThan(records[i - 1]!.seq);
     expect(Math.max(...client.batches.sizes)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
     expect(client.closeCode).toBeUndefined();

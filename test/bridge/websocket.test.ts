@@ -140,12 +140,12 @@ describe('the engine over a real WebSocket', () => {
       if (!device.write(chunk)) await new Promise((resolve) => device.once('drain', resolve));
       total += chunk.length;
     }
-    await until(() => t.engine.captureOf(created.sessionId)!.stats().bytes === total, 10_000, 'the flood to land');
+    await until(() => t.engine.capture(created.sessionId)!.stats().bytes === total, 10_000, 'the flood to land');
     await sleep(10 * BATCH_INTERVAL_MS);
     expect(t.logs.some((line) => /fell too far behind/.test(line))).toBe(false);
 
     slow.ws.resume();
-    const store = t.engine.captureOf(created.sessionId)!;
+    const store = t.engine.capture(created.sessionId)!;
     await slow.until(() => (slow.batches.recordsOf(created.sessionId).at(-1)?.seq === store.nextSeq - 1 ? true : undefined), 10_000, 'the tab to catch up');
     expect(slow.closeCode).toBeUndefined();
     const records = slow.batches.recordsOf(created.sessionId);
@@ -164,7 +164,7 @@ describe('the engine over a real WebSocket', () => {
     if (!started.ok) throw new Error(started.error.message);
     const device = await peer(portOf(started.value.local));
     device.write(Buffer.alloc(1024 * 1024, 0x41));
-    await until(() => t.engine.captureOf(created.value.sessionId)!.stats().bytes === 1024 * 1024, 5000, 'the captured megabyte');
+    await until(() => t.engine.capture(created.value.sessionId)!.stats().bytes === 1024 * 1024, 5000, 'the captured megabyte');
 
     // Replies are not windowed: only the buffered-bytes limit stands between such a tab and the bridge's memory.
     slow.ws.pause();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineEvent, hostProblem, parseCommand, SessionConfig } from '../../shared/contract';
+import { CaptureRecord, EngineEvent, hostProblem, parseCommand, SessionConfig } from '../../shared/contract';
 
 describe('host field', () => {
   it.each(['127.0.0.1', '0.0.0.0', '::', '::1', 'fe80::1%eth0', '2001:db8::8a2e:370:7334', '::ffff:192.0.2.1', 'localhost', 'plc-01.factory.local', 'device_7'])(
@@ -37,10 +37,14 @@ describe('commands', () => {
 
 describe('events', () => {
   const record = { seq: 1, sessionId: 's1', connectionId: null, dir: 'rx', wallUs: 1, monoUs: 1, peer: '127.0.0.1:1', bytes: Uint8Array.of(1) };
-  it('accepts a well-formed record event and rejects one whose bytes are not bytes', () => {
-    expect(EngineEvent.safeParse({ type: 'record', record }).success).toBe(true);
-    expect(EngineEvent.safeParse({ type: 'record', record: { ...record, bytes: '01' } }).success).toBe(false);
-    expect(EngineEvent.safeParse({ type: 'record', record: { ...record, dir: 'sideways' } }).success).toBe(false);
+  it('accepts a well-formed record and rejects one whose bytes are not bytes', () => {
+    expect(CaptureRecord.safeParse(record).success).toBe(true);
+    expect(CaptureRecord.safeParse({ ...record, bytes: '01' }).success).toBe(false);
+    expect(CaptureRecord.safeParse({ ...record, dir: 'sideways' }).success).toBe(false);
+  });
+
+  it('has no record event: records leave the engine through the capture only, and travel packed in batches', () => {
+    expect(EngineEvent.safeParse({ type: 'record', record }).success).toBe(false);
     expect(EngineEvent.safeParse({ type: 'no-such-event' }).success).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function records(sessionId: string): CaptureRecord[] {
-  return h.events.filter((e): e is Extract<EngineEvent, { type: 'record' }> => e.type === 'record' && e.record.sessionId === sessionId).map((e) => e.record);
+  return h.records(sessionId);
 }
 
 /** Every rx record has a tx record with the same bytes, connection and peer, after it. */

@@ -1,11 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../shared/contract';
 import { Harness, sleep, until } from '../helpers/harness';
 import { startPeerOnFreePort, stopAll } from '../helpers/processes';
-
-type RecordEvent = Extract<EngineEvent, { type: 'record' }>;
 
 let h: Harness;
 const cleanups: Array<() => void> = [];
@@ -16,7 +13,7 @@ afterEach(async () => {
 });
 
 function rxRecords(sessionId: string) {
-  return h.events.filter((e): e is RecordEvent => e.type === 'record' && e.record.sessionId === sessionId && e.record.dir === 'rx').map((e) => e.record);
+  return h.records(sessionId).filter((record) => record.dir === 'rx');
 }
 
 describe('UDP session', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../shared/contract';
+import { followRecords } from '../../engine/follow-records';
 import { Harness } from '../helpers/harness';
 import { haveProgram, startProgram, stopAll } from '../helpers/processes';
 
@@ -21,13 +21,13 @@ function packetsender(args: string[]) {
 
 /** Auto-reply the way a person would wire it: answer every received chunk to whoever sent it. */
 function answerEveryChunk(sessionId: string, reply: { data: string; mode?: 'text' | 'hex'; encoding?: 'gbk' | 'utf-8' }) {
-  h.engine.subscribe((event: EngineEvent) => {
-    if (event.type !== 'record' || event.record.sessionId !== sessionId || event.record.dir !== 'rx') return;
-    const target = event.record.connectionId
-      ? { to: 'connections' as const, connectionIds: [event.record.connectionId] }
-      : { to: 'reply' as const, seq: event.record.seq };
-    void h.engine.run({ type: 'send', sessionId, payload: reply, target });
-  });
+  followRecords(h.engine, {
+    onRecord: (record) => {
+      if (record.dir !== 'rx') return;
+      const target = record.connectionId ? { to: 'connections' as const, connectionIds: [record.connectionId] } : { to: 'reply' as const, seq: record.seq };
+      void h.engine.run({ type: 'send', sessionId, payload: reply, target });
+    },
+  }, sessionId);
 }
 
 describe.skipIf(!present)('Packet Sender CLI as the peer', () => {
@@ -48,8 +48,8 @@ describe.skipIf(!present)('Packet Sender CLI as the peer', () => {
     answerEveryChunk(udp.id, { data: '06', mode: 'hex' });
     const run = await packetsender(['-uxw', '1500', '127.0.0.1', String(udp.port), '02 41 42 03']);
     expect(h.bytes(udp.id, 'rx').toString('hex')).toBe('02414203');
-    const record = h.events.find((e) => e.type === 'record' && e.record.dir === 'rx');
-    expect(record?.type === 'record' && record.record.peer).toMatch(/^127\.0\.0\.1:\d+$/);
+    const record = h.records(udp.id).find((r) => r.dir === 'rx');
+    expect(record?.peer).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(run.stdout).toMatch(/Response HEX:06/);
   });
 

@@ -43,7 +43,7 @@ async function peer(port: number) {
 
 /** Bytes the session's capture store holds, received direction, in seq order. */
 function capturedRx(e: Engine, sessionId: string): number {
-  return e.captureOf(sessionId)?.stats().bytes ?? 0;
+  return e.capture(sessionId)?.stats().bytes ?? 0;
 }
 
 /** Writes `total` bytes in `chunk`-byte writes as fast as the socket takes them; the content is a counter, so order shows. */
@@ -73,7 +73,7 @@ function settled(rx: BatchReceiver, stream: EventStream): Promise<true> {
 
 /** The client caught up: its newest record of the session is the store's newest. */
 function caughtUp(e: Engine, rx: BatchReceiver, sessionId: string): true | undefined {
-  const store = e.captureOf(sessionId);
+  const store = e.capture(sessionId);
   const last = rx.recordsOf(sessionId).at(-1);
   return store && last && last.seq === store.nextSeq - 1 ? true : undefined;
 }
@@ -117,7 +117,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     }
 
     const records = rx.recordsOf(id);
-    const store = e.captureOf(id)!;
+    const store = e.capture(id)!;
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: store.nextSeq - 1 }, (_v, i) => i + 1));
     expect(rx.skippedOf(id)).toBe(0);
     expect(Buffer.concat(records.map((r) => r.bytes)).equals(Buffer.concat(sent))).toBe(true);
@@ -158,7 +158,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     rx.ack();
     await rx.until(() => caughtUp(e, rx, id), 10_000, 'the client to catch up');
     const records = rx.recordsOf(id);
-    const store = e.captureOf(id)!;
+    const store = e.capture(id)!;
     expect(rx.skippedOf(id)).toBeGreaterThan(0);
     expect(rx.skippedOf(id) + records.length).toBe(store.nextSeq - 1);
     expectStrictlyIncreasing(records.map((r) => r.seq));
@@ -200,7 +200,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     for (const s of sessions) {
       const records = rx.recordsOf(s.id);
       expectStrictlyIncreasing(records.map((r) => r.seq));
-      expect(rx.skippedOf(s.id) + records.length).toBe(e.captureOf(s.id)!.nextSeq - 1);
+      expect(rx.skippedOf(s.id) + records.length).toBe(e.capture(s.id)!.nextSeq - 1);
     }
     expect(rx.events.filter((ev) => ev.type === 'connection.opened')).toHaveLength(33);
   });
@@ -254,7 +254,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     const device = await peer(port);
     device.socket.write('history');
     await until(() => capturedRx(e, id) === 7, 5000, 'the history');
-    const nextSeq = e.captureOf(id)!.nextSeq;
+    const nextSeq = e.capture(id)!.nextSeq;
 
     const { rx } = client(e);
     device.socket.write('live');
@@ -318,7 +318,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
       const newest = rx.recordsOf(s.id).at(-1)!;
       expect(newest.bytes.length).toBeGreaterThan(1000);
       expect(newest.bytes.length).toBeLessThan(newest.fullLength);
-      expect(newest.bytes.equals(Buffer.from(e.captureOf(s.id)!.get(newest.seq)!.bytes.subarray(0, newest.bytes.length)))).toBe(true);
+      expect(newest.bytes.equals(Buffer.from(e.capture(s.id)!.get(newest.seq)!.bytes.subarray(0, newest.bytes.length)))).toBe(true);
     }
   });
 

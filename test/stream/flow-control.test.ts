@@ -16,18 +16,28 @@ import { BatchReceiver } from './helpers';
 class StoreSource implements EventSource {
   readonly stores = new Map<string, CaptureStore>();
   private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly recordsListeners = new Set<(sessionId: string, nextSeq: number) => void>();
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  captureOf(sessionId: string): CaptureStore | undefined {
+  onRecords(listener: (sessionId: string, nextSeq: number) => void): () => void {
+    this.recordsListeners.add(listener);
+    return () => this.recordsListeners.delete(listener);
+  }
+
+  capture(sessionId: string): CaptureStore | undefined {
     return this.stores.get(sessionId);
   }
 
   emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event);
+  }
+
+  recordsAdded(sessionId: string, nextSeq: number): void {
+    for (const listener of this.recordsListeners) listener(sessionId, nextSeq);
   }
 }
 
@@ -164,7 +174,7 @@ function run(actions: Action[]): void {
           const bytes = new Uint8Array(size).fill(size % 256);
           const record = s.append({ connectionId: `c${step.conn}`, dir: 'rx', peer: `127.0.0.1:${step.conn}`, bytes, wallUs: 1, monoUs: 1 });
           lengths.get(sessionId)![record.seq] = size;
-          source.emit({ type: 'record', record });
+          source.recordsAdded(sessionId, record.seq + 1);
         }
         break;
       }

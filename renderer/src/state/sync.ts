@@ -22,9 +22,6 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
   const notes = opensSomething(event) ? effects.before : effects.after;
   const note = (...pending: PendingNote) => void notes.push(pending);
   switch (event.type) {
-    case 'record':
-      // Records travel packed in the batch, never as events.
-      return;
     case 'session.added':
       adoptSession(event.session);
       return;
