@@ -2,7 +2,7 @@
 // browser (headless Chromium in tests, a laptop's browser through an SSH tunnel). Plain Node only — it
 // must never import `electron` or React. Every rule here answers a threat in docs/security.md §3:
 // DNS rebinding (Host allowlist), cross-site WebSocket hijacking (Origin check + token), floods
-// (message size, pending commands, clients, the batch window, buffered bytes).
+// (message size, pending commands, clients, unacknowledged batches, buffered bytes).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
@@ -34,7 +34,7 @@ export interface BridgeOptions {
   maxClients?: number;
   /**
    * A tab whose unsent data passes this is disconnected with close code 1013. Batches cannot get there
-   * (at most BATCH_WINDOW of them are unacknowledged); replies can, from a tab that keeps asking for
+   * (at most MAX_UNACKED_BATCHES of them are unacknowledged); replies can, from a tab that keeps asking for
    * large captures and never reads the answers.
    */
   maxBufferedBytes?: number;
@@ -329,7 +329,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       text = toWireText({ type: 'reply', id: message.id, result: { ok: false, error: { code: 'E_INTERNAL', message: `The answer could not be encoded: ${why}` } } });
     }
     ws.send(text);
-    // Batches are held back by the window, replies are not: MAX_PENDING_COMMANDS bounds the commands
+    // Batches are held back by the acknowledgements, replies are not: MAX_PENDING_COMMANDS bounds the commands
     // waiting for the engine, not the answers waiting for a tab that never reads them. This is the bound.
     if (ws.bufferedAmount > maxBufferedBytes) {
       log('Disconnected a browser tab that fell too far behind the data; reloading it resumes.');
@@ -337,7 +337,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
-  /** One batch as one binary frame; the stream sends the next only within the window of unacknowledged ones. */
+  /** One batch as one binary frame; the stream sends no more than MAX_UNACKED_BATCHES unacknowledged ones. */
   function sendBatch(client: ClientState, bytes: Uint8Array): void {
     if (client.ws.readyState !== WebSocket.OPEN) return;
     client.ws.send(bytes, { binary: true });

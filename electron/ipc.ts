@@ -73,7 +73,7 @@ export function registerIpc<E = IpcMainInvokeEvent | IpcMainEvent>({ ipcMain, en
     }
   });
   // Fire-and-forget from the renderer: nothing to answer, so anything untrusted or malformed is ignored.
-  // An acknowledgement from another frame would open the window for a renderer that is not reading.
+  // An acknowledgement from another frame would let the stream send to a renderer that is not reading.
   const onAck = (event: E, raw: unknown): void => {
     if (!trusted(event)) return;
     const batchId = AckMessage.shape.batchId.safeParse(raw);

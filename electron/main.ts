@@ -141,7 +141,7 @@ function createWindow(engine: Engine): BrowserWindow {
   );
   if (state.maximized) mainWindow.maximize();
 
-  // One stream per window: packed batches out, at most BATCH_WINDOW of them unacknowledged.
+  // One stream per window: packed batches out, at most MAX_UNACKED_BATCHES of them unacknowledged.
   const stream = new EventStream(engine, (bytes) => {
     if (!mainWindow.isDestroyed() && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(IPC_CHANNELS.batch, bytes);
   });

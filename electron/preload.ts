@@ -8,7 +8,7 @@ import type { PreloadApi } from '../shared/contract/wire';
 
 // Listening starts with the preload, before any page script: a batch that arrives before the page
 // subscribes (or while it resubscribes) waits here instead of being lost unacknowledged, which would
-// close the window for good. Nothing acknowledges it meanwhile, so at most BATCH_WINDOW ever wait.
+// stop the stream for good. Nothing acknowledges it meanwhile, so at most MAX_UNACKED_BATCHES ever wait.
 const waiting: Uint8Array[] = [];
 const listeners = new Set<(bytes: Uint8Array) => void>();
 ipcRenderer.on(IPC_CHANNELS.batch, (_event: IpcRendererEvent, bytes: unknown) => {

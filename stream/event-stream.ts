@@ -1,7 +1,7 @@
 import type { CaptureRecord, ConnectionInfo, EngineEvent, SessionStats } from '../shared/contract';
 import {
   BATCH_INTERVAL_MS,
-  BATCH_WINDOW,
+  MAX_UNACKED_BATCHES,
   BatchWriter,
   eventJsonBytes,
   MAX_BATCH_BYTES,
@@ -18,12 +18,12 @@ export interface EventStreamOptions {
   /** At most one batch per this many ms. */
   intervalMs?: number;
   /** Batches sent and not yet acknowledged; the stream goes quiet once this many are out. */
-  window?: number;
+  maxUnacked?: number;
   /** No batch is bigger than this, header included. */
   maxBatchBytes?: number;
   /** The most payload bytes of one record a batch carries. */
   maxRecordBytes?: number;
-  /** Control events kept for a client whose window is closed; past this they are dropped and the client told to resync. */
+  /** Control events kept for a client that has `maxUnacked` batches out; past this they are dropped and the client told to resync. */
   maxPendingEvents?: number;
   /** The same bound in bytes of JSON, so a few thousand huge events cannot hold hundreds of MiB either. */
   maxPendingEventBytes?: number;
@@ -95,7 +95,7 @@ const { sectionCost, stringCost } = BatchWriter;
 const EMPTY_BATCH_BYTES = new BatchWriter(1, new Uint8Array(0)).size;
 
 
-// Every client's stream receives the same event object: measure it once, not once per window.
+// Every client's stream receives the same event object: measure it once, not once per client.
 const measured = new WeakMap<EngineEvent, number>();
 function sharedJsonBytes(event: EngineEvent): number {
   let bytes = measured.get(event);
@@ -146,7 +146,7 @@ export class EventStream {
   private readonly stopFollowingRecords: () => void;
 
   private readonly intervalMs: number;
-  private readonly window: number;
+  private readonly maxUnacked: number;
   private readonly maxBatchBytes: number;
   private readonly maxRecordBytes: number;
   private readonly maxPendingEvents: number;
@@ -160,7 +160,7 @@ export class EventStream {
     options: EventStreamOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? BATCH_INTERVAL_MS;
-    this.window = options.window ?? BATCH_WINDOW;
+    this.maxUnacked = options.maxUnacked ?? MAX_UNACKED_BATCHES;
     this.maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES_IN_BATCH;
     this.maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
@@ -203,7 +203,7 @@ export class EventStream {
 
   /**
    * A new client took over the link (an Electron window loaded its page again): the batches in flight
-   * went to a page that is gone and will never be acknowledged, so the window opens. Queued events and
+   * went to a page that is gone and will never be acknowledged, so the stream may send again at once. Queued events and
    * cursors stay — the new page reads the state and history itself, and what follows continues from
    * here. Batch ids go on counting, so a late acknowledgement from the old page changes nothing.
    */
@@ -227,14 +227,14 @@ export class EventStream {
   }
 
   /**
-   * Builds and sends one batch now if the window allows and anything is waiting. The stream's own timer
+   * Builds and sends one batch now if fewer than `maxUnacked` are out and anything is waiting. The stream's own timer
    * calls it at most once per interval; calling it directly (tests) skips that wait. Returns whether a
    * batch went out.
    */
   flush(): boolean {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.closed || this.inFlight >= this.window || !this.hasWork()) return false;
+    if (this.closed || this.inFlight >= this.maxUnacked || !this.hasWork()) return false;
     // Every attempt counts against the interval, so no failure here can turn into a busy loop.
     this.lastFlushAt = this.now();
     let sent = false;
@@ -253,7 +253,7 @@ export class EventStream {
   }
 
   private schedule(): void {
-    if (this.timer || this.closed || this.inFlight >= this.window || !this.hasWork()) return;
+    if (this.timer || this.closed || this.inFlight >= this.maxUnacked || !this.hasWork()) return;
     const wait = Math.max(0, Math.ceil(this.lastFlushAt + this.intervalMs - this.now()));
     this.timer = setTimeout(() => {
       this.timer = undefined;

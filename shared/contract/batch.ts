@@ -22,7 +22,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 /** At most one flush per interval: ≤ 50 messages a second to each user interface (R-FLOOD: ≤ 60). */
 export const BATCH_INTERVAL_MS = 20;
 /** Batches sent and not yet acknowledged by a user interface; a client that stops acknowledging stops receiving. */
-export const BATCH_WINDOW = 4;
+export const MAX_UNACKED_BATCHES = 4;
 /** The most bytes of one record a batch carries; a longer record is marked with its full length. */
 export const MAX_RECORD_BYTES_IN_BATCH = 64 * 1024;
 
@@ -31,7 +31,7 @@ export const BatchSessionSection = z.object({
   /** How many records of this section follow, in seq order. */
   count: z.number().int().min(0),
   /**
-   * Records this client will never receive through batches: it fell behind (the window was full) or
+   * Records this client will never receive through batches: it fell behind (it had MAX_UNACKED_BATCHES out) or
    * the capture store evicted them first. They precede this section's first record; they may still
    * be in the capture store.
    */

@@ -19,7 +19,7 @@ export const MAX_PENDING_COMMANDS = 256;
  */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
 
-/** Renderer → host: one command, answered by a reply with the same id. */
+/** Renderer → engine: one command, answered by a reply with the same id. */
 export const CommandMessage = z.strictObject({
   type: z.literal('command'),
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -27,7 +27,7 @@ export const CommandMessage = z.strictObject({
   command: z.unknown(),
 });
 
-/** Renderer → host: batch `batchId` (and every one before it) is consumed; the window may move on. */
+/** Renderer → engine: batch `batchId` (and every one before it) is consumed; the stream may send more. */
 export const AckMessage = z.strictObject({
   type: z.literal('ack'),
   batchId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
@@ -42,22 +42,22 @@ const WireResult = z.union([
 ]);
 
 /**
- * Host → renderer, as WebSocket text: command replies. Events and records travel as binary batches
+ * Bridge → renderer, as WebSocket text: command replies. Events and records travel as binary batches
  * (`shared/contract/batch.ts`), one per flush, each acknowledged with an AckMessage.
  */
-export const HostMessage = z.discriminatedUnion('type', [
+export const ReplyMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply'), id: z.number().int(), result: WireResult }),
 ]);
-export type HostMessage = z.infer<typeof HostMessage>;
+export type ReplyMessage = z.infer<typeof ReplyMessage>;
 
 /**
- * What the renderer needs from whoever hosts the engine: the preload's `window.sockpit` in Electron,
+ * What the renderer needs from the process that runs the engine: the preload's `window.sockpit` in Electron,
  * the WebSocket client in a browser. Named functions only — never a raw channel.
  */
-export interface SockpitHost {
+export interface EngineApi {
   execute<T extends CommandType>(command: Extract<CommandInput, { type: T }>): Promise<CommandResult<T>>;
   /**
-   * Batches arrive checked and in order. Listeners run synchronously; once they return, the host
+   * Batches arrive checked and in order. Listeners run synchronously; once they return, the link
    * acknowledges the batch, so a renderer that is busy receives less instead of queueing more.
    */
   onBatch(listener: (batch: DecodedBatch) => void): () => void;
@@ -65,17 +65,17 @@ export interface SockpitHost {
 
 /**
  * What the Electron preload puts on `window.sockpit`: raw batch bytes in, acknowledgements out.
- * The renderer wraps it into a SockpitHost (decoding and checking each batch, then acknowledging).
+ * The renderer wraps it into a EngineApi (decoding and checking each batch, then acknowledging).
  */
 export interface PreloadApi {
-  execute: SockpitHost['execute'];
+  execute: EngineApi['execute'];
   onBatch(listener: (bytes: Uint8Array) => void): () => void;
   ack(batchId: number): void;
   platform: string;
 }
 
 /** The link state a renderer shows: a browser tab can lose its bridge and get it back. */
-export type HostLinkState = 'connecting' | 'open' | 'closed';
+export type LinkState = 'connecting' | 'open' | 'closed';
 
 export type AnyResult = Result<unknown>;
 

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../shared/contract';
-import { BATCH_INTERVAL_MS, BATCH_WINDOW, MAX_BATCH_BYTES } from '../../shared/contract/batch';
+import { BATCH_INTERVAL_MS, MAX_UNACKED_BATCHES, MAX_BATCH_BYTES } from '../../shared/contract/batch';
 import { sleep, until } from '../helpers/harness';
 import { startTestBridge, TabClient, type TestBridge } from './helpers';
 
@@ -65,12 +65,12 @@ describe('flow control over the bridge WebSocket', () => {
     expect(Math.max(...client.batches.sizes)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
   });
 
-  it(`a tab that stops acknowledging gets ${BATCH_WINDOW} batches, then nothing until it acknowledges, then skips ahead`, async () => {
+  it(`a tab that stops acknowledging gets ${MAX_UNACKED_BATCHES} batches, then nothing until it acknowledges, then skips ahead`, async () => {
     const { t, client, sessionId, device } = await setup();
     client.batches.autoAck = false;
     const base = client.batches.headers.length;
     let total = 0;
-    for (let i = 1; i <= BATCH_WINDOW; i++) {
+    for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
       device.write(Buffer.alloc(500, i));
       total += 500;
       await client.until(() => (client.batches.headers.length >= base + i && caughtUp(t, client, sessionId) ? true : undefined), 5000, `batch ${i}`);
@@ -82,7 +82,7 @@ describe('flow control over the bridge WebSocket', () => {
     }
     await until(() => captured(t, sessionId) === total, 10_000, 'the flood to land');
     await sleep(10 * BATCH_INTERVAL_MS);
-    expect(client.batches.headers).toHaveLength(base + BATCH_WINDOW);
+    expect(client.batches.headers).toHaveLength(base + MAX_UNACKED_BATCHES);
 
     client.batches.autoAck = true;
     client.batches.ack();
@@ -100,7 +100,7 @@ describe('flow control over the bridge WebSocket', () => {
     const { t, client, sessionId, device } = await setup();
     client.batches.autoAck = false;
     const base = client.batches.headers.length;
-    for (let i = 1; i <= BATCH_WINDOW; i++) {
+    for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
       device.write(`n${i}`);
       await client.until(() => (client.batches.headers.length >= base + i ? true : undefined), 5000, `batch ${i}`);
     }
@@ -110,14 +110,14 @@ describe('flow control over the bridge WebSocket', () => {
     await client.until(() => (client.replies.get(-1) ? true : undefined), 5000, 'the E_VALIDATION reply');
     expect(client.replies.get(-1)?.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/acknowledgement/) } });
     // An id ahead of what was sent does not open the window either.
-    client.sendRaw(JSON.stringify({ type: 'ack', batchId: base + BATCH_WINDOW + 5 }));
+    client.sendRaw(JSON.stringify({ type: 'ack', batchId: base + MAX_UNACKED_BATCHES + 5 }));
     device.write('more');
     await until(() => captured(t, sessionId) === 4 * 2 + 4, 5000, 'the bytes to land');
     await sleep(10 * BATCH_INTERVAL_MS);
-    expect(client.batches.headers).toHaveLength(base + BATCH_WINDOW);
+    expect(client.batches.headers).toHaveLength(base + MAX_UNACKED_BATCHES);
     // Commands keep working while the window is closed.
     expect(await client.ok<SessionInfo[]>({ type: 'session.list' })).toHaveLength(1);
-    client.batches.ack(base + BATCH_WINDOW);
+    client.batches.ack(base + MAX_UNACKED_BATCHES);
     await client.until(() => caughtUp(t, client, sessionId), 5000, 'the last record');
     expect(client.batches.recordsOf(sessionId).at(-1)?.bytes.toString()).toBe('more');
     expect(client.batches.skippedOf(sessionId)).toBe(0);

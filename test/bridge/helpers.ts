@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import type { EngineEvent } from '../../shared/contract';
-import { fromWireText, toWireText, type HostMessage } from '../../shared/contract/wire';
+import { fromWireText, toWireText, type ReplyMessage } from '../../shared/contract/wire';
 import { BatchReceiver } from '../stream/helpers';
 import { startBridge, type Bridge, type BridgeOptions } from '../../bridge/server';
 import { Engine } from '../../engine/engine';
@@ -155,7 +155,7 @@ export function httpGet(port: number, pathname: string, options: { method?: stri
   });
 }
 
-type Reply = Extract<HostMessage, { type: 'reply' }>;
+type Reply = Extract<ReplyMessage, { type: 'reply' }>;
 
 /** One browser tab's link: sends commands, matches replies by id, decodes and acknowledges every batch. */
 export class TabClient {
@@ -175,7 +175,7 @@ export class TabClient {
       if (isBinary) {
         this.batches.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       } else {
-        const message = fromWireText(data.toString('utf8')) as HostMessage;
+        const message = fromWireText(data.toString('utf8')) as ReplyMessage;
         this.replies.set(message.id, message);
       }
       this.waiters.wake();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BATCH_INTERVAL_MS, BATCH_WINDOW, decodeBatch } from '../../shared/contract/batch';
+import { BATCH_INTERVAL_MS, MAX_UNACKED_BATCHES, decodeBatch } from '../../shared/contract/batch';
 import { IPC_CHANNELS } from '../../shared/contract/wire';
 import { CSP } from '../../shared/csp';
 
@@ -239,30 +239,30 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     expect(created).toMatchObject({ ok: true, value: { sessionId: 's1' } });
     await expect.poll(() => batches().flatMap((batch) => batch?.header.events ?? []).map((e) => e.type)).toContain('session.added');
 
-    // Unacknowledged, the window closes after BATCH_WINDOW batches however much happens.
-    for (let i = 0; i < BATCH_WINDOW + 2; i++) {
+    // Unacknowledged, the window closes after MAX_UNACKED_BATCHES batches however much happens.
+    for (let i = 0; i < MAX_UNACKED_BATCHES + 2; i++) {
       await execute(trusted, { type: 'session.rename', sessionId: 's1', name: `renamed ${i}` });
       await new Promise((resolve) => setTimeout(resolve, 2 * BATCH_INTERVAL_MS));
     }
-    expect(batches()).toHaveLength(BATCH_WINDOW);
+    expect(batches()).toHaveLength(MAX_UNACKED_BATCHES);
     expect(batches().every((batch) => batch !== undefined)).toBe(true);
     // Only our main frame may open it again.
-    ack({ senderFrame: { url: 'app://bundle/index.html' } }, BATCH_WINDOW);
+    ack({ senderFrame: { url: 'app://bundle/index.html' } }, MAX_UNACKED_BATCHES);
     await new Promise((resolve) => setTimeout(resolve, 3 * BATCH_INTERVAL_MS));
-    expect(batches()).toHaveLength(BATCH_WINDOW);
-    ack(trusted, BATCH_WINDOW);
-    await expect.poll(() => batches().length).toBe(BATCH_WINDOW + 1);
+    expect(batches()).toHaveLength(MAX_UNACKED_BATCHES);
+    ack(trusted, MAX_UNACKED_BATCHES);
+    await expect.poll(() => batches().length).toBe(MAX_UNACKED_BATCHES + 1);
     const names = () => batches().flatMap((batch) => batch?.header.events ?? []).flatMap((e) => (e.type === 'session.state' ? [e.session.name] : []));
-    expect(names().at(-1)).toBe(`renamed ${BATCH_WINDOW + 1}`);
+    expect(names().at(-1)).toBe(`renamed ${MAX_UNACKED_BATCHES + 1}`);
 
     // A reloaded page never acknowledges what went to the old one: its dom-ready opens the window again.
-    for (let i = 0; i < BATCH_WINDOW + 2; i++) {
+    for (let i = 0; i < MAX_UNACKED_BATCHES + 2; i++) {
       await execute(trusted, { type: 'session.rename', sessionId: 's1', name: `again ${i}` });
       await new Promise((resolve) => setTimeout(resolve, 2 * BATCH_INTERVAL_MS));
     }
-    expect(batches()).toHaveLength(2 * BATCH_WINDOW);
+    expect(batches()).toHaveLength(2 * MAX_UNACKED_BATCHES);
     win.webContents.emit('dom-ready');
-    await expect.poll(() => names().at(-1)).toBe(`again ${BATCH_WINDOW + 1}`);
+    await expect.poll(() => names().at(-1)).toBe(`again ${MAX_UNACKED_BATCHES + 1}`);
 
     const started = await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.start', sessionId: 's1' });
     expect(started).toMatchObject({ ok: true, value: { state: 'listening' } });

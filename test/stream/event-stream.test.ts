@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BATCH_INTERVAL_MS, BATCH_WINDOW, MAX_BATCH_BYTES, MAX_RECORD_BYTES_IN_BATCH } from '../../shared/contract/batch';
+import { BATCH_INTERVAL_MS, MAX_UNACKED_BATCHES, MAX_BATCH_BYTES, MAX_RECORD_BYTES_IN_BATCH } from '../../shared/contract/batch';
 import { Engine } from '../../engine/engine';
 import { EventStream, type EventStreamOptions } from '../../stream/event-stream';
 import { sleep, tcpPeer, until } from '../helpers/harness';
@@ -79,18 +79,18 @@ function caughtUp(e: Engine, rx: BatchReceiver, sessionId: string): true | undef
 }
 
 /**
- * A client with a window of one batch, a server session and a device connected to it: the device writes
- * `text`, the batch carrying it goes out unacknowledged, and the window is closed.
+ * A client that may have one batch unacknowledged, a server session and a device connected to it: the device writes
+ * `text`, the batch carrying it goes out unacknowledged, and the stream must wait.
  */
-async function windowClosedBy(text: string) {
+async function stalledBy(text: string) {
   const e = engine();
-  const { rx, stream } = client(e, { window: 1 });
+  const { rx, stream } = client(e, { maxUnacked: 1 });
   const { id, port } = await server(e);
   const device = await peer(port);
   await settled(rx, stream);
   rx.autoAck = false;
   device.socket.write(text);
-  await rx.until(() => caughtUp(e, rx, id), 5000, 'the batch that closes the window');
+  await rx.until(() => caughtUp(e, rx, id), 5000, 'the batch that fills the unacknowledged limit');
   return { e, rx, stream, id, device };
 }
 
@@ -130,7 +130,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     expectWellFormed(rx);
   });
 
-  it(`a client that stops acknowledging gets ${BATCH_WINDOW} batches and then nothing; once it acknowledges it skips ahead, and skipped + received is the total`, async () => {
+  it(`a client that stops acknowledging gets ${MAX_UNACKED_BATCHES} batches and then nothing; once it acknowledges it skips ahead, and skipped + received is the total`, async () => {
     const e = engine();
     const { rx, stream } = client(e);
     const { id, port } = await server(e);
@@ -139,9 +139,9 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     rx.autoAck = false;
     const base = rx.headers.length;
 
-    // One burst per batch, so the window fills for sure; each waits for its batch.
+    // One burst per batch, so the unacknowledged limit is reached for sure; each waits for its batch.
     let total = 0;
-    for (let i = 1; i <= BATCH_WINDOW; i++) {
+    for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
       device.socket.write(Buffer.alloc(1000, i));
       total += 1000;
       await rx.until(() => (rx.headers.length >= base + i && caughtUp(e, rx, id) ? true : undefined), 5000, `batch ${i}`);
@@ -151,8 +151,8 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     total += 3 * 1024 * 1024;
     await until(() => capturedRx(e, id) === total, 10_000, 'the capture store to hold the flood');
     await sleep(10 * BATCH_INTERVAL_MS);
-    expect(rx.headers).toHaveLength(base + BATCH_WINDOW);
-    expect(stream.counters()).toMatchObject({ batchesSent: base + BATCH_WINDOW, inFlight: BATCH_WINDOW, lastAcked: base });
+    expect(rx.headers).toHaveLength(base + MAX_UNACKED_BATCHES);
+    expect(stream.counters()).toMatchObject({ batchesSent: base + MAX_UNACKED_BATCHES, inFlight: MAX_UNACKED_BATCHES, lastAcked: base });
 
     rx.autoAck = true;
     rx.ack();
@@ -168,7 +168,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
       if (kept) expect(r.bytes.equals(Buffer.from(kept.bytes))).toBe(true);
     }
     // Skipping ahead means the newest: the first batch after the ack ends with the newest record there was.
-    expect(rx.headers[base + BATCH_WINDOW]!.sessions.find((s) => s.sessionId === id)!.skipped).toBeGreaterThan(0);
+    expect(rx.headers[base + MAX_UNACKED_BATCHES]!.sessions.find((s) => s.sessionId === id)!.skipped).toBeGreaterThan(0);
     expect(stream.counters().sessions.find((s) => s.sessionId === id)).toMatchObject({ sent: records.length, skipped: rx.skippedOf(id) });
     expectWellFormed(rx);
   });
@@ -229,7 +229,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
   });
 
   it('after capture.clear the client moves on without counting the cleared records as skipped', async () => {
-    const { e, rx, id, device } = await windowClosedBy('before');
+    const { e, rx, id, device } = await stalledBy('before');
     // Not acknowledged: these wait in the store, never offered.
     device.socket.write('pending one');
     await until(() => capturedRx(e, id) === 'beforepending one'.length, 5000, 'the pending bytes');
@@ -294,7 +294,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
 
   it('shares a small batch between sessions by cutting each one’s newest record to its share', async () => {
     const e = engine();
-    const { rx, stream } = client(e, { maxBatchBytes: 16 * 1024, window: 1 });
+    const { rx, stream } = client(e, { maxBatchBytes: 16 * 1024, maxUnacked: 1 });
     const a = await server(e);
     const b = await server(e);
     const da = await peer(a.port);
@@ -302,9 +302,9 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     await until(() => rx.events.filter((ev) => ev.type === 'connection.opened').length === 2 && stream.counters().inFlight === 0, 5000, 'both connections');
     rx.autoAck = false;
     da.socket.write('first');
-    await rx.until(() => caughtUp(e, rx, a.id), 5000, 'the batch that closes the window');
+    await rx.until(() => caughtUp(e, rx, a.id), 5000, 'the batch that fills the unacknowledged limit');
     const before = rx.headers.length;
-    // Both arrive while the window is closed, so the next batch must carry both.
+    // Both arrive while the client has its limit out, so the next batch must carry both.
     da.socket.write(Buffer.alloc(60_000, 0x61));
     db.socket.write(Buffer.alloc(60_000, 0x62));
     await until(() => capturedRx(e, a.id) === 60_005 && capturedRx(e, b.id) === 60_000, 5000, 'both floods');
@@ -324,7 +324,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
 
   it('drops the control events of a client that stopped acknowledging once they pass the bound, and asks it to resync', async () => {
     const e = engine();
-    const { rx, stream } = client(e, { autoAck: false, window: 1, maxPendingEvents: 20 });
+    const { rx, stream } = client(e, { autoAck: false, maxUnacked: 1, maxPendingEvents: 20 });
     const { port } = await server(e);
     await rx.until(() => (rx.headers.length === 1 ? true : undefined), 5000, 'the first batch');
     for (let i = 0; i < 30; i++) {
@@ -365,8 +365,8 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     expect(stream.counters()).toMatchObject({ lastAcked: base + 3, inFlight: 0 });
   });
 
-  it('restart() opens the window for a client that replaced one that will never acknowledge; late acks from the old one change nothing', async () => {
-    const { e, rx, stream, id, device } = await windowClosedBy('to the old page');
+  it('restart() lets the stream send to a client that replaced one that will never acknowledge; late acks from the old one change nothing', async () => {
+    const { e, rx, stream, id, device } = await stalledBy('to the old page');
     const lost = rx.lastBatchId;
     device.socket.write('to the new page');
     await until(() => capturedRx(e, id) === 30, 5000, 'the second write');
@@ -389,7 +389,7 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     stream = new EventStream(e, (bytes) => {
       if (failures > 0) {
         failures--;
-        throw new Error('the window is busy');
+        throw new Error('the page is busy');
       }
       rx.receive(bytes);
     });

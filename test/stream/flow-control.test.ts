@@ -8,7 +8,7 @@ import { BatchReceiver } from './helpers';
 
 // The stream's state machine against a model: any mix of records (into real, byte-capped capture
 // stores), control events, counter reports, clears, flushes and acknowledgements — in time order, but
-// with flushes called directly so a run is deterministic. After every step the window and size rules
+// with flushes called directly so a run is deterministic. After every step the unacknowledged limit and the size rules
 // hold; every section's skip count is exactly the gap to what the client had; and once the client
 // acknowledges everything, every record is accounted for as received, skipped or cleared.
 
@@ -42,7 +42,7 @@ class StoreSource implements EventSource {
 }
 
 const SESSIONS = ['s1', 's2', 's3'];
-const WINDOW = 3;
+const MAX_UNACKED = 3;
 const MAX_BYTES = 12 * 1024;
 const MAX_RECORD = 3000;
 
@@ -86,7 +86,7 @@ function run(actions: Action[]): void {
   const source = new StoreSource();
   let stream!: EventStream;
   const rx = new BatchReceiver((id) => stream.ack(id), { autoAck: false });
-  stream = new EventStream(source, (bytes) => rx.receive(bytes), { window: WINDOW, maxBatchBytes: MAX_BYTES, maxRecordBytes: MAX_RECORD, maxPendingEvents: 40 });
+  stream = new EventStream(source, (bytes) => rx.receive(bytes), { maxUnacked: MAX_UNACKED, maxBatchBytes: MAX_BYTES, maxRecordBytes: MAX_RECORD, maxPendingEvents: 40 });
 
   // The model: where each session's client view stands, and what it must account for.
   const cursor = new Map<string, number>();
@@ -119,7 +119,7 @@ function run(actions: Action[]): void {
       expect(rx.sizes[seenBatches]).toBeLessThanOrEqual(MAX_BYTES);
     }
     expect(rx.malformed).toBe(0);
-    expect(stream.counters().inFlight).toBeLessThanOrEqual(WINDOW);
+    expect(stream.counters().inFlight).toBeLessThanOrEqual(MAX_UNACKED);
     expect(stream.counters().inFlight).toBe(rx.lastBatchId - stream.counters().lastAcked);
   };
 
@@ -255,8 +255,8 @@ function run(actions: Action[]): void {
   stream.close();
 }
 
-describe('EventStream window and accounting (model-based)', () => {
-  it('keeps the window, the size cap and exact skip accounting under any sequence of steps', () => {
+describe('EventStream unacknowledged limit and accounting (model-based)', () => {
+  it('keeps the unacknowledged limit, the size cap and exact skip accounting under any sequence of steps', () => {
     fc.assert(
       fc.property(fc.array(action, { minLength: 1, maxLength: 120 }), (actions) => run(actions)),
       { numRuns: 300 },
@@ -295,12 +295,12 @@ describe('EventStream window and accounting (model-based)', () => {
     stream.close();
   });
 
-  it('keeps one counters report per session while the window is closed, merging the connections each one changed', () => {
+  it('keeps one counters report per session while the client has its limit out, merging the connections each one changed', () => {
     const source = new StoreSource();
     let stream!: EventStream;
     const rx = new BatchReceiver((id) => stream.ack(id), { autoAck: false });
-    stream = new EventStream(source, (bytes) => rx.receive(bytes), { window: 1 });
-    source.emit({ type: 'error', error: { code: 'E_FIRST', message: 'fills the window' } });
+    stream = new EventStream(source, (bytes) => rx.receive(bytes), { maxUnacked: 1 });
+    source.emit({ type: 'error', error: { code: 'E_FIRST', message: 'fills the limit' } });
     stream.flush();
     source.emit({ type: 'stats', stats: statsOf('s1', [connection('s1', 1, 10), connection('s1', 2, 20)], 1) });
     source.emit({ type: 'connection.closed', connection: { ...connection('s1', 1, 11), state: 'closed' }, reason: 'peer-closed' });

@@ -3,7 +3,7 @@ import type { EngineEvent, SessionStats } from '../../shared/contract';
 import { Engine } from '../../engine/engine';
 import { tcpPeer, until } from '../helpers/harness';
 
-// The periodic counters report goes to every window about once a second. With 10,000 clients connected
+// The periodic counters report goes to every user interface about once a second. With 10,000 clients connected
 // a full list would be megabytes each time, so it carries only the connections that changed.
 
 const cleanups: Array<() => unknown> = [];

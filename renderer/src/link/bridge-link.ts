@@ -1,12 +1,12 @@
 import {
   fromWireText,
-  HostMessage,
+  ReplyMessage,
   MAX_CLIENT_MESSAGE_BYTES,
   toWireText,
   type AnyResult,
   type ClientMessage,
-  type HostLinkState,
-  type SockpitHost,
+  type LinkState,
+  type EngineApi,
 } from '../../../shared/contract/wire';
 import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
 import { deliverBatch } from './deliver';
@@ -15,14 +15,14 @@ import { deliverBatch } from './deliver';
  * The engine behind the browser bridge's WebSocket. A tab can lose the bridge (laptop sleeps, the
  * bridge restarts); commands in flight then fail in words, and the link comes back by itself.
  */
-export class BridgeHost implements SockpitHost {
+export class BridgeLink implements EngineApi {
   private socket: WebSocket | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, (result: AnyResult) => void>();
   private readonly batchListeners = new Set<(batch: DecodedBatch) => void>();
-  private readonly linkListeners = new Set<(state: HostLinkState) => void>();
+  private readonly linkListeners = new Set<(state: LinkState) => void>();
   private retryMs = 250;
-  link: HostLinkState = 'connecting';
+  link: LinkState = 'connecting';
 
   constructor(private readonly url: string) {
     this.open();
@@ -58,7 +58,7 @@ export class BridgeHost implements SockpitHost {
   private receive(text: string): void {
     let parsed;
     try {
-      parsed = HostMessage.safeParse(fromWireText(text));
+      parsed = ReplyMessage.safeParse(fromWireText(text));
     } catch {
       return;
     }
@@ -89,12 +89,12 @@ export class BridgeHost implements SockpitHost {
     if (socket === this.socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(ack));
   }
 
-  private setLink(state: HostLinkState): void {
+  private setLink(state: LinkState): void {
     this.link = state;
     for (const listener of this.linkListeners) listener(state);
   }
 
-  execute: SockpitHost['execute'] = (command) => {
+  execute: EngineApi['execute'] = (command) => {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       return Promise.resolve({ ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected right now.', hint: 'It reconnects by itself; try again in a moment.' } });
@@ -119,7 +119,7 @@ export class BridgeHost implements SockpitHost {
     return () => this.batchListeners.delete(listener);
   }
 
-  onLink(listener: (state: HostLinkState) => void): () => void {
+  onLink(listener: (state: LinkState) => void): () => void {
     this.linkListeners.add(listener);
     return () => this.linkListeners.delete(listener);
   }

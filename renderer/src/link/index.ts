@@ -1,6 +1,6 @@
 import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
-import type { HostLinkState, PreloadApi, SockpitHost } from '../../../shared/contract/wire';
-import { BridgeHost } from './bridge-link';
+import type { LinkState, PreloadApi, EngineApi } from '../../../shared/contract/wire';
+import { BridgeLink } from './bridge-link';
 import { deliverBatch } from './deliver';
 
 declare global {
@@ -10,10 +10,10 @@ declare global {
   }
 }
 
-export interface ConnectedHost extends SockpitHost {
+export interface EngineLink extends EngineApi {
   kind: 'electron' | 'bridge';
-  link: HostLinkState;
-  onLink(listener: (state: HostLinkState) => void): () => void;
+  link: LinkState;
+  onLink(listener: (state: LinkState) => void): () => void;
 }
 
 /** The bridge hands its per-launch token in the URL's fragment, which never reaches a server log. */
@@ -25,7 +25,7 @@ export function bridgeSocketUrl(location: Location): string | undefined {
 }
 
 /** The Electron preload gives raw bytes; they crossed a process boundary and are checked like the bridge's. */
-function electronHost(preload: PreloadApi): ConnectedHost {
+function electronLink(preload: PreloadApi): EngineLink {
   const listeners = new Set<(batch: DecodedBatch) => void>();
   let unsubscribe: (() => void) | undefined;
   return {
@@ -56,12 +56,12 @@ function electronHost(preload: PreloadApi): ConnectedHost {
   };
 }
 
-export function connectHost(): ConnectedHost | { error: string } {
+export function connectLink(): EngineLink | { error: string } {
   const preload = window.sockpit;
-  if (preload) return electronHost(preload);
+  if (preload) return electronLink(preload);
   const url = bridgeSocketUrl(window.location);
   if (!url) return { error: 'This page needs the address Sockpit printed when it started, including the part after #token=.' };
-  const bridge = new BridgeHost(url);
+  const bridge = new BridgeLink(url);
   return {
     kind: 'bridge',
     get link() {

@@ -1,7 +1,7 @@
 import { hostProblem, type CaptureFileInfo, type CommandInput, type CommandType, type CommandValues, type SessionInfo, type SessionKind } from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
 import type { Result, SockpitError } from '../../../shared/result';
-import type { ConnectedHost } from '../link';
+import type { EngineLink } from '../link';
 import { translate } from '../i18n';
 import { configFromDraft, draftFromConfig } from './config';
 import { connectionStore } from './connections';
@@ -9,16 +9,17 @@ import { fullRecords } from './full-records';
 import { logStore } from './log';
 import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
 
-let host: ConnectedHost | undefined;
+let link: EngineLink | undefined;
 
-export function useHost(connected: ConnectedHost): void {
-  host = connected;
+/** Every command from the UI goes through this link (IPC in Electron, the bridge's WebSocket in a browser). */
+export function attachLink(connected: EngineLink): void {
+  link = connected;
 }
 
 async function run<T extends CommandType>(command: Extract<CommandInput, { type: T }>): Promise<Result<CommandValues[T]>> {
-  if (!host) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
+  if (!link) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
   try {
-    return await host.execute<T>(command);
+    return await link.execute<T>(command);
   } catch (err) {
     return { ok: false, error: { code: 'E_LINK', message: `The engine did not answer: ${(err as Error)?.message ?? err}` } };
   }
@@ -353,7 +354,7 @@ function adoptCaptureFile(sessionId: string, info: CaptureFileInfo): void {
 }
 
 function reportGlobal(error: SockpitError): void {
-  useApp.setState({ hostError: error.hint ? `${error.message} ${error.hint}` : error.message });
+  useApp.setState({ linkError: error.hint ? `${error.message} ${error.hint}` : error.message });
 }
 
 /** How many records a reconnecting tab reads back per session: the newest, like a terminal's scrollback. */

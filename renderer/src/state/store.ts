@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { CaptureFileFormat, NetworkInterfaceAddress, SessionInfo, SessionKind, SessionStats } from '../../../shared/contract';
-import type { HostLinkState } from '../../../shared/contract/wire';
+import type { LinkState } from '../../../shared/contract/wire';
 import type { ChecksumKind, Encoding, LineEnding, SendMode } from '../../../shared/codec/options';
 import type { SockpitError } from '../../../shared/result';
 import type { ViewMode } from '../log/format';
@@ -76,9 +76,9 @@ export interface SessionView {
 }
 
 export interface AppState {
-  link: HostLinkState;
-  hostKind: 'electron' | 'bridge' | 'none';
-  hostError?: string;
+  link: LinkState;
+  linkKind: 'electron' | 'bridge' | 'none';
+  linkError?: string;
   sessions: Record<string, SessionInfo>;
   order: string[];
   /** The newest counters per session; connections live in the connection store (state/connections.ts). */
@@ -158,7 +158,7 @@ function initialPreferences(): { language: Language; theme: ThemeChoice } {
 
 export const useApp = create<AppState>(() => ({
   link: 'connecting',
-  hostKind: 'none',
+  linkKind: 'none',
   sessions: {},
   order: [],
   stats: {},

@@ -1,7 +1,7 @@
 import type { EngineEvent, SessionState } from '../../../shared/contract';
 import type { DecodedBatch } from '../../../shared/contract/batch';
-import type { ConnectedHost } from '../link';
-import { adoptSession, forgetSession, loadInterfaces, resync, useHost } from './actions';
+import type { EngineLink } from '../link';
+import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from './actions';
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
@@ -118,7 +118,7 @@ export function applyBatch(batch: DecodedBatch): void {
     const selected = useApp.getState().views[sessionId]?.selected ?? [];
     if (selected.some((id) => ids.has(id))) updateView(sessionId, (view) => ({ selected: view.selected.filter((id) => !ids.has(id)) }));
   }
-  // The host dropped events for this tab (it stopped acknowledging for too long): read everything again.
+  // The engine's stream dropped events for this tab (it stopped acknowledging for too long): read everything again.
   if (header.resync) void resync();
 }
 
@@ -136,17 +136,17 @@ function describeState(state: SessionState, local?: string, remote?: string, err
 }
 
 /** Connect the store to the engine: batches in, a fresh snapshot every time the link (re)opens. */
-export function startSync(host: ConnectedHost): void {
-  useHost(host);
-  useApp.setState({ hostKind: host.kind, link: host.link });
-  host.onBatch(applyBatch);
+export function startSync(link: EngineLink): void {
+  attachLink(link);
+  useApp.setState({ linkKind: link.kind, link: link.link });
+  link.onBatch(applyBatch);
   const opened = () => {
     void resync();
     void loadInterfaces();
   };
-  host.onLink((state) => {
+  link.onLink((state) => {
     useApp.setState({ link: state });
     if (state === 'open') opened();
   });
-  if (host.link === 'open') opened();
+  if (link.link === 'open') opened();
 }

@@ -29,19 +29,19 @@ export function App() {
   useTheme();
   const t = useT();
   const link = useApp((state) => state.link);
-  const hostKind = useApp((state) => state.hostKind);
-  const hostError = useApp((state) => state.hostError);
+  const linkKind = useApp((state) => state.linkKind);
+  const linkError = useApp((state) => state.linkError);
   return (
     <div className="app" data-app-state={link === 'open' ? 'loaded' : 'loading'}>
       <Header />
-      {hostKind === 'bridge' && link !== 'open' && (
+      {linkKind === 'bridge' && link !== 'open' && (
         <div className="banner" role="status">
           {link === 'connecting' ? t('linkConnecting') : t('linkClosed')}
         </div>
       )}
-      {hostError && (
+      {linkError && (
         <div className="banner error" role="alert">
-          {hostError}
+          {linkError}
         </div>
       )}
       <div className="body">
