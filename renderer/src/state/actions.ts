@@ -11,7 +11,7 @@ import { defaultView, setStatus, updateView, useApp, type AppState, type Session
 
 let host: ConnectedHost | undefined;
 
-export function useHost(connected: ConnectedHost): void {
+export function setHost(connected: ConnectedHost): void {
   host = connected;
 }
 

@@ -1,7 +1,7 @@
 import type { EngineEvent, SessionState } from '../../../shared/contract';
 import type { DecodedBatch } from '../../../shared/contract/batch';
 import type { ConnectedHost } from '../link';
-import { adoptSession, forgetSession, loadInterfaces, resync, useHost } from './actions';
+import { adoptSession, forgetSession, loadInterfaces, resync, setHost } from './actions';
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
@@ -140,7 +140,7 @@ function describeState(state: SessionState, local?: string, remote?: string, err
 
 /** Connect the store to the engine: batches in, a fresh snapshot every time the link (re)opens. */
 export function startSync(host: ConnectedHost): void {
-  useHost(host);
+  setHost(host);
   useApp.setState({ hostKind: host.kind, link: host.link });
   host.onBatch(applyBatch);
   const opened = () => {
