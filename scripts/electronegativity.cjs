@@ -51,7 +51,7 @@ const REVIEWED = [
     near: /windowOptions\(/,
     why:
       'Raised for any preload. Ours is sandboxed and exposes exactly PRELOAD_API_KEYS, never ipcRenderer ' +
-      '(test/electron/layout.test.ts, e2e/electron.spec.ts).',
+      '(test/lint/boundaries.test.ts, e2e/electron.spec.ts).',
   },
   {
     id: 'OPEN_EXTERNAL_JS_CHECK',

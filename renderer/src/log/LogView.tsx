@@ -152,6 +152,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     return () => observer.disconnect();
   }, []);
 
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- no deps on purpose: it measures what every render drew; MAX_PASSES bounds the re-layouts
   useLayoutEffect(() => {
     const element = scroller.current;
     const rows = inner.current;
