@@ -3,7 +3,7 @@
 // must never import `electron` or React. Every rule answers a threat in docs/security.md §3: DNS
 // rebinding (Host allowlist) and cross-site WebSocket hijacking (Origin check + token) in guard.ts;
 // floods (message size, pending commands, clients, the batch window, buffered bytes) here and in tab.ts.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -52,6 +52,23 @@ export const DEFAULT_MAX_CLIENTS = 32;
 export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** A tab that ignores a close frame this long is cut off, so `close()` always ends. */
 const CLOSE_GRACE_MS = 1000;
+
+/** Resolves with the address once listening, or rejects with the error that prevented it (EADDRINUSE, …). */
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port });
+  });
+}
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { engine, allowRemote = false } = options;
@@ -137,22 +154,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   server.on('clientError', rejectMalformed);
   server.on('connection', (socket: Socket) => socket.on('error', () => {}));
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => {
-      server.off('listening', onListening);
-      reject(err);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen({ host, port: options.port ?? 0 });
-  });
+  const address = await listen(server, host, options.port ?? 0);
   server.on('error', (err) => log(`The bridge's server reported: ${err.message}`));
-
-  const address = server.address() as AddressInfo;
   const port = address.port;
 
   guard.admitAddress(address, loopback);
