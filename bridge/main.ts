@@ -1,5 +1,5 @@
 // `npm run web` (and `npm start` where no Electron binary exists): the engine plus the browser bridge in
-// one plain Node process. Built into out/bridge/index.js, which bin/sockpit-web.cjs runs.
+// one plain Node process. Built into out/bridge/index.js, which bin/web.cjs runs.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../engine/engine';
