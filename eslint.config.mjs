@@ -257,6 +257,12 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    name: 'sockpit/node-modules-scripts',
+    // ES-module build scripts (scripts/*.mjs) and root configs run in Node too.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     name: 'sockpit/tests',
     files: ['test/**', 'e2e/**'],
     rules: {

@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['test/build-faces.setup.ts'],
     // Real sockets and real peer processes: give slow CI machines room, but never hang forever.
     testTimeout: 30_000,
     hookTimeout: 30_000,

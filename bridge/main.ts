@@ -1,12 +1,23 @@
 // `npm run web` (and `npm start` where no Electron binary exists): the engine plus the browser bridge in
-// one plain Node process. Run through tsx by scripts/web.cjs, so no build of this file is needed.
+// one plain Node process. Built into out/bridge/index.js, which bin/web.cjs runs.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../engine/engine';
 import { explainWithOwner } from '../engine/errors';
 import { startBridge } from './server';
 
-export const DEFAULT_RENDERER_DIR = path.resolve(__dirname, '..', 'out', 'renderer');
+/**
+ * Sockpit's own folder, the nearest one above this module with a package.json: the same folder whether
+ * this runs as bridge/main.ts, as the built out/bridge/index.js, or from an installed package.
+ */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..');
+  }
+}
+
+export const DEFAULT_RENDERER_DIR = path.join(packageRoot(), 'out', 'renderer');
 
 export interface BridgeArgs {
   port: number;

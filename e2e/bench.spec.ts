@@ -231,7 +231,7 @@ async function clickPauseWhile(pane: Locator, done: Promise<unknown>, everyMs: n
 
 /** Never `require('electron')`: outside Electron that module starts downloading the binary. */
 function findElectron(): { path: string } | { missing: string } {
-  const { findElectronBinary } = require(path.join(ROOT, 'scripts', 'electron-binary.cjs')) as { findElectronBinary: () => { path: string } | { missing: string } };
+  const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as { findElectronBinary: () => { path: string } | { missing: string } };
   return findElectronBinary();
 }
 

@@ -16,10 +16,10 @@ type BinaryLookup = { path: string } | { missing: string };
 function findBinary(): BinaryLookup {
   try {
     // Never require('electron') here: outside Electron that module starts the binary download.
-    const { findElectronBinary } = require(path.join(ROOT, 'scripts', 'electron-binary.cjs')) as { findElectronBinary: () => BinaryLookup };
+    const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as { findElectronBinary: () => BinaryLookup };
     return findElectronBinary();
   } catch (err) {
-    return { missing: `scripts/electron-binary.cjs could not be loaded (${err instanceof Error ? err.message : String(err)})` };
+    return { missing: `bin/lib/electron-binary.cjs could not be loaded (${err instanceof Error ? err.message : String(err)})` };
   }
 }
 

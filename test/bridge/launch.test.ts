@@ -7,10 +7,10 @@ import { DEFAULT_RENDERER_DIR, parseBridgeArgs } from '../../bridge/main';
 import { ROOT, startProgram, stopAll, type Child } from '../helpers/processes';
 import { httpGet, makeRendererDir, rawRequest, TabClient, UI_MARKER, upgradeRequest, type RendererFixture } from './helpers';
 
-// The two ways a person starts the bridge: `npm run web` (scripts/web.cjs) and `npm start` on a machine
-// without the Electron binary (scripts/start.cjs), both run as real child processes.
+// The two ways a person starts the bridge: `npm run web` (bin/web.cjs) and `npm start` on a machine
+// without the Electron binary (bin/start.cjs), both run as real child processes.
 
-const { findElectronBinary } = require(path.join(ROOT, 'scripts', 'electron-binary.cjs')) as {
+const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as {
   findElectronBinary(options?: { env?: NodeJS.ProcessEnv; root?: string }): { path: string } | { missing: string };
 };
 
@@ -29,7 +29,7 @@ function fixture(): RendererFixture {
 }
 
 function launch(script: 'web.cjs' | 'start.cjs', args: string[], env: NodeJS.ProcessEnv): Child {
-  return startProgram(process.execPath, [path.join(ROOT, 'scripts', script), ...args], undefined, {
+  return startProgram(process.execPath, [path.join(ROOT, 'bin', script), ...args], undefined, {
     cwd: ROOT,
     env: { ...process.env, FORCE_COLOR: '0', ...env },
   });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatEvent, helpText, isoMicros, parseArgs, splitEndpoint, visibleText, type CliRun } from '../../cli/main';
+import { helpText } from '../../cli/help';
+import { formatEvent, isoMicros, visibleText } from '../../cli/output';
+import { parseArgs, splitEndpoint, type CliRun } from '../../cli/parse';
 
 function run(argv: string[]): CliRun {
   const parsed = parseArgs(argv);

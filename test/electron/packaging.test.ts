@@ -107,6 +107,10 @@ describe('packaging: app.asar', () => {
     expect([...asar.paths.keys()].some((p) => /^out\/renderer\/assets\/.+\.js$/.test(p))).toBe(true);
   });
 
+  it('leaves out the plain-Node faces (out/cli, out/bridge), which the app never loads', () => {
+    expect([...asar.paths.keys()].filter((p) => /^out\/(cli|bridge)(\/|$)/.test(p))).toEqual([]);
+  });
+
   it('starts where package.json says', () => {
     const manifest = JSON.parse(asar.read('package.json').toString('utf8')) as { main: string };
     expect(asar.paths.has(path.posix.normalize(manifest.main))).toBe(true);

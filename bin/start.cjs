@@ -3,17 +3,17 @@
 // `npm start`: the desktop app when an Electron binary is installed, otherwise the same UI in the
 // browser, so the command always opens Sockpit somewhere.
 const { spawn } = require('node:child_process');
-const path = require('node:path');
-const { findElectronBinary } = require('./electron-binary.cjs');
-const { buildUserInterface, startBrowserBridge } = require('./web.cjs');
+const { findElectronBinary } = require('./lib/electron-binary.cjs');
+const { ROOT, runFace } = require('./lib/run-face.cjs');
+const { buildUserInterface, ensureUserInterface } = require('./lib/user-interface.cjs');
 
-const ROOT = path.resolve(__dirname, '..');
 const argv = process.argv.slice(2);
 const found = findElectronBinary();
 
 if ('missing' in found) {
   process.stdout.write(`Sockpit: the Electron binary is not installed here (${found.missing}), so Sockpit opens in your browser instead.\n`);
-  startBrowserBridge(argv);
+  ensureUserInterface();
+  runFace('bridge', argv);
 } else {
   const problem = buildUserInterface();
   if (problem) {

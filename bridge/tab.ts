@@ -1,0 +1,143 @@
+// One browser tab on the bridge: its WebSocket, its own EventStream of batches, and the commands it sends,
+// each checked against the wire contract and bounded (MAX_PENDING_COMMANDS, the buffered bytes) so one tab
+// cannot flood the engine or the bridge.
+import { WebSocket, type RawData } from 'ws';
+import { formatIssues } from '../shared/contract';
+import { AckMessage, CommandMessage, fromWireText, MAX_PENDING_COMMANDS, toWireText } from '../shared/contract/wire';
+import type { Result } from '../shared/result';
+import type { Engine } from '../engine/engine';
+import { EventStream } from '../stream/event-stream';
+
+type Reply = { type: 'reply'; id: number; result: Result<unknown> };
+
+export interface TabOptions {
+  engine: Engine;
+  /** Unsent data past this disconnects the tab with close code 1013 (see BridgeOptions.maxBufferedBytes). */
+  maxBufferedBytes: number;
+  log: (line: string) => void;
+  /** Called once, when the tab's WebSocket has closed. */
+  onClose: (tab: Tab) => void;
+}
+
+function idOf(raw: unknown): number {
+  if (raw === null || typeof raw !== 'object') return -1;
+  const id = (raw as Record<string, unknown>).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : -1;
+}
+
+export class Tab {
+  private readonly stream: EventStream;
+  private pending = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly options: TabOptions,
+  ) {
+    this.stream = new EventStream(options.engine, (bytes) => this.sendBatch(bytes));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.onMessage(data, isBinary);
+      } catch (err) {
+        options.log(`A message from a browser tab could not be handled: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    // ws reports protocol violations (oversized or malformed frames) here, then closes with the right code.
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      this.stream.close();
+      options.onClose(this);
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  /** Resolves once the WebSocket is closed (at once if it already is). */
+  closed(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.ws.once('close', () => resolve()));
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private send(message: Reply): void {
+    const { ws } = this;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    let text: string;
+    try {
+      text = toWireText(message);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      text = toWireText({ type: 'reply', id: message.id, result: { ok: false, error: { code: 'E_INTERNAL', message: `The answer could not be encoded: ${why}` } } });
+    }
+    ws.send(text);
+    // Batches are held back by the acknowledgements, replies are not: MAX_PENDING_COMMANDS bounds the commands
+    // waiting for the engine, not the answers waiting for a tab that never reads them. This is the bound.
+    if (ws.bufferedAmount > this.options.maxBufferedBytes) {
+      this.options.log('Disconnected a browser tab that fell too far behind the data; reloading it resumes.');
+      ws.close(1013, 'This tab fell too far behind the data; reload to resume.');
+    }
+  }
+
+  /** One batch as one binary frame; the stream sends no more than MAX_UNACKED_BATCHES unacknowledged ones. */
+  private sendBatch(bytes: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(bytes, { binary: true });
+  }
+
+  private replyError(id: number, code: string, message: string): void {
+    this.send({ type: 'reply', id, result: { ok: false, error: { code, message } } });
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.replyError(-1, 'E_VALIDATION', 'Messages must be JSON text, not binary.');
+      return;
+    }
+    const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+    let raw: unknown;
+    try {
+      raw = fromWireText(text);
+    } catch {
+      this.replyError(-1, 'E_VALIDATION', 'The message is not valid JSON.');
+      return;
+    }
+    const isObject = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
+    if (isObject && (raw as Record<string, unknown>).type === 'ack') {
+      const ack = AckMessage.safeParse(raw);
+      if (!ack.success) {
+        this.replyError(-1, 'E_VALIDATION', `The message is not an acknowledgement: ${formatIssues(ack.error)}`);
+        return;
+      }
+      this.stream.ack(ack.data.batchId);
+      return;
+    }
+    // JSON has no undefined, so `execute(undefined)` arrives with no command at all; the router, not the
+    // envelope, must judge it, or the same bad command would get other words here than over IPC.
+    const withoutCommand = isObject && !Object.hasOwn(raw as object, 'command');
+    const envelope = CommandMessage.safeParse(withoutCommand ? { ...(raw as Record<string, unknown>), command: undefined } : raw);
+    if (!envelope.success) {
+      this.replyError(idOf(raw), 'E_VALIDATION', `The message is not a command envelope: ${formatIssues(envelope.error)}`);
+      return;
+    }
+    const { id, command } = envelope.data;
+    if (this.pending >= MAX_PENDING_COMMANDS) {
+      this.replyError(id, 'E_TOO_MANY', `Too many commands are waiting for an answer (at most ${MAX_PENDING_COMMANDS}); wait for replies before sending more.`);
+      return;
+    }
+    this.pending++;
+    this.options.engine
+      .execute(command)
+      .catch((err: unknown): Result<unknown> => ({
+        ok: false,
+        error: { code: 'E_INTERNAL', message: `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}` },
+      }))
+      .then((result) => {
+        this.pending--;
+        this.send({ type: 'reply', id, result });
+      });
+  }
+}

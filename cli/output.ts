@@ -1,0 +1,104 @@
+// What the CLI prints: one event a line, readable or NDJSON. The NDJSON field names are what scripts
+// are written against, so they change only with care.
+import type { SockpitError } from '../shared/result';
+
+export type CliEventName = 'listening' | 'connected' | 'accepted' | 'data' | 'sent' | 'closed' | 'refused' | 'error';
+
+/** One line of output. Field names are the NDJSON format people script against: keep them stable. */
+export interface CliEvent {
+  event: CliEventName;
+  /** ISO 8601 in UTC with microseconds. */
+  time: string;
+  dir?: 'rx' | 'tx';
+  conn?: string;
+  peer?: string;
+  local?: string;
+  bytes?: number;
+  hex?: string;
+  text?: string;
+  reason?: string;
+  limit?: string;
+  code?: string;
+  message?: string;
+  hint?: string;
+  position?: number;
+}
+
+export function isoMicros(wallUs: number): string {
+  const micros = ((wallUs % 1_000_000) + 1_000_000) % 1_000_000;
+  const iso = new Date(Math.floor(wallUs / 1000)).toISOString();
+  return `${iso.slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
+}
+
+/** Now, with the microseconds the engine's records carry, so both kinds of line read alike. */
+export function nowIso(): string {
+  return isoMicros(Math.round((performance.timeOrigin + performance.now()) * 1000));
+}
+
+function localClock(time: string): string {
+  const date = new Date(time);
+  const micros = /\.(\d{6})Z$/.exec(time)?.[1] ?? String(date.getMilliseconds()).padStart(3, '0') + '000';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${micros}`;
+}
+
+/** Keep one record on one line: control characters become visible escapes. */
+export function visibleText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => {
+    switch (char) {
+      case '\r':
+        return '\\r';
+      case '\n':
+        return '\\n';
+      case '\t':
+        return '\\t';
+      default:
+        return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    }
+  });
+}
+
+function spacedHex(hex: string): string {
+  return (hex.match(/../g) ?? []).join(' ');
+}
+
+/** Pure: one event, one line (no trailing newline). */
+export function formatEvent(event: CliEvent, style: { json: boolean; hex?: boolean }): string {
+  if (style.json) return JSON.stringify(event);
+  const stamp = `[${localClock(event.time)}]`;
+  switch (event.event) {
+    case 'listening':
+      return `${stamp} Listening on ${event.local}`;
+    case 'connected':
+      return `${stamp} Connected to ${event.peer}${event.local ? ` from ${event.local}` : ''}`;
+    case 'accepted':
+      return `${stamp} Accepted ${event.peer}${event.conn ? ` (${event.conn})` : ''}`;
+    case 'data':
+    case 'sent': {
+      const body = style.hex ? spacedHex(event.hex ?? '') : visibleText(event.text ?? '');
+      return `${stamp} ${event.dir === 'tx' ? 'TX' : 'RX'} ${event.peer} (${event.bytes} B) ${body}`.trimEnd();
+    }
+    case 'closed':
+      return `${stamp} Closed ${event.peer}${event.reason ? ` (${event.reason})` : ''}${event.message ? `: ${event.message}` : ''}`;
+    case 'refused':
+      return `${stamp} Refused ${event.peer}${event.limit ? ` (over ${event.limit})` : ''}`;
+    case 'error':
+      return `${stamp} Error: ${event.message}${event.hint ? `\n  Hint: ${event.hint}` : ''}`;
+  }
+}
+
+/** For stderr: the plain words and what to try, never a stack. */
+export function formatFailure(error: SockpitError): string {
+  return `sockpit: ${error.message}${error.hint ? `\nHint: ${error.hint}` : ''}`;
+}
+
+export function errorEvent(error: SockpitError, time = nowIso()): CliEvent {
+  return {
+    event: 'error',
+    time,
+    code: error.code,
+    message: error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+    ...(error.position !== undefined ? { position: error.position } : {}),
+  };
+}

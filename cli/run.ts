@@ -1,0 +1,238 @@
+// Drives one session on the engine from a parsed command line to an exit code: creates and starts it,
+// sends, answers, prints every event and record, and ends on --count, --timeout, --wait, the peer or a signal.
+import { createTextDecoder, type TextDecoderState } from '../shared/codec';
+import type { CaptureRecord, EngineEvent, SendPayloadInput, SendTarget } from '../shared/contract';
+import type { SockpitError } from '../shared/result';
+import type { Engine } from '../engine/engine';
+import { followRecords } from '../engine/follow-records';
+import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
+import type { CliRun } from './parse';
+
+export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'capture' | 'shutdown'>;
+
+/** What a run needs from the process around it. */
+export interface RunIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Calls `stop` on SIGINT/SIGTERM; returns a function that stops listening. */
+  onStopSignal(stop: () => void): () => void;
+}
+
+export class Runner {
+  private sessionId?: string;
+  private readonly decoders = new Map<string, TextDecoderState>();
+  private readonly printedErrors = new Set<string>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private received = 0;
+  private finishing = false;
+  private connectionId?: string;
+  private resolveConnected?: (connected: boolean) => void;
+  private resolveDone!: (code: number) => void;
+  private readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
+  private unsubscribe?: () => void;
+  private stopFollowing?: () => void;
+
+  constructor(
+    private readonly options: CliRun,
+    private readonly engine: EngineLike,
+    private readonly io: RunIo,
+  ) {}
+
+  async run(): Promise<number> {
+    const { options, engine } = this;
+    this.unsubscribe = engine.subscribe((event) => {
+      try {
+        this.onEvent(event);
+      } catch (err) {
+        // Throwing into the engine's emitter would hurt the sessions, not just this face.
+        this.io.err(`sockpit: internal error: ${(err as Error)?.message ?? String(err)}`);
+        void this.finish(1);
+      }
+    });
+    this.stopFollowing = followRecords(engine, {
+      onRecord: (record) => {
+        if (this.sessionId !== undefined && record.sessionId !== this.sessionId) return;
+        // Past the end only our own replies still going out are worth showing.
+        if (!this.finishing || record.dir === 'tx') this.onRecord(record);
+      },
+    });
+    const stopSignals = this.io.onStopSignal(() => void this.finish(0));
+    try {
+      const created = await engine.run(options.create);
+      if (!created.ok) return this.abort(created.error);
+      this.sessionId = created.value.sessionId;
+      if (options.captureFile) {
+        // Armed before the start, so the file has the very first byte.
+        const saving = await engine.run({ type: 'capture.file.start', sessionId: this.sessionId, ...options.captureFile });
+        if (!saving.ok) return this.abort(saving.error);
+      }
+      if (options.timeoutMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.timeoutMs));
+      const connected = options.mode === 'tcp-client' ? new Promise<boolean>((resolve) => (this.resolveConnected = resolve)) : undefined;
+      const started = await engine.run({ type: 'session.start', sessionId: this.sessionId });
+      if (!started.ok) return this.abort(started.error);
+      if (options.mode === 'tcp-client') {
+        if (started.value.state === 'connected') this.onConnected(started.value.remote, started.value.local);
+        else if (started.value.state === 'failed') this.fatal(started.value.error);
+        if (!(await Promise.race([connected, this.done.then(() => false)]))) return await this.done;
+      }
+      void this.sendAll();
+      return await this.done;
+    } finally {
+      stopSignals();
+    }
+  }
+
+  private async abort(error: SockpitError): Promise<number> {
+    this.fatal(error, error.code === 'E_VALIDATION' ? 2 : 1);
+    return this.done;
+  }
+
+  private async sendAll(): Promise<void> {
+    const { options } = this;
+    for (const payload of options.sends) {
+      if (this.finishing) return;
+      const sent = await this.engine.run({ type: 'send', sessionId: this.sessionId!, payload });
+      if (!sent.ok) return this.fatal(sent.error);
+    }
+    if (options.waitMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.waitMs));
+  }
+
+  private emit(event: CliEvent): void {
+    const line = formatEvent(event, this.options);
+    if (event.event === 'error' && !this.options.json) this.io.err(line);
+    else this.io.out(line);
+  }
+
+  /** The engine can report one failure twice (a failed state and an error event): say it once. */
+  private reportError(error: SockpitError, time?: string): boolean {
+    const key = `${error.code}\u0000${error.message}`;
+    if (this.printedErrors.has(key)) return false;
+    this.printedErrors.add(key);
+    this.emit(errorEvent(error, time));
+    return true;
+  }
+
+  private fatal(error: SockpitError | undefined, code = 1): void {
+    if (this.finishing) return;
+    const problem = error ?? { code: 'E_INTERNAL', message: 'The session failed without saying why.' };
+    this.reportError(problem);
+    // In readable mode the error line already went to stderr; NDJSON consumers read stdout, people read stderr.
+    if (this.options.json) this.io.err(formatFailure(problem));
+    void this.finish(code);
+  }
+
+  private async finish(code: number): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.resolveConnected?.(false);
+    // Replies already on their way must reach the wire before the sockets close.
+    await Promise.allSettled([...this.pending]);
+    try {
+      await this.engine.shutdown();
+    } catch (err) {
+      this.io.err(`sockpit: stopping the engine failed: ${(err as Error).message}`);
+      code = code || 1;
+    }
+    this.unsubscribe?.();
+    this.stopFollowing?.();
+    this.resolveDone(code);
+  }
+
+  private onConnected(remote: string | undefined, local: string | undefined): void {
+    if (!this.resolveConnected) return;
+    this.emit({ event: 'connected', time: nowIso(), peer: remote, ...(local ? { local } : {}), ...(this.connectionId ? { conn: this.connectionId } : {}) });
+    this.resolveConnected(true);
+    this.resolveConnected = undefined;
+  }
+
+  private onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'session.state': {
+        const { session } = event;
+        if (this.sessionId !== undefined && session.sessionId !== this.sessionId) return;
+        // A capture file that cannot be written is fatal: whoever asked for it relies on it.
+        if (session.captureFile?.state === 'error') this.fatal(session.captureFile.error);
+        if (session.state === 'listening') this.emit({ event: 'listening', time: nowIso(), local: session.local });
+        else if (session.state === 'connected') this.onConnected(session.remote, session.local);
+        else if (session.state === 'failed') this.fatal(session.error);
+        return;
+      }
+      case 'connection.opened': {
+        const { connection } = event;
+        if (this.options.mode === 'tcp-client') {
+          this.connectionId = connection.connectionId;
+          return;
+        }
+        if (this.finishing) return;
+        this.emit({ event: 'accepted', time: nowIso(), conn: connection.connectionId, peer: connection.peer, local: connection.local });
+        return;
+      }
+      case 'connection.closed': {
+        const { connection, reason, error } = event;
+        this.emit({
+          event: 'closed',
+          time: nowIso(),
+          conn: connection.connectionId,
+          peer: connection.peer,
+          reason,
+          ...(error ? { code: error.code, message: error.message } : {}),
+        });
+        for (const dir of ['rx', 'tx']) this.decoders.delete(`${connection.connectionId}/${dir}`);
+        // A client has nothing left to wait for once its only connection is gone.
+        if (this.options.mode === 'tcp-client' && !this.finishing) {
+          if (reason === 'error' && error) this.fatal(error);
+          else void this.finish(0);
+        }
+        return;
+      }
+      case 'connection.refused':
+        if (!this.finishing) this.emit({ event: 'refused', time: nowIso(), peer: event.peer, limit: event.limit });
+        return;
+      case 'error':
+        if (!this.finishing) this.reportError(event.error);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onRecord(record: CaptureRecord): void {
+    const { options } = this;
+    // One decoder per connection (UDP: per peer) and direction, so a character split across reads still decodes.
+    const key = `${record.connectionId ?? record.peer}/${record.dir}`;
+    let decoder = this.decoders.get(key);
+    if (!decoder) this.decoders.set(key, (decoder = createTextDecoder(options.encoding)));
+    const bytes = record.bytes;
+    const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+    this.emit({
+      event: record.dir === 'rx' ? 'data' : 'sent',
+      time: isoMicros(record.wallUs),
+      dir: record.dir,
+      ...(record.connectionId ? { conn: record.connectionId } : {}),
+      peer: record.peer,
+      bytes: bytes.byteLength,
+      hex,
+      text: decoder.write(bytes),
+    });
+    if (record.dir !== 'rx' || this.finishing) return;
+    if (options.reply) this.answer(record);
+    this.received++;
+    if (options.count !== undefined && this.received >= options.count) void this.finish(0);
+  }
+
+  private answer(record: CaptureRecord): void {
+    const { reply } = this.options;
+    if (!reply || this.sessionId === undefined) return;
+    const payload: SendPayloadInput = reply.payload;
+    let target: SendTarget;
+    if (record.connectionId !== null) target = { to: 'connections', connectionIds: [record.connectionId] };
+    else target = { to: 'reply', seq: record.seq };
+    const sending = this.engine.run({ type: 'send', sessionId: this.sessionId, payload, target }).then((result) => {
+      if (!result.ok && !this.finishing) this.reportError(result.error);
+    });
+    this.pending.add(sending);
+    void sending.finally(() => this.pending.delete(sending));
+  }
+}
