@@ -381,7 +381,7 @@ test.describe('benchmarks in the browser', () => {
     const result = newResult('window', 'The window under flood', MODE, PRELIMINARY);
     result.commands.push(
       'npx playwright test e2e/bench.spec.ts --grep "bench window" (SOCKPIT_BENCH=full for full scale)',
-      `page: Chromium ${browser.version()}, headless, viewport 1500×900; bridge: engine + electron/bridge/server.ts in one bundled Node process (bench/children/bridge.ts)`,
+      `page: Chromium ${browser.version()}, headless, viewport 1500×900; bridge: engine + bridge/server.ts in one bundled Node process (bench/children/bridge.ts)`,
       `peer: bench/children/peer.ts — tcpFlood ${fmtRate(FLOOD.tcpBytesPerSecond)} × ${FLOOD.tcpSeconds} s of mixed text in writes of 64 B–16 KiB, then udpSend ${fmtPerSecond(FLOOD.udpPerSecond)} × ${FLOOD.udpSeconds} s of ${FLOOD.udpSize}-byte text datagrams`,
     );
     let bridge: BenchChild | undefined;
