@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/contract';
 import { Harness, sleep, until } from '../helpers/harness';
+import { needs } from '../helpers/peers';
 import { startPeerOnFreePort, stopAll } from '../helpers/processes';
 
 type RecordEvent = Extract<EngineEvent, { type: 'record' }>;
@@ -56,7 +57,8 @@ describe('UDP session', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
   });
 
-  it('works with socat as the peer', async () => {
+  it('works with socat as the peer', async (ctx) => {
+    needs(ctx, 'socat');
     h = new Harness();
     const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0 });
     const socat = spawn('socat', ['-T', '3', '-', `UDP:127.0.0.1:${udp.port}`]);
