@@ -33,28 +33,24 @@ fi
 
 # In the namespace from here on: mounts below vanish with it.
 CLONE=$SOCKPIT_FRESH_CLONE
-hide_file() { mount --bind /dev/null "$1"; }
-declare -A done_paths=()
+declare -A hidden=()
+# /dev/null over the file a path leads to (once: /bin and /usr/bin are often one folder).
+hide_file() {
+  [ -e "$1" ] || return 0
+  local real
+  real=$(readlink -f "$1")
+  [ -n "${hidden[$real]:-}" ] && return 0
+  hidden[$real]=1
+  mount --bind /dev/null "$real"
+}
 for name in "${HIDDEN_PROGRAMS[@]}"; do
-  for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
-    [ -e "$dir/$name" ] || continue
-    real=$(readlink -f "$dir/$name")
-    [ -n "${done_paths[$real]:-}" ] && continue
-    done_paths[$real]=1
-    hide_file "$real"
-  done
-done
-for dir in "${HIDDEN_DIRS[@]}"; do
-  [ -d "$dir" ] && mount -t tmpfs -o ro,size=1m none "$dir"
+  for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do hide_file "$dir/$name"; done
 done
 for lib in "${HIDDEN_LIBS[@]}"; do
-  for file in /usr/lib/*/"$lib" /lib/*/"$lib" /usr/lib64/"$lib"; do
-    [ -e "$file" ] || continue
-    real=$(readlink -f "$file")
-    [ -n "${done_paths[$real]:-}" ] && continue
-    done_paths[$real]=1
-    hide_file "$real"
-  done
+  for file in /usr/lib/*/"$lib" /lib/*/"$lib" /usr/lib64/"$lib"; do hide_file "$file"; done
+done
+for dir in "${HIDDEN_DIRS[@]}"; do
+  if [ -d "$dir" ]; then mount -t tmpfs -o ro,size=1m none "$dir"; fi
 done
 
 # A hidden program must be gone for a POSIX shell, as it is for the tests (bash's own lookup still
@@ -79,17 +75,10 @@ echo "fresh-machine-check: npm install && npm test exited $status after $(($(dat
 # Every end-to-end spec must have run; only those needing the Electron binary may skip.
 node -e '
 const report = JSON.parse(require("node:fs").readFileSync(".playwright-results.json", "utf8"));
-const skipped = [];
-const walk = (suite) => {
-  for (const spec of suite.specs ?? []) for (const test of spec.tests ?? []) {
-    if (test.status === "skipped") skipped.push({ title: spec.title, note: (test.annotations ?? []).find((a) => a.type === "skip")?.description ?? "" });
-  }
-  for (const child of suite.suites ?? []) walk(child);
-};
-report.suites.forEach(walk);
+const skipped = require("./scripts/peers-summary.cjs").playwrightSkips(report);
 const s = report.stats;
 console.log(`fresh-machine-check: Playwright ran ${s.expected + s.unexpected + s.flaky} specs (${s.expected} passed, ${s.unexpected} failed, ${s.flaky} flaky), skipped ${skipped.length}`);
-const wrong = skipped.filter((t) => !t.note.startsWith("needs Electron binary"));
+const wrong = skipped.filter((t) => !(t.note ?? "").startsWith("needs Electron binary"));
 for (const t of skipped) console.log(`  skipped: ${t.title} (${t.note})`);
 if (wrong.length) { console.log(`fresh-machine-check: ${wrong.length} spec(s) skipped for something other than the Electron binary`); process.exit(1); }
 ' || status=1

@@ -23,6 +23,21 @@ function readJson(file) {
   }
 }
 
+/** The skipped specs of a Playwright JSON report, with the note of each (null: none). */
+function playwrightSkips(report) {
+  const skipped = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status === 'skipped') skipped.push({ title: spec.title, note: (test.annotations ?? []).find((a) => a.type === 'skip')?.description || null });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  return skipped;
+}
+
 /** Notes of skipped tests, one entry per test (null: skipped without a note). */
 function skipNotes() {
   const notes = [];
@@ -31,20 +46,8 @@ function skipNotes() {
   if (vitest) for (const { note } of vitest.skipped) notes.push(note);
   else missingReports.push('.vitest-skips.json');
   const playwright = readJson('.playwright-results.json');
-  if (playwright) {
-    const walk = (suite) => {
-      for (const spec of suite.specs ?? []) {
-        for (const test of spec.tests ?? []) {
-          if (test.status !== 'skipped') continue;
-          notes.push((test.annotations ?? []).find((a) => a.type === 'skip')?.description || null);
-        }
-      }
-      for (const child of suite.suites ?? []) walk(child);
-    };
-    for (const suite of playwright.suites ?? []) walk(suite);
-  } else {
-    missingReports.push('.playwright-results.json');
-  }
+  if (playwright) for (const { note } of playwrightSkips(playwright)) notes.push(note);
+  else missingReports.push('.playwright-results.json');
   return { notes, missingReports };
 }
 
@@ -84,4 +87,4 @@ if (require.main === module) {
   for (const line of summarize(notes, missingReports)) console.log(line);
 }
 
-module.exports = { summarize };
+module.exports = { summarize, playwrightSkips };

@@ -8,8 +8,9 @@ import { findProgram, peerNote } from '../helpers/peers';
 
 // The missing-peers line at the end of `npm test`, and the peer detection it reports on.
 const ROOT = path.join(__dirname, '..', '..');
-const { summarize } = createRequire(import.meta.url)(path.join(ROOT, 'scripts', 'peers-summary.cjs')) as {
+const { summarize, playwrightSkips } = createRequire(import.meta.url)(path.join(ROOT, 'scripts', 'peers-summary.cjs')) as {
   summarize: (notes: Array<string | null>, missingReports?: string[]) => string[];
+  playwrightSkips: (report: unknown) => Array<{ title: string; note: string | null }>;
 };
 
 const dirs: string[] = [];
@@ -45,6 +46,24 @@ describe('the missing-peers summary', () => {
       '(.playwright-results.json is missing: its suite did not run, so its skips are not counted)',
       'Skipped for another reason: 1 test (no IPv6 here)',
       'All optional peers present.',
+    ]);
+  });
+
+  it("takes Playwright's skips from specs at any depth of its JSON report, with their notes", () => {
+    const test = (status: string, note?: string) => ({ status, annotations: note ? [{ type: 'skip', description: note }] : [] });
+    const report = {
+      suites: [
+        { title: 'a.spec.ts', specs: [{ title: 'ran', tests: [test('expected')] }] },
+        {
+          title: 'b.spec.ts',
+          specs: [{ title: 'no note', tests: [test('skipped')] }],
+          suites: [{ title: 'describe', specs: [{ title: 'electron', tests: [test('skipped', peerNote('Electron binary', 'not downloaded'))] }] }],
+        },
+      ],
+    };
+    expect(playwrightSkips(report)).toEqual([
+      { title: 'no note', note: null },
+      { title: 'electron', note: 'needs Electron binary (not downloaded)' },
     ]);
   });
 });
