@@ -10,8 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // CI reads the counts from the JSON file; people read the default reporter.
-    reporters: ['default', 'json'],
+    // CI reads the counts from the JSON file; people read the default reporter. The last one keeps the
+    // notes of skipped tests, for the missing-peers line at the end of `npm test`.
+    reporters: ['default', 'json', './test/helpers/skip-notes-reporter.ts'],
     outputFile: { json: '.vitest-results.json' },
   },
 });

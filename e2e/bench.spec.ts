@@ -5,6 +5,7 @@ import { startChild, stopAllChildren, type BenchChild } from '../bench/lib/child
 import { rssOfPid, udpDrops } from '../bench/lib/machine';
 import { fmtCount, fmtMiB, fmtMs, fmtPerSecond, fmtRate, median, MiB, percentile } from '../bench/lib/numbers';
 import { atLeast, atMost, check, finish, newResult, type BenchResult } from '../bench/lib/result';
+import { peerNote } from '../test/helpers/peers';
 import { App } from './fixtures';
 
 // Benchmarks 5 and 6: the real UI in Chromium against the real bridge, under a real flood. In `npm test`
@@ -415,7 +416,7 @@ test.describe('benchmarks in the browser', () => {
   test('bench window (Electron): the same flood through the desktop app', async () => {
     const binary = findElectron();
     if ('missing' in binary) console.log(`bench window (Electron) skipped: the Electron binary is not available (${binary.missing}).`);
-    test.skip('missing' in binary, `the Electron binary is not available: ${'missing' in binary ? binary.missing : ''}`);
+    test.skip('missing' in binary, peerNote('Electron binary', 'missing' in binary ? binary.missing : ''));
     if (!('path' in binary)) return;
     test.setTimeout(MODE === 'full' ? 10 * 60_000 : 90_000);
     const started = performance.now();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { PRELOAD_API_KEYS } from '../shared/contract/wire';
+import { peerNote } from '../test/helpers/peers';
 
 // The desktop app itself: hardened renderer (R-WIN, R-NAV) and the smoke path with R-CLEANUP.
 // It needs a real Electron binary, which machines without GitHub access cannot download; then every test
@@ -53,7 +54,7 @@ async function canListen(port: number): Promise<boolean> {
 }
 
 test.describe('desktop app (Electron)', () => {
-  test.skip(missing !== undefined, `Electron binary not available: ${missing}`);
+  test.skip(missing !== undefined, peerNote('Electron binary', missing ?? ''));
 
   let app: ElectronApplication | undefined;
   let page: Page;

@@ -135,8 +135,7 @@ describe('R-BRIDGE-BIND: loopback only unless asked', () => {
       .flat()
       .find((entry) => entry && entry.family === 'IPv4' && !entry.internal);
     if (!outside) {
-      console.log('skipped the outside-address check: this machine has no non-loopback IPv4 address');
-      ctx.skip();
+      ctx.skip('this machine has no non-loopback IPv4 address');
       return;
     }
     const code = await new Promise<string | undefined>((resolve) => {

@@ -6,7 +6,8 @@ import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../cli/main';
 import { readCaptureFile } from '../../shared/contract/capture-file';
-import { haveProgram, portOf, runCli, startCli, startPeer, startProgram, stopAll } from '../helpers/processes';
+import { needs } from '../helpers/peers';
+import { portOf, runCli, startCli, startPeer, startProgram, stopAll } from '../helpers/processes';
 
 // `sockpit tcp-server` as a person runs it, with real peers: beginner-style python programs, socat, nc.
 
@@ -65,7 +66,7 @@ describe('sockpit tcp-server', () => {
   });
 
   it('saves what socat sends as records with --capture-file and --capture-format records', async (ctx) => {
-    if (!haveProgram('socat')) ctx.skip('socat is not installed');
+    needs(ctx, 'socat');
     const dir = mkdtempSync(path.join(tmpdir(), 'sockpit-cli-capture-'));
     try {
       const file = path.join(dir, 'capture.spcap');
@@ -113,7 +114,7 @@ describe('sockpit tcp-server', () => {
   });
 
   it('receives a line from socat', async (ctx) => {
-    if (!haveProgram('socat')) ctx.skip('socat is not installed (apt-get install socat; .ci/run installs it)');
+    needs(ctx, 'socat');
     const { cli, port } = await startServer(['--count', '1']);
     const socat = startProgram('socat', ['-t', '1', '-', `TCP:127.0.0.1:${port}`], 'hello from socat\n');
     expect((await cli.exited()).code).toBe(0);
@@ -123,7 +124,7 @@ describe('sockpit tcp-server', () => {
   });
 
   it('receives bytes from nc and prints readable lines without --json', async (ctx) => {
-    if (!haveProgram('nc')) ctx.skip('nc is not installed (apt-get install netcat-openbsd; .ci/run installs it)');
+    needs(ctx, 'nc');
     const cli = startCli(['tcp-server', '--port', '0', '--host', '127.0.0.1', '--count', '1']);
     const listening = await cli.waitForLine(/^\[\d\d:\d\d:\d\d\.\d{6}\] Listening on 127\.0\.0\.1:(\d+)$/);
     const nc = startProgram('nc', ['-N', '127.0.0.1', listening[1]], 'tab\there\r\n');

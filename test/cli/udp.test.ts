@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { haveProgram, portOf, runCli, startCli, startPeerOnFreePort, startProgram, stopAll } from '../helpers/processes';
+import { needs } from '../helpers/peers';
+import { portOf, runCli, startCli, startPeerOnFreePort, startProgram, stopAll } from '../helpers/processes';
 
 // `sockpit udp` with real peers: a beginner's python echo server with a too-small buffer, socat and nc.
 
@@ -32,7 +33,7 @@ describe('sockpit udp', () => {
   });
 
   it('answers socat with --reply', async (ctx) => {
-    if (!haveProgram('socat')) ctx.skip('socat is not installed (apt-get install socat; .ci/run installs it)');
+    needs(ctx, 'socat');
     const { cli, port } = await startUdpReplier();
     const socat = startProgram('socat', ['-t', '2', '-', `UDP:127.0.0.1:${port}`], 'ping\n');
     const answer = await socat.exited();
@@ -45,7 +46,7 @@ describe('sockpit udp', () => {
   });
 
   it('answers nc -u with --reply', async (ctx) => {
-    if (!haveProgram('nc')) ctx.skip('nc is not installed (apt-get install netcat-openbsd; .ci/run installs it)');
+    needs(ctx, 'nc');
     const { cli, port } = await startUdpReplier();
     const nc = startProgram('nc', ['-u', '-w', '1', '127.0.0.1', String(port)], 'ping\n');
     await nc.waitForLine(/pong/, 5000);

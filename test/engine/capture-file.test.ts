@@ -9,7 +9,8 @@ import { readCaptureFile, type CaptureFileRecord } from '../../shared/contract/c
 import type { CaptureFileInfo, EngineEvent, SessionInfo } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { Harness, until } from '../helpers/harness';
-import { haveProgram, startPeer, startProgram, stopAll } from '../helpers/processes';
+import { needs } from '../helpers/peers';
+import { startPeer, startProgram, stopAll } from '../helpers/processes';
 
 // Capture to file: every byte reaches the file whatever the capture store (and any view) keeps. Peers
 // are python tutorial-style programs; files are real files in a temporary folder.
@@ -188,7 +189,7 @@ describe('stopping while data flows', () => {
 
 describe('when the disk cannot keep up', () => {
   it('pauses reading TCP at the high-water mark, says why, and resumes; the file still gets every byte', async (ctx) => {
-    if (!haveProgram('mkfifo')) ctx.skip('mkfifo is not installed');
+    needs(ctx, 'mkfifo');
     h = new Harness({ keepRecords: false });
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0, captureCapBytes: 256 * 1024 });
     // A named pipe whose reader does not read yet stands in for a disk that is too slow.
@@ -310,7 +311,8 @@ describe('choosing the file', () => {
     expect(await h.engine.run({ type: 'capture.file.stop', sessionId: session.sessionId })).toMatchObject({ ok: false, error: { code: 'E_STATE' } });
   });
 
-  it.skipIf(process.getuid?.() === 0)('refuses a file in a folder it may not write to (EACCES)', async () => {
+  it('refuses a file in a folder it may not write to (EACCES)', async (ctx) => {
+    ctx.skip(process.getuid?.() === 0, 'root may write into any folder; test/engine/isolated.test.ts checks this as user nobody');
     const locked = path.join(dir, 'locked');
     mkdirSync(locked, { mode: 0o500 });
     expect(await refusal(path.join(locked, 'capture.bin'))).toMatchObject({ code: 'EACCES', message: `Sockpit is not allowed to write ${path.join(locked, 'capture.bin')}.`, hint: expect.stringMatching(/folder you can write to/) });
@@ -319,7 +321,7 @@ describe('choosing the file', () => {
 
 describe('a capture file armed before the session starts', () => {
   it('holds the first byte; engine shutdown flushes and closes it', async (ctx) => {
-    if (!haveProgram('socat')) ctx.skip('socat is not installed');
+    needs(ctx, 'socat');
     h = new Harness();
     const created = await h.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
     const file = path.join(dir, 'armed.bin');

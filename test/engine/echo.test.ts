@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureRecord, EngineEvent } from '../../shared/contract';
 import { Harness, until } from '../helpers/harness';
-import { haveProgram, startPeer, startPeerOnFreePort, startProgram, stopAll } from '../helpers/processes';
+import { needs } from '../helpers/peers';
+import { startPeer, startPeerOnFreePort, startProgram, stopAll } from '../helpers/processes';
 
 // Echo (auto-reply): every received chunk or datagram goes straight back to its sender and is recorded
 // as a tx record like any send. Peers are python tutorial-style programs and socat.
@@ -58,7 +59,7 @@ describe('echo on a TCP server', () => {
   });
 
   it('echoes a line from socat back to socat', async (ctx) => {
-    if (!haveProgram('socat')) ctx.skip('socat is not installed');
+    needs(ctx, 'socat');
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0, echo: true });
     const socat = startProgram('socat', ['-t', '2', '-', `TCP:127.0.0.1:${server.port}`], 'ping from socat\n');
@@ -133,7 +134,7 @@ describe('echo on UDP', () => {
   });
 
   it('echoes to socat over UDP', async (ctx) => {
-    if (!haveProgram('socat')) ctx.skip('socat is not installed');
+    needs(ctx, 'socat');
     h = new Harness();
     const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0, echo: true });
     const socat = startProgram('socat', ['-t', '1', '-', `UDP:127.0.0.1:${udp.port}`], 'datagram from socat');

@@ -1,5 +1,6 @@
 // Engine scenarios that need a different place to run: a network namespace of our own (multicast,
-// unreachable networks) or an unprivileged user (privileged ports). Run with tsx; prints one JSON line.
+// unreachable networks) or an unprivileged user (privileged ports). isolated.test.ts bundles this into one
+// script and runs it with node; it prints one JSON line.
 import { Harness, sleep } from '../helpers/harness';
 
 async function multicast() {

@@ -3,6 +3,7 @@ import { createServer, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, SessionInfo } from '../../shared/contract';
 import { Harness, until } from '../helpers/harness';
+import { needs } from '../helpers/peers';
 import { startPythonProgram, stopAll } from '../helpers/processes';
 
 type StateEvent = Extract<EngineEvent, { type: 'session.state' }>;
@@ -245,7 +246,8 @@ time.sleep(20)
     expect(info.local).toBe(`127.0.0.2:${localPort}`);
   });
 
-  it('turns on TCP keep-alive when asked (the kernel shows the keepalive timer)', async () => {
+  it('turns on TCP keep-alive when asked (the kernel shows the keepalive timer)', async (ctx) => {
+    needs(ctx, 'ss');
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port: server.port, keepAlive: true, keepAliveInitialDelayMs: 30_000 });

@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness, sleep, until } from '../helpers/harness';
+import { needs } from '../helpers/peers';
 import { startPeerOnFreePort, stopAll } from '../helpers/processes';
 
 let h: Harness;
@@ -53,7 +54,8 @@ describe('UDP session', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
   });
 
-  it('works with socat as the peer', async () => {
+  it('works with socat as the peer', async (ctx) => {
+    needs(ctx, 'socat');
     h = new Harness();
     const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0 });
     const socat = spawn('socat', ['-T', '3', '-', `UDP:127.0.0.1:${udp.port}`]);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 
@@ -169,9 +169,4 @@ export function startProgram(
     child.stdin?.end(input);
   }
   return track(child, `${command} ${args.join(' ')}`, options.outlivesTests);
-}
-
-/** Whether a program is installed, for tests that need an outside peer. */
-export function haveProgram(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }

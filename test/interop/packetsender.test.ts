@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followRecords } from '../../engine/follow-records';
 import { Harness } from '../helpers/harness';
-import { haveProgram, startProgram, stopAll } from '../helpers/processes';
+import { needs } from '../helpers/peers';
+import { startProgram, stopAll } from '../helpers/processes';
 
 // Packet Sender is the cross-platform tool most of our users come from; its CLI is a peer nobody here wrote.
-const present = haveProgram('packetsender');
-if (!present) console.log('skipping Packet Sender interop: the packetsender command is not installed (apt-get install packetsender)');
 
 let h: Harness;
 afterEach(async () => {
@@ -30,7 +29,9 @@ function answerEveryChunk(sessionId: string, reply: { data: string; mode?: 'text
   }, sessionId);
 }
 
-describe.skipIf(!present)('Packet Sender CLI as the peer', () => {
+describe('Packet Sender CLI as the peer', () => {
+  beforeEach((ctx) => needs(ctx, 'packetsender'));
+
   it('TCP: its mixed-ASCII message arrives byte-exact and it prints our GBK answer as hex', async () => {
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
