@@ -1,9 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { findChromiumSync } from './scripts/chromium.cjs';
 
 // The real UI in Chromium against the browser bridge (real engine, real sockets). Playwright's own browser
 // download is neither possible nor needed: `npm run e2e` (scripts/e2e.cjs) picks the system's Chromium or
 // the one the npm package @sparticuz/chromium ships, and passes it in CHROMIUM_PATH.
-const { findChromiumSync } = require('./scripts/chromium.cjs') as { findChromiumSync: () => string };
 const chromium = process.env.CHROMIUM_PATH ?? findChromiumSync();
 
 export default defineConfig({

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib/children';
+import { resolveChromium, type ChromiumChoice } from '../scripts/chromium.cjs';
 import { chromiumVersion } from './lib/machine';
 import { finish, newResult, type BenchResult } from './lib/result';
 
@@ -31,12 +32,15 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv, time
 }
 
 export async function benchBrowser(names: BrowserBench[], mode: 'full' | 'smoke', preliminary: boolean): Promise<{ results: BenchResult[]; chromium?: string }> {
-  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    const skipped = `no Chromium at ${chromiumPath} (install Debian's chromium, or set CHROMIUM_PATH)`;
+  // The same Chromium the end-to-end suite uses: CHROMIUM_PATH, the system's, or the one npm installed.
+  let choice: ChromiumChoice;
+  try {
+    choice = await resolveChromium();
+  } catch (err) {
+    const skipped = `no Chromium (${err instanceof Error ? err.message : String(err)})`;
     return { results: names.map((name) => failed(name, mode, preliminary, { skipped })) };
   }
-  const chromium = chromiumVersion(chromiumPath);
+  const chromium = chromiumVersion(choice.path);
 
   process.stdout.write('\nBuilding the UI (electron-vite build) for the browser benchmarks…\n');
   const viteBin = path.join(path.dirname(require.resolve('electron-vite/package.json', { paths: [ROOT] })), 'bin', 'electron-vite.js');
@@ -54,7 +58,7 @@ export async function benchBrowser(names: BrowserBench[], mode: 'full' | 'smoke'
       process.execPath,
       // Its own output folder: Playwright empties the one it writes to, and others may be running tests here.
       [cli, 'test', 'e2e/bench.spec.ts', '--reporter=list', '--grep', grep, '--output', path.join(outDir, 'test-results')],
-      { ...process.env, SOCKPIT_BENCH: mode, SOCKPIT_BENCH_OUT: outFile, ...(preliminary ? { SOCKPIT_BENCH_PRELIMINARY: '1' } : {}) },
+      { ...process.env, CHROMIUM_PATH: choice.path, SOCKPIT_BENCH: mode, SOCKPIT_BENCH_OUT: outFile, ...(preliminary ? { SOCKPIT_BENCH_PRELIMINARY: '1' } : {}) },
       RUN_TIMEOUT_MS,
     );
     const written: BenchResult[] = existsSync(outFile) ? JSON.parse(readFileSync(outFile, 'utf8')) : [];

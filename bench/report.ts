@@ -34,7 +34,7 @@ const METHOD: Record<BenchName, string> = {
     'alternating between the servers in blocks of 1,000 so both see the same machine. 2,000 warm-up round trips each, then 50,000 ' +
     'each are timed; every reply is compared byte for byte.',
   window:
-    'The real UI in Chromium (Playwright, `/usr/bin/chromium`, headless) against the real browser bridge (engine + HTTP/WebSocket in one ' +
+    'The real UI in Chromium (Playwright, headless; the browser line below says which Chromium) against the real browser bridge (engine + HTTP/WebSocket in one ' +
     'Node process, as `npm run web` runs it). A TCP server session and a UDP session are on screen side by side; the page first sits ' +
     'idle for 3 s, and its frame rate then is the reference. A peer process sends ' +
     '50 MB/s of mixed text (ASCII and UTF-8 Chinese lines, tabs, ANSI colour codes, control bytes, long JSON lines) for 20 s to the TCP ' +
@@ -166,7 +166,7 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   out.push('```');
   out.push('');
   out.push(
-    'The window and re-decode benchmarks need Chromium at `/usr/bin/chromium` (or `CHROMIUM_PATH`); they build the UI first ' +
+    'The window and re-decode benchmarks use the end-to-end suite\'s Chromium (`CHROMIUM_PATH`, else the system\'s, else npm\'s @sparticuz/chromium); they build the UI first ' +
       '(`electron-vite build`). Every loop is bounded in count and in time; a benchmark that breaks reports what it measured up to ' +
       'then. The same code runs at small scale in `npm test` (test/bench/*.test.ts and e2e/bench.spec.ts), asserting correctness only.',
   );
