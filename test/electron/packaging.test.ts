@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The whole packaging pipeline, offline (toolchain.md "Packaging"): electron-vite builds out/, then
+// The whole packaging pipeline, offline (docs/development.md, "What these machines cannot do"): electron-vite builds out/, then
 // electron-builder packs it against a placeholder Electron distribution — the real one is a GitHub
 // download this machine cannot make. What ends up in app.asar is what users get, so it is checked here.
 // About 5 s; it writes the normal build output (out/), like `npm run build`.
