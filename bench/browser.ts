@@ -15,10 +15,17 @@ import { finish, newResult, type BenchResult } from './lib/result';
 export type BrowserBench = 'window' | 'redecode';
 
 const TITLES: Record<BrowserBench, string> = { window: 'The window under flood', redecode: 'Re-decode' };
-/** The whole Playwright run, build excluded: the flood is 30 s and the re-decode history takes a few minutes to send. */
+/**
+ * The whole Playwright run, build excluded: the flood is 30 s and the re-decode history takes a few minutes to send.
+ */
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
-function failed(name: BrowserBench, mode: 'full' | 'smoke', preliminary: boolean, why: { skipped?: string; error?: string }): BenchResult {
+function failed(
+  name: BrowserBench,
+  mode: 'full' | 'smoke',
+  preliminary: boolean,
+  why: { skipped?: string; error?: string },
+): BenchResult {
   const started = performance.now();
   return finish({ ...newResult(name, TITLES[name], mode, preliminary), ...why }, started);
 }
@@ -31,7 +38,11 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv, time
   return code;
 }
 
-export async function benchBrowser(names: BrowserBench[], mode: 'full' | 'smoke', preliminary: boolean): Promise<{ results: BenchResult[]; chromium?: string }> {
+export async function benchBrowser(
+  names: BrowserBench[],
+  mode: 'full' | 'smoke',
+  preliminary: boolean,
+): Promise<{ results: BenchResult[]; chromium?: string }> {
   // The same Chromium the end-to-end suite uses: CHROMIUM_PATH, the system's, or the one npm installed.
   let choice: ChromiumChoice;
   try {
@@ -43,10 +54,19 @@ export async function benchBrowser(names: BrowserBench[], mode: 'full' | 'smoke'
   const chromium = chromiumVersion(choice.path);
 
   process.stdout.write('\nBuilding the UI (electron-vite build) for the browser benchmarks…\n');
-  const viteBin = path.join(path.dirname(require.resolve('electron-vite/package.json', { paths: [ROOT] })), 'bin', 'electron-vite.js');
+  const viteBin = path.join(
+    path.dirname(require.resolve('electron-vite/package.json', { paths: [ROOT] })),
+    'bin',
+    'electron-vite.js',
+  );
   const built = await run(process.execPath, [viteBin, 'build'], process.env, 5 * 60_000);
   if (built !== 0) {
-    return { results: names.map((name) => failed(name, mode, preliminary, { error: `electron-vite build exited with ${built}` })), chromium };
+    return {
+      results: names.map((name) =>
+        failed(name, mode, preliminary, { error: `electron-vite build exited with ${built}` }),
+      ),
+      chromium,
+    };
   }
 
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'sockpit-bench-browser-'));
@@ -57,15 +77,32 @@ export async function benchBrowser(names: BrowserBench[], mode: 'full' | 'smoke'
     const code = await run(
       process.execPath,
       // Its own output folder: Playwright empties the one it writes to, and others may be running tests here.
-      [cli, 'test', 'e2e/bench.spec.ts', '--reporter=list', '--grep', grep, '--output', path.join(outDir, 'test-results')],
-      { ...process.env, CHROMIUM_PATH: choice.path, SOCKPIT_BENCH: mode, SOCKPIT_BENCH_OUT: outFile, ...(preliminary ? { SOCKPIT_BENCH_PRELIMINARY: '1' } : {}) },
+      [
+        cli,
+        'test',
+        'e2e/bench.spec.ts',
+        '--reporter=list',
+        '--grep',
+        grep,
+        '--output',
+        path.join(outDir, 'test-results'),
+      ],
+      {
+        ...process.env,
+        CHROMIUM_PATH: choice.path,
+        SOCKPIT_BENCH: mode,
+        SOCKPIT_BENCH_OUT: outFile,
+        ...(preliminary ? { SOCKPIT_BENCH_PRELIMINARY: '1' } : {}),
+      },
       RUN_TIMEOUT_MS,
     );
     const written: BenchResult[] = existsSync(outFile) ? JSON.parse(readFileSync(outFile, 'utf8')) : [];
     const results = names.map(
       (name) =>
         written.find((result) => result.name === name) ??
-        failed(name, mode, preliminary, { error: `Playwright exited with ${code} before this benchmark wrote its figures; see its output above` }),
+        failed(name, mode, preliminary, {
+          error: `Playwright exited with ${code} before this benchmark wrote its figures; see its output above`,
+        }),
     );
     return { results, chromium };
   } finally {

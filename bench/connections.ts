@@ -5,9 +5,9 @@ import { alternating, atMost, check, errorText, finish, newResult, type BenchRes
 import type { UiTotals } from './children/ui-client';
 
 // 3. Connections: a client process opens N TCP connections to one server (at most `window` being set up
-// at once; both servers listen with a backlog of 4096, so a burst does not overflow into SYN retries) and holds them all. Accept time = from
-// the runner telling the client to start until the server process reports its N-th accepted connection.
-// Sockpit's server is a TCP server session with its UI attached; its memory is the engine process's own.
+// at once; both servers listen with a backlog of 4096, so a burst does not overflow into SYN retries) and holds them
+// all. Accept time = from the runner telling the client to start until the server process reports its N-th accepted
+// connection. Sockpit's server is a TCP server session with its UI attached; its memory is the engine process's own.
 
 export interface ConnectionsOptions {
   count: number;
@@ -18,8 +18,20 @@ export interface ConnectionsOptions {
   runTimeoutMs: number;
 }
 
-export const CONNECTIONS_FULL: ConnectionsOptions = { count: 10_000, window: 256, reps: 3, holdMs: 3000, runTimeoutMs: 60_000 };
-export const CONNECTIONS_SMOKE: ConnectionsOptions = { count: 500, window: 64, reps: 1, holdMs: 1200, runTimeoutMs: 30_000 };
+export const CONNECTIONS_FULL: ConnectionsOptions = {
+  count: 10_000,
+  window: 256,
+  reps: 3,
+  holdMs: 3000,
+  runTimeoutMs: 60_000,
+};
+export const CONNECTIONS_SMOKE: ConnectionsOptions = {
+  count: 500,
+  window: 64,
+  reps: 1,
+  holdMs: 1200,
+  runTimeoutMs: 30_000,
+};
 
 export interface ConnectionsRun {
   side: 'bare' | 'sockpit';
@@ -48,7 +60,10 @@ async function runSide(side: 'bare' | 'sockpit', options: ConnectionsOptions): P
   try {
     let port: number;
     if (side === 'sockpit') {
-      const info = await server.call<{ local?: string }>('create', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 }, ui: true });
+      const info = await server.call<{ local?: string }>('create', {
+        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+        ui: true,
+      });
       port = Number(/:(\d+)$/.exec(info.local ?? '')?.[1]);
     } else {
       port = (await server.call<{ port: number }>('listen', { mode: 'tcp-hold' })).port;
@@ -92,20 +107,46 @@ async function runSide(side: 'bare' | 'sockpit', options: ConnectionsOptions): P
 async function serverReport(side: 'bare' | 'sockpit', server: BenchChild) {
   if (side === 'bare') {
     const stats = await server.call<{ opened: number; open: number; rssBytes: number; maxRssBytes: number }>('stats');
-    return { accepted: stats.opened, refused: 0, listed: stats.open, rssBytes: stats.rssBytes, maxRssBytes: stats.maxRssBytes, ui: undefined };
+    return {
+      accepted: stats.opened,
+      refused: 0,
+      listed: stats.open,
+      rssBytes: stats.rssBytes,
+      maxRssBytes: stats.maxRssBytes,
+      ui: undefined,
+    };
   }
-  const stats = await server.call<{ accepted: number; refused: number; connectionCount: number; rssBytes: number; maxRssBytes: number }>('stats');
+  const stats = await server.call<{
+    accepted: number;
+    refused: number;
+    connectionCount: number;
+    rssBytes: number;
+    maxRssBytes: number;
+  }>('stats');
   const settled = await server.call<{ ui?: UiTotals }>('settle', { timeoutMs: 30_000 }, 35_000);
-  return { accepted: stats.accepted, refused: stats.refused, listed: stats.connectionCount, rssBytes: stats.rssBytes, maxRssBytes: stats.maxRssBytes, ui: settled.ui };
+  return {
+    accepted: stats.accepted,
+    refused: stats.refused,
+    listed: stats.connectionCount,
+    rssBytes: stats.rssBytes,
+    maxRssBytes: stats.maxRssBytes,
+    ui: settled.ui,
+  };
 }
 
-export async function benchConnections(options: ConnectionsOptions, mode: 'full' | 'smoke', preliminary = false): Promise<BenchResult & { runs: ConnectionsRun[] }> {
+export async function benchConnections(
+  options: ConnectionsOptions,
+  mode: 'full' | 'smoke',
+  preliminary = false,
+): Promise<BenchResult & { runs: ConnectionsRun[] }> {
   const started = performance.now();
-  const result = Object.assign(newResult('connections', 'Connections', mode, preliminary), { runs: [] as ConnectionsRun[] });
+  const result = Object.assign(newResult('connections', 'Connections', mode, preliminary), {
+    runs: [] as ConnectionsRun[],
+  });
   result.commands.push(
     `client: a separate Node process (bench/children/peer.ts connectMany) opens ${fmtCount(options.count)} connections to 127.0.0.1, at most ${options.window} connecting at once, and holds them ${fmtMs(options.holdMs)} after the last is accepted`,
     'sockpit: Engine + TCP server session {host 127.0.0.1, port 0} (maxClients unset: no limit) + EventStream → UI client process; RSS and peak RSS of the engine process itself',
-    'bare: net.createServer that keeps the sockets in a Set (bench/children/bare.ts, mode tcp-hold), listening with the same backlog of 4096 as Sockpit (Node\'s default 511 overflows under this burst and costs the bare server SYN retries)',
+    "bare: net.createServer that keeps the sockets in a Set (bench/children/bare.ts, mode tcp-hold), listening with the same backlog of 4096 as Sockpit (Node's default 511 overflows under this burst and costs the bare server SYN retries)",
     `both children run with "ulimit -n" raised to ${fmtCount(options.count + 1024)} when the shell's limit is lower`,
   );
   try {
@@ -122,22 +163,56 @@ export async function benchConnections(options: ConnectionsOptions, mode: 'full'
   const sockpitMs = median(sockpit.map((run) => run.acceptMs));
   const peak = Math.max(...sockpit.map((run) => run.maxRssBytes));
   result.targets.push(
-    atMost(`time to accept ${fmtCount(options.count)}, Sockpit ÷ bare Node (medians)`, sockpitMs / bareMs, 2, fmtRatio, `bare Node ${fmtMs(bareMs)}, Sockpit ${fmtMs(sockpitMs)} (issue: 0.84 s)`),
-    atMost(`engine peak RSS holding ${fmtCount(options.count)}`, peak, 150 * MiB, fmtMiB, `bare Node peak ${fmtMiB(Math.max(...bare.map((run) => run.maxRssBytes)))} (issue: ~80 MiB)`),
+    atMost(
+      `time to accept ${fmtCount(options.count)}, Sockpit ÷ bare Node (medians)`,
+      sockpitMs / bareMs,
+      2,
+      fmtRatio,
+      `bare Node ${fmtMs(bareMs)}, Sockpit ${fmtMs(sockpitMs)} (issue: 0.84 s)`,
+    ),
+    atMost(
+      `engine peak RSS holding ${fmtCount(options.count)}`,
+      peak,
+      150 * MiB,
+      fmtMiB,
+      `bare Node peak ${fmtMiB(Math.max(...bare.map((run) => run.maxRssBytes)))} (issue: ~80 MiB)`,
+    ),
   );
   for (const run of result.runs) {
     const who = run.side === 'bare' ? 'bare Node' : 'Sockpit';
     check(
       result,
       `${who}: all ${fmtCount(options.count)} accepted and still open`,
-      run.clientConnected === options.count && run.clientFailed === 0 && run.closedByServer === 0 && run.accepted === options.count && run.refused === 0 && run.listed === options.count,
+      run.clientConnected === options.count &&
+        run.clientFailed === 0 &&
+        run.closedByServer === 0 &&
+        run.accepted === options.count &&
+        run.refused === 0 &&
+        run.listed === options.count,
       `client connected ${fmtCount(run.clientConnected)} (${run.clientFailed} failed, ${run.closedByServer} closed by the server); server accepted ${fmtCount(run.accepted)}, refused ${run.refused}, lists ${fmtCount(run.listed)} open`,
     );
-    if (run.ui) check(result, `${who}: the UI got every connection event`, run.ui.invalid === 0 && run.ui.resyncs === 0, `${fmtCount(run.ui.events)} events in ${run.ui.batches} batches, ${run.ui.resyncs} resyncs, ${run.ui.invalid} invalid`);
+    if (run.ui)
+      check(
+        result,
+        `${who}: the UI got every connection event`,
+        run.ui.invalid === 0 && run.ui.resyncs === 0,
+        `${fmtCount(run.ui.events)} events in ${run.ui.batches} batches, ${run.ui.resyncs} resyncs, ${run.ui.invalid} invalid`,
+      );
   }
   result.tables.push({
     caption: 'Every run, in the order run',
-    head: ['#', 'server', 'accept time', 'server CPU until then', 'accepted', 'RSS before', 'RSS when all accepted', `RSS after ${fmtMs(options.holdMs)}`, 'peak RSS', '(peak − before) per connection'],
+    head: [
+      '#',
+      'server',
+      'accept time',
+      'server CPU until then',
+      'accepted',
+      'RSS before',
+      'RSS when all accepted',
+      `RSS after ${fmtMs(options.holdMs)}`,
+      'peak RSS',
+      '(peak − before) per connection',
+    ],
     rows: result.runs.map((run, i) => [
       String(i + 1),
       run.side === 'bare' ? 'bare Node' : 'Sockpit',

@@ -35,12 +35,27 @@ export interface EchoFigures {
 }
 
 function figures(samples: number[]): EchoFigures {
-  return { p50: percentile(samples, 50), p90: percentile(samples, 90), p99: percentile(samples, 99), max: Math.max(...samples), count: samples.length };
+  return {
+    p50: percentile(samples, 50),
+    p90: percentile(samples, 90),
+    p99: percentile(samples, 99),
+    max: Math.max(...samples),
+    count: samples.length,
+  };
 }
 
-export async function benchEcho(options: EchoOptions, mode: 'full' | 'smoke', preliminary = false): Promise<BenchResult & { sockpit?: EchoFigures; bare?: EchoFigures }> {
+export async function benchEcho(
+  options: EchoOptions,
+  mode: 'full' | 'smoke',
+  preliminary = false,
+): Promise<BenchResult & { sockpit?: EchoFigures; bare?: EchoFigures }> {
   const started = performance.now();
-  const result: BenchResult & { sockpit?: EchoFigures; bare?: EchoFigures } = newResult('echo', 'Echo latency', mode, preliminary);
+  const result: BenchResult & { sockpit?: EchoFigures; bare?: EchoFigures } = newResult(
+    'echo',
+    'Echo latency',
+    mode,
+    preliminary,
+  );
   result.commands.push(
     `${hasTaskset() ? `pinned with taskset: both servers (and Sockpit's UI process) on CPU ${SERVER_CPU}, the client on CPU ${CLIENT_CPU}` : 'not pinned (no taskset)'}`,
     `client: a separate Node process (bench/children/peer.ts echoRtt), noDelay, ${fmtCount(options.warmup)} warm-up round trips per server, then ${fmtCount(options.rounds)} each of ${options.size} bytes in alternating blocks of ${fmtCount(options.block)}`,
@@ -51,7 +66,10 @@ export async function benchEcho(options: EchoOptions, mode: 'full' | 'smoke', pr
     const sockpit = await startChild('sockpit', { cpu: SERVER_CPU });
     let info: { local?: string };
     try {
-      info = await sockpit.call<{ local?: string }>('create', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, echo: true }, ui: true });
+      info = await sockpit.call<{ local?: string }>('create', {
+        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, echo: true },
+        ui: true,
+      });
     } catch (err) {
       result.skipped = `this engine has no echo option yet (${errorText(err).split('\n')[0]})`;
       return finish(result, started);
@@ -62,17 +80,45 @@ export async function benchEcho(options: EchoOptions, mode: 'full' | 'smoke', pr
     const sockpitPort = Number(/:(\d+)$/.exec(info.local ?? '')?.[1]);
     const { samples, mismatches } = await client.call<{ samples: number[][]; mismatches: number }>(
       'echoRtt',
-      { ports: [sockpitPort, barePort], size: options.size, warmup: options.warmup, rounds: options.rounds, block: options.block, timeoutMs: options.timeoutMs },
+      {
+        ports: [sockpitPort, barePort],
+        size: options.size,
+        warmup: options.warmup,
+        rounds: options.rounds,
+        block: options.block,
+        timeoutMs: options.timeoutMs,
+      },
       options.timeoutMs + 10_000,
     );
     result.sockpit = figures(samples[0]!);
     result.bare = figures(samples[1]!);
-    check(result, 'every reply equals what was sent', mismatches === 0, `${mismatches} of ${fmtCount(2 * (options.warmup + options.rounds))} replies differed`);
-    const stats = await sockpit.call<{ counters: { bytesIn: number; bytesOut: number }; capture: { lastSeq: number }; ui?: UiTotals }>('settle', { timeoutMs: 30_000 }, 35_000);
+    check(
+      result,
+      'every reply equals what was sent',
+      mismatches === 0,
+      `${mismatches} of ${fmtCount(2 * (options.warmup + options.rounds))} replies differed`,
+    );
+    const stats = await sockpit.call<{
+      counters: { bytesIn: number; bytesOut: number };
+      capture: { lastSeq: number };
+      ui?: UiTotals;
+    }>('settle', { timeoutMs: 30_000 }, 35_000);
     const expected = (options.warmup + options.rounds) * options.size;
-    check(result, 'Sockpit counted every byte in and out', stats.counters.bytesIn === expected && stats.counters.bytesOut === expected, `in ${fmtCount(stats.counters.bytesIn)}, out ${fmtCount(stats.counters.bytesOut)}, expected ${fmtCount(expected)} each way`);
+    check(
+      result,
+      'Sockpit counted every byte in and out',
+      stats.counters.bytesIn === expected && stats.counters.bytesOut === expected,
+      `in ${fmtCount(stats.counters.bytesIn)}, out ${fmtCount(stats.counters.bytesOut)}, expected ${fmtCount(expected)} each way`,
+    );
     const ui = stats.ui;
-    check(result, 'the UI was offered every record or told it skipped it', Boolean(ui) && ui!.invalid === 0 && ui!.records + ui!.skipped === stats.capture.lastSeq, ui ? `${fmtCount(ui.records)} received + ${fmtCount(ui.skipped)} skipped of ${fmtCount(stats.capture.lastSeq)} records (rx and tx)` : 'no UI totals');
+    check(
+      result,
+      'the UI was offered every record or told it skipped it',
+      Boolean(ui) && ui!.invalid === 0 && ui!.records + ui!.skipped === stats.capture.lastSeq,
+      ui
+        ? `${fmtCount(ui.records)} received + ${fmtCount(ui.skipped)} skipped of ${fmtCount(stats.capture.lastSeq)} records (rx and tx)`
+        : 'no UI totals',
+    );
   } catch (err) {
     result.error = errorText(err);
   } finally {
@@ -82,8 +128,20 @@ export async function benchEcho(options: EchoOptions, mode: 'full' | 'smoke', pr
   if (result.sockpit && result.bare) {
     const { sockpit, bare } = result;
     result.targets.push(
-      atMost('p50 round trip, Sockpit ÷ bare Node', sockpit.p50 / bare.p50, 1.5, fmtRatio, `bare Node p50 ${fmtUs(bare.p50)}, Sockpit ${fmtUs(sockpit.p50)} (issue: 62 µs)`),
-      atMost('p99 round trip, Sockpit ÷ bare Node', sockpit.p99 / bare.p99, 2, fmtRatio, `bare Node p99 ${fmtUs(bare.p99)}, Sockpit ${fmtUs(sockpit.p99)} (issue: 92 µs)`),
+      atMost(
+        'p50 round trip, Sockpit ÷ bare Node',
+        sockpit.p50 / bare.p50,
+        1.5,
+        fmtRatio,
+        `bare Node p50 ${fmtUs(bare.p50)}, Sockpit ${fmtUs(sockpit.p50)} (issue: 62 µs)`,
+      ),
+      atMost(
+        'p99 round trip, Sockpit ÷ bare Node',
+        sockpit.p99 / bare.p99,
+        2,
+        fmtRatio,
+        `bare Node p99 ${fmtUs(bare.p99)}, Sockpit ${fmtUs(sockpit.p99)} (issue: 92 µs)`,
+      ),
     );
     result.tables.push({
       caption: `${fmtCount(options.rounds)} round trips of ${options.size} bytes per server`,

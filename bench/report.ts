@@ -24,7 +24,7 @@ const METHOD: Record<BenchName, string> = {
     "against the kernel's own drop counter for that socket (`/proc/net/udp`). Unpaced cases run three times per receiver.",
   connections:
     'A client process opens 10,000 TCP connections to one server (at most 256 connecting at once; both servers listen with a ' +
-    'backlog of 4096, since Node\'s default 511 overflows under such a burst and the clients then wait for SYN retries) and holds them. Accept time runs from telling the client to start until the server process reports ' +
+    "backlog of 4096, since Node's default 511 overflows under such a burst and the clients then wait for SYN retries) and holds them. Accept time runs from telling the client to start until the server process reports " +
     'its 10,000th accepted connection. The Sockpit server is a TCP server session (no client limit set) with its UI attached; its RSS ' +
     'is the engine process alone (the UI is another process), peak over the whole run, with every connection open for 3 s after the ' +
     'last is accepted so the once-a-second counters reports of 10,000 connections are included. Three runs each, alternating.',
@@ -40,16 +40,16 @@ const METHOD: Record<BenchName, string> = {
     '50 MB/s of mixed text (ASCII and UTF-8 Chinese lines, tabs, ANSI colour codes, control bytes, long JSON lines) for 20 s to the TCP ' +
     'session, then 100k small UDP datagrams/s for 10 s to the UDP one. Meanwhile the page records every requestAnimationFrame, ' +
     '"Pause view" of the flooded pane is clicked every second — pause, check for 0.4 s that the rows on screen hold still, ' +
-    'resume at the next click — (click-to-effect = from the click event\'s timestamp to the first frame painted after the button ' +
-    'shows the new state), the renderer\'s JS heap is sampled over CDP every second, and the bridge process\'s RSS every 0.5 s. Afterwards ' +
-    'the engine\'s byte counters and the ones the page shows must equal what the peer sent.',
+    "resume at the next click — (click-to-effect = from the click event's timestamp to the first frame painted after the button " +
+    "shows the new state), the renderer's JS heap is sampled over CDP every second, and the bridge process's RSS every 0.5 s. Afterwards " +
+    "the engine's byte counters and the ones the page shows must equal what the peer sent.",
   redecode:
     'The same setup with one UDP session (capture limit raised to 1024 MiB in its options, so nothing is evicted: the engine counts ' +
     'each small record at its real memory cost). A peer sends 1,000,000 ' +
     'small GBK-encoded datagrams paced at 25k/s, topped up with more until the engine holds exactly 1,000,000 records whatever the ' +
     'kernel dropped; the view holds what it took in (it says how many it skipped). Then the "Receive encoding" select is switched ' +
-    'between UTF-8 and GBK ten times. Each time the page measures from the `change` event\'s timestamp to the first frame painted after ' +
-    'the log\'s rows changed, and the visible rows are checked to read as the chosen encoding.',
+    "between UTF-8 and GBK ten times. Each time the page measures from the `change` event's timestamp to the first frame painted after " +
+    "the log's rows changed, and the visible rows are checked to read as the chosen encoding.",
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -68,7 +68,10 @@ const ISSUE_REFERENCES: Array<[string, string]> = [
   ['same + keeping a copy of every chunk in a 256 MiB ring', '~0.99× of that'],
   ["same + `toString('hex')` on every chunk", '0.16×'],
   ['same + iconv-lite GBK decode on every chunk', '0.10×'],
-  ['Node UDP receive, 64 B / 1400 B datagrams', '~259k/s / ~234k/s; losses 4–6 % with the default receive buffer, 0 with 4 MiB'],
+  [
+    'Node UDP receive, 64 B / 1400 B datagrams',
+    '~259k/s / ~234k/s; losses 4–6 % with the default receive buffer, 0 with 4 MiB',
+  ],
   ['Node server holding N TCP connections', '10k: 0.84 s to establish, ~80 MiB RSS; ~3.7 KiB per connection'],
   ['100-byte echo round trip, Node ↔ Node', 'p50 62 µs, p99 92 µs'],
 ];
@@ -78,12 +81,19 @@ function cell(text: string): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.map(cell).join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 function when(result: BenchResult): string {
   const date = result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  const flags = [result.mode === 'smoke' ? 'smoke scale' : 'full scale', result.preliminary ? 'preliminary' : ''].filter(Boolean);
+  const flags = [
+    result.mode === 'smoke' ? 'smoke scale' : 'full scale',
+    result.preliminary ? 'preliminary' : '',
+  ].filter(Boolean);
   return `${date} (${flags.join(', ')}; load ${result.loadAtStart.toFixed(2)} → ${result.loadAtEnd.toFixed(2)})`;
 }
 
@@ -110,7 +120,7 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   out.push(
     'Written by `npm run bench` (bench/run.ts) from its last results (bench/results.json); do not edit by hand — change the ' +
       'benchmarks or bench/report.ts and run them again. Every figure is measured side by side with its reference in the same run, ' +
-      'on the machine below; the issue\'s own reference figures (measured earlier on this machine) are listed at the end.',
+      "on the machine below; the issue's own reference figures (measured earlier on this machine) are listed at the end.",
   );
   out.push('');
   if (present.some((r) => r.preliminary)) {
@@ -127,12 +137,15 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   for (const result of present) {
     const run = `${result.startedAt.slice(0, 10)}${result.preliminary ? ', preliminary' : ''}${result.mode === 'smoke' ? ', smoke' : ''}`;
     if (result.skipped) summary.push([result.title, 'skipped', '', '', result.skipped, '', run]);
-    for (const target of result.targets) summary.push([result.title, target.what, target.figure, target.reference, target.goal, verdict(target.met), run]);
+    for (const target of result.targets)
+      summary.push([result.title, target.what, target.figure, target.reference, target.goal, verdict(target.met), run]);
     if (result.error) summary.push([result.title, 'did not finish', '', '', result.error.split('\n')[0]!, '', run]);
   }
   out.push(table(['benchmark', 'what', 'Sockpit', 'reference (same run)', 'target', '', 'run'], summary));
   out.push('');
-  const failedChecks = present.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${r.title}: ${c.what} — ${c.detail}`));
+  const failedChecks = present.flatMap((r) =>
+    r.checks.filter((c) => !c.ok).map((c) => `${r.title}: ${c.what} — ${c.detail}`),
+  );
   out.push(
     failedChecks.length === 0
       ? `Correctness: all ${present.reduce((n, r) => n + r.checks.length, 0)} checks passed (counters exact, every loss accounted for, caps respected); details under each benchmark.`
@@ -143,7 +156,14 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   // One table per distinct machine; the browser version is whichever run had one.
   const machines = new Map<string, Machine>();
   for (const { machine } of present) {
-    const key = JSON.stringify([machine.cpu, machine.cores, machine.ramBytes, machine.os, machine.kernel, machine.node]);
+    const key = JSON.stringify([
+      machine.cpu,
+      machine.cores,
+      machine.ramBytes,
+      machine.os,
+      machine.kernel,
+      machine.node,
+    ]);
     const seen = machines.get(key);
     machines.set(key, { ...machine, chromium: machine.chromium ?? seen?.chromium });
   }
@@ -153,7 +173,8 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
     out.push(table(['', ''], machineRows(machine)));
     out.push('');
   }
-  if (machines.size > 1) out.push('(The results below come from runs on different machines; each section names its run.)\n');
+  if (machines.size > 1)
+    out.push('(The results below come from runs on different machines; each section names its run.)\n');
 
   out.push('## How to run');
   out.push('');
@@ -161,12 +182,14 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   out.push('npm install');
   out.push('npm run bench                      # all six, full scale (about 10 minutes); rewrites this file');
   out.push('npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode');
-  out.push('npm run bench -- --smoke           # every benchmark at small scale, correctness only; prints, writes nothing');
+  out.push(
+    'npm run bench -- --smoke           # every benchmark at small scale, correctness only; prints, writes nothing',
+  );
   out.push('npm run bench -- --preliminary     # full scale, results marked preliminary (the machine is shared)');
   out.push('```');
   out.push('');
   out.push(
-    'The window and re-decode benchmarks use the end-to-end suite\'s Chromium (`CHROMIUM_PATH`, else the system\'s, else npm\'s @sparticuz/chromium); they build the UI first ' +
+    "The window and re-decode benchmarks use the end-to-end suite's Chromium (`CHROMIUM_PATH`, else the system's, else npm's @sparticuz/chromium); they build the UI first " +
       '(`electron-vite build`). Every loop is bounded in count and in time; a benchmark that breaks reports what it measured up to ' +
       'then. The same code runs at small scale in `npm test` (test/bench/*.test.ts and e2e/bench.spec.ts), asserting correctness only.',
   );
@@ -194,18 +217,24 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
       out.push('');
     }
     if (result.targets.length > 0) {
-      out.push(table(['what', 'Sockpit', 'reference (same run)', 'target', ''], result.targets.map((t) => [t.what, t.figure, t.reference, t.goal, verdict(t.met)])));
+      out.push(
+        table(
+          ['what', 'Sockpit', 'reference (same run)', 'target', ''],
+          result.targets.map((t) => [t.what, t.figure, t.reference, t.goal, verdict(t.met)]),
+        ),
+      );
       out.push('');
     }
     const missed = result.targets.filter((t) => t.met === false);
     if (missed.length > 0) {
       out.push('**Missed targets**');
       out.push('');
-      for (const target of missed) out.push(`- ${target.what}: ${target.figure} against ${target.goal} — ${target.missedBy}.`);
+      for (const target of missed)
+        out.push(`- ${target.what}: ${target.figure} against ${target.goal} — ${target.missedBy}.`);
       out.push('');
     }
     if (result.why.length > 0) {
-      out.push(missed.length > 0 ? '**Why (from this run\'s own measurements)**' : '**Notes from this run**');
+      out.push(missed.length > 0 ? "**Why (from this run's own measurements)**" : '**Notes from this run**');
       out.push('');
       for (const line of result.why) out.push(`- ${line}`);
       out.push('');

@@ -60,7 +60,9 @@ function print(result: BenchResult): void {
   if (result.skipped) say(`skipped: ${result.skipped}`);
   if (result.error) say(`DID NOT FINISH: ${result.error}`);
   for (const t of result.targets) {
-    say(`  ${t.met === undefined ? '?' : t.met ? 'ok  ' : 'MISS'} ${t.what}: ${t.figure} (target ${t.goal}; ${t.reference})${t.missedBy ? ` — ${t.missedBy}` : ''}`);
+    say(
+      `  ${t.met === undefined ? '?' : t.met ? 'ok  ' : 'MISS'} ${t.what}: ${t.figure} (target ${t.goal}; ${t.reference})${t.missedBy ? ` — ${t.missedBy}` : ''}`,
+    );
   }
   for (const c of result.checks) if (!c.ok) say(`  CHECK FAILED ${c.what}: ${c.detail}`);
   say(`  ${result.checks.filter((c) => c.ok).length}/${result.checks.length} correctness checks passed`);
@@ -85,8 +87,40 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
 
 function strip(result: BenchResult): BenchResult {
   // The raw per-run data stays out of the stored file: the tables already carry every run.
-  const { name, title, mode, preliminary, startedAt, durationMs, loadAtStart, loadAtEnd, commands, targets, checks, tables, why, skipped, error } = result;
-  return { name, title, mode, preliminary, startedAt, durationMs, loadAtStart, loadAtEnd, commands, targets, checks, tables, why, skipped, error };
+  const {
+    name,
+    title,
+    mode,
+    preliminary,
+    startedAt,
+    durationMs,
+    loadAtStart,
+    loadAtEnd,
+    commands,
+    targets,
+    checks,
+    tables,
+    why,
+    skipped,
+    error,
+  } = result;
+  return {
+    name,
+    title,
+    mode,
+    preliminary,
+    startedAt,
+    durationMs,
+    loadAtStart,
+    loadAtEnd,
+    commands,
+    targets,
+    checks,
+    tables,
+    why,
+    skipped,
+    error,
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -105,7 +139,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const machine: Machine = describeMachine();
-  say(`Sockpit benchmarks: ${args.names.join(', ')} — ${args.smoke ? 'smoke' : 'full'} scale on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAtStart.toFixed(2)}`);
+  say(
+    `Sockpit benchmarks: ${args.names.join(', ')} — ${args.smoke ? 'smoke' : 'full'} scale on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAtStart.toFixed(2)}`,
+  );
   if (!args.smoke && machine.loadAtStart > 0.5 && !args.preliminary) {
     say('Note: the machine is busy (1-minute load above 0.5); the timings will be noisy. --preliminary marks them so.');
   }
@@ -133,14 +169,20 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (args.write) {
-    const stored: Partial<Record<BenchName, StoredResult>> = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
-    for (const result of done) stored[result.name] = { ...strip(result), machine: { ...machine, ...(chromium ? { chromium } : {}) } };
+    const stored: Partial<Record<BenchName, StoredResult>> = existsSync(RESULTS)
+      ? JSON.parse(readFileSync(RESULTS, 'utf8'))
+      : {};
+    for (const result of done)
+      stored[result.name] = { ...strip(result), machine: { ...machine, ...(chromium ? { chromium } : {}) } };
     writeFileSync(RESULTS, `${JSON.stringify(stored, null, 2)}\n`);
     writeFileSync(DOC, renderReport(stored));
     say(`\nWrote ${path.relative(ROOT, DOC)} and ${path.relative(ROOT, RESULTS)}.`);
   }
   const broken = done.filter((r) => r.error || r.checks.some((c) => !c.ok));
-  if (broken.length > 0) say(`\n${broken.length} benchmark(s) broke or failed a correctness check: ${broken.map((r) => r.name).join(', ')}.`);
+  if (broken.length > 0)
+    say(
+      `\n${broken.length} benchmark(s) broke or failed a correctness check: ${broken.map((r) => r.name).join(', ')}.`,
+    );
   return broken.length > 0 ? 1 : 0;
 }
 

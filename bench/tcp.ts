@@ -20,8 +20,20 @@ export interface TcpOptions {
   runTimeoutMs: number;
 }
 
-export const TCP_FULL: TcpOptions = { totalBytes: 2 * GiB, chunkBytes: 64 * 1024, reps: 5, captureCapBytes: DEFAULT_CAPTURE_CAP_BYTES, runTimeoutMs: 120_000 };
-export const TCP_SMOKE: TcpOptions = { totalBytes: 32 * MiB, chunkBytes: 64 * 1024, reps: 1, captureCapBytes: 1 * MiB, runTimeoutMs: 60_000 };
+export const TCP_FULL: TcpOptions = {
+  totalBytes: 2 * GiB,
+  chunkBytes: 64 * 1024,
+  reps: 5,
+  captureCapBytes: DEFAULT_CAPTURE_CAP_BYTES,
+  runTimeoutMs: 120_000,
+};
+export const TCP_SMOKE: TcpOptions = {
+  totalBytes: 32 * MiB,
+  chunkBytes: 64 * 1024,
+  reps: 1,
+  captureCapBytes: 1 * MiB,
+  runTimeoutMs: 60_000,
+};
 
 interface Closed {
   ms: number;
@@ -30,8 +42,21 @@ interface Closed {
 
 interface SockpitStats {
   counters: { bytesIn: number; packetsIn: number };
-  capture: { records: number; bytes: number; capBytes: number; evictedRecords: number; evictedBytes: number; lastSeq: number };
-  stream?: { batchesSent: number; recordsSent: number; recordsSkipped: number; largestBatchBytes: number; resyncs: number };
+  capture: {
+    records: number;
+    bytes: number;
+    capBytes: number;
+    evictedRecords: number;
+    evictedBytes: number;
+    lastSeq: number;
+  };
+  stream?: {
+    batchesSent: number;
+    recordsSent: number;
+    recordsSkipped: number;
+    largestBatchBytes: number;
+    resyncs: number;
+  };
   ui?: UiTotals;
   rssBytes: number;
   maxRssBytes: number;
@@ -59,7 +84,11 @@ function portOf(local: string | undefined): number {
 async function write(port: number, options: TcpOptions): Promise<{ bytes: number; cpu: CpuTime }> {
   const peer = await startChild('peer');
   try {
-    return await peer.call('tcpWrite', { port, totalBytes: options.totalBytes, chunkBytes: options.chunkBytes, timeoutMs: options.runTimeoutMs }, options.runTimeoutMs + 5000);
+    return await peer.call(
+      'tcpWrite',
+      { port, totalBytes: options.totalBytes, chunkBytes: options.chunkBytes, timeoutMs: options.runTimeoutMs },
+      options.runTimeoutMs + 5000,
+    );
   } finally {
     await peer.stop();
   }
@@ -117,7 +146,11 @@ async function runSockpit(options: TcpOptions): Promise<TcpRun> {
   }
 }
 
-export async function benchTcp(options: TcpOptions, mode: 'full' | 'smoke', preliminary = false): Promise<BenchResult & { runs: TcpRun[] }> {
+export async function benchTcp(
+  options: TcpOptions,
+  mode: 'full' | 'smoke',
+  preliminary = false,
+): Promise<BenchResult & { runs: TcpRun[] }> {
   const started = performance.now();
   const result = Object.assign(newResult('tcp', 'TCP ingest', mode, preliminary), { runs: [] as TcpRun[] });
   result.commands.push(
@@ -126,7 +159,12 @@ export async function benchTcp(options: TcpOptions, mode: 'full' | 'smoke', prel
     `sockpit: Engine + TCP server session {host 127.0.0.1, port 0, captureCapBytes ${fmtCount(options.captureCapBytes)}} + EventStream → a UI client process that gets each batch over IPC, decodes it and acknowledges it (bench/children/sockpit.ts, ui-client.ts)`,
   );
   try {
-    await alternating(['bare', 'sockpit'] as const, options.reps, (side) => (side === 'bare' ? runBare(options) : runSockpit(options)), result.runs);
+    await alternating(
+      ['bare', 'sockpit'] as const,
+      options.reps,
+      (side) => (side === 'bare' ? runBare(options) : runSockpit(options)),
+      result.runs,
+    );
   } catch (err) {
     result.error = errorText(err);
   } finally {
@@ -139,13 +177,24 @@ export async function benchTcp(options: TcpOptions, mode: 'full' | 'smoke', prel
   const sockpitRate = median(sockpit.map((run) => run.rate));
   const ratio = sockpitRate / bareRate;
   result.targets.push(
-    atLeast('ingest rate, Sockpit ÷ bare Node (medians)', ratio, 0.9, fmtRatio, `bare Node ${fmtRate(bareRate)} in this run (issue: ~2.5 GB/s)`),
+    atLeast(
+      'ingest rate, Sockpit ÷ bare Node (medians)',
+      ratio,
+      0.9,
+      fmtRatio,
+      `bare Node ${fmtRate(bareRate)} in this run (issue: ~2.5 GB/s)`,
+    ),
   );
 
   for (const run of sockpit) {
     const s = run.sockpit!;
     const records = s.capture.lastSeq;
-    check(result, 'every byte counted', s.counters.bytesIn === options.totalBytes, `${fmtCount(s.counters.bytesIn)} of ${fmtCount(options.totalBytes)} bytes`);
+    check(
+      result,
+      'every byte counted',
+      s.counters.bytesIn === options.totalBytes,
+      `${fmtCount(s.counters.bytesIn)} of ${fmtCount(options.totalBytes)} bytes`,
+    );
     check(
       result,
       'capture within its cap, evictions counted',
@@ -156,15 +205,31 @@ export async function benchTcp(options: TcpOptions, mode: 'full' | 'smoke', prel
     check(
       result,
       'the UI was offered every record or told it skipped it',
-      Boolean(ui) && ui!.invalid === 0 && ui!.records + ui!.skipped === records && ui!.records === s.stream?.recordsSent,
-      ui ? `${fmtCount(ui.records)} records received + ${fmtCount(ui.skipped)} skipped = ${fmtCount(ui.records + ui.skipped)} of ${fmtCount(records)}; ${ui.batches} batches, ${ui.invalid} invalid, largest ${fmtCount(ui.largestBatchBytes)} B` : 'no UI totals',
+      Boolean(ui) &&
+        ui!.invalid === 0 &&
+        ui!.records + ui!.skipped === records &&
+        ui!.records === s.stream?.recordsSent,
+      ui
+        ? `${fmtCount(ui.records)} records received + ${fmtCount(ui.skipped)} skipped = ${fmtCount(ui.records + ui.skipped)} of ${fmtCount(records)}; ${ui.batches} batches, ${ui.invalid} invalid, largest ${fmtCount(ui.largestBatchBytes)} B`
+        : 'no UI totals',
     );
   }
-  for (const run of bare) check(result, 'bare server counted every byte', run.bytes === options.totalBytes, `${fmtCount(run.bytes)} bytes`);
+  for (const run of bare)
+    check(result, 'bare server counted every byte', run.bytes === options.totalBytes, `${fmtCount(run.bytes)} bytes`);
 
   result.tables.push({
     caption: 'Every run, in the order run',
-    head: ['#', 'server', 'rate', 'time', 'server CPU (of which kernel)', 'client CPU', 'UI process CPU', 'server peak RSS', 'UI: records received / skipped'],
+    head: [
+      '#',
+      'server',
+      'rate',
+      'time',
+      'server CPU (of which kernel)',
+      'client CPU',
+      'UI process CPU',
+      'server peak RSS',
+      'UI: records received / skipped',
+    ],
     rows: result.runs.map((run, i) => [
       String(i + 1),
       run.side === 'bare' ? 'bare Node' : 'Sockpit',
@@ -178,7 +243,8 @@ export async function benchTcp(options: TcpOptions, mode: 'full' | 'smoke', prel
     ]),
   });
 
-  const perGiB = (runs: TcpRun[], ms: (run: TcpRun) => number) => median(runs.map((run) => (ms(run) / run.bytes) * GiB));
+  const perGiB = (runs: TcpRun[], ms: (run: TcpRun) => number) =>
+    median(runs.map((run) => (ms(run) / run.bytes) * GiB));
   const bareCpu = perGiB(bare, (run) => run.serverCpuMs);
   const sockpitCpu = perGiB(sockpit, (run) => run.serverCpuMs);
   if (Number.isFinite(bareCpu) && Number.isFinite(sockpitCpu)) {

@@ -83,7 +83,13 @@ async function sockpitReceiver(options: UdpOptions): Promise<Receiving> {
     ui: true,
   });
   await child.call('watch', {});
-  type Stats = { counters: { packetsIn: number; bytesIn: number }; capture: UdpRun['capture'] & object; ui?: UiTotals; maxRssBytes: number; cpu: CpuTime };
+  type Stats = {
+    counters: { packetsIn: number; bytesIn: number };
+    capture: UdpRun['capture'] & object;
+    ui?: UiTotals;
+    maxRssBytes: number;
+    cpu: CpuTime;
+  };
   return {
     child,
     port: Number(/:(\d+)$/.exec(info.local ?? '')?.[1]),
@@ -116,7 +122,13 @@ async function bareReceiver(receiver: 'bare' | 'bare-default', options: UdpOptio
     recvBufferBytes: receiver === 'bare' ? options.recvBufferBytes : undefined,
   });
   await child.call('watch', {});
-  type Stats = { datagrams: number; firstDatagramMs: number; lastDatagramMs: number; maxRssBytes: number; cpu: CpuTime };
+  type Stats = {
+    datagrams: number;
+    firstDatagramMs: number;
+    lastDatagramMs: number;
+    maxRssBytes: number;
+    cpu: CpuTime;
+  };
   return {
     child,
     port: listening.port,
@@ -166,17 +178,31 @@ async function runOne(receiver: Receiver, size: number, perSecond: number, optio
     // Read while the socket is still open: the drop count goes with it.
     const kernelDrops = udpDrops(receiving.port);
     const got = await receiving.finish();
-    return { ...got, size, perSecond, sent: sent.sent, sendErrors: sent.errors, sendMs: sent.ms, lost: sent.sent - got.received, kernelDrops };
+    return {
+      ...got,
+      size,
+      perSecond,
+      sent: sent.sent,
+      sendErrors: sent.errors,
+      sendMs: sent.ms,
+      lost: sent.sent - got.received,
+      kernelDrops,
+    };
   } finally {
     await peer.stop();
     await receiving.child.stop();
   }
 }
 
-const label = (receiver: Receiver) => (receiver === 'sockpit' ? 'Sockpit' : receiver === 'bare' ? 'bare Node, same buffer' : 'bare Node, default buffer');
+const label = (receiver: Receiver) =>
+  receiver === 'sockpit' ? 'Sockpit' : receiver === 'bare' ? 'bare Node, same buffer' : 'bare Node, default buffer';
 const pacing = (perSecond: number) => (perSecond > 0 ? `paced ${fmtPerSecond(perSecond)}` : 'unpaced');
 
-export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', preliminary = false): Promise<BenchResult & { runs: UdpRun[] }> {
+export async function benchUdp(
+  options: UdpOptions,
+  mode: 'full' | 'smoke',
+  preliminary = false,
+): Promise<BenchResult & { runs: UdpRun[] }> {
   const started = performance.now();
   const result = Object.assign(newResult('udp', 'UDP ingest', mode, preliminary), { runs: [] as UdpRun[] });
   result.commands.push(
@@ -189,7 +215,12 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
     for (const size of options.sizes) {
       for (const perSecond of options.rates) {
         const reps = perSecond > 0 ? 1 : options.unpacedReps;
-        await alternating(options.receivers, reps, (receiver) => runOne(receiver, size, perSecond, options), result.runs);
+        await alternating(
+          options.receivers,
+          reps,
+          (receiver) => runOne(receiver, size, perSecond, options),
+          result.runs,
+        );
       }
     }
   } catch (err) {
@@ -200,7 +231,8 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
 
   for (const size of options.sizes) {
     for (const perSecond of options.rates) {
-      const runs = (receiver: Receiver) => result.runs.filter((run) => run.size === size && run.perSecond === perSecond && run.receiver === receiver);
+      const runs = (receiver: Receiver) =>
+        result.runs.filter((run) => run.size === size && run.perSecond === perSecond && run.receiver === receiver);
       const sockpit = runs('sockpit');
       const bare = runs('bare');
       const bareRate = median(bare.map((run) => run.rate));
@@ -208,12 +240,26 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
       // Paced, both receivers take what the sender sends; the rate is a target only where the receiver sets it.
       if (perSecond === 0 && sockpit.length > 0 && bare.length > 0) {
         result.targets.push(
-          atLeast(`${size} B, unpaced: receive rate, Sockpit ÷ bare Node (medians)`, sockpitRate / bareRate, 0.9, fmtRatio, `bare Node ${fmtPerSecond(bareRate)}, Sockpit ${fmtPerSecond(sockpitRate)} (issue: ~${size <= 64 ? '259k' : '234k'}/s unpaced)`),
+          atLeast(
+            `${size} B, unpaced: receive rate, Sockpit ÷ bare Node (medians)`,
+            sockpitRate / bareRate,
+            0.9,
+            fmtRatio,
+            `bare Node ${fmtPerSecond(bareRate)}, Sockpit ${fmtPerSecond(sockpitRate)} (issue: ~${size <= 64 ? '259k' : '234k'}/s unpaced)`,
+          ),
         );
       }
       if (perSecond > 0 && sockpit.length > 0) {
         const lost = Math.max(...sockpit.map((run) => run.lost));
-        result.targets.push(atMost(`${size} B, ${pacing(perSecond)}: datagrams lost by Sockpit`, lost, 0, fmtCount, `bare Node, same buffer: ${bare.map((run) => fmtCount(run.lost)).join(', ') || '—'}`));
+        result.targets.push(
+          atMost(
+            `${size} B, ${pacing(perSecond)}: datagrams lost by Sockpit`,
+            lost,
+            0,
+            fmtCount,
+            `bare Node, same buffer: ${bare.map((run) => fmtCount(run.lost)).join(', ') || '—'}`,
+          ),
+        );
       }
     }
   }
@@ -221,23 +267,58 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
   for (const run of result.runs) {
     const where = `${label(run.receiver)}, ${run.size} B, ${pacing(run.perSecond)}`;
     if (run.kernelDrops !== undefined) {
-      check(result, `${where}: every loss accounted for by the kernel's drop count`, run.lost === run.kernelDrops && run.sendErrors === 0, `sent ${fmtCount(run.sent)}, received ${fmtCount(run.received)}, lost ${fmtCount(run.lost)}, kernel dropped ${fmtCount(run.kernelDrops)}, send errors ${run.sendErrors}`);
+      check(
+        result,
+        `${where}: every loss accounted for by the kernel's drop count`,
+        run.lost === run.kernelDrops && run.sendErrors === 0,
+        `sent ${fmtCount(run.sent)}, received ${fmtCount(run.received)}, lost ${fmtCount(run.lost)}, kernel dropped ${fmtCount(run.kernelDrops)}, send errors ${run.sendErrors}`,
+      );
     }
     if (mode === 'smoke' && run.perSecond > 0 && run.receiver !== 'bare-default') {
       check(result, `${where}: nothing lost`, run.lost === 0, `lost ${fmtCount(run.lost)} of ${fmtCount(run.sent)}`);
     }
     if (run.receiver === 'sockpit') {
-      check(result, `${where}: byte counter exact`, run.bytesIn === run.received * run.size, `${fmtCount(run.bytesIn ?? 0)} bytes for ${fmtCount(run.received)} datagrams of ${run.size} B`);
+      check(
+        result,
+        `${where}: byte counter exact`,
+        run.bytesIn === run.received * run.size,
+        `${fmtCount(run.bytesIn ?? 0)} bytes for ${fmtCount(run.received)} datagrams of ${run.size} B`,
+      );
       const capture = run.capture!;
-      check(result, `${where}: capture within its cap`, capture.bytes <= capture.capBytes && capture.bytes + capture.evictedBytes === run.bytesIn, `held ${fmtMiB(capture.bytes)} of ${fmtMiB(capture.capBytes)}, evicted ${fmtCount(capture.evictedBytes)} bytes`);
+      check(
+        result,
+        `${where}: capture within its cap`,
+        capture.bytes <= capture.capBytes && capture.bytes + capture.evictedBytes === run.bytesIn,
+        `held ${fmtMiB(capture.bytes)} of ${fmtMiB(capture.capBytes)}, evicted ${fmtCount(capture.evictedBytes)} bytes`,
+      );
       const ui = run.ui;
-      check(result, `${where}: the UI was offered every record or told it skipped it`, Boolean(ui) && ui!.invalid === 0 && ui!.records + ui!.skipped === capture.lastSeq, ui ? `${fmtCount(ui.records)} received + ${fmtCount(ui.skipped)} skipped of ${fmtCount(capture.lastSeq)}` : 'no UI totals');
+      check(
+        result,
+        `${where}: the UI was offered every record or told it skipped it`,
+        Boolean(ui) && ui!.invalid === 0 && ui!.records + ui!.skipped === capture.lastSeq,
+        ui
+          ? `${fmtCount(ui.records)} received + ${fmtCount(ui.skipped)} skipped of ${fmtCount(capture.lastSeq)}`
+          : 'no UI totals',
+      );
     }
   }
 
   result.tables.push({
     caption: 'Every run, in the order run',
-    head: ['size', 'pacing', 'receiver', 'receive buffer granted', 'sent', 'sender rate', 'received', 'receive rate', 'lost', 'kernel drops', 'receiver CPU', 'UI received / skipped'],
+    head: [
+      'size',
+      'pacing',
+      'receiver',
+      'receive buffer granted',
+      'sent',
+      'sender rate',
+      'received',
+      'receive rate',
+      'lost',
+      'kernel drops',
+      'receiver CPU',
+      'UI received / skipped',
+    ],
     rows: result.runs.map((run) => [
       `${run.size} B`,
       pacing(run.perSecond),
@@ -262,7 +343,9 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
         `Receiver CPU for the run: Sockpit ${fmtMs(run.receiverCpuMs)}${bare ? `, bare Node ${fmtMs(bare.receiverCpuMs)} (which lost ${fmtCount(bare.lost)})` : ''}.`,
     );
   }
-  const unpacedSender = median(result.runs.filter((run) => run.perSecond === 0).map((run) => (run.sent * 1000) / run.sendMs));
+  const unpacedSender = median(
+    result.runs.filter((run) => run.perSecond === 0).map((run) => (run.sent * 1000) / run.sendMs),
+  );
   if (Number.isFinite(unpacedSender)) {
     result.why.push(
       `Unpaced, the one sender process managed a median ${fmtPerSecond(unpacedSender)} while sharing the two cores with the receiver: an unpaced ` +
@@ -270,11 +353,18 @@ export async function benchUdp(options: UdpOptions, mode: 'full' | 'smoke', prel
     );
   }
   for (const size of options.sizes) {
-    const cpu = (receiver: Receiver) => median(result.runs.filter((run) => run.size === size && run.perSecond === 0 && run.receiver === receiver).map((run) => (run.receiverCpuMs / Math.max(1, run.received)) * 1e6));
+    const cpu = (receiver: Receiver) =>
+      median(
+        result.runs
+          .filter((run) => run.size === size && run.perSecond === 0 && run.receiver === receiver)
+          .map((run) => (run.receiverCpuMs / Math.max(1, run.received)) * 1e6),
+      );
     const bare = cpu('bare');
     const sockpit = cpu('sockpit');
     if (Number.isFinite(bare) && Number.isFinite(sockpit)) {
-      result.why.push(`${size} B unpaced: receiver CPU per million datagrams received — bare ${fmtMs(bare)}, Sockpit ${fmtMs(sockpit)} (${fmtRatio(sockpit / bare)}).`);
+      result.why.push(
+        `${size} B unpaced: receiver CPU per million datagrams received — bare ${fmtMs(bare)}, Sockpit ${fmtMs(sockpit)} (${fmtRatio(sockpit / bare)}).`,
+      );
     }
   }
   return finish(result, started) as BenchResult & { runs: UdpRun[] };

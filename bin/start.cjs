@@ -11,7 +11,9 @@ const argv = process.argv.slice(2);
 const found = findElectronBinary();
 
 if ('missing' in found) {
-  process.stdout.write(`Sockpit: the Electron binary is not installed here (${found.missing}), so Sockpit opens in your browser instead.\n`);
+  process.stdout.write(
+    `Sockpit: the Electron binary is not installed here (${found.missing}), so Sockpit opens in your browser instead.\n`,
+  );
   ensureUserInterface();
   runFace('bridge', argv);
 } else {

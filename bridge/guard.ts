@@ -30,7 +30,9 @@ export function hostHeaderFor(host: string, port: number): string {
 /** Throws, in words, for an address the bridge must not listen on; returns whether it is loopback. */
 export function checkListenAddress(host: string, allowRemote: boolean): { loopback: boolean } {
   if (host !== 'localhost' && isIP(host) === 0) {
-    throw new Error(`"${host}" is not an address the bridge can listen on: give an IP address such as 127.0.0.1 or ::1.`);
+    throw new Error(
+      `"${host}" is not an address the bridge can listen on: give an IP address such as 127.0.0.1 or ::1.`,
+    );
   }
   const loopback = isLoopbackHost(host);
   if (!loopback && !allowRemote) {
@@ -105,7 +107,10 @@ export class Guard {
   private readonly allowedHosts = new Set<string>();
   private readonly allowedOrigins = new Set<string>();
 
-  /** The names this bridge answers to: loopback, the address it listens on, and with a wildcard remote listener this machine's addresses. */
+  /**
+   * The names this bridge answers to: loopback, the address it listens on, and with a wildcard remote listener this
+   * machine's addresses.
+   */
   admitAddress(address: AddressInfo, loopback: boolean): void {
     const { port } = address;
     const names = ['127.0.0.1', 'localhost', '::1'];
@@ -113,7 +118,8 @@ export class Guard {
     if (!loopback && isWildcardHost(address.address)) {
       // Listening everywhere: other computers reach it by this machine's addresses, always IP literals.
       for (const entries of Object.values(networkInterfaces())) {
-        for (const entry of entries ?? []) if (!entry.internal && !entry.address.includes('%')) names.push(entry.address);
+        for (const entry of entries ?? [])
+          if (!entry.internal && !entry.address.includes('%')) names.push(entry.address);
       }
     }
     for (const name of names) {
@@ -135,7 +141,8 @@ export class Guard {
     if (count === 0) return { status: 400, text: 'Bad request: the Host header is missing.' };
     if (count > 1) return { status: 400, text: 'Bad request: more than one Host header.' };
     const value = (req.headers.host ?? '').toLowerCase();
-    if (!this.allowedHosts.has(value)) return { status: 403, text: 'Forbidden: this bridge answers only to its own address.' };
+    if (!this.allowedHosts.has(value))
+      return { status: 403, text: 'Forbidden: this bridge answers only to its own address.' };
     return undefined;
   }
 
@@ -150,7 +157,8 @@ export class Guard {
     const badHost = this.checkHost(req);
     if (badHost) return { ...badHost, why: 'wrong Host header' };
     if (pathnameOf(req.url) !== WS_PATH) return { status: 404, text: 'Not found.', why: 'no WebSocket there' };
-    if (!this.hasValidToken(req.url)) return { status: 401, text: 'Unauthorized: the token is missing or wrong.', why: 'missing or wrong token' };
+    if (!this.hasValidToken(req.url))
+      return { status: 401, text: 'Unauthorized: the token is missing or wrong.', why: 'missing or wrong token' };
     // A browser always sends Origin; only non-browser clients (which have the token) may omit it.
     const originCount = headerCount(req, 'origin');
     const origin = (req.headers.origin ?? '').toLowerCase();

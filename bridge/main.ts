@@ -26,7 +26,8 @@ export interface BridgeArgs {
   rendererDir: string;
 }
 
-export type ParsedBridgeArgs = { action: 'run'; args: BridgeArgs } | { action: 'help' } | { action: 'error'; message: string };
+export type ParsedBridgeArgs =
+  { action: 'run'; args: BridgeArgs } | { action: 'help' } | { action: 'error'; message: string };
 
 export const USAGE = `Usage: npm run web -- [--port N] [--host ADDRESS] [--allow-remote]
 
@@ -37,7 +38,8 @@ Serves the Sockpit user interface to your browser from this computer.
   --help            Show this text.`;
 
 function parsePort(text: string, from: string): number | string {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) return `${from} must be a port number from 0 to 65535, not "${text}".`;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
+    return `${from} must be a port number from 0 to 65535, not "${text}".`;
   return Number(text);
 }
 
@@ -128,7 +130,9 @@ export async function main(argv: readonly string[], io: BridgeIo = STD_IO): Prom
   }
 
   if (!existsSync(path.join(args.rendererDir, 'index.html'))) {
-    io.err(`Sockpit: the user interface is not built yet (${args.rendererDir} has no index.html); run "npm run build", then reload the page.`);
+    io.err(
+      `Sockpit: the user interface is not built yet (${args.rendererDir} has no index.html); run "npm run build", then reload the page.`,
+    );
   }
   io.out(`Sockpit is running in your browser at ${bridge.url}`);
   io.out('Press Ctrl+C to stop it; the sessions you started stop with it.');

@@ -13,7 +13,12 @@ export const SECURITY_HEADERS: OutgoingHttpHeaders = {
 /** A refused request: its status and the one sentence that says why. */
 export type Rejection = { status: number; text: string };
 
-export function respond(res: ServerResponse, status: number, body: string | Buffer, headers: OutgoingHttpHeaders = {}): void {
+export function respond(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: OutgoingHttpHeaders = {},
+): void {
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -52,6 +57,10 @@ export function rejectMalformed(err: NodeJS.ErrnoException, socket: Duplex): voi
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${String(value)}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status}\r\n${headers}Cache-Control: no-store\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const headers = Object.entries(SECURITY_HEADERS)
+    .map(([name, value]) => `${name}: ${String(value)}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${status}\r\n${headers}Cache-Control: no-store\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
 }

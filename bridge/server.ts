@@ -10,7 +10,17 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../shared/contract/wire';
 import type { Engine } from '../engine/engine';
-import { checkListenAddress, Guard, hostHeaderFor, isWildcardHost, pathnameOf, pathOnly, RejectionLog, WS_PATH, type Refusal } from './guard';
+import {
+  checkListenAddress,
+  Guard,
+  hostHeaderFor,
+  isWildcardHost,
+  pathnameOf,
+  pathOnly,
+  RejectionLog,
+  WS_PATH,
+  type Refusal,
+} from './guard';
 import { rejectMalformed, rejectRequest, rejectUpgrade, respond, SECURITY_HEADERS } from './responses';
 import { serveStatic } from './static-files';
 import { Tab } from './tab';
@@ -86,7 +96,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   // Node would answer a missing Host itself, without the security headers; the guard answers it instead.
   const server = createServer({ requireHostHeader: false });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const badHost = guard.checkHost(req);
@@ -115,9 +130,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refused = guard.checkUpgrade(req);
     if (refused) return refuseUpgrade(req, socket, refused);
-    if (closing) return refuseUpgrade(req, socket, { status: 503, text: 'Sockpit is shutting down.', why: 'shutting down' });
+    if (closing)
+      return refuseUpgrade(req, socket, { status: 503, text: 'Sockpit is shutting down.', why: 'shutting down' });
     if (tabs.size >= maxClients) {
-      return refuseUpgrade(req, socket, { status: 503, text: `Too many browser tabs are connected (at most ${maxClients}); close one and reload.`, why: 'too many tabs' });
+      return refuseUpgrade(req, socket, {
+        status: 503,
+        text: `Too many browser tabs are connected (at most ${maxClients}); close one and reload.`,
+        why: 'too many tabs',
+      });
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const tab = new Tab(ws, {
@@ -137,7 +157,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res).catch((err: unknown) => {
-      log(`Could not answer ${req.method ?? '?'} ${pathOnly(req.url)}: ${err instanceof Error ? err.message : String(err)}`);
+      log(
+        `Could not answer ${req.method ?? '?'} ${pathOnly(req.url)}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       if (!res.headersSent) respond(res, 500, 'Internal error.\n', { Connection: 'close' });
       else res.destroy();
     });
@@ -175,7 +197,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     closing ??= (async () => {
       const open = [...tabs];
       for (const tab of open) tab.close(1001, 'Sockpit is shutting down.');
-      await Promise.race([Promise.all(open.map((tab) => tab.closed())), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+      await Promise.race([
+        Promise.all(open.map((tab) => tab.closed())),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref()),
+      ]);
       for (const tab of tabs) tab.terminate();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -33,17 +33,22 @@ const NOT_BUILT =
 export async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const rawPath = (req.url ?? '').split(/[?#]/, 1)[0]!;
   // Only origin-form targets ("/x"): an absolute URL or "*" has no business here.
-  if (!rawPath.startsWith('/')) return rejectRequest(res, { status: 400, text: 'Bad request: the path must start with "/".' });
+  if (!rawPath.startsWith('/'))
+    return rejectRequest(res, { status: 400, text: 'Bad request: the path must start with "/".' });
   let decoded: string;
   try {
     decoded = decodeURIComponent(rawPath);
   } catch {
     return rejectRequest(res, { status: 400, text: 'Bad request: the path is not valid percent-encoding.' });
   }
-  if (decoded.includes('\0')) return rejectRequest(res, { status: 400, text: 'Bad request: the path contains a NUL character.' });
+  if (decoded.includes('\0'))
+    return rejectRequest(res, { status: 400, text: 'Bad request: the path contains a NUL character.' });
 
   const indexFile = path.join(rendererDir, 'index.html');
-  const built = await stat(indexFile).then((s) => s.isFile(), () => false);
+  const built = await stat(indexFile).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!built) return respond(res, 503, `${NOT_BUILT}\n`);
 
   const wanted = decoded === '/' ? '/index.html' : decoded;
@@ -53,7 +58,10 @@ export async function serveStatic(rendererDir: string, req: IncomingMessage, res
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
     return rejectRequest(res, { status: 403, text: 'Forbidden: that path is outside the user interface.' });
   }
-  const file = await stat(target).then((s) => (s.isFile() ? s : undefined), () => undefined);
+  const file = await stat(target).then(
+    (s) => (s.isFile() ? s : undefined),
+    () => undefined,
+  );
   if (!file) return respond(res, 404, 'Not found.\n');
   const body = await readFile(target);
   const type = CONTENT_TYPES[path.extname(target).toLowerCase()] ?? 'application/octet-stream';

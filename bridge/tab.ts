@@ -38,7 +38,9 @@ export class Tab {
       try {
         this.onMessage(data, isBinary);
       } catch (err) {
-        options.log(`A message from a browser tab could not be handled: ${err instanceof Error ? err.message : String(err)}`);
+        options.log(
+          `A message from a browser tab could not be handled: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     });
     // ws reports protocol violations (oversized or malformed frames) here, then closes with the right code.
@@ -71,7 +73,11 @@ export class Tab {
       text = toWireText(message);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      text = toWireText({ type: 'reply', id: message.id, result: { ok: false, error: { code: 'E_INTERNAL', message: `The answer could not be encoded: ${why}` } } });
+      text = toWireText({
+        type: 'reply',
+        id: message.id,
+        result: { ok: false, error: { code: 'E_INTERNAL', message: `The answer could not be encoded: ${why}` } },
+      });
     }
     ws.send(text);
     // Batches are held back by the acknowledgements, replies are not: MAX_PENDING_COMMANDS bounds the commands
@@ -97,7 +103,9 @@ export class Tab {
       this.replyError(-1, 'E_VALIDATION', 'Messages must be JSON text, not binary.');
       return;
     }
-    const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+    const text = (
+      Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
+    ).toString('utf8');
     let raw: unknown;
     try {
       raw = fromWireText(text);
@@ -118,14 +126,24 @@ export class Tab {
     // JSON has no undefined, so `execute(undefined)` arrives with no command at all; the router, not the
     // envelope, must judge it, or the same bad command would get other words here than over IPC.
     const withoutCommand = isObject && !Object.hasOwn(raw as object, 'command');
-    const envelope = CommandMessage.safeParse(withoutCommand ? { ...(raw as Record<string, unknown>), command: undefined } : raw);
+    const envelope = CommandMessage.safeParse(
+      withoutCommand ? { ...(raw as Record<string, unknown>), command: undefined } : raw,
+    );
     if (!envelope.success) {
-      this.replyError(idOf(raw), 'E_VALIDATION', `The message is not a command envelope: ${formatIssues(envelope.error)}`);
+      this.replyError(
+        idOf(raw),
+        'E_VALIDATION',
+        `The message is not a command envelope: ${formatIssues(envelope.error)}`,
+      );
       return;
     }
     const { id, command } = envelope.data;
     if (this.pending >= MAX_PENDING_COMMANDS) {
-      this.replyError(id, 'E_TOO_MANY', `Too many commands are waiting for an answer (at most ${MAX_PENDING_COMMANDS}); wait for replies before sending more.`);
+      this.replyError(
+        id,
+        'E_TOO_MANY',
+        `Too many commands are waiting for an answer (at most ${MAX_PENDING_COMMANDS}); wait for replies before sending more.`,
+      );
       return;
     }
     this.pending++;
@@ -133,7 +151,10 @@ export class Tab {
       .execute(command)
       .catch((err: unknown): Result<unknown> => ({
         ok: false,
-        error: { code: 'E_INTERNAL', message: `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}` },
+        error: {
+          code: 'E_INTERNAL',
+          message: `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}`,
+        },
       }))
       .then((result) => {
         this.pending--;

@@ -3,8 +3,10 @@ import { version } from '../package.json';
 import { MODES, OPTIONS, type Mode } from './options';
 
 const SYNOPSIS: Record<Mode, string> = {
-  'tcp-server': 'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
-  'tcp-client': 'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--echo] [--capture-file FILE] [options]',
+  'tcp-server':
+    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
+  'tcp-client':
+    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--echo] [--capture-file FILE] [options]',
   udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--reply TEXT | --reply-hex HEX | --echo] [--broadcast] [options]',
 };
 
@@ -53,7 +55,9 @@ export function helpText(mode?: Mode): string {
     'Values are checked before any socket is opened. Ctrl-C stops cleanly.',
   ];
   if (mode) {
-    return [`Usage: ${SYNOPSIS[mode]}`, '', ABOUT[mode], '', 'Options:', ...optionLines(mode), '', ...output, ''].join('\n');
+    return [`Usage: ${SYNOPSIS[mode]}`, '', ABOUT[mode], '', 'Options:', ...optionLines(mode), '', ...output, ''].join(
+      '\n',
+    );
   }
   return [
     `Sockpit ${version}: a network debugging assistant for TCP and UDP, in any text encoding or hex.`,

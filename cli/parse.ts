@@ -3,7 +3,14 @@
 import { resolve as resolvePath } from 'node:path';
 import { buildPayload, normalizeEncoding } from '../shared/codec';
 import type { Encoding } from '../shared/codec/options';
-import { CaptureFileFormat, parseCommand, type Command, type SendPayload, type SendPayloadInput, type SessionConfigInput } from '../shared/contract';
+import {
+  CaptureFileFormat,
+  parseCommand,
+  type Command,
+  type SendPayload,
+  type SendPayloadInput,
+  type SessionConfigInput,
+} from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
 import { MODES, OPTION_BY_NAME, type Mode } from './options';
 
@@ -87,7 +94,9 @@ export function splitEndpoint(text: string, what: string, hostOptional: boolean)
 
 /** The contract names fields as the engine knows them; a person typed flags. */
 function relabel(message: string, labels: Record<string, string>): string {
-  return message.replace(/\b((?:config|payload)\.\w+): /g, (whole, path: string) => (labels[path] ? `${labels[path]}: ` : whole));
+  return message.replace(/\b((?:config|payload)\.\w+): /g, (whole, path: string) =>
+    labels[path] ? `${labels[path]}: ` : whole,
+  );
 }
 
 const PAYLOAD_LABELS: Record<string, string> = {
@@ -98,15 +107,27 @@ const PAYLOAD_LABELS: Record<string, string> = {
 };
 
 const CONFIG_LABELS: Record<Mode, Record<string, string>> = {
-  'tcp-server': { 'config.port': '--port', 'config.host': '--host', 'config.maxClients': '--max-clients', 'config.idleTimeoutMs': '--idle-timeout' },
+  'tcp-server': {
+    'config.port': '--port',
+    'config.host': '--host',
+    'config.maxClients': '--max-clients',
+    'config.idleTimeoutMs': '--idle-timeout',
+  },
   'tcp-client': { 'config.host': 'HOST', 'config.port': 'PORT' },
-  udp: { 'config.host': '--bind (host)', 'config.port': '--bind (port)', 'config.remoteHost': '--to (host)', 'config.remotePort': '--to (port)', 'config.broadcast': '--broadcast' },
+  udp: {
+    'config.host': '--bind (host)',
+    'config.port': '--bind (port)',
+    'config.remoteHost': '--to (host)',
+    'config.remotePort': '--to (port)',
+    'config.broadcast': '--broadcast',
+  },
 };
 
 /** Validate one payload with the contract's schema, then make its bytes with the codec, as the engine will. */
 function checkPayload(raw: SendPayloadInput, option: string): Result<SendPayload> {
   const command = parseCommand({ type: 'send', sessionId: 'cli', payload: raw });
-  if (!command.ok) return { ok: false, error: { ...command.error, message: relabel(command.error.message, PAYLOAD_LABELS) } };
+  if (!command.ok)
+    return { ok: false, error: { ...command.error, message: relabel(command.error.message, PAYLOAD_LABELS) } };
   if (command.value.type !== 'send') return fail('E_INTERNAL', 'A send command did not come back as one.');
   const payload = command.value.payload;
   const built = buildPayload(payload);
@@ -157,7 +178,8 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
       continue;
     }
     if (arg === '-h') return ok({ action: 'help', mode });
-    if (!arg.startsWith('--')) return usage(`Unknown option "${arg}".`, `Run "sockpit ${mode} --help" to see every option.`);
+    if (!arg.startsWith('--'))
+      return usage(`Unknown option "${arg}".`, `Run "sockpit ${mode} --help" to see every option.`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = OPTION_BY_NAME.get(name);
@@ -165,7 +187,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     if (name === 'help') return ok({ action: 'help', mode });
     if (name === 'version') return ok({ action: 'version' });
     if (!spec.modes.includes(mode)) {
-      return usage(`--${name} does not apply to ${mode}; it works with ${spec.modes.join(' and ')}.`, `Run "sockpit ${mode} --help" to see its options.`);
+      return usage(
+        `--${name} does not apply to ${mode}; it works with ${spec.modes.join(' and ')}.`,
+        `Run "sockpit ${mode} --help" to see its options.`,
+      );
     }
     if (spec.value === undefined) {
       if (eq >= 0) return usage(`--${name} takes no value.`);
@@ -182,7 +207,10 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   }
 
   const replyOptions = ['reply', 'reply-hex', 'echo'].filter((name) => single.has(name) || flags.has(name));
-  if (replyOptions.length > 1) return usage(`Choose one of ${replyOptions.map((name) => `--${name}`).join(' and ')}: each answers every received chunk.`);
+  if (replyOptions.length > 1)
+    return usage(
+      `Choose one of ${replyOptions.map((name) => `--${name}`).join(' and ')}: each answers every received chunk.`,
+    );
 
   // Everything a send shares; the contract fills in defaults and judges the values.
   const encodingText = single.get('encoding');
@@ -200,7 +228,8 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
 
   let config: Record<string, unknown>;
   if (mode === 'tcp-server') {
-    if (positionals.length > 0) return usage(`tcp-server takes no HOST:PORT ("${positionals[0]}"); use --port and --host.`);
+    if (positionals.length > 0)
+      return usage(`tcp-server takes no HOST:PORT ("${positionals[0]}"); use --port and --host.`);
     const port = single.get('port');
     if (port === undefined) return usage('tcp-server needs --port P (0 lets the system choose a free port).');
     config = { kind: 'tcp-server', port: numberish(port) };
@@ -214,13 +243,16 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
       config.idleTimeoutMs = Math.round(seconds.value * 1000);
     }
   } else if (mode === 'tcp-client') {
-    if (positionals.length === 0) return usage('tcp-client needs HOST:PORT to connect to, e.g. sockpit tcp-client 127.0.0.1:7890.');
-    if (positionals.length > 1) return usage(`tcp-client connects to one HOST:PORT; "${positionals[1]}" is one too many.`);
+    if (positionals.length === 0)
+      return usage('tcp-client needs HOST:PORT to connect to, e.g. sockpit tcp-client 127.0.0.1:7890.');
+    if (positionals.length > 1)
+      return usage(`tcp-client connects to one HOST:PORT; "${positionals[1]}" is one too many.`);
     const endpoint = splitEndpoint(positionals[0], 'HOST:PORT', false);
     if (!endpoint.ok) return endpoint;
     config = { kind: 'tcp-client', host: endpoint.value.host, port: endpoint.value.port };
   } else {
-    if (positionals.length > 0) return usage(`udp takes no HOST:PORT ("${positionals[0]}"); use --to HOST:PORT and --bind [HOST:]PORT.`);
+    if (positionals.length > 0)
+      return usage(`udp takes no HOST:PORT ("${positionals[0]}"); use --to HOST:PORT and --bind [HOST:]PORT.`);
     config = { kind: 'udp' };
     const to = single.get('to');
     let toHost: string | undefined;
@@ -241,14 +273,16 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     // An IPv6 destination needs an IPv6 socket.
     if (config.host === undefined && toHost?.includes(':')) config.host = '::';
     if (flags.has('broadcast')) config.broadcast = true;
-    if (sendOptions.length > 0 && to === undefined) return usage('udp --send needs --to HOST:PORT: a datagram needs somewhere to go.');
+    if (sendOptions.length > 0 && to === undefined)
+      return usage('udp --send needs --to HOST:PORT: a datagram needs somewhere to go.');
   }
 
   // Echo runs inside the engine: the reply leaves before this face even hears of the chunk.
   const echo = flags.has('echo');
   if (echo) config.echo = true;
   const create = parseCommand({ type: 'session.create', config: config as SessionConfigInput });
-  if (!create.ok) return { ok: false, error: { ...create.error, message: relabel(create.error.message, CONFIG_LABELS[mode]) } };
+  if (!create.ok)
+    return { ok: false, error: { ...create.error, message: relabel(create.error.message, CONFIG_LABELS[mode]) } };
   if (create.value.type !== 'session.create') return fail('E_INTERNAL', 'A create command did not come back as one.');
 
   const sends: SendPayload[] = [];
@@ -292,9 +326,11 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
 
   const save = single.get('save');
   const captureText = single.get('capture-file');
-  if (save !== undefined && captureText !== undefined) return usage('--save FILE is short for --capture-file FILE --capture-format raw: give one of them.');
+  if (save !== undefined && captureText !== undefined)
+    return usage('--save FILE is short for --capture-file FILE --capture-format raw: give one of them.');
   const formatText = single.get('capture-format');
-  if (save !== undefined && formatText !== undefined) return usage('--save always saves raw bytes; use --capture-file FILE --capture-format records for records.');
+  if (save !== undefined && formatText !== undefined)
+    return usage('--save always saves raw bytes; use --capture-file FILE --capture-format records for records.');
   const capturePath = save ?? captureText;
   if (capturePath === '') return usage(`--${save !== undefined ? 'save' : 'capture-file'} needs a file name.`);
   if (capturePath === undefined && (formatText !== undefined || flags.has('capture-append'))) {

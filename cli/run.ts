@@ -64,11 +64,18 @@ export class Runner {
       this.sessionId = created.value.sessionId;
       if (options.captureFile) {
         // Armed before the start, so the file has the very first byte.
-        const saving = await engine.run({ type: 'capture.file.start', sessionId: this.sessionId, ...options.captureFile });
+        const saving = await engine.run({
+          type: 'capture.file.start',
+          sessionId: this.sessionId,
+          ...options.captureFile,
+        });
         if (!saving.ok) return this.abort(saving.error);
       }
       if (options.timeoutMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.timeoutMs));
-      const connected = options.mode === 'tcp-client' ? new Promise<boolean>((resolve) => (this.resolveConnected = resolve)) : undefined;
+      const connected =
+        options.mode === 'tcp-client'
+          ? new Promise<boolean>((resolve) => (this.resolveConnected = resolve))
+          : undefined;
       const started = await engine.run({ type: 'session.start', sessionId: this.sessionId });
       if (!started.ok) return this.abort(started.error);
       if (options.mode === 'tcp-client') {
@@ -142,7 +149,13 @@ export class Runner {
 
   private onConnected(remote: string | undefined, local: string | undefined): void {
     if (!this.resolveConnected) return;
-    this.emit({ event: 'connected', time: nowIso(), peer: remote, ...(local ? { local } : {}), ...(this.connectionId ? { conn: this.connectionId } : {}) });
+    this.emit({
+      event: 'connected',
+      time: nowIso(),
+      peer: remote,
+      ...(local ? { local } : {}),
+      ...(this.connectionId ? { conn: this.connectionId } : {}),
+    });
     this.resolveConnected(true);
     this.resolveConnected = undefined;
   }
@@ -166,7 +179,13 @@ export class Runner {
           return;
         }
         if (this.finishing) return;
-        this.emit({ event: 'accepted', time: nowIso(), conn: connection.connectionId, peer: connection.peer, local: connection.local });
+        this.emit({
+          event: 'accepted',
+          time: nowIso(),
+          conn: connection.connectionId,
+          peer: connection.peer,
+          local: connection.local,
+        });
         return;
       }
       case 'connection.closed': {

@@ -4,7 +4,10 @@ import { tcpClient } from './peers';
 
 test.afterEach(() => stopAll());
 
-test('a TCP server and a client side by side exchange a pasted multi-line message, seen as text and as hex', async ({ app, page }) => {
+test('a TCP server and a client side by side exchange a pasted multi-line message, seen as text and as hex', async ({
+  app,
+  page,
+}) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
   const client = await app.newSession('TCP client');
@@ -28,7 +31,9 @@ test('a TCP server and a client side by side exchange a pasted multi-line messag
   await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2);
 
   await server.getByLabel('View').selectOption({ label: 'Hex' });
-  await expect(serverLog.locator('.log-row.rx .log-content')).toHaveText('6C 69 6E 65 20 6F 6E 65 0A 6C 69 6E 65 20 74 77 6F 0A E7 AC AC E4 B8 89 E8 A1 8C');
+  await expect(serverLog.locator('.log-row.rx .log-content')).toHaveText(
+    '6C 69 6E 65 20 6F 6E 65 0A 6C 69 6E 65 20 74 77 6F 0A E7 AC AC E4 B8 89 E8 A1 8C',
+  );
   await server.getByLabel('View').selectOption({ label: 'Hex + text' });
   await expect(serverLog.locator('.log-row.rx .log-content')).toContainText('|line one.line tw|');
 });
@@ -60,7 +65,9 @@ test('a server replies to one chosen client while two are connected, then to all
   second.socket.destroy();
 });
 
-test('Chinese sent as GBK reads as invalid bytes under UTF-8 and correctly after switching the receive encoding, without resending', async ({ app }) => {
+test('Chinese sent as GBK reads as invalid bytes under UTF-8 and correctly after switching the receive encoding, without resending', async ({
+  app,
+}) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
   const peer = startPeer('gbk_tcp_client.py', ['127.0.0.1', port]);
@@ -148,7 +155,9 @@ test('a peer that resets the connection shows "reset"', async ({ app }) => {
   await peer.waitForLine(/reset sent/);
   await expect(app.log(server).locator('.log-row.rx .log-content')).toHaveText('goodbye');
   await expect(app.log(server).locator('.log-row.note').last()).toContainText('reset');
-  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1)).toContainText('reset by the peer');
+  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1)).toContainText(
+    'reset by the peer',
+  );
 });
 
 test('received markup stays text in every view', async ({ app, page }) => {
@@ -166,7 +175,12 @@ test('received markup stays text in every view', async ({ app, page }) => {
   peer.socket.destroy();
 });
 
-test('a tab that closes leaves sessions running, and a new tab gets them back with their log', async ({ app, page, context, bridge }) => {
+test('a tab that closes leaves sessions running, and a new tab gets them back with their log', async ({
+  app,
+  page,
+  context,
+  bridge,
+}) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
   const peer = await tcpClient(port);
@@ -180,7 +194,10 @@ test('a tab that closes leaves sessions running, and a new tab gets them back wi
   await again.goto(bridge.url);
   const pane = again.getByRole('region', { name: 'TCP server 1', exact: true });
   await expect(pane.getByRole('status').filter({ hasText: `Listening on 127.0.0.1:${port}` })).toBeVisible();
-  await expect(pane.getByRole('region', { name: 'Log' }).locator('.log-row.rx .log-content')).toHaveText(['before the tab closed', '|while no tab was open']);
+  await expect(pane.getByRole('region', { name: 'Log' }).locator('.log-row.rx .log-content')).toHaveText([
+    'before the tab closed',
+    '|while no tab was open',
+  ]);
   await expect(pane.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2);
   peer.socket.destroy();
 });
@@ -218,7 +235,10 @@ test('the interface switches to Chinese with the same structure', async ({ app, 
   void app;
 });
 
-test('sessions are renamed, duplicated and removed from the sidebar; four panes show four sessions', async ({ app, page }) => {
+test('sessions are renamed, duplicated and removed from the sidebar; four panes show four sessions', async ({
+  app,
+  page,
+}) => {
   const sidebar = page.getByRole('navigation', { name: 'Sessions' });
   const server = await app.newSession();
   const port = await app.startServer(server);
@@ -237,7 +257,9 @@ test('sessions are renamed, duplicated and removed from the sidebar; four panes 
   await app.newSession('UDP');
   await app.newSession('TCP client');
   await expect(page.locator('section.pane')).toHaveCount(4);
-  const boxes = await page.locator('section.pane').evaluateAll((panes) => panes.map((p) => p.getBoundingClientRect().x));
+  const boxes = await page
+    .locator('section.pane')
+    .evaluateAll((panes) => panes.map((p) => p.getBoundingClientRect().x));
   expect([...boxes].sort((a, b) => a - b)).toEqual(boxes);
 
   await page.getByLabel('Panes', { exact: true }).selectOption({ label: '2 pane(s)' });
@@ -332,7 +354,9 @@ test('the theme follows the system until the person picks one', async ({ app, pa
   void app;
 });
 
-test('a character cut between two TCP reads is shown whole, and an unfinished one at the end as bytes', async ({ app }) => {
+test('a character cut between two TCP reads is shown whole, and an unfinished one at the end as bytes', async ({
+  app,
+}) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
   await server.getByLabel('Receive encoding').selectOption({ label: 'GBK' });
@@ -387,7 +411,9 @@ test('a short-connection client opens one connection per send and reports each e
   server.close();
 });
 
-test('a long record shows its start, more on request, and the part the batch did not carry from the capture', async ({ app }) => {
+test('a long record shows its start, more on request, and the part the batch did not carry from the capture', async ({
+  app,
+}) => {
   const net = await import('node:net');
   let received = 0;
   const device = net.createServer((socket) => socket.on('data', (data) => (received += data.length)));

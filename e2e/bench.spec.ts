@@ -20,10 +20,30 @@ const ROOT = path.resolve(__dirname, '..');
 
 const FLOOD =
   MODE === 'full'
-    ? { tcpBytesPerSecond: 50_000_000, tcpSeconds: 20, udpPerSecond: 100_000, udpSeconds: 10, udpSize: 40, clickEveryMs: 1000 }
-    : { tcpBytesPerSecond: 2_000_000, tcpSeconds: 2, udpPerSecond: 5000, udpSeconds: 1, udpSize: 40, clickEveryMs: 500 };
-/** The history is topped up (at most `rounds` sends) until the engine holds `count` records, whatever the kernel dropped. */
-const REDECODE = MODE === 'full' ? { count: 1_000_000, perSecond: 25_000, rounds: 4, switches: 10 } : { count: 3000, perSecond: 3000, rounds: 2, switches: 4 };
+    ? {
+        tcpBytesPerSecond: 50_000_000,
+        tcpSeconds: 20,
+        udpPerSecond: 100_000,
+        udpSeconds: 10,
+        udpSize: 40,
+        clickEveryMs: 1000,
+      }
+    : {
+        tcpBytesPerSecond: 2_000_000,
+        tcpSeconds: 2,
+        udpPerSecond: 5000,
+        udpSeconds: 1,
+        udpSize: 40,
+        clickEveryMs: 500,
+      };
+/**
+ * The history is topped up (at most `rounds` sends) until the engine holds `count` records, whatever the kernel
+ * dropped.
+ */
+const REDECODE =
+  MODE === 'full'
+    ? { count: 1_000_000, perSecond: 25_000, rounds: 4, switches: 10 }
+    : { count: 3000, perSecond: 3000, rounds: 2, switches: 4 };
 
 /** What the page records about itself; installed once per page by `instrument`. */
 interface PageBench {
@@ -42,7 +62,10 @@ function saveResult(result: BenchResult): void {
 }
 
 function failures(result: BenchResult): string[] {
-  return [...(result.error ? [`did not finish: ${result.error}`] : []), ...result.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`)];
+  return [
+    ...(result.error ? [`did not finish: ${result.error}`] : []),
+    ...result.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`),
+  ];
 }
 
 /** Frame times, click-to-effect and re-decode latencies, measured by the page on its own clock. */
@@ -62,7 +85,8 @@ async function instrument(page: Page): Promise<void> {
         channel.port1.onmessage = () => into.push(performance.now() - start);
         channel.port2.postMessage(null);
       });
-    const looksLikePause = (button: HTMLButtonElement) => /\b(pause|resume)\b/i.test(`${button.textContent ?? ''} ${button.getAttribute('aria-label') ?? ''}`);
+    const looksLikePause = (button: HTMLButtonElement) =>
+      /\b(pause|resume)\b/i.test(`${button.textContent ?? ''} ${button.getAttribute('aria-label') ?? ''}`);
     document.addEventListener(
       'click',
       (event) => {
@@ -121,8 +145,13 @@ async function startUdp(pane: Locator, captureCapMiB?: number): Promise<number> 
  * read from the rounded text ("Rx 953.7 MiB") with the slack its rounding allows.
  */
 async function shownRx(pane: Locator): Promise<{ bytes: number; slack: number; text: string } | undefined> {
-  const exact = await pane.locator('[data-bytes-in]').first().getAttribute('data-bytes-in', { timeout: 1000 }).catch(() => null);
-  if (exact !== null && exact !== '') return { bytes: Number(exact), slack: 0, text: `${fmtCount(Number(exact))} bytes` };
+  const exact = await pane
+    .locator('[data-bytes-in]')
+    .first()
+    .getAttribute('data-bytes-in', { timeout: 1000 })
+    .catch(() => null);
+  if (exact !== null && exact !== '')
+    return { bytes: Number(exact), slack: 0, text: `${fmtCount(Number(exact))} bytes` };
   const text = await pane.innerText();
   const match = /\bRx\s+([\d.,]+)\s*(B|KiB|MiB|GiB)\b/.exec(text);
   if (!match) return undefined;
@@ -207,7 +236,12 @@ function sample(page: Page, engineRss: () => number | undefined): { stop: () => 
 }
 
 /** Clicks Pause view every `everyMs` until `done` settles; each pause is held and the rows must not move. */
-async function clickPauseWhile(pane: Locator, done: Promise<unknown>, everyMs: number, frozen: boolean[]): Promise<number> {
+async function clickPauseWhile(
+  pane: Locator,
+  done: Promise<unknown>,
+  everyMs: number,
+  frozen: boolean[],
+): Promise<number> {
   let finished = false;
   void done.finally(() => (finished = true)).catch(() => undefined);
   const page = pane.page();
@@ -232,7 +266,9 @@ async function clickPauseWhile(pane: Locator, done: Promise<unknown>, everyMs: n
 
 /** Never `require('electron')`: outside Electron that module starts downloading the binary. */
 function findElectron(): { path: string } | { missing: string } {
-  const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as { findElectronBinary: () => { path: string } | { missing: string } };
+  const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as {
+    findElectronBinary: () => { path: string } | { missing: string };
+  };
   return findElectronBinary();
 }
 
@@ -272,7 +308,12 @@ async function floodScenario(scenario: Scenario, result: BenchResult): Promise<v
   const t0 = await page.evaluate(() => performance.now());
   const tcpSending = peer.call<{ bytes: number; ms: number }>(
     'tcpFlood',
-    { port: tcpPort, bytesPerSecond: FLOOD.tcpBytesPerSecond, seconds: FLOOD.tcpSeconds, timeoutMs: FLOOD.tcpSeconds * 3000 + 30_000 },
+    {
+      port: tcpPort,
+      bytesPerSecond: FLOOD.tcpBytesPerSecond,
+      seconds: FLOOD.tcpSeconds,
+      timeoutMs: FLOOD.tcpSeconds * 3000 + 30_000,
+    },
     FLOOD.tcpSeconds * 3000 + 35_000,
   );
   const tcpClicks = await clickPauseWhile(tcpPane, tcpSending, FLOOD.clickEveryMs, frozen);
@@ -281,7 +322,14 @@ async function floodScenario(scenario: Scenario, result: BenchResult): Promise<v
   const count = FLOOD.udpPerSecond * FLOOD.udpSeconds;
   const udpSending = peer.call<{ sent: number; bytes: number; ms: number; errors: number }>(
     'udpSend',
-    { port: udpPort, count, size: FLOOD.udpSize, perSecond: FLOOD.udpPerSecond, payload: 'text', timeoutMs: FLOOD.udpSeconds * 3000 + 30_000 },
+    {
+      port: udpPort,
+      count,
+      size: FLOOD.udpSize,
+      perSecond: FLOOD.udpPerSecond,
+      payload: 'text',
+      timeoutMs: FLOOD.udpSeconds * 3000 + 30_000,
+    },
     FLOOD.udpSeconds * 3000 + 35_000,
   );
   const udpClicks = await clickPauseWhile(udpPane, udpSending, FLOOD.clickEveryMs, frozen);
@@ -310,22 +358,65 @@ async function floodScenario(scenario: Scenario, result: BenchResult): Promise<v
   result.targets.push(
     atLeast('frame rate, median', fpsMedian, 50, (n) => `${n.toFixed(0)} fps`, idleFps),
     atLeast('frame rate, 5th percentile', fps5, 30, (n) => `${n.toFixed(0)} fps`, idleFps),
-    atMost(`"Pause view" click to effect, worst of ${bench.clicks.length}`, clickWorst, 100, fmtMs, `median ${fmtMs(median(bench.clicks))}`),
-    atMost('renderer JS heap with its typed arrays, peak', heapMax, 200 * MiB, fmtMiB, `at the start ${fmtMiB(sampled.heap[0] ?? NaN)}`),
-    atMost('engine RSS, peak (64 MiB capture cap)', rssMax, 400 * MiB, fmtMiB, `at the start ${fmtMiB(sampled.rss[0] ?? NaN)}`),
+    atMost(
+      `"Pause view" click to effect, worst of ${bench.clicks.length}`,
+      clickWorst,
+      100,
+      fmtMs,
+      `median ${fmtMs(median(bench.clicks))}`,
+    ),
+    atMost(
+      'renderer JS heap with its typed arrays, peak',
+      heapMax,
+      200 * MiB,
+      fmtMiB,
+      `at the start ${fmtMiB(sampled.heap[0] ?? NaN)}`,
+    ),
+    atMost(
+      'engine RSS, peak (64 MiB capture cap)',
+      rssMax,
+      400 * MiB,
+      fmtMiB,
+      `at the start ${fmtMiB(sampled.rss[0] ?? NaN)}`,
+    ),
   );
   result.tables.push({
     caption: `${scenario.label}: the two phases`,
     head: ['phase', 'peer sent', 'achieved', 'frames', 'fps median', 'fps 5th pct', 'longest frame', 'Pause clicks'],
     rows: [
-      ['TCP mixed text', `${fmtCount(tcp.bytes)} bytes`, fmtRate((tcp.bytes / tcp.ms) * 1000), String(intervals(t0, t1).length), (1000 / median(intervals(t0, t1))).toFixed(0), (1000 / percentile(intervals(t0, t1), 95)).toFixed(0), fmtMs(Math.max(...intervals(t0, t1))), String(tcpClicks)],
-      ['UDP small datagrams', `${fmtCount(udp.sent)} × ${FLOOD.udpSize} B`, fmtPerSecond((udp.sent / udp.ms) * 1000), String(intervals(t1, t2).length), (1000 / median(intervals(t1, t2))).toFixed(0), (1000 / percentile(intervals(t1, t2), 95)).toFixed(0), fmtMs(Math.max(...intervals(t1, t2))), String(udpClicks)],
+      [
+        'TCP mixed text',
+        `${fmtCount(tcp.bytes)} bytes`,
+        fmtRate((tcp.bytes / tcp.ms) * 1000),
+        String(intervals(t0, t1).length),
+        (1000 / median(intervals(t0, t1))).toFixed(0),
+        (1000 / percentile(intervals(t0, t1), 95)).toFixed(0),
+        fmtMs(Math.max(...intervals(t0, t1))),
+        String(tcpClicks),
+      ],
+      [
+        'UDP small datagrams',
+        `${fmtCount(udp.sent)} × ${FLOOD.udpSize} B`,
+        fmtPerSecond((udp.sent / udp.ms) * 1000),
+        String(intervals(t1, t2).length),
+        (1000 / median(intervals(t1, t2))).toFixed(0),
+        (1000 / percentile(intervals(t1, t2), 95)).toFixed(0),
+        fmtMs(Math.max(...intervals(t1, t2))),
+        String(udpClicks),
+      ],
     ],
   });
   result.tables.push({
     caption: `${scenario.label}: every "Pause view" click, click to effect`,
     head: ['clicks', 'median', 'worst', 'all'],
-    rows: [[String(bench.clicks.length), fmtMs(median(bench.clicks)), fmtMs(clickWorst), bench.clicks.map((ms) => ms.toFixed(0)).join(', ')]],
+    rows: [
+      [
+        String(bench.clicks.length),
+        fmtMs(median(bench.clicks)),
+        fmtMs(clickWorst),
+        bench.clicks.map((ms) => ms.toFixed(0)).join(', '),
+      ],
+    ],
   });
 
   // Afterwards: the engine counted exactly what the peer sent, every UDP loss is one the kernel counted,
@@ -337,27 +428,63 @@ async function floodScenario(scenario: Scenario, result: BenchResult): Promise<v
     const udpName = await udpPane.getAttribute('aria-label');
     const tcpCounted = counted.find((c) => c.name === tcpName);
     const udpCounted = counted.find((c) => c.name === udpName);
-    check(result, 'TCP: the engine counted exactly the bytes the peer sent', tcpCounted?.counters.bytesIn === tcp.bytes, `peer sent ${fmtCount(tcp.bytes)} bytes, the engine counted ${fmtCount(tcpCounted?.counters.bytesIn ?? NaN)}`);
+    check(
+      result,
+      'TCP: the engine counted exactly the bytes the peer sent',
+      tcpCounted?.counters.bytesIn === tcp.bytes,
+      `peer sent ${fmtCount(tcp.bytes)} bytes, the engine counted ${fmtCount(tcpCounted?.counters.bytesIn ?? NaN)}`,
+    );
     check(
       result,
       'UDP: the engine counted every datagram that arrived, exactly; every loss is a kernel drop',
-      udpCounted?.counters.packetsIn === udpReceived && udpCounted.counters.bytesIn === udpReceived * FLOOD.udpSize && udp.errors === 0,
+      udpCounted?.counters.packetsIn === udpReceived &&
+        udpCounted.counters.bytesIn === udpReceived * FLOOD.udpSize &&
+        udp.errors === 0,
       `peer sent ${fmtCount(udp.sent)} datagrams (${udp.errors} send errors), the kernel dropped ${drops === undefined ? 'an unknown number' : fmtCount(drops)}, the engine counted ${fmtCount(udpCounted?.counters.packetsIn ?? NaN)} datagrams and ${fmtCount(udpCounted?.counters.bytesIn ?? NaN)} bytes`,
     );
     for (const c of [tcpCounted, udpCounted]) {
-      if (c) check(result, `${c.name}: capture within its cap`, c.capture.bytes <= c.capture.capBytes, `holds ${fmtMiB(c.capture.bytes)} of ${fmtMiB(c.capture.capBytes)}, evicted ${fmtCount(c.capture.evictedBytes)} bytes`);
+      if (c)
+        check(
+          result,
+          `${c.name}: capture within its cap`,
+          c.capture.bytes <= c.capture.capBytes,
+          `holds ${fmtMiB(c.capture.bytes)} of ${fmtMiB(c.capture.capBytes)}, evicted ${fmtCount(c.capture.evictedBytes)} bytes`,
+        );
     }
   }
   const tcpShown = await waitForShown(tcpPane, tcp.bytes, 20_000);
-  check(result, 'TCP: the page shows the bytes the peer sent', tcpShown.ok, `peer sent ${fmtCount(tcp.bytes)} bytes; the page shows "${tcpShown.text}"`);
+  check(
+    result,
+    'TCP: the page shows the bytes the peer sent',
+    tcpShown.ok,
+    `peer sent ${fmtCount(tcp.bytes)} bytes; the page shows "${tcpShown.text}"`,
+  );
   const udpShown = await waitForShown(udpPane, udpReceived * FLOOD.udpSize, 20_000);
-  check(result, 'UDP: the page shows the bytes that arrived', udpShown.ok, `${fmtCount(udpReceived * FLOOD.udpSize)} bytes arrived; the page shows "${udpShown.text}"`);
-  if (MODE === 'smoke') check(result, 'UDP: nothing lost at this rate', drops === 0, `${drops ?? 'unknown'} kernel drops`);
-  check(result, '"Pause view" holds the rows still while data arrives', frozen.length > 0 && frozen.every(Boolean), `${frozen.filter(Boolean).length} of ${frozen.length} pauses held the rows still`);
-  check(result, 'every "Pause view" click took effect', bench.clicks.length === tcpClicks + udpClicks + (tcpClicks % 2) + (udpClicks % 2), `${bench.clicks.length} effects for ${tcpClicks + udpClicks + (tcpClicks % 2) + (udpClicks % 2)} clicks`);
+  check(
+    result,
+    'UDP: the page shows the bytes that arrived',
+    udpShown.ok,
+    `${fmtCount(udpReceived * FLOOD.udpSize)} bytes arrived; the page shows "${udpShown.text}"`,
+  );
+  if (MODE === 'smoke')
+    check(result, 'UDP: nothing lost at this rate', drops === 0, `${drops ?? 'unknown'} kernel drops`);
+  check(
+    result,
+    '"Pause view" holds the rows still while data arrives',
+    frozen.length > 0 && frozen.every(Boolean),
+    `${frozen.filter(Boolean).length} of ${frozen.length} pauses held the rows still`,
+  );
+  check(
+    result,
+    'every "Pause view" click took effect',
+    bench.clicks.length === tcpClicks + udpClicks + (tcpClicks % 2) + (udpClicks % 2),
+    `${bench.clicks.length} effects for ${tcpClicks + udpClicks + (tcpClicks % 2) + (udpClicks % 2)} clicks`,
+  );
   if (scenario.engineMemory && rssMax > 400 * MiB) {
     const memory = await scenario.engineMemory();
-    const held = scenario.engineCounters ? (await scenario.engineCounters()).reduce((sum, c) => sum + c.capture.bytes, 0) : NaN;
+    const held = scenario.engineCounters
+      ? (await scenario.engineCounters()).reduce((sum, c) => sum + c.capture.bytes, 0)
+      : NaN;
     result.why.push(
       `Engine memory after the flood: JS heap ${fmtMiB(memory.heapUsedBytes)} used of ${fmtMiB(memory.heapTotalBytes)}, buffers ${fmtMiB(memory.arrayBuffersBytes)}; ` +
         `the two capture stores hold ${fmtMiB(held)} of payload (each capped at 64 MiB including a per-record allowance); peak RSS ${fmtMiB(rssMax)}.`,
@@ -369,14 +496,19 @@ async function floodScenario(scenario: Scenario, result: BenchResult): Promise<v
     `What the views let go to keep up (said on screen, the capture still has them): TCP pane skipped ${fmtCount(tcpHidden.skipped)} and dropped ${fmtCount(tcpHidden.dropped)} records, UDP pane skipped ${fmtCount(udpHidden.skipped)} and dropped ${fmtCount(udpHidden.dropped)}.`,
   );
   if (fps5 < 30 || fpsMedian < 50) {
-    result.why.push(`Longest frame ${fmtMs(Math.max(...all))}; ${all.filter((ms) => ms > 33.4).length} of ${all.length} frames took longer than 33 ms (under 30 fps).`);
+    result.why.push(
+      `Longest frame ${fmtMs(Math.max(...all))}; ${all.filter((ms) => ms > 33.4).length} of ${all.length} frames took longer than 33 ms (under 30 fps).`,
+    );
   }
 }
 
 test.describe('benchmarks in the browser', () => {
   test.afterEach(() => stopAllChildren());
 
-  test('bench window: the window stays smooth and "Pause view" reacts at once under a TCP then UDP flood, and the counters match what was sent', async ({ page, browser }) => {
+  test('bench window: the window stays smooth and "Pause view" reacts at once under a TCP then UDP flood, and the counters match what was sent', async ({
+    page,
+    browser,
+  }) => {
     test.setTimeout(MODE === 'full' ? 10 * 60_000 : 90_000);
     const started = performance.now();
     const result = newResult('window', 'The window under flood', MODE, PRELIMINARY);
@@ -407,7 +539,11 @@ test.describe('benchmarks in the browser', () => {
       result.error = err instanceof Error ? err.message : String(err);
     }
     const electron = findElectron();
-    result.why.push('path' in electron ? 'Through Electron: see the "bench window (Electron)" test of the same run.' : `Through Electron: not run — the Electron binary is not available here (${electron.missing}).`);
+    result.why.push(
+      'path' in electron
+        ? 'Through Electron: see the "bench window (Electron)" test of the same run.'
+        : `Through Electron: not run — the Electron binary is not available here (${electron.missing}).`,
+    );
     finish(result, started);
     saveResult(result);
     expect(failures(result)).toEqual([]);
@@ -415,13 +551,18 @@ test.describe('benchmarks in the browser', () => {
 
   test('bench window (Electron): the same flood through the desktop app', async () => {
     const binary = findElectron();
-    if ('missing' in binary) console.log(`bench window (Electron) skipped: the Electron binary is not available (${binary.missing}).`);
+    if ('missing' in binary)
+      console.log(`bench window (Electron) skipped: the Electron binary is not available (${binary.missing}).`);
     test.skip('missing' in binary, peerNote('Electron binary', 'missing' in binary ? binary.missing : ''));
     if (!('path' in binary)) return;
     test.setTimeout(MODE === 'full' ? 10 * 60_000 : 90_000);
     const started = performance.now();
     const result = newResult('window', 'The window under flood (Electron)', MODE, PRELIMINARY);
-    const app = await _electron.launch({ executablePath: binary.path, args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '.'], cwd: ROOT });
+    const app = await _electron.launch({
+      executablePath: binary.path,
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '.'],
+      cwd: ROOT,
+    });
     try {
       const page = await app.firstWindow();
       await expect(page.getByRole('button', { name: 'New session' })).toBeVisible();
@@ -444,11 +585,16 @@ test.describe('benchmarks in the browser', () => {
       await app.close().catch(() => undefined);
     }
     finish(result, started);
-    for (const target of result.targets) console.log(`Electron: ${target.what}: ${target.figure} (target ${target.goal}) ${target.met ? 'met' : 'MISSED'}`);
+    for (const target of result.targets)
+      console.log(
+        `Electron: ${target.what}: ${target.figure} (target ${target.goal}) ${target.met ? 'met' : 'MISSED'}`,
+      );
     expect(failures(result)).toEqual([]);
   });
 
-  test('bench redecode: switching the receive encoding of a long history repaints the visible rows in the new encoding', async ({ page }) => {
+  test('bench redecode: switching the receive encoding of a long history repaints the visible rows in the new encoding', async ({
+    page,
+  }) => {
     test.setTimeout(MODE === 'full' ? 15 * 60_000 : 90_000);
     const started = performance.now();
     const result = newResult('redecode', 'Re-decode', MODE, PRELIMINARY);
@@ -474,12 +620,22 @@ test.describe('benchmarks in the browser', () => {
         const seconds = need / REDECODE.perSecond;
         const round = await peer.call<{ sent: number }>(
           'udpSend',
-          { port, count: need, size: 0, perSecond: REDECODE.perSecond, payload: 'gbk', firstNumber: sent, timeoutMs: seconds * 3000 + 30_000 },
+          {
+            port,
+            count: need,
+            size: 0,
+            perSecond: REDECODE.perSecond,
+            payload: 'gbk',
+            firstNumber: sent,
+            timeoutMs: seconds * 3000 + 30_000,
+          },
           seconds * 3000 + 35_000,
         );
         sent += round.sent;
         // The engine takes in what reached it before the count is read; then whatever is missing goes again.
-        await expect.poll(async () => ((await held())?.counters.packetsIn ?? 0) + (udpDrops(port) ?? 0), { timeout: 30_000 }).toBe(sent);
+        await expect
+          .poll(async () => ((await held())?.counters.packetsIn ?? 0) + (udpDrops(port) ?? 0), { timeout: 30_000 })
+          .toBe(sent);
         drops = udpDrops(port) ?? 0;
         need = REDECODE.count - ((await held())?.counters.packetsIn ?? 0);
       }
@@ -488,15 +644,28 @@ test.describe('benchmarks in the browser', () => {
       check(
         result,
         'the engine holds the whole history, every loss a kernel drop',
-        counted?.counters.packetsIn === REDECODE.count && sent - drops === REDECODE.count && counted.capture.evictedBytes === 0,
+        counted?.counters.packetsIn === REDECODE.count &&
+          sent - drops === REDECODE.count &&
+          counted.capture.evictedBytes === 0,
         `${fmtCount(sent)} datagrams sent in ${rounds} round(s), ${fmtCount(drops)} dropped by the kernel; the engine counted ${fmtCount(counted?.counters.packetsIn ?? NaN)} and evicted ${fmtCount(counted?.capture.evictedBytes ?? NaN)} bytes`,
       );
       const shown = await waitForShown(pane, counted?.counters.bytesIn ?? NaN, 60_000);
-      check(result, "the page shows the engine's byte count", shown.ok, `the engine counted ${fmtCount(counted?.counters.bytesIn ?? NaN)} bytes; the page shows "${shown.text}"`);
+      check(
+        result,
+        "the page shows the engine's byte count",
+        shown.ok,
+        `the engine counted ${fmtCount(counted?.counters.bytesIn ?? NaN)} bytes; the page shows "${shown.text}"`,
+      );
       const hidden = await notShown(pane);
       const inView = REDECODE.count - hidden.skipped - hidden.dropped;
       // The view skips when it falls behind (by design, and it says so); at small scale it must not need to.
-      if (MODE === 'smoke') check(result, 'the view holds the whole history', inView === REDECODE.count, `the log says it skipped ${fmtCount(hidden.skipped)} and dropped ${fmtCount(hidden.dropped)} of ${fmtCount(REDECODE.count)} records`);
+      if (MODE === 'smoke')
+        check(
+          result,
+          'the view holds the whole history',
+          inView === REDECODE.count,
+          `the log says it skipped ${fmtCount(hidden.skipped)} and dropped ${fmtCount(hidden.dropped)} of ${fmtCount(REDECODE.count)} records`,
+        );
 
       await instrument(page);
       const encoding = pane.getByLabel('Receive encoding');
@@ -509,13 +678,34 @@ test.describe('benchmarks in the browser', () => {
         const text = await log.innerText();
         if (gbk ? text.includes('设备') && text.includes('温度') : !text.includes('设备')) readable++;
       }
-      check(result, 'the visible rows read as the chosen encoding after every switch', readable === REDECODE.switches, `${readable} of ${REDECODE.switches} switches`);
+      check(
+        result,
+        'the visible rows read as the chosen encoding after every switch',
+        readable === REDECODE.switches,
+        `${readable} of ${REDECODE.switches} switches`,
+      );
       const latencies = (await pageBench(page)).redecodes;
-      result.targets.push(atMost(`change to repainted, worst of ${latencies.length} switches`, Math.max(...latencies), 100, fmtMs, `median ${fmtMs(median(latencies))}`));
+      result.targets.push(
+        atMost(
+          `change to repainted, worst of ${latencies.length} switches`,
+          Math.max(...latencies),
+          100,
+          fmtMs,
+          `median ${fmtMs(median(latencies))}`,
+        ),
+      );
       result.tables.push({
         caption: 'Every switch, change event to the first frame painted after the rows changed',
         head: ['history', 'switches', 'median', 'worst', 'all (ms)'],
-        rows: [[`${fmtCount(REDECODE.count)} records in the engine, ${fmtCount(inView)} in the view`, String(latencies.length), fmtMs(median(latencies)), fmtMs(Math.max(...latencies)), latencies.map((ms) => ms.toFixed(0)).join(', ')]],
+        rows: [
+          [
+            `${fmtCount(REDECODE.count)} records in the engine, ${fmtCount(inView)} in the view`,
+            String(latencies.length),
+            fmtMs(median(latencies)),
+            fmtMs(Math.max(...latencies)),
+            latencies.map((ms) => ms.toFixed(0)).join(', '),
+          ],
+        ],
       });
       const heap = (await (await page.context().newCDPSession(page)).send('Runtime.getHeapUsage')) as HeapUsage;
       result.why.push(

@@ -5,7 +5,9 @@ test.afterEach(() => stopAll());
 
 const CLIENTS = 1500;
 
-test(`${CLIENTS} clients: the list holds only the rows in view, select all and Disconnect closes every one`, async ({ app }) => {
+test(`${CLIENTS} clients: the list holds only the rows in view, select all and Disconnect closes every one`, async ({
+  app,
+}) => {
   const server = await app.newSession();
   const port = await app.startServer(server);
   // One python3 process holding many connections, each kept open until the server closes it.
@@ -55,7 +57,9 @@ print("closed", closed, flush=True)
 
   // Scrolled to the middle and to the end, the rows in the page are the ones there, and still only those.
   await body.evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight / 2));
-  await expect.poll(async () => Number(await table.getByRole('row').nth(1).getAttribute('aria-rowindex'))).toBeGreaterThan(CLIENTS / 3);
+  await expect
+    .poll(async () => Number(await table.getByRole('row').nth(1).getAttribute('aria-rowindex')))
+    .toBeGreaterThan(CLIENTS / 3);
   seen = await counts();
   expect(seen.rendered).toBeLessThanOrEqual(2 * seen.visible);
   await body.evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight));

@@ -17,10 +17,14 @@ type BinaryLookup = { path: string } | { missing: string };
 function findBinary(): BinaryLookup {
   try {
     // Never require('electron') here: outside Electron that module starts the binary download.
-    const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as { findElectronBinary: () => BinaryLookup };
+    const { findElectronBinary } = require(path.join(ROOT, 'bin', 'lib', 'electron-binary.cjs')) as {
+      findElectronBinary: () => BinaryLookup;
+    };
     return findElectronBinary();
   } catch (err) {
-    return { missing: `bin/lib/electron-binary.cjs could not be loaded (${err instanceof Error ? err.message : String(err)})` };
+    return {
+      missing: `bin/lib/electron-binary.cjs could not be loaded (${err instanceof Error ? err.message : String(err)})`,
+    };
   }
 }
 
@@ -39,7 +43,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -82,9 +88,17 @@ test.describe('desktop app (Electron)', () => {
   });
 
   test('the renderer has no Node, only the documented bridge, and serves from app://bundle', async () => {
-    expect(await page.evaluate(() => [typeof require, typeof process, typeof module])).toEqual(['undefined', 'undefined', 'undefined']);
-    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { sockpit: object }).sockpit))).toEqual([...PRELOAD_API_KEYS]);
-    expect(await page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toMatch(/^app:\/\/bundle\//);
+    expect(await page.evaluate(() => [typeof require, typeof process, typeof module])).toEqual([
+      'undefined',
+      'undefined',
+      'undefined',
+    ]);
+    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { sockpit: object }).sockpit))).toEqual([
+      ...PRELOAD_API_KEYS,
+    ]);
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toMatch(
+      /^app:\/\/bundle\//,
+    );
   });
 
   test('popups are refused, only web links reach the (mocked) browser, and navigation stays in the bundle', async () => {
@@ -100,11 +114,14 @@ test.describe('desktop app (Electron)', () => {
     });
     expect(mocked).toBe(true);
 
-    const open = (url: string) => page.evaluate((target) => (globalThis as unknown as { open: (u: string) => unknown }).open(target) === null, url);
+    const open = (url: string) =>
+      page.evaluate((target) => (globalThis as unknown as { open: (u: string) => unknown }).open(target) === null, url);
     expect(await open('https://example.org')).toBe(true);
     expect(await open('file:///etc/passwd')).toBe(true);
     expect(await open('smb://attacker/share')).toBe(true);
-    await expect.poll(() => app!.evaluate(() => (globalThis as MainProbe).__sockpitOpened ?? [])).toEqual(['https://example.org/']);
+    await expect
+      .poll(() => app!.evaluate(() => (globalThis as MainProbe).__sockpitOpened ?? []))
+      .toEqual(['https://example.org/']);
     expect(app.windows()).toHaveLength(1);
 
     const before = page.url();
@@ -114,7 +131,9 @@ test.describe('desktop app (Electron)', () => {
     // Give a navigation that was not blocked time to commit before looking.
     await page.waitForTimeout(500);
     expect(page.url()).toBe(before);
-    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()))).toEqual([before]);
+    expect(
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL())),
+    ).toEqual([before]);
   });
 
   test('smoke: a TCP server listens, and quitting closes it so its port is free at once (R-CLEANUP)', async () => {

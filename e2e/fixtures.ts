@@ -19,7 +19,10 @@ export interface Bridge {
 }
 
 async function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void> }> {
-  const child = startProgram(process.execPath, [path.join(ROOT, 'bin', 'web.cjs'), '--port', '0'], undefined, { cwd: ROOT, outlivesTests: true });
+  const child = startProgram(process.execPath, [path.join(ROOT, 'bin', 'web.cjs'), '--port', '0'], undefined, {
+    cwd: ROOT,
+    outlivesTests: true,
+  });
   // The first run of a fresh clone builds the UI before it prints the address.
   const url = (await child.waitForLine(/(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/, 60_000))[1];
   const wsUrl = url.replace('http://', 'ws://').replace(/\/#token=(.*)$/, '/ws?token=$1');
@@ -81,7 +84,9 @@ export class App {
 
   /** Click "New session" and return the new session's pane (named "TCP server N" until its type changes). */
   private paneNames(): Promise<string[]> {
-    return this.page.locator('section.pane').evaluateAll((panes) => panes.map((p) => p.getAttribute('aria-label') ?? ''));
+    return this.page
+      .locator('section.pane')
+      .evaluateAll((panes) => panes.map((p) => p.getAttribute('aria-label') ?? ''));
   }
 
   /** Click "New session" and return the new session's pane (named "TCP server N" until its type changes). */

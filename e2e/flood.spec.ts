@@ -13,7 +13,10 @@ test.afterEach(() => stopAll());
  * `totalBytes` are out, `seconds` have passed or the server closed the connection, prints how many
  * bytes it sent, then waits for the server to close the connection (at most 60 s).
  */
-function flood(port: number, options: { line: string; encoding: 'utf-8' | 'gbk'; totalBytes: number; seconds: number }): Child {
+function flood(
+  port: number,
+  options: { line: string; encoding: 'utf-8' | 'gbk'; totalBytes: number; seconds: number },
+): Child {
   return startPythonProgram(`
 import socket, time
 line = ${JSON.stringify(options.line)}.encode(${JSON.stringify(options.encoding)})
@@ -78,7 +81,10 @@ function bytesIn(pane: Locator): Promise<number> {
   return pane.locator('.status-line .counters').getAttribute('data-bytes-in').then(Number);
 }
 
-async function startFloodedServer(app: App, options: { captureMiB?: string } = {}): Promise<{ server: Locator; port: number }> {
+async function startFloodedServer(
+  app: App,
+  options: { captureMiB?: string } = {},
+): Promise<{ server: Locator; port: number }> {
   const server = await app.newSession();
   if (options.captureMiB) {
     await server.getByText('Options').click();
@@ -91,7 +97,9 @@ async function startFloodedServer(app: App, options: { captureMiB?: string } = {
 
 const MIXED = '温度=25.4℃ status OK\t\u0001\u0002 mixed text 0123456789 abcdefghijklmnopqrstuvwxyz ✓\r\n';
 
-test('a flood of mixed text: the counters end exactly at what the peer sent, and only visible rows are in the page', async ({ app }) => {
+test('a flood of mixed text: the counters end exactly at what the peer sent, and only visible rows are in the page', async ({
+  app,
+}) => {
   const { server, port } = await startFloodedServer(app);
   const peer = flood(port, { line: MIXED, encoding: 'utf-8', totalBytes: 48 * 1024 * 1024, seconds: 20 });
   const log = app.log(server);
@@ -107,7 +115,9 @@ test('a flood of mixed text: the counters end exactly at what the peer sent, and
   const sent = await sentBytes(peer);
   expect(sent).toBeGreaterThan(0);
   await expect.poll(() => bytesIn(server), { timeout: 20_000 }).toBe(sent);
-  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveAttribute('data-bytes', String(sent));
+  await expect(
+    server.getByRole('table', { name: 'Connections' }).getByRole('row').nth(1).getByRole('cell').nth(3),
+  ).toHaveAttribute('data-bytes', String(sent));
 
   const after = await rowCounts(log);
   expect(after.visible).toBeGreaterThan(0);
@@ -142,7 +152,9 @@ test('Pause view during a flood freezes the rows on screen; resuming shows the n
   await pause.click();
   await expect(pause).toHaveAttribute('aria-pressed', 'false');
   await expect(waiting).toHaveCount(0);
-  await expect.poll(async () => Math.max(...(await visibleRecords(log)).map((row) => row.seq))).toBeGreaterThan(Math.max(...frozen));
+  await expect
+    .poll(async () => Math.max(...(await visibleRecords(log)).map((row) => row.seq)))
+    .toBeGreaterThan(Math.max(...frozen));
 
   const sent = await sentBytes(peer);
   await expect.poll(() => bytesIn(server), { timeout: 20_000 }).toBe(sent);
@@ -151,7 +163,12 @@ test('Pause view during a flood freezes the rows on screen; resuming shows the n
 test('switching the receive encoding during and after a flood re-decodes the rows in view', async ({ app }) => {
   const { server, port } = await startFloodedServer(app);
   // GBK text whose every stretch of a few dozen bytes holds 温度, with ASCII that resynchronizes a misaligned read.
-  const peer = flood(port, { line: '温度温度温度温度温度温度 25.4\r\n', encoding: 'gbk', totalBytes: 32 * 1024 * 1024, seconds: 15 });
+  const peer = flood(port, {
+    line: '温度温度温度温度温度温度 25.4\r\n',
+    encoding: 'gbk',
+    totalBytes: 32 * 1024 * 1024,
+    seconds: 15,
+  });
   const log = app.log(server);
   const longRows = async () => (await visibleRecords(log)).filter((row) => row.bytes >= 256);
   await expect.poll(async () => (await longRows()).length).toBeGreaterThan(0);
@@ -159,10 +176,12 @@ test('switching the receive encoding during and after a flood re-decodes the row
   // During the flood: under UTF-8 the GBK bytes are invalid; switched to GBK, the rows in view read as text.
   expect((await longRows()).every((row) => row.bad > 0 && !row.text.includes('温度'))).toBe(true);
   await server.getByLabel('Receive encoding').selectOption({ label: 'GBK' });
-  await expect.poll(async () => {
-    const rows = await longRows();
-    return rows.length > 0 && rows.every((row) => row.text.includes('温度温度'));
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const rows = await longRows();
+      return rows.length > 0 && rows.every((row) => row.text.includes('温度温度'));
+    })
+    .toBe(true);
 
   // After it: the same rows, read one way and the other, without anything being sent again.
   const sent = await sentBytes(peer);
@@ -170,7 +189,9 @@ test('switching the receive encoding during and after a flood re-decodes the row
   await expect.poll(async () => (await longRows()).every((row) => row.text.includes('温度温度'))).toBe(true);
   const seqs = (await longRows()).map((row) => row.seq);
   await server.getByLabel('Receive encoding').selectOption({ label: 'UTF-8' });
-  await expect.poll(async () => (await longRows()).every((row) => row.bad > 0 && !row.text.includes('温度'))).toBe(true);
+  await expect
+    .poll(async () => (await longRows()).every((row) => row.bad > 0 && !row.text.includes('温度')))
+    .toBe(true);
   expect((await longRows()).map((row) => row.seq)).toEqual(seqs);
   await server.getByLabel('Receive encoding').selectOption({ label: 'GBK' });
   await expect.poll(async () => (await longRows()).every((row) => row.text.includes('温度温度'))).toBe(true);
@@ -187,10 +208,14 @@ test('a small capture limit: the capture says what it evicted, the counters stil
   await expect(evicted).toBeVisible();
   await expect(evicted).toContainText('Capture evicted');
   // Everything past the cap went: at least what was sent minus the 256 KiB the capture may hold.
-  await expect.poll(async () => Number(await evicted.getAttribute('data-bytes'))).toBeGreaterThanOrEqual(sent - 256 * 1024);
+  await expect
+    .poll(async () => Number(await evicted.getAttribute('data-bytes')))
+    .toBeGreaterThanOrEqual(sent - 256 * 1024);
 
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
-  await expect(page.getByRole('region', { name: '日志' }).getByRole('note', { name: '抓取已淘汰' })).toContainText('抓取已淘汰');
+  await expect(page.getByRole('region', { name: '日志' }).getByRole('note', { name: '抓取已淘汰' })).toContainText(
+    '抓取已淘汰',
+  );
   await page.getByLabel('语言').selectOption({ label: 'English' });
 });
 

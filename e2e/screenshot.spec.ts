@@ -22,7 +22,10 @@ test('README screenshot: a server with two clients, GBK text and a Modbus frame 
   await client.getByLabel('View').selectOption({ label: 'Hex + text' });
   await expect(app.log(server).locator('.log-row.rx')).toHaveCount(3);
 
-  await server.getByRole('table', { name: 'Connections' }).getByRole('checkbox', { name: `Select ${device.local}` }).check();
+  await server
+    .getByRole('table', { name: 'Connections' })
+    .getByRole('checkbox', { name: `Select ${device.local}` })
+    .check();
   await app.send(server, 'OK');
   await expect.poll(() => device.received().toString()).toBe('OK');
   await expect(server.getByText(/Rx \d+ B/)).toBeVisible();

@@ -53,7 +53,12 @@ export function isTrustedSenderFrame(event: SenderEventLike, mainFrame: FrameLik
 }
 
 /** Registers the execute and ack channels; the returned function removes them again. */
-export function registerIpc<E = IpcMainInvokeEvent | IpcMainEvent>({ ipcMain, engine, isTrustedSender, ack }: RegisterIpcOptions<E>): () => void {
+export function registerIpc<E = IpcMainInvokeEvent | IpcMainEvent>({
+  ipcMain,
+  engine,
+  isTrustedSender,
+  ack,
+}: RegisterIpcOptions<E>): () => void {
   const trusted = (event: E): boolean => {
     try {
       return isTrustedSender(event);

@@ -2,12 +2,31 @@ import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, nativeTheme, net, protocol, screen, session, shell, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  nativeTheme,
+  net,
+  protocol,
+  screen,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
 import { IPC_CHANNELS } from '../shared/contract/wire';
 import { Engine } from '../engine/engine';
 import { EventStream } from '../stream/event-stream';
 import { isTrustedSenderFrame, registerIpc } from './ipc';
-import { APP_ENTRY_URL, APP_SCHEME, CSP, isAllowedNavigation, isSafeExternal, resolveBundlePath, windowOptions } from './window';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  CSP,
+  isAllowedNavigation,
+  isSafeExternal,
+  resolveBundlePath,
+  windowOptions,
+} from './window';
 import { loadWindowState, saveWindowState } from './window-state';
 
 // Glue only: every decision (window flags, allowed URLs, served files, sender checks, saved bounds) is
@@ -29,7 +48,9 @@ if (!app.isPackaged && testUserData && path.isAbsolute(testUserData)) {
 }
 
 app.enableSandbox();
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 if (app.requestSingleInstanceLock()) {
   start();
@@ -137,19 +158,26 @@ function createWindow(engine: Engine): BrowserWindow {
     screen.getAllDisplays().map((display) => display.workArea),
   );
   const mainWindow = new BrowserWindow(
-    windowOptions({ preload: PRELOAD_PATH, isPackaged: app.isPackaged, bounds: state, dark: nativeTheme.shouldUseDarkColors }),
+    windowOptions({
+      preload: PRELOAD_PATH,
+      isPackaged: app.isPackaged,
+      bounds: state,
+      dark: nativeTheme.shouldUseDarkColors,
+    }),
   );
   if (state.maximized) mainWindow.maximize();
 
   // One stream per window: packed batches out, at most MAX_UNACKED_BATCHES of them unacknowledged.
   const stream = new EventStream(engine, (bytes) => {
-    if (!mainWindow.isDestroyed() && !mainWindow.webContents.isDestroyed()) mainWindow.webContents.send(IPC_CHANNELS.batch, bytes);
+    if (!mainWindow.isDestroyed() && !mainWindow.webContents.isDestroyed())
+      mainWindow.webContents.send(IPC_CHANNELS.batch, bytes);
   });
   // Read the main frame at call time: a reload or a renderer crash replaces it.
   const unregister = registerIpc({
     ipcMain,
     engine,
-    isTrustedSender: (event) => !mainWindow.isDestroyed() && isTrustedSenderFrame(event, mainWindow.webContents.mainFrame),
+    isTrustedSender: (event) =>
+      !mainWindow.isDestroyed() && isTrustedSenderFrame(event, mainWindow.webContents.mainFrame),
     ack: (batchId) => stream.ack(batchId),
   });
   // A reload or a crash-and-reload replaces the page; what was in flight to the old one is never

@@ -75,7 +75,12 @@ export function fitToWorkAreas(bounds: Rect, workAreas: readonly Rect[]): Window
   const width = clamp(bounds.width, Math.min(MIN_WINDOW_SIZE.width, best.width), best.width);
   const height = clamp(bounds.height, Math.min(MIN_WINDOW_SIZE.height, best.height), best.height);
   if (bestOverlap === 0) {
-    return { x: best.x + Math.floor((best.width - width) / 2), y: best.y + Math.floor((best.height - height) / 2), width, height };
+    return {
+      x: best.x + Math.floor((best.width - width) / 2),
+      y: best.y + Math.floor((best.height - height) / 2),
+      width,
+      height,
+    };
   }
   return {
     x: clamp(bounds.x, best.x, best.x + best.width - width),

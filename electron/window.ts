@@ -33,7 +33,12 @@ export interface WindowOptionsInput {
   dark?: boolean;
 }
 
-export function windowOptions({ preload, isPackaged, bounds, dark = false }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function windowOptions({
+  preload,
+  isPackaged,
+  bounds,
+  dark = false,
+}: WindowOptionsInput): BrowserWindowConstructorOptions {
   return {
     ...(bounds.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
     width: bounds.width,
@@ -102,7 +107,9 @@ export function isAllowedNavigation(raw: unknown): boolean {
 export function isSafeExternal(raw: unknown): boolean {
   const url = parse(raw);
   if (!url) return false;
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
+  return (
+    (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password
+  );
 }
 
 export type BundleLookup = { ok: true; path: string } | { ok: false; status: 400 | 404 };
@@ -115,7 +122,8 @@ export type BundleLookup = { ok: true; path: string } | { ok: false; status: 400
 export function resolveBundlePath(rendererDir: string, requestUrl: string): BundleLookup {
   const url = parse(requestUrl);
   if (!url) return { ok: false, status: 400 };
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST || url.username || url.password) return { ok: false, status: 404 };
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST || url.username || url.password)
+    return { ok: false, status: 404 };
   let decoded: string;
   try {
     decoded = decodeURIComponent(url.pathname);
@@ -127,6 +135,7 @@ export function resolveBundlePath(rendererDir: string, requestUrl: string): Bund
   const root = path.resolve(rendererDir);
   const target = path.resolve(root, `.${wanted}`);
   const rel = path.relative(root, target);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return { ok: false, status: 400 };
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+    return { ok: false, status: 400 };
   return { ok: true, path: target };
 }

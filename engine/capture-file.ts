@@ -98,14 +98,19 @@ export class CaptureFileSink {
     const { path, format, append } = options;
     if (!isAbsolute(path)) {
       return fail('E_VALIDATION', `The capture file needs a full path from the top of a disk; "${path}" is relative.`, {
-        hint: process.platform === 'win32' ? 'For example C:\\Users\\you\\capture.bin.' : 'For example /home/you/capture.bin.',
+        hint:
+          process.platform === 'win32'
+            ? 'For example C:\\Users\\you\\capture.bin.'
+            : 'For example /home/you/capture.bin.',
       });
     }
     const folder = dirname(path);
     try {
       const folderStats = await stat(folder);
       if (!folderStats.isDirectory()) {
-        return fail('ENOTDIR', `${folder} is a file, not a folder, so ${path} cannot be created in it.`, { hint: 'Choose a file in a folder that exists.' });
+        return fail('ENOTDIR', `${folder} is a file, not a folder, so ${path} cannot be created in it.`, {
+          hint: 'Choose a file in a folder that exists.',
+        });
       }
     } catch (err) {
       return { ok: false, error: explainFileError(err, folder, 'folder') };
@@ -114,12 +119,16 @@ export class CaptureFileSink {
     try {
       existing = await stat(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, error: explainFileError(err, path, 'open') };
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        return { ok: false, error: explainFileError(err, path, 'open') };
     }
     if (existing?.isDirectory()) {
-      return fail('EISDIR', `${path} is a folder, not a file.`, { hint: `Add a file name to it, for example ${join(path, 'capture.bin')}.` });
+      return fail('EISDIR', `${path} is a folder, not a file.`, {
+        hint: `Add a file name to it, for example ${join(path, 'capture.bin')}.`,
+      });
     }
-    const appendingToRecords = format === 'records' && append && existing !== undefined && existing.isFile() && existing.size > 0;
+    const appendingToRecords =
+      format === 'records' && append && existing !== undefined && existing.isFile() && existing.size > 0;
     if (appendingToRecords) {
       const appendable = await checkAppendable(path, existing!.size);
       if (!appendable.ok) return appendable;
@@ -315,7 +324,11 @@ export class CaptureFileSink {
       let count = 0;
       let bytes = 0;
       let records = 0;
-      while (count < this.pieces.length && count < MAX_WRITE_PIECES && (count === 0 || bytes + this.pieces[count].bytes.byteLength <= MAX_WRITE_BYTES)) {
+      while (
+        count < this.pieces.length &&
+        count < MAX_WRITE_PIECES &&
+        (count === 0 || bytes + this.pieces[count].bytes.byteLength <= MAX_WRITE_BYTES)
+      ) {
         bytes += this.pieces[count].bytes.byteLength;
         records += this.pieces[count].records;
         count++;
@@ -422,9 +435,13 @@ async function checkAppendable(path: string, size: number): Promise<Result<void>
       hint: 'Choose a new file, turn off Append to replace this one, or save in the raw format.',
     });
   const damaged = () =>
-    fail('E_FORMAT', `${path} ends with an incomplete record (the capture writing it was probably cut off), so records appended after it could not be read back.`, {
-      hint: 'Choose a new file, or turn off Append to replace this one.',
-    });
+    fail(
+      'E_FORMAT',
+      `${path} ends with an incomplete record (the capture writing it was probably cut off), so records appended after it could not be read back.`,
+      {
+        hint: 'Choose a new file, or turn off Append to replace this one.',
+      },
+    );
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
@@ -433,9 +450,13 @@ async function checkAppendable(path: string, size: number): Promise<Result<void>
     if (bytesRead < CAPTURE_FILE_HEADER_BYTES || !hasCaptureFileMagic(header)) return notRecords();
     const version = header.readUInt32LE(8);
     if (version !== CAPTURE_FILE_VERSION) {
-      return fail('E_FORMAT', `${path} is a version ${version} records file; this Sockpit writes version ${CAPTURE_FILE_VERSION} and cannot append to it.`, {
-        hint: 'Choose a new file, or turn off Append to replace this one.',
-      });
+      return fail(
+        'E_FORMAT',
+        `${path} is a version ${version} records file; this Sockpit writes version ${CAPTURE_FILE_VERSION} and cannot append to it.`,
+        {
+          hint: 'Choose a new file, or turn off Append to replace this one.',
+        },
+      );
     }
     const headerBytes = header.readUInt32LE(12);
     if (size === headerBytes) return ok(undefined);
@@ -443,7 +464,8 @@ async function checkAppendable(path: string, size: number): Promise<Result<void>
     const trailer = Buffer.alloc(CAPTURE_RECORD_TRAILER_BYTES);
     await handle.read(trailer, 0, trailer.byteLength, size - CAPTURE_RECORD_TRAILER_BYTES);
     const length = trailer.readUInt32LE(0);
-    if (length < CAPTURE_RECORD_HEAD_BYTES + CAPTURE_RECORD_TRAILER_BYTES || length > size - headerBytes) return damaged();
+    if (length < CAPTURE_RECORD_HEAD_BYTES + CAPTURE_RECORD_TRAILER_BYTES || length > size - headerBytes)
+      return damaged();
     const head = Buffer.alloc(CAPTURE_RECORD_HEAD_BYTES);
     await handle.read(head, 0, head.byteLength, size - length);
     const parsed = readRecordHead(new DataView(head.buffer, head.byteOffset, head.byteLength), 0);
@@ -462,47 +484,90 @@ export function sizeText(bytes: number): string {
   return `${(bytes / (1024 * MIB)).toFixed(2)} GiB`;
 }
 
-/** A file system error in plain words. `folder`: the error came from looking at the folder that should hold the file. */
+/**
+ * A file system error in plain words. `folder`: the error came from looking at the folder that should hold the file.
+ */
 export function explainFileError(err: unknown, path: string, op: 'folder' | 'open' | 'write'): SockpitError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as NodeJS.ErrnoException;
   const code = e.code ?? 'E_FILE';
-  const said = (message: string, hint?: string): SockpitError => ({ code, message, ...(hint ? { hint } : {}), ...(e.syscall ? { syscall: e.syscall } : {}) });
+  const said = (message: string, hint?: string): SockpitError => ({
+    code,
+    message,
+    ...(hint ? { hint } : {}),
+    ...(e.syscall ? { syscall: e.syscall } : {}),
+  });
   const writtenSoFar = op === 'write' ? ' Everything saved before this point is in the file.' : '';
   switch (code) {
     case 'ENOENT':
       return op === 'folder' || op === 'open'
-        ? said(`The folder ${op === 'folder' ? path : dirname(path)} does not exist.`, 'Create it first, or choose a file in a folder that exists.')
+        ? said(
+            `The folder ${op === 'folder' ? path : dirname(path)} does not exist.`,
+            'Create it first, or choose a file in a folder that exists.',
+          )
         : said(`${path} disappeared while it was being written.`, 'Start saving again to create it anew.');
     case 'ENOTDIR':
-      return said(`Part of the path ${path} is a file where a folder should be.`, 'Check the path; every part before the file name must be a folder.');
+      return said(
+        `Part of the path ${path} is a file where a folder should be.`,
+        'Check the path; every part before the file name must be a folder.',
+      );
     case 'EACCES':
     case 'EPERM':
       return op === 'folder'
-        ? said(`Sockpit is not allowed to look into the folder ${path}.`, 'Choose a folder you can open, such as your home or Documents folder.')
-        : said(`Sockpit is not allowed to write ${path}.`, 'Choose a folder you can write to, such as your home or Documents folder, or change the permissions of the file or its folder.');
+        ? said(
+            `Sockpit is not allowed to look into the folder ${path}.`,
+            'Choose a folder you can open, such as your home or Documents folder.',
+          )
+        : said(
+            `Sockpit is not allowed to write ${path}.`,
+            'Choose a folder you can write to, such as your home or Documents folder, or change the permissions of the file or its folder.',
+          );
     case 'EROFS':
       return said(`${path} is on a disk that can only be read.`, 'Choose a folder on a disk that can be written to.');
     case 'ENOSPC':
       return said(`The disk holding ${path} is full.`, `Free some space or save to another disk.${writtenSoFar}`);
     case 'EDQUOT':
-      return said(`Your disk quota is used up, so ${path} cannot grow.`, `Free some space or save to another disk.${writtenSoFar}`);
+      return said(
+        `Your disk quota is used up, so ${path} cannot grow.`,
+        `Free some space or save to another disk.${writtenSoFar}`,
+      );
     case 'EFBIG':
-      return said(`${path} has reached the largest file size its disk's file system allows.`, `Save to a disk with a file system that allows larger files (FAT32 stops at 4 GiB), or start a new file.${writtenSoFar}`);
+      return said(
+        `${path} has reached the largest file size its disk's file system allows.`,
+        `Save to a disk with a file system that allows larger files (FAT32 stops at 4 GiB), or start a new file.${writtenSoFar}`,
+      );
     case 'EISDIR':
-      return said(`${path} is a folder, not a file.`, `Add a file name to it, for example ${join(path, 'capture.bin')}.`);
+      return said(
+        `${path} is a folder, not a file.`,
+        `Add a file name to it, for example ${join(path, 'capture.bin')}.`,
+      );
     case 'ENAMETOOLONG':
-      return said(`The path ${path} is too long for this system.`, 'Choose a shorter file name or a folder nearer the top of the disk.');
+      return said(
+        `The path ${path} is too long for this system.`,
+        'Choose a shorter file name or a folder nearer the top of the disk.',
+      );
     case 'ELOOP':
       return said(`The path ${path} goes round in a loop of symbolic links.`, 'Choose another path.');
     case 'EMFILE':
     case 'ENFILE':
-      return said(`Too many files are open to open ${path}.`, 'Stop some captures or close other programs, then try again.');
+      return said(
+        `Too many files are open to open ${path}.`,
+        'Stop some captures or close other programs, then try again.',
+      );
     case 'EBUSY':
     case 'ETXTBSY':
-      return said(`${path} is in use by another program that does not let others write to it.`, 'Close that program or choose another file.');
+      return said(
+        `${path} is in use by another program that does not let others write to it.`,
+        'Close that program or choose another file.',
+      );
     case 'EIO':
-      return said(`The disk reported an error while ${op === 'write' ? 'writing' : 'opening'} ${path}.`, `The disk or its connection may be failing; save to another disk.${writtenSoFar}`);
+      return said(
+        `The disk reported an error while ${op === 'write' ? 'writing' : 'opening'} ${path}.`,
+        `The disk or its connection may be failing; save to another disk.${writtenSoFar}`,
+      );
     default:
-      return said(`Cannot ${op === 'write' ? 'write' : 'open'} ${path}: ${e.message ?? String(err)}`, op === 'write' ? writtenSoFar.trim() : 'Choose another file.');
+      return said(
+        `Cannot ${op === 'write' ? 'write' : 'open'} ${path}: ${e.message ?? String(err)}`,
+        op === 'write' ? writtenSoFar.trim() : 'Choose another file.',
+      );
   }
 }

@@ -177,7 +177,8 @@ export class CaptureStore {
    * reuse that space). Callers copy what they keep — the batcher copies straight into a batch.
    */
   get(seq: number): CaptureRecord | undefined {
-    if (this.count === 0 || !Number.isInteger(seq) || seq < this.firstSeqHeld || seq >= this.nextSeqToAssign) return undefined;
+    if (this.count === 0 || !Number.isInteger(seq) || seq < this.firstSeqHeld || seq >= this.nextSeqToAssign)
+      return undefined;
     return this.materialize(seq, false);
   }
 
@@ -243,7 +244,8 @@ export class CaptureStore {
   private evictFor(incoming: number): void {
     const adding = incoming < 0 ? 0 : incoming + RECORD_OVERHEAD_BYTES;
     const keep = incoming < 0 ? 1 : 0;
-    while (this.count > keep && this.payloadBytes + this.count * RECORD_OVERHEAD_BYTES + adding > this.cap) this.evictOldest();
+    while (this.count > keep && this.payloadBytes + this.count * RECORD_OVERHEAD_BYTES + adding > this.cap)
+      this.evictOldest();
   }
 
   private evictOldest(): void {

@@ -149,7 +149,10 @@ export class Engine {
       case 'session.update': {
         if (session.running) return fail('E_STATE', 'Stop the session before changing its settings.');
         if (command.config.kind !== session.config.kind) {
-          return fail('E_VALIDATION', `A ${session.config.kind} session cannot become a ${command.config.kind}; create a new session.`);
+          return fail(
+            'E_VALIDATION',
+            `A ${session.config.kind} session cannot become a ${command.config.kind}; create a new session.`,
+          );
         }
         session.config = command.config;
         session.capture.setCap(command.config.captureCapBytes);

@@ -288,7 +288,9 @@ function describe(code: string, ctx: ErrorContext, a: DescribeArgs): Described |
 
     case 'EPIPE':
       return {
-        message: ep ? `The connection to ${ep} is closed; the data could not be sent.` : 'The connection is closed; the data could not be sent.',
+        message: ep
+          ? `The connection to ${ep} is closed; the data could not be sent.`
+          : 'The connection is closed; the data could not be sent.',
         hint: 'The peer closed or reset it. Connect again before sending.',
       };
 
@@ -369,7 +371,9 @@ function describe(code: string, ctx: ErrorContext, a: DescribeArgs): Described |
         message: `The datagram is too large: ${sizeText}${limit}.`,
         hint:
           'Split the data into smaller datagrams; below about 1472 bytes they also avoid IP fragmentation on Ethernet.' +
-          (process.platform === 'darwin' ? ' On macOS the default limit is 9216 bytes (sysctl net.inet.udp.maxdgram).' : ''),
+          (process.platform === 'darwin'
+            ? ' On macOS the default limit is 9216 bytes (sysctl net.inet.udp.maxdgram).'
+            : ''),
       };
     }
 
@@ -399,7 +403,9 @@ function describe(code: string, ctx: ErrorContext, a: DescribeArgs): Described |
         };
       }
       return {
-        message: sentence(`${opPhrase(ctx, ep, hostText)} failed: the system refused the arguments${a.osText ? ` (${a.osText})` : ''}`),
+        message: sentence(
+          `${opPhrase(ctx, ep, hostText)} failed: the system refused the arguments${a.osText ? ` (${a.osText})` : ''}`,
+        ),
         hint: 'Check that the address family matches: an IPv6 address needs an IPv6 socket, and an IPv4 address an IPv4 one.',
       };
 
@@ -417,7 +423,9 @@ function describe(code: string, ctx: ErrorContext, a: DescribeArgs): Described |
 
     case 'ECONNABORTED':
       return {
-        message: ep ? `The connection to ${ep} was aborted by this computer.` : 'The connection was aborted by this computer.',
+        message: ep
+          ? `The connection to ${ep} was aborted by this computer.`
+          : 'The connection was aborted by this computer.',
         hint: 'A local firewall, antivirus or network change may have ended it; connect again.',
       };
 
@@ -436,17 +444,26 @@ function describe(code: string, ctx: ErrorContext, a: DescribeArgs): Described |
       };
 
     case 'ERR_SOCKET_DGRAM_NOT_RUNNING':
-      return { message: 'The UDP socket is not running: it was closed or never bound.', hint: 'Start the session again.' };
+      return {
+        message: 'The UDP socket is not running: it was closed or never bound.',
+        hint: 'Start the session again.',
+      };
 
     case 'ERR_SOCKET_DGRAM_NOT_CONNECTED':
-      return { message: 'This UDP socket has no remote address to send to.', hint: 'Give a destination host and port.' };
+      return {
+        message: 'This UDP socket has no remote address to send to.',
+        hint: 'Give a destination host and port.',
+      };
 
     case 'ERR_SOCKET_BAD_PORT':
       return { message: `${port ?? 'That'} is not a valid port: ports go from 0 to 65535.` };
 
     case 'ERR_INVALID_IP_ADDRESS':
     case 'ERR_INVALID_ADDRESS_FAMILY':
-      return { message: `${hostText ? `"${hostText}"` : 'That'} is not a valid address here.`, hint: 'Check the address and its family (IPv4 or IPv6).' };
+      return {
+        message: `${hostText ? `"${hostText}"` : 'That'} is not a valid address here.`,
+        hint: 'Check the address and its family (IPv4 or IPv6).',
+      };
 
     default:
       return undefined;
@@ -480,14 +497,22 @@ function explainAggregate(os: OsError, ctx: ErrorContext): SockpitError {
     const first = subs[0]!;
     const one = explainError(first.raw, ctx);
     // The OS address of the first attempt would wrongly stand for all of them.
-    const out: SockpitError = { ...one, code: attempts[0]!.code, message: `${one.message.replace(/\.$/, '')}${triedText}.`, attempts };
+    const out: SockpitError = {
+      ...one,
+      code: attempts[0]!.code,
+      message: `${one.message.replace(/\.$/, '')}${triedText}.`,
+      attempts,
+    };
     delete out.address;
     delete out.port;
     return out;
   }
 
   // Mixed failures: lead with the most telling one, e.g. "refused" on IPv4 over "no IPv6 route".
-  const primaryIdx = Math.max(0, attempts.findIndex((a) => !WEAK_CODES.has(a.code)));
+  const primaryIdx = Math.max(
+    0,
+    attempts.findIndex((a) => !WEAK_CODES.has(a.code)),
+  );
   const primary = explainError(subs[primaryIdx]!.raw, ctx);
   const host = ctx.host ?? os.address;
   const port = ctx.port ?? os.port;
@@ -526,7 +551,8 @@ export async function explainWithOwner(err: unknown, context: ErrorContext): Pro
   const on = host ? ` on ${host}` : '';
   const out: SockpitError = { ...e, message: `${udp ? 'UDP port' : 'Port'} ${port}${on} is already in use by ${who}.` };
   if (self) {
-    out.hint = 'Another session here already uses it: stop that session, choose another port, or 0 to let the system pick one.';
+    out.hint =
+      'Another session here already uses it: stop that session, choose another port, or 0 to let the system pick one.';
   } else {
     const full = short !== owner.command ? ` ("${owner.command}")` : '';
     out.hint = `Stop ${program}${full}, choose another port, or 0 to let the system pick one.`;

@@ -16,7 +16,11 @@ export interface RecordHandlers {
  * same capture the event stream batches from, read as soon as the notice comes. Starts with the records
  * captured after this call; returns the function that stops it.
  */
-export function followRecords(engine: Pick<Engine, 'onRecords' | 'capture'>, handlers: RecordHandlers, sessionId?: string): () => void {
+export function followRecords(
+  engine: Pick<Engine, 'onRecords' | 'capture'>,
+  handlers: RecordHandlers,
+  sessionId?: string,
+): () => void {
   const cursors = new Map<string, number>();
   return engine.onRecords((from, nextSeq) => {
     if (sessionId !== undefined && from !== sessionId) return;

@@ -105,11 +105,16 @@ async function ownerFromProc(port: number, protocol: 'tcp' | 'udp', deadline: nu
 function run(file: string, args: string[], deadline: number): Promise<string> {
   const timeout = Math.max(1, deadline - Date.now());
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout, windowsHide: true, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8' }, (err, stdout) => {
-      // lsof exits 1 when nothing matches; what it printed still counts.
-      if (err && !stdout) reject(err);
-      else resolve(stdout);
-    });
+    execFile(
+      file,
+      args,
+      { timeout, windowsHide: true, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout) => {
+        // lsof exits 1 when nothing matches; what it printed still counts.
+        if (err && !stdout) reject(err);
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -118,7 +123,8 @@ export function parseLsof(text: string): PortOwner | undefined {
   let pid: number | undefined;
   for (const line of text.split(/\r?\n/)) {
     if (line.startsWith('p')) pid = Number(line.slice(1));
-    else if (line.startsWith('c') && pid !== undefined && Number.isInteger(pid)) return { pid, command: truncate(line.slice(1)) };
+    else if (line.startsWith('c') && pid !== undefined && Number.isInteger(pid))
+      return { pid, command: truncate(line.slice(1)) };
   }
   return pid !== undefined && Number.isInteger(pid) ? { pid, command: `pid ${pid}` } : undefined;
 }
@@ -170,7 +176,11 @@ export function parseTasklist(text: string): string | undefined {
   return m?.[1] || undefined;
 }
 
-async function ownerFromNetstat(port: number, protocol: 'tcp' | 'udp', deadline: number): Promise<PortOwner | undefined> {
+async function ownerFromNetstat(
+  port: number,
+  protocol: 'tcp' | 'udp',
+  deadline: number,
+): Promise<PortOwner | undefined> {
   // Without -p, both IPv4 and IPv6 rows are listed.
   const pid = parseNetstat(await run('netstat', ['-ano'], deadline), port, protocol);
   if (pid === undefined) return undefined;

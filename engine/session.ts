@@ -107,7 +107,9 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   async startCaptureFile(path: string, format: CaptureFileFormat, append: boolean): Promise<Result<CaptureFileInfo>> {
     if (this.captureFileOpening || this.captureFile?.active) {
       const current = this.captureFile?.active ? ` to ${this.captureFile.info().path}` : '';
-      return fail('E_STATE', `This session is already saving${current}.`, { hint: 'Stop saving first, then start again with the new file.' });
+      return fail('E_STATE', `This session is already saving${current}.`, {
+        hint: 'Stop saving first, then start again with the new file.',
+      });
     }
     this.captureFileOpening = true;
     try {
@@ -184,7 +186,14 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
    * The one place a chunk or datagram becomes a record. Hot path: no decoding, no formatting. Records
    * leave the engine one way only: readers hear "records up to seq N" and fetch them from the capture.
    */
-  record(connectionId: string | null, dir: Direction, peer: string, bytes: Uint8Array, stamp = nowStamp(), meter: Meter = this.meter): CaptureRecord {
+  record(
+    connectionId: string | null,
+    dir: Direction,
+    peer: string,
+    bytes: Uint8Array,
+    stamp = nowStamp(),
+    meter: Meter = this.meter,
+  ): CaptureRecord {
     const record = this.capture.append({ connectionId, dir, peer, bytes, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
     // A connection's meter has the session's as its parent, so one add counts in both.
     if (dir === 'rx') meter.addIn(bytes.byteLength);
@@ -208,7 +217,11 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
  * explained in plain words. The one-shot error listener is removed either way, so the caller must
  * attach its own lasting one before the socket can emit again.
  */
-export function whenListening(target: EventEmitter, begin: () => void, explain: (err: Error) => Promise<SockpitError>): Promise<Result<void>> {
+export function whenListening(
+  target: EventEmitter,
+  begin: () => void,
+  explain: (err: Error) => Promise<SockpitError>,
+): Promise<Result<void>> {
   return new Promise((resolve) => {
     const onError = async (err: Error) => {
       target.off('listening', onListening);

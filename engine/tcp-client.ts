@@ -1,5 +1,12 @@
 import { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, ExchangeInfo, SendResult, SendTarget, TcpClientConfig } from '../shared/contract';
+import type {
+  CloseReason,
+  ConnectionInfo,
+  ExchangeInfo,
+  SendResult,
+  SendTarget,
+  TcpClientConfig,
+} from '../shared/contract';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { explainError, formatEndpoint } from './errors';
 import { Session } from './session';
@@ -40,7 +47,17 @@ export class TcpClientSession extends Session<TcpClientConfig> {
 
   /** Connect one socket, enforcing our own connect timeout (the OS one can be minutes). */
   private openSocket(): Promise<Result<Socket>> {
-    const { host, port, localHost, localPort, connectTimeoutMs, keepAlive, keepAliveInitialDelayMs, noDelay, allowHalfOpen } = this.config;
+    const {
+      host,
+      port,
+      localHost,
+      localPort,
+      connectTimeoutMs,
+      keepAlive,
+      keepAliveInitialDelayMs,
+      noDelay,
+      allowHalfOpen,
+    } = this.config;
     const socket = new Socket({ allowHalfOpen });
     // Every error must have a listener from the first moment on; the real handling is below.
     socket.on('error', () => {});
@@ -53,7 +70,8 @@ export class TcpClientSession extends Session<TcpClientConfig> {
         if (this.connecting === socket) this.connecting = undefined;
         resolve(result);
       };
-      const onError = (err: Error) => finish({ ok: false, error: explainError(err, { op: 'connect', host, port, protocol: 'TCP' }) });
+      const onError = (err: Error) =>
+        finish({ ok: false, error: explainError(err, { op: 'connect', host, port, protocol: 'TCP' }) });
       const onConnect = () => {
         socket.setNoDelay(noDelay);
         if (keepAlive) socket.setKeepAlive(true, keepAliveInitialDelayMs);
@@ -61,8 +79,14 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       };
       const timer = setTimeout(() => {
         socket.destroy();
-        const timeout = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT', syscall: 'connect' });
-        finish({ ok: false, error: explainError(timeout, { op: 'connect', host, port, protocol: 'TCP', timeoutMs: connectTimeoutMs }) });
+        const timeout = Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), {
+          code: 'ETIMEDOUT',
+          syscall: 'connect',
+        });
+        finish({
+          ok: false,
+          error: explainError(timeout, { op: 'connect', host, port, protocol: 'TCP', timeoutMs: connectTimeoutMs }),
+        });
       }, connectTimeoutMs);
       socket.once('error', onError);
       socket.once('connect', onConnect);
@@ -123,9 +147,11 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   }
 
   async send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
-    if (target) return fail('E_VALIDATION', 'A TCP client sends to the server it is connected to; leave the target empty.');
+    if (target)
+      return fail('E_VALIDATION', 'A TCP client sends to the server it is connected to; leave the target empty.');
     if (this.config.mode === 'short') {
-      if (this.state !== 'ready' && this.state !== 'connected') return fail('E_STATE', 'The client is not started.', { hint: 'Start it first.' });
+      if (this.state !== 'ready' && this.state !== 'connected')
+        return fail('E_STATE', 'The client is not started.', { hint: 'Start it first.' });
       return this.queueExchange(bytes);
     }
     if (!this.connection) {
@@ -141,7 +167,9 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       // A failed exchange must not stall the ones queued behind it.
       this.exchangeQueue = this.exchangeQueue
         .then(() => this.exchange(bytes, resolveSent))
-        .catch((err) => resolveSent(fail('E_INTERNAL', `The exchange failed: ${err instanceof Error ? err.message : String(err)}`)));
+        .catch((err) =>
+          resolveSent(fail('E_INTERNAL', `The exchange failed: ${err instanceof Error ? err.message : String(err)}`)),
+        );
     });
   }
 
@@ -189,8 +217,21 @@ export class TcpClientSession extends Session<TcpClientConfig> {
         this.exchangeConnections.delete(closed);
         this.emitClosed(closed.info(), reason, error);
         const counters = closed.meter.snapshot();
-        const fromReason: ExchangeInfo['end'] = reason === 'reset' ? 'reset' : reason === 'error' ? 'error' : reason === 'peer-closed' ? 'peer-closed' : 'stopped';
-        finish({ connectionId: closed.id, bytesSent: counters.bytesOut, bytesReceived: counters.bytesIn, end: end ?? fromReason, error });
+        const fromReason: ExchangeInfo['end'] =
+          reason === 'reset'
+            ? 'reset'
+            : reason === 'error'
+              ? 'error'
+              : reason === 'peer-closed'
+                ? 'peer-closed'
+                : 'stopped';
+        finish({
+          connectionId: closed.id,
+          bytesSent: counters.bytesOut,
+          bytesReceived: counters.bytesIn,
+          end: end ?? fromReason,
+          error,
+        });
       },
     });
     const overall = setTimeout(() => closeFor('timeout'), shortTimeoutMs);

@@ -29,7 +29,14 @@ export interface ConnectionOwner {
   readonly config: { readonly echo: boolean };
   /** The capture file asked the session to stop reading until the disk catches up. */
   readonly readingPaused: boolean;
-  record(connectionId: string, dir: Direction, peer: string, bytes: Uint8Array, stamp?: { wallUs: number; monoUs: number }, meter?: Meter): CaptureRecord;
+  record(
+    connectionId: string,
+    dir: Direction,
+    peer: string,
+    bytes: Uint8Array,
+    stamp?: { wallUs: number; monoUs: number },
+    meter?: Meter,
+  ): CaptureRecord;
   reportError(error: SockpitError, connectionId?: string): void;
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void;
 }
@@ -51,7 +58,11 @@ export class TcpConnection {
   private graceTimer?: NodeJS.Timeout;
   private echoing: boolean;
   /** What the last periodic report said about this connection (see reportIfChanged). */
-  private readonly reported: { version: number; active: boolean; state: ConnectionInfo['state'] } = { version: 0, active: false, state: 'open' };
+  private readonly reported: { version: number; active: boolean; state: ConnectionInfo['state'] } = {
+    version: 0,
+    active: false,
+    state: 'open',
+  };
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 

@@ -27,7 +27,11 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     const server = createServer({ allowHalfOpen, noDelay, pauseOnConnect: false });
     server.on('connection', (socket) => this.accept(socket));
     const explain = (err: Error) => explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' });
-    const listening = await whenListening(server, () => server.listen({ host, port, backlog: LISTEN_BACKLOG }), explain);
+    const listening = await whenListening(
+      server,
+      () => server.listen({ host, port, backlog: LISTEN_BACKLOG }),
+      explain,
+    );
     if (!listening.ok) {
       server.close();
       this.setState('failed', listening.error);
@@ -54,7 +58,12 @@ export class TcpServerSession extends Session<TcpServerConfig> {
           : undefined;
     if (limit) {
       this.refused++;
-      this.owner.emit({ type: 'connection.refused', sessionId: this.id, peer: formatEndpoint(ip, socket.remotePort ?? 0), limit });
+      this.owner.emit({
+        type: 'connection.refused',
+        sessionId: this.id,
+        peer: formatEndpoint(ip, socket.remotePort ?? 0),
+        limit,
+      });
       socket.destroy();
       return;
     }
@@ -95,9 +104,13 @@ export class TcpServerSession extends Session<TcpServerConfig> {
         else missing.push(id);
       }
       if (missing.length > 0) {
-        return fail('E_NOT_FOUND', `No connected client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`, {
-          hint: 'It may have disconnected; pick a client from the connection list.',
-        });
+        return fail(
+          'E_NOT_FOUND',
+          `No connected client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`,
+          {
+            hint: 'It may have disconnected; pick a client from the connection list.',
+          },
+        );
       }
       return ok(chosen);
     }
@@ -109,13 +122,17 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     const picked = this.pick(target);
     if (!picked.ok) return picked;
     if (picked.value.length === 0) {
-      return fail('E_NO_TARGET', 'No client is connected, so there is no one to send to.', { hint: 'Wait for a client to connect.' });
+      return fail('E_NO_TARGET', 'No client is connected, so there is no one to send to.', {
+        hint: 'Wait for a client to connect.',
+      });
     }
     return sendToEach(picked.value, bytes);
   }
 
   closeConnections(ids: string[] | undefined, reset: boolean): Result<{ closed: number }> {
-    const targets = ids ? ids.map((id) => this.clients.get(id)).filter((c): c is TcpConnection => !!c) : [...this.clients.values()];
+    const targets = ids
+      ? ids.map((id) => this.clients.get(id)).filter((c): c is TcpConnection => !!c)
+      : [...this.clients.values()];
     if (ids && targets.length === 0) return fail('E_NOT_FOUND', 'None of those clients is connected.');
     for (const client of targets) void client.close('kicked', reset);
     return ok({ closed: targets.length });
@@ -123,7 +140,11 @@ export class TcpServerSession extends Session<TcpServerConfig> {
 
   halfClose(connectionId: string | undefined): Result<{ connectionId: string }> {
     const client = connectionId ? this.clients.get(connectionId) : undefined;
-    if (!client) return fail('E_NOT_FOUND', connectionId ? `No connected client ${connectionId}.` : 'Choose which client to half-close.');
+    if (!client)
+      return fail(
+        'E_NOT_FOUND',
+        connectionId ? `No connected client ${connectionId}.` : 'Choose which client to half-close.',
+      );
     client.halfClose();
     return ok({ connectionId: client.id });
   }

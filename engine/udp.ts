@@ -97,7 +97,10 @@ export class UdpSession extends Session<UdpConfig> {
     const own = this.own;
     if (!own || rinfo.port !== own.port) return false;
     const address = rinfo.address.split('%')[0];
-    return own.addresses.has(address) || (own.anyLoopback && (address.startsWith('127.') || address.startsWith('::ffff:127.')));
+    return (
+      own.addresses.has(address) ||
+      (own.anyLoopback && (address.startsWith('127.') || address.startsWith('::ffff:127.')))
+    );
   }
 
   /** Say each kind of echo trouble once per start: at datagram rates a message per datagram would be a flood. */
@@ -108,7 +111,13 @@ export class UdpSession extends Session<UdpConfig> {
   }
 
   /** Send a datagram back where it came from; recorded as tx once sent, like any send. */
-  private echo(socket: DgramSocket, message: Buffer, rinfo: RemoteInfo, peer: string, stamp: { wallUs: number; monoUs: number }): void {
+  private echo(
+    socket: DgramSocket,
+    message: Buffer,
+    rinfo: RemoteInfo,
+    peer: string,
+    stamp: { wallUs: number; monoUs: number },
+  ): void {
     if (this.fromItself(rinfo)) {
       this.echoNotice('self', {
         code: 'E_ECHO_SELF',
@@ -128,7 +137,13 @@ export class UdpSession extends Session<UdpConfig> {
     socket.send(message, rinfo.port, rinfo.address, (err) => {
       if (err) {
         if (this.socket === socket) {
-          const error = explainError(err, { op: 'send', host: rinfo.address, port: rinfo.port, protocol: 'UDP', size: message.byteLength });
+          const error = explainError(err, {
+            op: 'send',
+            host: rinfo.address,
+            port: rinfo.port,
+            protocol: 'UDP',
+            size: message.byteLength,
+          });
           this.echoNotice(`error:${error.code}`, { ...error, message: `Echo failed: ${error.message}` });
         }
         return;
@@ -170,9 +185,15 @@ export class UdpSession extends Session<UdpConfig> {
       }
     } catch (err) {
       const error = explainError(err, { op: 'multicast', host: group, protocol: 'UDP' });
-      return fail(error.code, `Could not ${action} multicast group ${group}${iface ? ` on ${iface}` : ''}: ${error.message}`, {
-        hint: error.hint ?? 'A multicast group is 224.0.0.0–239.255.255.255 (IPv4) or ff00::/8 (IPv6), on the same IP version as the bound address.',
-      });
+      return fail(
+        error.code,
+        `Could not ${action} multicast group ${group}${iface ? ` on ${iface}` : ''}: ${error.message}`,
+        {
+          hint:
+            error.hint ??
+            'A multicast group is 224.0.0.0–239.255.255.255 (IPv4) or ff00::/8 (IPv6), on the same IP version as the bound address.',
+        },
+      );
     }
     this.owner.emit({ type: 'session.state', session: this.info() });
     return ok({ groups: [...this.groups] });
@@ -197,33 +218,48 @@ export class UdpSession extends Session<UdpConfig> {
     if (target.to === 'peer') return ok({ host: target.host, port: target.port });
     if (target.to === 'reply') {
       const record = this.capture.get(target.seq);
-      if (!record) return fail('E_NOT_FOUND', `Datagram #${target.seq} is no longer in the capture, so its sender is unknown.`);
+      if (!record)
+        return fail('E_NOT_FOUND', `Datagram #${target.seq} is no longer in the capture, so its sender is unknown.`);
       const match = /^\[?(.*?)\]?:(\d+)$/.exec(record.peer);
       if (!match) return fail('E_INTERNAL', `Cannot read the sender of datagram #${target.seq}.`);
       return ok({ host: match[1], port: Number(match[2]) });
     }
-    return fail('E_VALIDATION', 'A UDP session sends to a host and port, or replies to a datagram; it has no connections.');
+    return fail(
+      'E_VALIDATION',
+      'A UDP session sends to a host and port, or replies to a datagram; it has no connections.',
+    );
   }
 
   send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
     const socket = this.socket;
-    if (!socket) return Promise.resolve(fail('E_STATE', 'The UDP session is not started.', { hint: 'Start it first.' }));
+    if (!socket)
+      return Promise.resolve(fail('E_STATE', 'The UDP session is not started.', { hint: 'Start it first.' }));
     const destination = this.destination(target);
     if (!destination.ok) return Promise.resolve(destination);
     const { host, port } = destination.value;
     const family = this.family;
     const limit = family === 'udp4' ? MAX_UDP_PAYLOAD_IPV4 : MAX_UDP_PAYLOAD_IPV6;
     if (bytes.byteLength > limit) {
-      const tooLarge = explainError({ code: 'EMSGSIZE', syscall: 'send' }, { op: 'send', host, port, protocol: 'UDP', size: bytes.byteLength });
-      return Promise.resolve({ ok: false, error: { ...tooLarge, hint: `${tooLarge.hint ?? ''} Nothing was sent.`.trim() } });
+      const tooLarge = explainError(
+        { code: 'EMSGSIZE', syscall: 'send' },
+        { op: 'send', host, port, protocol: 'UDP', size: bytes.byteLength },
+      );
+      return Promise.resolve({
+        ok: false,
+        error: { ...tooLarge, hint: `${tooLarge.hint ?? ''} Nothing was sent.`.trim() },
+      });
     }
     const literal = isIP(host.split('%')[0]);
     if (literal !== 0 && (literal === 6) !== (family === 'udp6')) {
       const bound = family === 'udp4' ? 'IPv4' : 'IPv6';
       return Promise.resolve(
-        fail('E_VALIDATION', `This UDP session is bound to ${bound} (${this.config.host}) and cannot send to ${host}.`, {
-          hint: family === 'udp4' ? 'Bind to :: or ::1 to talk IPv6.' : 'Bind to 0.0.0.0 or 127.0.0.1 to talk IPv4.',
-        }),
+        fail(
+          'E_VALIDATION',
+          `This UDP session is bound to ${bound} (${this.config.host}) and cannot send to ${host}.`,
+          {
+            hint: family === 'udp4' ? 'Bind to :: or ::1 to talk IPv6.' : 'Bind to 0.0.0.0 or 127.0.0.1 to talk IPv4.',
+          },
+        ),
       );
     }
     const stamp = nowStamp();

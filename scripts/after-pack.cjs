@@ -32,7 +32,9 @@ const STUB_MAX_BYTES = 1024 * 1024;
 
 /** The file that carries the fuse wire: the executable, or on macOS the framework inside the bundle. */
 function fuseFile(binary) {
-  return binary.endsWith('.app') ? path.join(binary, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework') : binary;
+  return binary.endsWith('.app')
+    ? path.join(binary, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')
+    : binary;
 }
 
 function packagedBinary(context) {
@@ -46,11 +48,16 @@ function packagedBinary(context) {
 function stubReason(binary) {
   // A missing binary throws: skipping it would ship an unfused app from a misconfigured build.
   const size = fs.statSync(fuseFile(binary)).size;
-  return size < STUB_MAX_BYTES ? `${path.basename(binary)} is a ${size}-byte placeholder, not an Electron executable (offline packaging check)` : undefined;
+  return size < STUB_MAX_BYTES
+    ? `${path.basename(binary)} is a ${size}-byte placeholder, not an Electron executable (offline packaging check)`
+    : undefined;
 }
 
 /** Flips the fuses, then reads them back: a wire that did not take is a failed build, not a warning. */
-async function applyFuses(binary, { resetAdHocDarwinSignature = false, log = (line) => process.stdout.write(`${line}\n`) } = {}) {
+async function applyFuses(
+  binary,
+  { resetAdHocDarwinSignature = false, log = (line) => process.stdout.write(`${line}\n`) } = {},
+) {
   const stub = stubReason(binary);
   if (stub) {
     log(`  • fuses NOT applied: ${stub}`);
@@ -62,7 +69,11 @@ async function applyFuses(binary, { resetAdHocDarwinSignature = false, log = (li
     .filter(([option, enabled]) => wire[option] !== (enabled ? FUSE_ON : FUSE_OFF))
     .map(([option]) => FuseV1Options[option]);
   if (wrong.length > 0) throw new Error(`fuses did not take in ${binary}: ${wrong.join(', ')}`);
-  log(`  • fuses applied  ${Object.entries(FUSES).map(([option, enabled]) => `${FuseV1Options[option]}=${enabled ? 'on' : 'off'}`).join(' ')}`);
+  log(
+    `  • fuses applied  ${Object.entries(FUSES)
+      .map(([option, enabled]) => `${FuseV1Options[option]}=${enabled ? 'on' : 'off'}`)
+      .join(' ')}`,
+  );
   return { applied: true };
 }
 

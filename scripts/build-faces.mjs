@@ -43,7 +43,9 @@ export async function buildFaces() {
     }
   }
   if (strays.size > 0) {
-    throw new Error(`${[...strays].join('; ')}: an installed Sockpit would not have it. Move it to "dependencies" in package.json.`);
+    throw new Error(
+      `${[...strays].join('; ')}: an installed Sockpit would not have it. Move it to "dependencies" in package.json.`,
+    );
   }
 }
 

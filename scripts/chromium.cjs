@@ -21,7 +21,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const SYSTEM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const SYSTEM_PATHS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 const SYSTEM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 const PACKAGE = '@sparticuz/chromium';
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'sockpit-chromium');
@@ -31,7 +36,10 @@ function versionOf(executable) {
   const run = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 20_000 });
   if (run.error) return { error: run.error.code ?? run.error.message };
   const out = (run.stdout ?? '').trim();
-  if (run.status !== 0 || !/\d+\.\d+/.test(out)) return { error: `--version exited ${run.status ?? run.signal}: ${(out || run.stderr || '').trim().split('\n')[0]}` };
+  if (run.status !== 0 || !/\d+\.\d+/.test(out))
+    return {
+      error: `--version exited ${run.status ?? run.signal}: ${(out || run.stderr || '').trim().split('\n')[0]}`,
+    };
   return { version: out };
 }
 
@@ -55,7 +63,9 @@ function onPath(name) {
 /** The first system Chromium that runs, and what was wrong with the ones that did not. */
 function systemChromium() {
   const tried = [];
-  const candidates = [...new Set([...SYSTEM_PATHS.filter(isExecutableFile), ...SYSTEM_NAMES.map(onPath).filter(Boolean)])];
+  const candidates = [
+    ...new Set([...SYSTEM_PATHS.filter(isExecutableFile), ...SYSTEM_NAMES.map(onPath).filter(Boolean)]),
+  ];
   for (const candidate of candidates) {
     const { version, error } = versionOf(candidate);
     if (version) return { found: { path: candidate, version, source: 'the system’s' }, tried };
@@ -140,7 +150,8 @@ function writeAtomically(file, text, mode) {
 async function unpackBundled() {
   const version = packageVersion();
   if (!version) throw new Error(`${PACKAGE} is not installed; run "npm install"`);
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`${PACKAGE} ships Chromium for Linux x64 only, and this is ${process.platform} ${process.arch}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`${PACKAGE} ships Chromium for Linux x64 only, and this is ${process.platform} ${process.arch}`);
   const dir = bundledDir(version);
   if (!unpackedChromium()) {
     fs.mkdirSync(CACHE, { recursive: true });
@@ -154,7 +165,9 @@ async function unpackBundled() {
       const savedTmp = process.env.TMPDIR;
       process.env.TMPDIR = staging;
       try {
-        await Promise.all(['chromium.br', 'al2023.tar.br', 'fonts.tar.br'].map((file) => inflate(path.join(bin, file))));
+        await Promise.all(
+          ['chromium.br', 'al2023.tar.br', 'fonts.tar.br'].map((file) => inflate(path.join(bin, file))),
+        );
       } finally {
         if (savedTmp === undefined) delete process.env.TMPDIR;
         else process.env.TMPDIR = savedTmp;
@@ -173,7 +186,8 @@ async function unpackBundled() {
     // Versions this checkout no longer uses, and what runs that were killed mid-way left behind.
     for (const name of fs.readdirSync(CACHE)) {
       const partOf = /\.partial-(\d+)-/.exec(name);
-      if (partOf ? !isAlive(Number(partOf[1])) : name !== version) fs.rmSync(path.join(CACHE, name), { recursive: true, force: true });
+      if (partOf ? !isAlive(Number(partOf[1])) : name !== version)
+        fs.rmSync(path.join(CACHE, name), { recursive: true, force: true });
     }
   }
   // Rewritten every time: it names absolute paths, and the checkout may have moved since the unpacking.
@@ -185,7 +199,10 @@ async function unpackBundled() {
 
 function describeUnpacked(launcher) {
   const { version, error } = versionOf(launcher);
-  if (!version) throw new Error(`the Chromium from ${PACKAGE} was unpacked to ${path.dirname(launcher)} but does not run: ${error}`);
+  if (!version)
+    throw new Error(
+      `the Chromium from ${PACKAGE} was unpacked to ${path.dirname(launcher)} but does not run: ${error}`,
+    );
   return { path: launcher, version, source: `npm's ${PACKAGE} ${packageVersion()}` };
 }
 
@@ -209,7 +226,9 @@ function findChromiumSync() {
   if (found) return found.path;
   const unpacked = unpackedChromium();
   if (unpacked) return unpacked;
-  throw new Error(`No Chromium found: set CHROMIUM_PATH, install one, or run "npm run e2e" once (it unpacks the one from ${PACKAGE}).`);
+  throw new Error(
+    `No Chromium found: set CHROMIUM_PATH, install one, or run "npm run e2e" once (it unpacks the one from ${PACKAGE}).`,
+  );
 }
 
 module.exports = { resolveChromium, findChromiumSync };

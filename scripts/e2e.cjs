@@ -14,7 +14,9 @@ async function main() {
   try {
     chromium = await resolveChromium();
   } catch (err) {
-    process.stderr.write(`End-to-end tests: no Chromium to run them in: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `End-to-end tests: no Chromium to run them in: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     return 1;
   }
   for (const line of chromium.tried ?? []) process.stdout.write(`End-to-end tests: not using ${line}\n`);

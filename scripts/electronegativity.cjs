@@ -73,7 +73,7 @@ const REVIEWED = [
     description: /seems to be vulnerable/,
     policy: true,
     why:
-      "A \"maybe\" finding: csp-evaluator warns that script-src 'self' can be bypassed on an origin that hosts JSONP, Angular " +
+      'A "maybe" finding: csp-evaluator warns that script-src \'self\' can be bypassed on an origin that hosts JSONP, Angular ' +
       "or user uploads. app://bundle and the bridge serve only the built bundle. Accepted only for a policy with script-src 'self' " +
       "alone, default-src/object-src/base-uri 'none' and nothing unsafe.",
   },
@@ -122,7 +122,10 @@ function copySources(root, appDir) {
   for (const dir of SOURCES) {
     const from = path.join(root, dir);
     if (!fs.existsSync(from)) continue;
-    fs.cpSync(from, path.join(appDir, dir), { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+    fs.cpSync(from, path.join(appDir, dir), {
+      recursive: true,
+      filter: (src) => path.basename(src) !== 'node_modules',
+    });
   }
   fs.copyFileSync(path.join(root, 'package.json'), path.join(appDir, 'package.json'));
   // The header policy lives in a TypeScript constant (always this repository's); hand the tool its text.
@@ -163,7 +166,11 @@ async function scan(appDir, reportFile) {
     sample: issue.sample,
     description: issue.description,
   }));
-  const errors = result.errors.map((error) => ({ file: path.relative(appDir, error.file), message: error.message, tolerable: error.tolerable }));
+  const errors = result.errors.map((error) => ({
+    file: path.relative(appDir, error.file),
+    message: error.message,
+    tolerable: error.tolerable,
+  }));
   fs.writeFileSync(reportFile, JSON.stringify({ issues, errors }, null, 2));
 }
 
@@ -177,12 +184,25 @@ function main(root) {
     const quote = (text) => `"${text.replace(/"/g, '\\"')}"`;
     const child = spawnSync(
       'npx',
-      ['--yes', '-p', `${PACKAGE}@${VERSION}`, '-c', `node ${quote(__filename)} --scan ${quote(appDir)} ${quote(reportFile)}`],
+      [
+        '--yes',
+        '-p',
+        `${PACKAGE}@${VERSION}`,
+        '-c',
+        `node ${quote(__filename)} --scan ${quote(appDir)} ${quote(reportFile)}`,
+      ],
       { cwd: tmp, encoding: 'utf8', shell: process.platform === 'win32', timeout: 180_000 },
     );
     if (child.status !== 0 || !fs.existsSync(reportFile)) {
-      process.stderr.write(`${PACKAGE}@${VERSION} could not run (exit ${child.status}${child.error ? `, ${child.error.message}` : ''}).\n`);
-      process.stderr.write(`${child.stdout ?? ''}${(child.stderr ?? '').split('\n').filter((l) => !l.startsWith('npm warn')).join('\n')}\n`);
+      process.stderr.write(
+        `${PACKAGE}@${VERSION} could not run (exit ${child.status}${child.error ? `, ${child.error.message}` : ''}).\n`,
+      );
+      process.stderr.write(
+        `${child.stdout ?? ''}${(child.stderr ?? '')
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn'))
+          .join('\n')}\n`,
+      );
       return 2;
     }
     const { issues, errors } = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
@@ -208,18 +228,28 @@ function main(root) {
         used.add(entry);
         process.stdout.write(`reviewed ${finding.id} ${where}\n         ${entry.why}\n`);
       } else {
-        failures.push(`${finding.id} [${finding.severity}/${finding.confidence}] ${where}\n    ${finding.description}\n    ${finding.sample ?? ''}`);
+        failures.push(
+          `${finding.id} [${finding.severity}/${finding.confidence}] ${where}\n    ${finding.description}\n    ${finding.sample ?? ''}`,
+        );
       }
     }
     // Without the version the tool skips its version-dependent checks; that would be a quiet pass.
-    if (!sawVersion) failures.push('ELECTRON_VERSION_JSON_CHECK missing: the tool did not detect the Electron version from package.json');
+    if (!sawVersion)
+      failures.push(
+        'ELECTRON_VERSION_JSON_CHECK missing: the tool did not detect the Electron version from package.json',
+      );
     for (const entry of REVIEWED) {
-      if (!used.has(entry)) process.stdout.write(`note     review entry ${entry.id} (${entry.file}) matched nothing; remove it if the code changed\n`);
+      if (!used.has(entry))
+        process.stdout.write(
+          `note     review entry ${entry.id} (${entry.file}) matched nothing; remove it if the code changed\n`,
+        );
     }
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length > 0) {
-      process.stdout.write(`\n${PACKAGE}@${VERSION}: ${failures.length} finding(s) in ${seconds} s:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+      process.stdout.write(
+        `\n${PACKAGE}@${VERSION}: ${failures.length} finding(s) in ${seconds} s:\n${failures.map((f) => `  ${f}`).join('\n')}\n`,
+      );
       return 1;
     }
     process.stdout.write(`${PACKAGE}@${VERSION}: no unreviewed findings (${issues.length} raised, ${seconds} s)\n`);

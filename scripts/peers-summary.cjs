@@ -29,7 +29,11 @@ function playwrightSkips(report) {
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
       for (const test of spec.tests ?? []) {
-        if (test.status === 'skipped') skipped.push({ title: spec.title, note: (test.annotations ?? []).find((a) => a.type === 'skip')?.description || null });
+        if (test.status === 'skipped')
+          skipped.push({
+            title: spec.title,
+            note: (test.annotations ?? []).find((a) => a.type === 'skip')?.description || null,
+          });
       }
     }
     for (const child of suite.suites ?? []) walk(child);
@@ -71,12 +75,15 @@ function summarize(notes, missingReports = []) {
     }
   }
   const lines = [];
-  for (const file of missingReports) lines.push(`(${file} is missing: its suite did not run, so its skips are not counted)`);
+  for (const file of missingReports)
+    lines.push(`(${file} is missing: its suite did not run, so its skips are not counted)`);
   for (const [note, count] of others) lines.push(`Skipped for another reason: ${plural(count)} (${note})`);
   if (peers.size === 0) {
     lines.push('All optional peers present.');
   } else {
-    lines.push(`Skipped for missing optional peers: ${[...peers].map(([peer, { count }]) => `${peer} (${plural(count)})`).join(', ')}`);
+    lines.push(
+      `Skipped for missing optional peers: ${[...peers].map(([peer, { count }]) => `${peer} (${plural(count)})`).join(', ')}`,
+    );
     for (const [peer, { reasons }] of peers) lines.push(`  ${peer}: ${[...reasons].join('; ')}`);
   }
   return lines;

@@ -23,7 +23,10 @@ export interface EventStreamOptions {
   maxBatchBytes?: number;
   /** The most payload bytes of one record a batch carries. */
   maxRecordBytes?: number;
-  /** Control events kept for a client that has `maxUnacked` batches out; past this they are dropped and the client told to resync. */
+  /**
+   * Control events kept for a client that has `maxUnacked` batches out; past this they are dropped and the client told
+   * to resync.
+   */
   maxPendingEvents?: number;
   /** The same bound in bytes of JSON, so a few thousand huge events cannot hold hundreds of MiB either. */
   maxPendingEventBytes?: number;
@@ -94,7 +97,6 @@ const { sectionCost, stringCost } = BatchWriter;
 /** The writer's fixed part: magic, length, and the header's JSON punctuation. */
 const EMPTY_BATCH_BYTES = new BatchWriter(1, new Uint8Array(0)).size;
 
-
 // Every client's stream receives the same event object: measure it once, not once per client.
 const measured = new WeakMap<EngineEvent, number>();
 function sharedJsonBytes(event: EngineEvent): number {
@@ -141,7 +143,14 @@ export class EventStream {
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly totals = { recordsSent: 0, recordsSkipped: 0, eventsDropped: 0, resyncs: 0, largestBatchBytes: 0, deliverFailures: 0 };
+  private readonly totals = {
+    recordsSent: 0,
+    recordsSkipped: 0,
+    eventsDropped: 0,
+    resyncs: 0,
+    largestBatchBytes: 0,
+    deliverFailures: 0,
+  };
   private readonly unsubscribe: () => void;
   private readonly stopFollowingRecords: () => void;
 
@@ -166,7 +175,8 @@ export class EventStream {
     this.maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
     this.maxPendingEventBytes = options.maxPendingEventBytes ?? DEFAULT_MAX_PENDING_EVENT_BYTES;
     this.now = options.now ?? (() => performance.now());
-    if (this.maxBatchBytes - EMPTY_BATCH_BYTES < 4096) throw new Error('maxBatchBytes leaves no room for events and records.');
+    if (this.maxBatchBytes - EMPTY_BATCH_BYTES < 4096)
+      throw new Error('maxBatchBytes leaves no room for events and records.');
     this.unsubscribe = source.subscribe((event) => {
       try {
         this.push(event);
@@ -182,7 +192,8 @@ export class EventStream {
 
   /** Batch `batchId` and all before it are consumed. Unknown, stale and never-sent ids change nothing. */
   ack(batchId: number): void {
-    if (this.closed || !Number.isSafeInteger(batchId) || batchId <= this.lastAcked || batchId >= this.nextBatchId) return;
+    if (this.closed || !Number.isSafeInteger(batchId) || batchId <= this.lastAcked || batchId >= this.nextBatchId)
+      return;
     this.lastAcked = batchId;
     this.schedule();
   }
@@ -197,7 +208,12 @@ export class EventStream {
       lastAcked: this.lastAcked,
       inFlight: this.inFlight,
       ...this.totals,
-      sessions: [...this.sessions.values()].map(({ sessionId, cursor, sent, skipped }) => ({ sessionId, cursor, sent, skipped })),
+      sessions: [...this.sessions.values()].map(({ sessionId, cursor, sent, skipped }) => ({
+        sessionId,
+        cursor,
+        sent,
+        skipped,
+      })),
     };
   }
 
@@ -345,7 +361,8 @@ export class EventStream {
       if (EMPTY_BATCH_BYTES + entry.bytes + 1 <= max) break;
       // Too big for any batch on its own. A counters report splits into several (each is a valid
       // report for some of the connections); anything else is dropped and the client re-reads state.
-      const pieces = entry.event.type === 'stats' ? this.splitStats(entry.event.stats, max - EMPTY_BATCH_BYTES - 1) : [];
+      const pieces =
+        entry.event.type === 'stats' ? this.splitStats(entry.event.stats, max - EMPTY_BATCH_BYTES - 1) : [];
       this.events.splice(i, 1, ...pieces);
       if (entry.event.type !== 'stats') {
         this.pendingEventBytes -= entry.bytes;
@@ -463,14 +480,25 @@ export class EventStream {
       plans.push(plan);
     }
     // Sections in a stable order (by session), whatever order the shares were worked out in.
-    plans.sort((a, b) => (a.session.sessionId < b.session.sessionId ? -1 : a.session.sessionId > b.session.sessionId ? 1 : 0));
+    plans.sort((a, b) =>
+      a.session.sessionId < b.session.sessionId ? -1 : a.session.sessionId > b.session.sessionId ? 1 : 0,
+    );
     return plans;
   }
 
   /** The newest records of `oldest..newest` that fit in `budget` bytes of batch. */
   private fit(session: SessionCursor, store: CaptureReader, oldest: number, budget: number): RecordPlan {
     const newest = store.nextSeq - 1;
-    const plan: RecordPlan = { session, store, oldest, from: newest + 1, count: 0, newestCarried: 0, cost: sectionCost(session.sessionId), complete: false };
+    const plan: RecordPlan = {
+      session,
+      store,
+      oldest,
+      from: newest + 1,
+      count: 0,
+      newestCarried: 0,
+      cost: sectionCost(session.sessionId),
+      complete: false,
+    };
     let cut = false;
     const seen = new Set<string>();
     for (let seq = newest; seq >= oldest; seq--) {

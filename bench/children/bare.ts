@@ -36,7 +36,8 @@ function onConnection(mode: Mode, socket: Socket): void {
   socket.on('error', () => {});
   sockets.add(socket);
   if (++opened === 1) firstOpenedMs = performance.now();
-  if (opened === expectOpened) notify('accepted', { ms: performance.now() - firstOpenedMs, rssBytes: rssBytes(), cpu: cpuSince(cpuStart) });
+  if (opened === expectOpened)
+    notify('accepted', { ms: performance.now() - firstOpenedMs, rssBytes: rssBytes(), cpu: cpuSince(cpuStart) });
   socket.on('close', () => {
     sockets.delete(socket);
     if (++closed === expectClosed) notify('closed', { ms: performance.now() - firstOpenedMs, cpu: cpuSince(cpuStart) });
@@ -49,7 +50,10 @@ serve({
   async listen(args: { mode: Mode; recvBufferBytes?: number }) {
     const { mode } = args;
     if (mode === 'udp-count') {
-      const socket = createSocket({ type: 'udp4', ...(args.recvBufferBytes ? { recvBufferSize: args.recvBufferBytes } : {}) });
+      const socket = createSocket({
+        type: 'udp4',
+        ...(args.recvBufferBytes ? { recvBufferSize: args.recvBufferBytes } : {}),
+      });
       socket.on('message', () => {
         if (datagrams++ === 0) firstDatagramMs = performance.now();
       });

@@ -11,7 +11,13 @@ import { rssBytes, serve } from './ipc';
 
 const engine = new Engine();
 const rendererDir = process.env.SOCKPIT_RENDERER_DIR ?? path.resolve(process.cwd(), 'out', 'renderer');
-const started = startBridge({ engine, rendererDir, host: '127.0.0.1', port: 0, log: (line) => process.stderr.write(`bridge: ${line}\n`) });
+const started = startBridge({
+  engine,
+  rendererDir,
+  host: '127.0.0.1',
+  port: 0,
+  log: (line) => process.stderr.write(`bridge: ${line}\n`),
+});
 
 async function unwrap<T>(pending: Promise<unknown>): Promise<T> {
   const result = (await pending) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
@@ -22,7 +28,9 @@ async function unwrap<T>(pending: Promise<unknown>): Promise<T> {
 serve({
   url: async () => (await started).url,
   async create(args: { config: Record<string, unknown>; name?: string }): Promise<SessionInfo> {
-    const created = await unwrap<SessionInfo>(engine.execute({ type: 'session.create', config: args.config, ...(args.name ? { name: args.name } : {}) }));
+    const created = await unwrap<SessionInfo>(
+      engine.execute({ type: 'session.create', config: args.config, ...(args.name ? { name: args.name } : {}) }),
+    );
     return unwrap<SessionInfo>(engine.execute({ type: 'session.start', sessionId: created.sessionId }));
   },
   /** Every session's name and exact counters, for checking what the page shows against the engine. */
@@ -30,9 +38,10 @@ serve({
     const sessions = await unwrap<SessionInfo[]>(engine.execute({ type: 'session.list' }));
     return Promise.all(
       sessions.map(async (session) => {
-        const stats = await unwrap<{ counters: { bytesIn: number; packetsIn: number }; capture: { bytes: number; capBytes: number; evictedBytes: number } }>(
-          engine.execute({ type: 'stats.get', sessionId: session.sessionId }),
-        );
+        const stats = await unwrap<{
+          counters: { bytesIn: number; packetsIn: number };
+          capture: { bytes: number; capBytes: number; evictedBytes: number };
+        }>(engine.execute({ type: 'stats.get', sessionId: session.sessionId }));
         return { name: session.name, kind: session.config.kind, counters: stats.counters, capture: stats.capture };
       }),
     );

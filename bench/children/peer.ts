@@ -93,7 +93,10 @@ serve({
     let at = 0;
     let waiting = false;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`wrote ${written} of ${total} bytes in ${args.timeoutMs} ms`)), args.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`wrote ${written} of ${total} bytes in ${args.timeoutMs} ms`)),
+        args.timeoutMs,
+      );
       socket.once('error', reject);
       const tick = () => {
         if (waiting) return;
@@ -124,7 +127,9 @@ serve({
     return { bytes: written, ms: performance.now() - started, cpu: cpuSince(cpuStart) };
   },
 
-  /** Connects, writes `totalBytes` in `chunkBytes` writes (waiting for 'drain' like any well-behaved writer), then ends. */
+  /**
+   * Connects, writes `totalBytes` in `chunkBytes` writes (waiting for 'drain' like any well-behaved writer), then ends.
+   */
   async tcpWrite(args: { port: number; totalBytes: number; chunkBytes: number; timeoutMs: number }) {
     const socket = await connected(args.port);
     const chunk = textChunk(args.chunkBytes);
@@ -132,7 +137,10 @@ serve({
     const started = performance.now();
     let written = 0;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`wrote ${written} of ${args.totalBytes} bytes in ${args.timeoutMs} ms`)), args.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`wrote ${written} of ${args.totalBytes} bytes in ${args.timeoutMs} ms`)),
+        args.timeoutMs,
+      );
       socket.once('error', reject);
       const pump = () => {
         while (written < args.totalBytes) {
@@ -155,10 +163,19 @@ serve({
 
   /**
    * Sends `count` datagrams: `size` bytes numbered in their first 4 (fill), a numbered line of text of
-   * exactly `size` bytes (text), or a short numbered GBK line (gbk). `perSecond` 0 sends as fast as this process can, otherwise every millisecond
-   * tick sends what the rate allows by then. Numbers start at `firstNumber` (a top-up continues a series).
+   * exactly `size` bytes (text), or a short numbered GBK line (gbk). `perSecond` 0 sends as fast as this process can,
+   * otherwise every millisecond tick sends what the rate allows by then. Numbers start at `firstNumber` (a top-up
+   * continues a series).
    */
-  async udpSend(args: { port: number; count: number; size: number; perSecond: number; timeoutMs: number; payload?: 'fill' | 'text' | 'gbk'; firstNumber?: number }) {
+  async udpSend(args: {
+    port: number;
+    count: number;
+    size: number;
+    perSecond: number;
+    timeoutMs: number;
+    payload?: 'fill' | 'text' | 'gbk';
+    firstNumber?: number;
+  }) {
     const socket = createSocket('udp4');
     let errors = 0;
     socket.on('error', () => errors++);
@@ -177,7 +194,10 @@ serve({
           reject(new Error(`sent ${sent} of ${args.count} datagrams in ${args.timeoutMs} ms`));
           return;
         }
-        const due = args.perSecond > 0 ? Math.min(args.count, Math.floor(((performance.now() - started) * args.perSecond) / 1000)) : Math.min(args.count, sent + 256);
+        const due =
+          args.perSecond > 0
+            ? Math.min(args.count, Math.floor(((performance.now() - started) * args.perSecond) / 1000))
+            : Math.min(args.count, sent + 256);
         for (; sent < due; sent++) {
           if (kind === 'fill') {
             payload.writeUInt32BE((first + sent) >>> 0, 0);
@@ -247,7 +267,14 @@ serve({
    * Round trips of `size` bytes to each server in turn, in blocks of `block`, so both see the same
    * machine conditions; returns every round trip in microseconds, the warm-up left out.
    */
-  async echoRtt(args: { ports: number[]; size: number; warmup: number; rounds: number; block: number; timeoutMs: number }) {
+  async echoRtt(args: {
+    ports: number[];
+    size: number;
+    warmup: number;
+    rounds: number;
+    block: number;
+    timeoutMs: number;
+  }) {
     const sockets = await Promise.all(args.ports.map((port) => connected(port)));
     const message = textChunk(args.size);
     const samples: number[][] = args.ports.map(() => []);
@@ -282,7 +309,8 @@ serve({
         const n = Math.min(args.block, args.rounds - done);
         for (let k = 0; k < n; k++) samples[i]!.push(await trip(sockets[i]!));
       }
-      if (performance.now() > deadline) throw new Error(`only ${done + args.block} of ${args.rounds} round trips within ${args.timeoutMs} ms`);
+      if (performance.now() > deadline)
+        throw new Error(`only ${done + args.block} of ${args.rounds} round trips within ${args.timeoutMs} ms`);
     }
     for (const socket of sockets) socket.destroy();
     return { samples, mismatches };

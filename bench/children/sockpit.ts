@@ -35,7 +35,16 @@ interface Watch {
 let watch: Watch = newWatch(0, 0);
 
 function newWatch(expectOpened: number, expectClosed: number): Watch {
-  return { opened: 0, expectOpened, closed: 0, expectClosed, firstOpenedMs: 0, lastClosedMs: 0, firstRecordUs: 0, cpuStart: process.cpuUsage() };
+  return {
+    opened: 0,
+    expectOpened,
+    closed: 0,
+    expectClosed,
+    firstOpenedMs: 0,
+    lastClosedMs: 0,
+    firstRecordUs: 0,
+    cpuStart: process.cpuUsage(),
+  };
 }
 
 engine.onRecords((sessionId, nextSeq) => {
@@ -48,7 +57,12 @@ engine.subscribe((event: EngineEvent) => {
   switch (event.type) {
     case 'connection.opened':
       if (++watch.opened === 1) watch.firstOpenedMs = performance.now();
-      if (watch.opened === watch.expectOpened) notify('accepted', { ms: performance.now() - watch.firstOpenedMs, rssBytes: rssBytes(), cpu: cpuSince(watch.cpuStart) });
+      if (watch.opened === watch.expectOpened)
+        notify('accepted', {
+          ms: performance.now() - watch.firstOpenedMs,
+          rssBytes: rssBytes(),
+          cpu: cpuSince(watch.cpuStart),
+        });
       return;
     case 'connection.closed':
       watch.lastClosedMs = performance.now();
@@ -61,7 +75,10 @@ engine.subscribe((event: EngineEvent) => {
 
 function attachUi(): void {
   if (stream) return;
-  const child = fork(path.join(__dirname, 'ui-client.js'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'ui-client.js'), [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.on('message', (message: { ack?: number; totals?: UiTotals }) => {
     if (message.ack !== undefined) stream?.ack(message.ack);
     if (message.totals) {
@@ -90,7 +107,9 @@ function askUi(): Promise<UiTotals | undefined> {
   });
 }
 
-async function unwrap<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
+async function unwrap<T>(
+  result: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>,
+): Promise<T> {
   const settled = await result;
   if (!settled.ok) throw new Error(`${settled.error.code}: ${settled.error.message}`);
   return settled.value;
@@ -100,7 +119,13 @@ async function stats(withConnections: boolean) {
   const sessionId = sessions[sessions.length - 1];
   if (!sessionId) throw new Error('no session');
   const raw = await unwrap(engine.execute({ type: 'stats.get', sessionId }) as Promise<never>);
-  const value = raw as { counters: unknown; accepted: number; refused: number; capture: unknown; connections: unknown[] };
+  const value = raw as {
+    counters: unknown;
+    accepted: number;
+    refused: number;
+    capture: unknown;
+    connections: unknown[];
+  };
   const usage = process.resourceUsage();
   return {
     counters: value.counters,
@@ -123,7 +148,9 @@ serve({
   /** Creates and starts one session (raw config, validated by the engine as any face's would be). */
   async create(args: { config: Record<string, unknown>; ui: boolean }): Promise<SessionInfo> {
     if (args.ui) attachUi();
-    const created = await unwrap(engine.execute({ type: 'session.create', config: args.config }) as Promise<never>) as SessionInfo;
+    const created = (await unwrap(
+      engine.execute({ type: 'session.create', config: args.config }) as Promise<never>,
+    )) as SessionInfo;
     sessions.push(created.sessionId);
     return unwrap(engine.execute({ type: 'session.start', sessionId: created.sessionId }) as Promise<never>);
   },
@@ -154,7 +181,8 @@ serve({
           counters.sessions.every((s) => s.cursor >= (engine.capture(s.sessionId)?.nextSeq ?? 0)) &&
           (await askUi())?.batches === counters.batchesSent);
       if (done) return stats(false);
-      if (performance.now() > deadline) throw new Error(`the user interface did not catch up within ${args.timeoutMs} ms: ${JSON.stringify(counters)}`);
+      if (performance.now() > deadline)
+        throw new Error(`the user interface did not catch up within ${args.timeoutMs} ms: ${JSON.stringify(counters)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   },

@@ -21,7 +21,18 @@ export interface UiTotals {
   cpuMs: number;
 }
 
-const totals: UiTotals = { batches: 0, invalid: 0, records: 0, skipped: 0, carriedBytes: 0, events: 0, resyncs: 0, largestBatchBytes: 0, lastBatchId: 0, cpuMs: 0 };
+const totals: UiTotals = {
+  batches: 0,
+  invalid: 0,
+  records: 0,
+  skipped: 0,
+  carriedBytes: 0,
+  events: 0,
+  resyncs: 0,
+  largestBatchBytes: 0,
+  lastBatchId: 0,
+  cpuMs: 0,
+};
 
 const reply = (message: { ack?: number; totals?: UiTotals }) => process.send?.(message);
 

@@ -42,7 +42,8 @@ export function buildChildren(): Promise<string> {
     // exit handler ran) are cleared here, so nothing piles up.
     const base = path.join(ROOT, 'node_modules', '.cache', 'sockpit-bench');
     mkdirSync(base, { recursive: true });
-    for (const name of readdirSync(base)) if (!isAlive(Number(name))) rmSync(path.join(base, name), { recursive: true, force: true });
+    for (const name of readdirSync(base))
+      if (!isAlive(Number(name))) rmSync(path.join(base, name), { recursive: true, force: true });
     const outdir = path.join(base, String(process.pid));
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     await esbuild.build({
@@ -146,7 +147,9 @@ export async function startChild(kind: ChildKind, options: ChildOptions = {}): P
     else notices.set(message.event, [...(notices.get(message.event) ?? []), message.data]);
   });
   proc.on('exit', (code, signal) => {
-    gone = new Error(`the ${kind} child exited (${signal ?? code})${err ? `: ${err.trim().split('\n').slice(-8).join('\n')}` : ''}`);
+    gone = new Error(
+      `the ${kind} child exited (${signal ?? code})${err ? `: ${err.trim().split('\n').slice(-8).join('\n')}` : ''}`,
+    );
     for (const call of calls.values()) call.reject(gone);
     calls.clear();
   });
@@ -161,7 +164,11 @@ export async function startChild(kind: ChildKind, options: ChildOptions = {}): P
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
           calls.delete(id);
-          reject(new Error(`${kind} child did not answer "${op}" within ${timeoutMs} ms${err ? `; its stderr: ${err.trim().slice(-2000)}` : ''}`));
+          reject(
+            new Error(
+              `${kind} child did not answer "${op}" within ${timeoutMs} ms${err ? `; its stderr: ${err.trim().slice(-2000)}` : ''}`,
+            ),
+          );
         }, timeoutMs);
         calls.set(id, {
           resolve: (value) => (clearTimeout(timer), resolve(value as T)),
@@ -185,7 +192,11 @@ export async function startChild(kind: ChildKind, options: ChildOptions = {}): P
           const list = waiters.get(event) ?? [];
           list.splice(list.indexOf(onData), 1);
           proc.off('exit', onExit);
-          reject(new Error(`${kind} child sent no "${event}" within ${timeoutMs} ms${err ? `; its stderr: ${err.trim().slice(-2000)}` : ''}`));
+          reject(
+            new Error(
+              `${kind} child sent no "${event}" within ${timeoutMs} ms${err ? `; its stderr: ${err.trim().slice(-2000)}` : ''}`,
+            ),
+          );
         }, timeoutMs);
         waiters.set(event, [...(waiters.get(event) ?? []), onData]);
         proc.once('exit', onExit);

@@ -17,7 +17,9 @@ export const MiB = 1024 * 1024;
 
 export function fmtRate(bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond)) return '—';
-  return bytesPerSecond >= 1e9 ? `${(bytesPerSecond / 1e9).toFixed(2)} GB/s` : `${(bytesPerSecond / 1e6).toFixed(0)} MB/s`;
+  return bytesPerSecond >= 1e9
+    ? `${(bytesPerSecond / 1e9).toFixed(2)} GB/s`
+    : `${(bytesPerSecond / 1e6).toFixed(0)} MB/s`;
 }
 
 export function fmtCount(n: number): string {

@@ -81,7 +81,13 @@ export function finish(result: BenchResult, startedMs: number): BenchResult {
 }
 
 /** A target where a higher figure is better (a rate, a ratio): met when figure ≥ goal. */
-export function atLeast(what: string, figure: number, goal: number, format: (n: number) => string, reference: string): Target {
+export function atLeast(
+  what: string,
+  figure: number,
+  goal: number,
+  format: (n: number) => string,
+  reference: string,
+): Target {
   const met = Number.isFinite(figure) ? figure >= goal : undefined;
   return {
     what,
@@ -89,12 +95,21 @@ export function atLeast(what: string, figure: number, goal: number, format: (n: 
     reference,
     goal: `≥ ${format(goal)}`,
     met,
-    missedBy: met === false ? `${format(goal - figure)} short (${(((goal - figure) / goal) * 100).toFixed(1)} % under)` : undefined,
+    missedBy:
+      met === false
+        ? `${format(goal - figure)} short (${(((goal - figure) / goal) * 100).toFixed(1)} % under)`
+        : undefined,
   };
 }
 
 /** A target where a lower figure is better (a latency, memory): met when figure ≤ goal. */
-export function atMost(what: string, figure: number, goal: number, format: (n: number) => string, reference: string): Target {
+export function atMost(
+  what: string,
+  figure: number,
+  goal: number,
+  format: (n: number) => string,
+  reference: string,
+): Target {
   const met = Number.isFinite(figure) ? figure <= goal : undefined;
   return {
     what,
@@ -102,7 +117,10 @@ export function atMost(what: string, figure: number, goal: number, format: (n: n
     reference,
     goal: `≤ ${format(goal)}`,
     met,
-    missedBy: met === false ? `${format(figure - goal)} over${goal > 0 ? ` (${(((figure - goal) / goal) * 100).toFixed(1)} % over)` : ''}` : undefined,
+    missedBy:
+      met === false
+        ? `${format(figure - goal)} over${goal > 0 ? ` (${(((figure - goal) / goal) * 100).toFixed(1)} % over)` : ''}`
+        : undefined,
   };
 }
 
@@ -118,7 +136,12 @@ export function errorText(err: unknown): string {
  * Runs every side once per repetition, reversing the order every other time (A B, B A, A B …), so a
  * machine that slows down or warms up during a benchmark weighs on each side alike.
  */
-export async function alternating<S, R>(sides: readonly S[], reps: number, run: (side: S) => Promise<R>, into: R[]): Promise<void> {
+export async function alternating<S, R>(
+  sides: readonly S[],
+  reps: number,
+  run: (side: S) => Promise<R>,
+  into: R[],
+): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     const order = rep % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) into.push(await run(side));

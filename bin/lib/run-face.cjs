@@ -28,7 +28,8 @@ function runFace(face, argv = process.argv.slice(2)) {
     process.exit(1);
   };
   const entry = path.join(ROOT, 'out', face, 'index.js');
-  if (!fs.existsSync(entry)) fail(`${what} is not built (out/${face}/index.js is missing): run "npm run build" in ${ROOT} first.`);
+  if (!fs.existsSync(entry))
+    fail(`${what} is not built (out/${face}/index.js is missing): run "npm run build" in ${ROOT} first.`);
   let loaded;
   try {
     loaded = require(entry);

@@ -25,7 +25,9 @@ function buildUserInterface() {
   return undefined;
 }
 
-/** Builds the UI the first time the browser face needs it. SOCKPIT_RENDERER_DIR serves another folder, never built here. */
+/**
+ * Builds the UI the first time the browser face needs it. SOCKPIT_RENDERER_DIR serves another folder, never built here.
+ */
 function ensureUserInterface() {
   if (process.env.SOCKPIT_RENDERER_DIR || fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) return;
   process.stdout.write('Sockpit: building the user interface first (electron-vite build); this happens once.\n');

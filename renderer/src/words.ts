@@ -129,13 +129,15 @@ export const en = {
   waitingLabel: 'Rows waiting',
   viewSkippedLabel: 'View skipped',
   viewSkipped: 'View skipped {n} record(s)',
-  viewSkippedTitle: 'The view fell behind the data and skipped these records. The capture keeps them until its limit, and a capture file gets every one.',
+  viewSkippedTitle:
+    'The view fell behind the data and skipped these records. The capture keeps them until its limit, and a capture file gets every one.',
   viewDroppedLabel: 'View dropped',
   viewDropped: '{n} older record(s) left the view to save memory',
   viewDroppedTitle: 'This window keeps about a million rows; older ones stay in the capture until its limit.',
   captureEvictedLabel: 'Capture evicted',
   captureEvicted: 'Capture evicted {size}',
-  captureEvictedTitle: 'The capture reached its limit (Options, Capture limit) and let its oldest bytes go. A capture file keeps everything.',
+  captureEvictedTitle:
+    'The capture reached its limit (Options, Capture limit) and let its oldest bytes go. A capture file keeps everything.',
   moreBytes: '… {n} more bytes',
   showMore: 'Show {size} more',
   loadRest: 'Load the rest ({size}) from the capture',
@@ -154,11 +156,14 @@ export const en = {
   stopCaptureFile: 'Close the file',
   captureFileStatus: 'Capture file status',
   'captureFile.writing': 'Saving to {path}: {written} written.',
-  'captureFile.disk-behind.tcp': 'The disk cannot keep up: reading from the peers is paused until it catches up ({pending} waiting). {written} written.',
-  'captureFile.disk-behind.udp': 'The disk cannot keep up: datagrams that do not fit the buffer are left out of the file ({pending} waiting). {written} written.',
+  'captureFile.disk-behind.tcp':
+    'The disk cannot keep up: reading from the peers is paused until it catches up ({pending} waiting). {written} written.',
+  'captureFile.disk-behind.udp':
+    'The disk cannot keep up: datagrams that do not fit the buffer are left out of the file ({pending} waiting). {written} written.',
   'captureFile.closed': 'Saved {written} to {path}.',
   'captureFile.error': 'Saving to {path} failed: {message}',
-  captureFileDropped: '{n} datagram(s) ({size}) were left out of the file; the capture and the counters still have them.',
+  captureFileDropped:
+    '{n} datagram(s) ({size}) were left out of the file; the capture and the counters still have them.',
   invalidBytesTitle: 'Bytes that are not valid {encoding}',
   hexError: 'Hex: {message}',
   sendToRemote: 'Remote host and port',
@@ -344,7 +349,8 @@ export const zh: Dictionary = {
   captureFileStatus: '文件保存状态',
   'captureFile.writing': '正在保存到 {path}：已写入 {written}。',
   'captureFile.disk-behind.tcp': '磁盘写入跟不上：已暂停从对端读取，直到写完（等待写入 {pending}）。已写入 {written}。',
-  'captureFile.disk-behind.udp': '磁盘写入跟不上：缓冲区放不下的数据报不写入文件（等待写入 {pending}）。已写入 {written}。',
+  'captureFile.disk-behind.udp':
+    '磁盘写入跟不上：缓冲区放不下的数据报不写入文件（等待写入 {pending}）。已写入 {written}。',
   'captureFile.closed': '已保存 {written} 到 {path}。',
   'captureFile.error': '保存到 {path} 失败：{message}',
   captureFileDropped: '有 {n} 个数据报（{size}）未写入文件；抓取和计数中仍有它们。',

@@ -44,7 +44,11 @@ const REPLACEMENT = '\uFFFD';
  * it is clean (the common case), and only a chunk with a replacement character is walked one
  * character at a time to find which bytes are at fault.
  */
-export function decodeForDisplay(bytes: Uint8Array, encoding: Encoding, options: DisplayDecodeOptions = {}): DisplayDecode {
+export function decodeForDisplay(
+  bytes: Uint8Array,
+  encoding: Encoding,
+  options: DisplayDecodeOptions = {},
+): DisplayDecode {
   const carryIn = options.carryIn ?? EMPTY;
   const data = carryIn.length === 0 ? bytes : concat(carryIn, bytes);
   const whole = decodeText(data, encoding);
@@ -120,7 +124,13 @@ function walk(data: Uint8Array, encoding: Encoding, final: boolean): DisplayDeco
  * run cut in the middle of a character decodes with a replacement at its end; a shorter cut does not).
  * Decoders read left to right, so a clean run splits into the same characters the walk would find.
  */
-function cleanRun(data: Uint8Array, start: number, length: number, encoding: Encoding, maxLen: number): { text: string; length: number } | undefined {
+function cleanRun(
+  data: Uint8Array,
+  start: number,
+  length: number,
+  encoding: Encoding,
+  maxLen: number,
+): { text: string; length: number } | undefined {
   for (let cut = 0; cut < maxLen && cut < length; cut++) {
     const text = decodeText(data.subarray(start, start + length - cut), encoding);
     const bad = text.indexOf(REPLACEMENT);
@@ -204,7 +214,12 @@ function unitBytes(encoding: Encoding): number {
 }
 
 /** The shortest byte sequence at `start` that decodes cleanly, if any. */
-function charAt(data: Uint8Array, start: number, maxLen: number, encoding: Encoding): { text: string; length: number } | undefined {
+function charAt(
+  data: Uint8Array,
+  start: number,
+  maxLen: number,
+  encoding: Encoding,
+): { text: string; length: number } | undefined {
   const limit = Math.min(maxLen, data.length - start);
   for (let length = 1; length <= limit; length++) {
     const slice = data.subarray(start, start + length);

@@ -77,10 +77,14 @@ export function textToBytes(text: string, encoding: Encoding, escapes: boolean):
       const low = hexValue(text.charCodeAt(i + 3));
       if (high < 0 || low < 0) {
         const shown = text.slice(i, high < 0 ? i + 3 : i + 4).replace(/[\r\n]+$/, '');
-        return fail('E_ESCAPE', `The escape "${shown}" at ${describePosition(text, i)} needs two hex digits, like \\x0D.`, {
-          position: i,
-          hint: ESCAPE_HINT,
-        });
+        return fail(
+          'E_ESCAPE',
+          `The escape "${shown}" at ${describePosition(text, i)} needs two hex digits, like \\x0D.`,
+          {
+            position: i,
+            hint: ESCAPE_HINT,
+          },
+        );
       }
       literal.text += text.slice(runStart, i);
       if (literal.text.length > 0) {
@@ -98,7 +102,9 @@ export function textToBytes(text: string, encoding: Encoding, escapes: boolean):
     if (resolved === undefined) {
       const char = String.fromCodePoint(text.codePointAt(i + 1) ?? 0);
       const shown = showChar(char);
-      const what = shown.startsWith('"') ? `Unknown escape "\\${char}"` : `Unknown escape: a backslash followed by ${shown}`;
+      const what = shown.startsWith('"')
+        ? `Unknown escape "\\${char}"`
+        : `Unknown escape: a backslash followed by ${shown}`;
       return fail('E_ESCAPE', `${what} at ${describePosition(text, i)}.`, {
         position: i,
         hint: ESCAPE_HINT,
@@ -106,10 +112,14 @@ export function textToBytes(text: string, encoding: Encoding, escapes: boolean):
     }
     // C reads \012 as an octal byte; rather than guess which was meant, ask for \x.
     if (letter === '0' && isDigit(text.charCodeAt(i + 2))) {
-      return fail('E_ESCAPE', `"\\0${text[i + 2]}" at ${describePosition(text, i)} is ambiguous: octal escapes are not supported.`, {
-        position: i,
-        hint: `Write \\x00${text[i + 2]} for a zero byte followed by "${text[i + 2]}", or \\xNN for one byte.`,
-      });
+      return fail(
+        'E_ESCAPE',
+        `"\\0${text[i + 2]}" at ${describePosition(text, i)} is ambiguous: octal escapes are not supported.`,
+        {
+          position: i,
+          hint: `Write \\x00${text[i + 2]} for a zero byte followed by "${text[i + 2]}", or \\xNN for one byte.`,
+        },
+      );
     }
     literal.text += text.slice(runStart, i);
     literal.escapesAt.push(literal.text.length);

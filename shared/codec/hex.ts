@@ -45,7 +45,10 @@ export function describePosition(text: string, position: number): string {
 
 function invalidChar(input: string, position: number): Result<never> {
   const char = String.fromCodePoint(input.codePointAt(position) ?? 0);
-  return fail('E_HEX', `Invalid hex character ${showChar(char)} at ${describePosition(input, position)}.`, { position, hint: HEX_HINT });
+  return fail('E_HEX', `Invalid hex character ${showChar(char)} at ${describePosition(input, position)}.`, {
+    position,
+    hint: HEX_HINT,
+  });
 }
 
 /** Long runs are cut in the middle so the message stays one readable line. */
@@ -93,10 +96,14 @@ export function parseHex(input: string): Result<Uint8Array> {
       out[length++] = digitValue(input.charCodeAt(digitsStart));
     } else if (digits % 2 === 1) {
       const token = input.slice(tokenStart, i);
-      return fail('E_HEX', `Odd number of hex digits in "${excerpt(token)}" at position ${tokenStart}: every byte needs two digits.`, {
-        position: tokenStart,
-        hint: 'Add the missing digit (write 0A, not A), or put a space between bytes.',
-      });
+      return fail(
+        'E_HEX',
+        `Odd number of hex digits in "${excerpt(token)}" at position ${tokenStart}: every byte needs two digits.`,
+        {
+          position: tokenStart,
+          hint: 'Add the missing digit (write 0A, not A), or put a space between bytes.',
+        },
+      );
     } else {
       for (let d = digitsStart; d < i; d += 2) {
         out[length++] = (digitValue(input.charCodeAt(d)) << 4) | digitValue(input.charCodeAt(d + 1));

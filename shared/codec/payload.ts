@@ -26,7 +26,8 @@ function lineEndingBytes(lineEnding: LineEnding, mode: SendPayload['mode'], enco
 
 /** The exact bytes a send puts on the wire. */
 export function buildPayload(payload: SendPayload): Result<Uint8Array> {
-  const data = payload.mode === 'hex' ? parseHex(payload.data) : textToBytes(payload.data, payload.encoding, payload.escapes);
+  const data =
+    payload.mode === 'hex' ? parseHex(payload.data) : textToBytes(payload.data, payload.encoding, payload.escapes);
   if (!data.ok) return data;
   // Data, then checksum over the data only, then line ending: the layout of text protocols like "$DATA*CS\r\n".
   const checksum = checksumBytes(payload.checksum, data.value);

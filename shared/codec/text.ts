@@ -43,10 +43,14 @@ export function unencodableError(char: string, position: number, encoding: Encod
   const label = ENCODING_LABELS[encoding];
   const code = char.charCodeAt(0);
   if (char.length === 1 && code >= 0xd800 && code <= 0xdfff) {
-    return fail('E_ENCODING', `The text has half of a character (${showChar(char)}) at position ${position}, which cannot be written in ${label}.`, {
-      position,
-      hint: 'The text was probably cut in the middle of an emoji or a rare character: delete it and type it again.',
-    });
+    return fail(
+      'E_ENCODING',
+      `The text has half of a character (${showChar(char)}) at position ${position}, which cannot be written in ${label}.`,
+      {
+        position,
+        hint: 'The text was probably cut in the middle of an emoji or a rare character: delete it and type it again.',
+      },
+    );
   }
   return fail('E_ENCODING', `The character ${showChar(char)} at position ${position} cannot be written in ${label}.`, {
     position,
@@ -78,17 +82,20 @@ function roundTrips(text: string, encoding: Encoding): boolean {
 
 /** Position of the first character the encoding lacks, or -1. Only called when a round trip failed. */
 function findUnencodable(text: string, encoding: Encoding): number {
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = Math.min(start + SCAN_CHUNK, text.length);
     // Never split a surrogate pair between chunks: each half alone would look unencodable.
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end++;
     const chunk = text.slice(start, end);
     if (!roundTrips(chunk, encoding)) {
-      for (let i = 0; i < chunk.length; ) {
+      for (let i = 0; i < chunk.length;) {
         const char = String.fromCodePoint(chunk.codePointAt(i) ?? 0);
         // Big5-HKSCS has bytes for a few letter + combining-mark pairs whose mark alone has none.
         const at = start + i;
-        if (!isRepresentable(char, encoding) && !(at > 0 && roundTrips(text.slice(at - 1, at + char.length), encoding))) {
+        if (
+          !isRepresentable(char, encoding) &&
+          !(at > 0 && roundTrips(text.slice(at - 1, at + char.length), encoding))
+        ) {
           return at;
         }
         i += char.length;

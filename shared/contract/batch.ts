@@ -79,7 +79,10 @@ export class BatchWriter {
   private stringBytes = 0;
   private resync = false;
 
-  constructor(private readonly batchId: number, staging?: Uint8Array) {
+  constructor(
+    private readonly batchId: number,
+    staging?: Uint8Array,
+  ) {
     this.staging = staging ?? new Uint8Array(64 * 1024);
     this.view = new DataView(this.staging.buffer, this.staging.byteOffset, this.staging.byteLength);
   }
@@ -127,7 +130,8 @@ export class BatchWriter {
   /** Appends a record to the current section, carrying at most `maxBytes` of its payload. */
   addRecord(record: CaptureRecord, maxBytes = MAX_RECORD_BYTES_IN_BATCH): void {
     const section = this.sections[this.sections.length - 1];
-    if (!section || section.sessionId !== record.sessionId) throw new Error('addRecord needs a beginSession for its session first.');
+    if (!section || section.sessionId !== record.sessionId)
+      throw new Error('addRecord needs a beginSession for its session first.');
     const carried = Math.min(record.bytes.byteLength, Math.max(0, maxBytes));
     this.reserve(RECORD_HEADER_BYTES + carried);
     const view = this.view;
@@ -147,7 +151,12 @@ export class BatchWriter {
   }
 
   finish(): Uint8Array {
-    const header: BatchHeader = { batchId: this.batchId, events: this.events, sessions: this.sections, strings: this.strings };
+    const header: BatchHeader = {
+      batchId: this.batchId,
+      events: this.events,
+      sessions: this.sections,
+      strings: this.strings,
+    };
     if (this.resync) header.resync = true;
     const json = utf8Encoder.encode(JSON.stringify(header));
     const out = new Uint8Array(8 + json.byteLength + this.used);

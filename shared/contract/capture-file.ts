@@ -70,7 +70,14 @@ export interface RecordHeadFields {
  * Writes the marker, lengths and fixed fields at `at`; the caller puts the connection id, peer and
  * payload after them and `writeRecordTrailer` last. Returns the record's total length.
  */
-export function writeRecordHead(view: DataView, at: number, fields: RecordHeadFields, connectionBytes: number, peerBytes: number, payloadBytes: number): number {
+export function writeRecordHead(
+  view: DataView,
+  at: number,
+  fields: RecordHeadFields,
+  connectionBytes: number,
+  peerBytes: number,
+  payloadBytes: number,
+): number {
   const length = CAPTURE_RECORD_HEAD_BYTES + connectionBytes + peerBytes + payloadBytes + CAPTURE_RECORD_TRAILER_BYTES;
   view.setUint32(at, CAPTURE_RECORD_MARKER, true);
   view.setUint32(at + 4, length, true);
@@ -113,7 +120,12 @@ export function readRecordHead(view: DataView, at: number): RecordHead | undefin
     peerBytes: view.getUint16(at + 36, true),
     payloadBytes: view.getUint32(at + 40, true),
   };
-  const expected = CAPTURE_RECORD_HEAD_BYTES + head.connectionBytes + head.peerBytes + head.payloadBytes + CAPTURE_RECORD_TRAILER_BYTES;
+  const expected =
+    CAPTURE_RECORD_HEAD_BYTES +
+    head.connectionBytes +
+    head.peerBytes +
+    head.payloadBytes +
+    CAPTURE_RECORD_TRAILER_BYTES;
   return head.length === expected ? head : undefined;
 }
 
@@ -125,15 +137,22 @@ const utf8 = new TextDecoder();
  * naming the offset.
  */
 export function readCaptureFile(data: Uint8Array): Result<CaptureFileContents> {
-  if (!hasCaptureFileMagic(data)) return fail('E_FORMAT', 'This is not a Sockpit records file: it does not start with "SPCAP".');
+  if (!hasCaptureFileMagic(data))
+    return fail('E_FORMAT', 'This is not a Sockpit records file: it does not start with "SPCAP".');
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (data.byteLength < CAPTURE_FILE_HEADER_BYTES) return fail('E_FORMAT', 'The records file ends inside its 16-byte header.');
+  if (data.byteLength < CAPTURE_FILE_HEADER_BYTES)
+    return fail('E_FORMAT', 'The records file ends inside its 16-byte header.');
   const version = view.getUint32(8, true);
   const headerBytes = view.getUint32(12, true);
   if (version !== CAPTURE_FILE_VERSION) {
-    return fail('E_FORMAT', `This records file is version ${version}; this Sockpit reads version ${CAPTURE_FILE_VERSION}.`, { hint: 'Open it with the Sockpit that wrote it, or a newer one.' });
+    return fail(
+      'E_FORMAT',
+      `This records file is version ${version}; this Sockpit reads version ${CAPTURE_FILE_VERSION}.`,
+      { hint: 'Open it with the Sockpit that wrote it, or a newer one.' },
+    );
   }
-  if (headerBytes < CAPTURE_FILE_HEADER_BYTES || headerBytes > data.byteLength) return fail('E_FORMAT', `The records file header claims ${headerBytes} bytes, which cannot be.`);
+  if (headerBytes < CAPTURE_FILE_HEADER_BYTES || headerBytes > data.byteLength)
+    return fail('E_FORMAT', `The records file header claims ${headerBytes} bytes, which cannot be.`);
   const records: CaptureFileRecord[] = [];
   let at = headerBytes;
   while (at < data.byteLength) {
@@ -142,9 +161,14 @@ export function readCaptureFile(data: Uint8Array): Result<CaptureFileContents> {
     if (!head) return fail('E_FORMAT', `The records file is damaged at byte ${at}: no record starts there.`);
     if (at + head.length > data.byteLength) break;
     const trailerAt = at + head.length - CAPTURE_RECORD_TRAILER_BYTES;
-    if (view.getUint32(trailerAt, true) !== head.length) return fail('E_FORMAT', `The records file is damaged at byte ${trailerAt}: the record there does not end where it says.`);
+    if (view.getUint32(trailerAt, true) !== head.length)
+      return fail(
+        'E_FORMAT',
+        `The records file is damaged at byte ${trailerAt}: the record there does not end where it says.`,
+      );
     let cursor = at + CAPTURE_RECORD_HEAD_BYTES;
-    const connectionId = head.connectionBytes === 0 ? null : utf8.decode(data.subarray(cursor, cursor + head.connectionBytes));
+    const connectionId =
+      head.connectionBytes === 0 ? null : utf8.decode(data.subarray(cursor, cursor + head.connectionBytes));
     cursor += head.connectionBytes;
     const peer = utf8.decode(data.subarray(cursor, cursor + head.peerBytes));
     cursor += head.peerBytes;

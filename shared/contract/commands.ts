@@ -10,7 +10,10 @@ export const SendPayload = z.strictObject({
   mode: SendMode.default('text'),
   data: z
     .string()
-    .max(MAX_SEND_INPUT_CHARS, `A message can be at most ${MAX_SEND_INPUT_CHARS / (1024 * 1024)} Mi characters; send a large file in parts.`),
+    .max(
+      MAX_SEND_INPUT_CHARS,
+      `A message can be at most ${MAX_SEND_INPUT_CHARS / (1024 * 1024)} Mi characters; send a large file in parts.`,
+    ),
   encoding: Encoding.default('utf-8'),
   /** Interpret \r \n \t \\ \0 \xNN in text mode. */
   escapes: z.boolean().default(false),

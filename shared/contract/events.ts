@@ -20,7 +20,11 @@ export const SockpitErrorSchema = z.object({
   syscall: z.string().optional(),
   address: z.string().optional(),
   port: z.number().int().optional(),
-  attempts: z.array(z.object({ code: z.string(), address: z.string().optional(), port: z.number().optional(), message: z.string() })).optional(),
+  attempts: z
+    .array(
+      z.object({ code: z.string(), address: z.string().optional(), port: z.number().optional(), message: z.string() }),
+    )
+    .optional(),
 }) satisfies z.ZodType<SockpitErrorType>;
 
 export const CaptureRecord = z.object({
@@ -129,7 +133,10 @@ export const CaptureFileInfo = z.object({
   records: z.number(),
   /** Accepted and not yet on disk. */
   pendingBytes: z.number(),
-  /** UDP only: datagrams (and their bytes) left out of the file because the disk was too far behind; they are still in the capture and the counters. */
+  /**
+   * UDP only: datagrams (and their bytes) left out of the file because the disk was too far behind; they are still in
+   * the capture and the counters.
+   */
   droppedRecords: z.number(),
   droppedBytes: z.number(),
   /** The state in plain words, for showing next to it. */
@@ -195,8 +202,18 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.state'), session: SessionInfo }),
   z.object({ type: z.literal('session.removed'), sessionId: z.string() }),
   z.object({ type: z.literal('connection.opened'), connection: ConnectionInfo }),
-  z.object({ type: z.literal('connection.halfClosed'), sessionId: z.string(), connectionId: z.string(), by: z.enum(['peer', 'us']) }),
-  z.object({ type: z.literal('connection.closed'), connection: ConnectionInfo, reason: CloseReason, error: SockpitErrorSchema.optional() }),
+  z.object({
+    type: z.literal('connection.halfClosed'),
+    sessionId: z.string(),
+    connectionId: z.string(),
+    by: z.enum(['peer', 'us']),
+  }),
+  z.object({
+    type: z.literal('connection.closed'),
+    connection: ConnectionInfo,
+    reason: CloseReason,
+    error: SockpitErrorSchema.optional(),
+  }),
   z.object({
     type: z.literal('connection.refused'),
     sessionId: z.string(),
@@ -207,7 +224,12 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('capture.cleared'), sessionId: z.string(), nextSeq: z.number().int().min(1) }),
   z.object({ type: z.literal('exchange'), sessionId: z.string(), exchange: ExchangeInfo }),
   z.object({ type: z.literal('stats'), stats: SessionStats }),
-  z.object({ type: z.literal('error'), sessionId: z.string().optional(), connectionId: z.string().optional(), error: SockpitErrorSchema }),
+  z.object({
+    type: z.literal('error'),
+    sessionId: z.string().optional(),
+    connectionId: z.string().optional(),
+    error: SockpitErrorSchema,
+  }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];

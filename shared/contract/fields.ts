@@ -63,16 +63,26 @@ export const LocalPort = z
   .min(0, 'The port cannot be negative: use 0 to let the system choose one.')
   .max(65535, 'The port must be at most 65535.');
 
-export const Id = z.string().min(1).max(64).regex(/^[\w.-]+$/, 'An id has only letters, digits, "_", "-" and ".".');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.-]+$/, 'An id has only letters, digits, "_", "-" and ".".');
 
 export const Encoding = z.enum(ENCODINGS, { error: `The encoding must be one of: ${ENCODINGS.join(', ')}.` });
-export const LineEnding = z.enum(LINE_ENDINGS, { error: `The line ending must be one of: ${LINE_ENDINGS.join(', ')}.` });
+export const LineEnding = z.enum(LINE_ENDINGS, {
+  error: `The line ending must be one of: ${LINE_ENDINGS.join(', ')}.`,
+});
 export const Checksum = z.enum(CHECKSUMS, { error: `The checksum must be one of: ${CHECKSUMS.join(', ')}.` });
 export const SendMode = z.enum(SEND_MODES, { error: 'The send mode is "text" or "hex".' });
 
 /** Milliseconds with sane bounds, so a typo cannot arm a timer for a year or spin at 0 ms. */
 export const Millis = (min: number, max: number) =>
-  z.number().int(`Must be a whole number of milliseconds.`).min(min, `Must be at least ${min} ms.`).max(max, `Must be at most ${max} ms.`);
+  z
+    .number()
+    .int(`Must be a whole number of milliseconds.`)
+    .min(min, `Must be at least ${min} ms.`)
+    .max(max, `Must be at most ${max} ms.`);
 
 /** The longest message one send may carry, in characters of input. Larger pastes are refused whole. */
 export const MAX_SEND_INPUT_CHARS = 16 * 1024 * 1024;

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../result';
 import { Command, type CommandType } from './commands';
-import type { CaptureFileInfo, CaptureRecord, ConnectionInfo, NetworkInterfaceAddress, SendResult, SessionInfo, SessionStats } from './events';
+import type {
+  CaptureFileInfo,
+  CaptureRecord,
+  ConnectionInfo,
+  NetworkInterfaceAddress,
+  SendResult,
+  SessionInfo,
+  SessionStats,
+} from './events';
 
 export * from './commands';
 export * from './events';
@@ -34,7 +42,10 @@ export interface CommandValues {
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 
 function issuePath(path: PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 /**

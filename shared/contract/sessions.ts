@@ -80,10 +80,18 @@ export const UdpConfig = z.strictObject({
   multicastTtl: z.number().int().min(0).max(255).optional(),
   multicastLoopback: z.boolean().optional(),
   /** Groups to join as soon as the socket is bound. */
-  multicastGroups: z.array(z.strictObject({ group: Host, iface: Host.optional() })).max(64).default([]),
+  multicastGroups: z
+    .array(z.strictObject({ group: Host, iface: Host.optional() }))
+    .max(64)
+    .default([]),
   ttl: z.number().int().min(1).max(255).optional(),
   /** Ask the OS for this much receive buffer; what it grants is reported. */
-  recvBufferBytes: z.number().int().min(4096).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+  recvBufferBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .max(256 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   reuseAddr: z.boolean().default(false),
   echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),

@@ -8,7 +8,10 @@ import type { BenchResult } from '../../bench/lib/result';
 // machine mean nothing, so the rates the run prints are not looked at.
 
 function failures(result: BenchResult): string[] {
-  return [...(result.error ? [`did not finish: ${result.error}`] : []), ...result.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`)];
+  return [
+    ...(result.error ? [`did not finish: ${result.error}`] : []),
+    ...result.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`),
+  ];
 }
 
 describe('benchmark smoke: ingest', () => {

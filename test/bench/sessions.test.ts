@@ -7,7 +7,10 @@ import type { BenchResult } from '../../bench/lib/result';
 // Correctness only: every client accepted and still open, every echo byte for byte.
 
 function failures(result: BenchResult): string[] {
-  return [...(result.error ? [`did not finish: ${result.error}`] : []), ...result.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`)];
+  return [
+    ...(result.error ? [`did not finish: ${result.error}`] : []),
+    ...result.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`),
+  ];
 }
 
 describe('benchmark smoke: sessions', () => {

@@ -18,7 +18,10 @@ async function setup(): Promise<{ t: TestBridge; client: TabClient; sessionId: s
   cleanups.push(() => t.close());
   const client = await TabClient.open(t.port, t.token, { origin: t.origin });
   cleanups.push(() => client.close().catch(() => undefined));
-  const created = await client.ok<SessionInfo>({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+  const created = await client.ok<SessionInfo>({
+    type: 'session.create',
+    config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+  });
   const started = await client.ok<SessionInfo>({ type: 'session.start', sessionId: created.sessionId });
   const device = await new Promise<Socket>((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port: Number(/:(\d+)$/.exec(started.local ?? '')?.[1]) });
@@ -28,7 +31,11 @@ async function setup(): Promise<{ t: TestBridge; client: TabClient; sessionId: s
   });
   cleanups.push(() => device.destroy());
   // Session and connection events have gone out and been acknowledged: what follows is about the data.
-  await client.until(() => (client.events.some((e) => e.type === 'connection.opened') ? true : undefined), 5000, 'connection.opened');
+  await client.until(
+    () => (client.events.some((e) => e.type === 'connection.opened') ? true : undefined),
+    5000,
+    'connection.opened',
+  );
   await sleep(5 * BATCH_INTERVAL_MS);
   return { t, client, sessionId: created.sessionId, device };
 }
@@ -73,7 +80,11 @@ describe('flow control over the bridge WebSocket', () => {
     for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
       device.write(Buffer.alloc(500, i));
       total += 500;
-      await client.until(() => (client.batches.headers.length >= base + i && caughtUp(t, client, sessionId) ? true : undefined), 5000, `batch ${i}`);
+      await client.until(
+        () => (client.batches.headers.length >= base + i && caughtUp(t, client, sessionId) ? true : undefined),
+        5000,
+        `batch ${i}`,
+      );
     }
     const chunk = Buffer.alloc(64 * 1024, 0x5a);
     for (let i = 0; i < 48; i++) {
@@ -104,11 +115,20 @@ describe('flow control over the bridge WebSocket', () => {
       device.write(`n${i}`);
       await client.until(() => (client.batches.headers.length >= base + i ? true : undefined), 5000, `batch ${i}`);
     }
-    for (const bad of [{ type: 'ack' }, { type: 'ack', batchId: 0 }, { type: 'ack', batchId: 1.5 }, { type: 'ack', batchId: '3' }, { type: 'ack', batchId: 3, id: 4 }]) {
+    for (const bad of [
+      { type: 'ack' },
+      { type: 'ack', batchId: 0 },
+      { type: 'ack', batchId: 1.5 },
+      { type: 'ack', batchId: '3' },
+      { type: 'ack', batchId: 3, id: 4 },
+    ]) {
       client.sendRaw(JSON.stringify(bad));
     }
     await client.until(() => (client.replies.get(-1) ? true : undefined), 5000, 'the E_VALIDATION reply');
-    expect(client.replies.get(-1)?.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/acknowledgement/) } });
+    expect(client.replies.get(-1)?.result).toMatchObject({
+      ok: false,
+      error: { code: 'E_VALIDATION', message: expect.stringMatching(/acknowledgement/) },
+    });
     // An id ahead of what was sent does not open the window either.
     client.sendRaw(JSON.stringify({ type: 'ack', batchId: base + MAX_UNACKED_BATCHES + 5 }));
     device.write('more');

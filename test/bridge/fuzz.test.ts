@@ -25,14 +25,20 @@ afterAll(async () => {
 
 /** Listening sockets and UDP sockets the process holds: a rejected command must not add one. */
 function socketHandles(): string[] {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'UDPWrap').sort();
+  return process
+    .getActiveResourcesInfo()
+    .filter((kind) => kind === 'TCPServerWrap' || kind === 'UDPWrap')
+    .sort();
 }
 
 /** Sends one envelope as exact text; returns the bridge's result and the direct router's for the same command. */
 async function both(envelopeText: string): Promise<{ overWs: unknown; directly: unknown }> {
   const id = (fromWireText(envelopeText) as { id: number }).id;
   client.sendRaw(envelopeText);
-  const [reply, result] = await Promise.all([client.reply(id), direct.execute((fromWireText(envelopeText) as { command: unknown }).command)]);
+  const [reply, result] = await Promise.all([
+    client.reply(id),
+    direct.execute((fromWireText(envelopeText) as { command: unknown }).command),
+  ]);
   // What the engine answered, as the page would see it after the trip over the wire.
   return { overWs: reply.result, directly: fromWireText(toWireText(result)) };
 }
@@ -57,7 +63,10 @@ describe('fuzzed commands over the bridge', () => {
       envelope({ type: 'session.start', sessionId: NaN }),
       envelope({ type: [[['session.list']]] }),
       envelope([[[[['session.create']]]]]),
-      envelope({ type: 'session.create', config: { kind: 'udp', port: 0, constructor: { prototype: { polluted: true } } } }),
+      envelope({
+        type: 'session.create',
+        config: { kind: 'udp', port: 0, constructor: { prototype: { polluted: true } } },
+      }),
       envelope({ constructor: { prototype: { polluted: true } }, type: 'session.list' }),
       `{"type":"command","id":${nextId++},"command":{"__proto__":{"polluted":true},"type":"session.list"}}`,
       `{"type":"command","id":${nextId++},"command":{"type":"session.create","config":{"kind":"udp","port":0,"__proto__":{"polluted":true}}}}`,
@@ -72,8 +81,13 @@ describe('fuzzed commands over the bridge', () => {
     }
     // Pollution at the envelope level is refused by the envelope's own strict schema.
     const pollutedEnvelopeId = nextId++;
-    client.sendRaw(`{"type":"command","id":${pollutedEnvelopeId},"command":{"type":"session.list"},"__proto__":{"polluted":true}}`);
-    expect((await client.reply(pollutedEnvelopeId)).result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    client.sendRaw(
+      `{"type":"command","id":${pollutedEnvelopeId},"command":{"type":"session.list"},"__proto__":{"polluted":true}}`,
+    );
+    expect((await client.reply(pollutedEnvelopeId)).result).toMatchObject({
+      ok: false,
+      error: { code: 'E_VALIDATION' },
+    });
     const noCommandId = nextId++;
     client.sendRaw(`{"type":"command","id":${noCommandId},"__proto__":{"polluted":true}}`);
     expect((await client.reply(noCommandId)).result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
@@ -97,7 +111,13 @@ describe('fuzzed commands over the bridge', () => {
         fc.oneof(
           { weight: 4, arbitrary: fc.anything() },
           { weight: 1, arbitrary: fc.record({ type: fc.constantFrom(...commandTypes) }) },
-          { weight: 1, arbitrary: fc.record({ type: fc.constantFrom(...commandTypes), sessionId: fc.anything(), config: fc.anything() }, { requiredKeys: ['type'] }) },
+          {
+            weight: 1,
+            arbitrary: fc.record(
+              { type: fc.constantFrom(...commandTypes), sessionId: fc.anything(), config: fc.anything() },
+              { requiredKeys: ['type'] },
+            ),
+          },
         ),
         async (raw) => {
           const text = envelope(raw);
@@ -106,7 +126,8 @@ describe('fuzzed commands over the bridge', () => {
           expect(overWs).toEqual(directly);
           // Judged on what JSON made of it (NaN becomes null, undefined keys vanish), as the router saw it.
           const received = (fromWireText(text) as { command?: unknown }).command;
-          if (!Command.safeParse(received).success) expect(overWs).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+          if (!Command.safeParse(received).success)
+            expect(overWs).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
         },
       ),
       { numRuns: 1200 },
@@ -116,7 +137,9 @@ describe('fuzzed commands over the bridge', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeNamesBefore);
     expect(socketHandles()).toEqual(before);
     const sessionsOverWs = await client.ok({ type: 'session.list' });
-    expect(sessionsOverWs).toEqual(fromWireText(toWireText(((await direct.execute({ type: 'session.list' })) as { value: unknown }).value)));
+    expect(sessionsOverWs).toEqual(
+      fromWireText(toWireText(((await direct.execute({ type: 'session.list' })) as { value: unknown }).value)),
+    );
     console.log(`${answered} fuzzed commands over the WebSocket in ${Math.round(performance.now() - started)} ms`);
   });
 });

@@ -29,7 +29,10 @@ export function makeRendererDir(options: { withIndex?: boolean } = {}): Renderer
   const rendererDir = path.join(root, 'renderer');
   mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
   if (options.withIndex !== false) {
-    writeFileSync(path.join(rendererDir, 'index.html'), `<!doctype html><title>Sockpit</title><script type="module" src="/assets/app.js"></script><p>${UI_MARKER}</p>\n`);
+    writeFileSync(
+      path.join(rendererDir, 'index.html'),
+      `<!doctype html><title>Sockpit</title><script type="module" src="/assets/app.js"></script><p>${UI_MARKER}</p>\n`,
+    );
   }
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log("app");\n');
   writeFileSync(path.join(rendererDir, 'assets', 'style.css'), 'body { margin: 0 }\n');
@@ -58,7 +61,12 @@ export async function startTestBridge(options: Partial<BridgeOptions> = {}): Pro
   const fixture = makeRendererDir();
   const engine = options.engine ?? new Engine({ statsIntervalMs: 0 });
   const logs: string[] = [];
-  const bridge = await startBridge({ rendererDir: fixture.rendererDir, log: (line) => logs.push(line), ...options, engine });
+  const bridge = await startBridge({
+    rendererDir: fixture.rendererDir,
+    log: (line) => logs.push(line),
+    ...options,
+    engine,
+  });
   return {
     bridge,
     engine,
@@ -104,7 +112,10 @@ export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 500
     };
     const timer = setTimeout(() => {
       socket.destroy();
-      if (!settled) reject(new Error(`no complete response within ${timeoutMs} ms; got: ${received.toString('latin1').slice(0, 300)}`));
+      if (!settled)
+        reject(
+          new Error(`no complete response within ${timeoutMs} ms; got: ${received.toString('latin1').slice(0, 300)}`),
+        );
       settled = true;
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => {
@@ -116,7 +127,8 @@ export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 500
       // A 101 has no body and keeps the socket open; anything else says how long its body is.
       if (/^HTTP\/1\.1 101/.test(head)) return finish();
       const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-      if (length && received.length - Buffer.byteLength(text.slice(0, end + 4), 'latin1') >= Number(length[1])) finish();
+      if (length && received.length - Buffer.byteLength(text.slice(0, end + 4), 'latin1') >= Number(length[1]))
+        finish();
     });
     socket.on('close', finish);
     socket.on('error', () => finish());
@@ -125,10 +137,20 @@ export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 500
 }
 
 /** A WebSocket handshake request with full control over Host, Origin and the query. */
-export function upgradeRequest(options: { host?: string | null; path: string; origin?: string | string[]; extra?: string[] }): string {
+export function upgradeRequest(options: {
+  host?: string | null;
+  path: string;
+  origin?: string | string[];
+  extra?: string[];
+}): string {
   const lines = [`GET ${options.path} HTTP/1.1`];
   if (options.host !== null && options.host !== undefined) lines.push(`Host: ${options.host}`);
-  lines.push('Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13');
+  lines.push(
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+  );
   for (const origin of [options.origin ?? []].flat()) lines.push(`Origin: ${origin}`);
   lines.push(...(options.extra ?? []));
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -141,14 +163,30 @@ export interface HttpResponse {
 }
 
 /** An ordinary request, as a browser on the bridge's own address would make it. */
-export function httpGet(port: number, pathname: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+export function httpGet(
+  port: number,
+  pathname: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: pathname, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: pathname,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(5000, () => req.destroy(new Error(`GET ${pathname} timed out`)));
     req.on('error', reject);
     req.end();
@@ -194,7 +232,9 @@ export class TabClient {
 
   static open(port: number, token: string | undefined, options: { origin?: string } = {}): Promise<TabClient> {
     const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, { headers: options.origin ? { Origin: options.origin } : {} });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, {
+      headers: options.origin ? { Origin: options.origin } : {},
+    });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new TabClient(ws)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with HTTP ${res.statusCode}`)));

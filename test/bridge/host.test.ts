@@ -39,12 +39,22 @@ function badHostHeaders(port: number): Array<[string, string[]]> {
     ['duplicated, good then evil', [`Host: 127.0.0.1:${port}`, `Host: evil.com:${port}`]],
     ['duplicated, evil then good', [`Host: evil.com:${port}`, `Host: localhost:${port}`]],
     ['8 KiB of printable junk', [`Host: ${printableJunk(8192)}`]],
-    ['8 KiB of junk bytes', [`Host: ${randomBytes(8192).toString('latin1').replace(/[\r\n]/g, 'x')}`]],
+    [
+      '8 KiB of junk bytes',
+      [
+        `Host: ${randomBytes(8192)
+          .toString('latin1')
+          .replace(/[\r\n]/g, 'x')}`,
+      ],
+    ],
   ];
 }
 
 function getRequest(hostLines: string[], version = '1.1'): Buffer {
-  return Buffer.from(`GET / HTTP/${version}\r\n${hostLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`, 'latin1');
+  return Buffer.from(
+    `GET / HTTP/${version}\r\n${hostLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`,
+    'latin1',
+  );
 }
 
 describe('R-BRIDGE-HOST: only the bridge’s own names are served', () => {
@@ -59,11 +69,18 @@ describe('R-BRIDGE-HOST: only the bridge’s own names are served', () => {
     for (const [label, lines] of badHostHeaders(t.port)) {
       for (const version of ['1.1', '1.0']) {
         const res = await rawRequest(t.port, getRequest(lines, version));
-        outcomes.push(`GET ${version} ${label}: ${res.status}${res.body.includes(UI_MARKER) ? ' WITH UI' : ''}${hasAcao(res.head) ? ' WITH CORS' : ''}`);
+        outcomes.push(
+          `GET ${version} ${label}: ${res.status}${res.body.includes(UI_MARKER) ? ' WITH UI' : ''}${hasAcao(res.head) ? ' WITH CORS' : ''}`,
+        );
       }
       const hostValue = lines.map((l) => l.slice('Host: '.length));
       const upgrade = Buffer.from(
-        upgradeRequest({ host: null, path: `/ws?token=${t.token}`, origin: t.origin, extra: hostValue.map((v) => `Host: ${v}`) }),
+        upgradeRequest({
+          host: null,
+          path: `/ws?token=${t.token}`,
+          origin: t.origin,
+          extra: hostValue.map((v) => `Host: ${v}`),
+        }),
         'latin1',
       );
       const res = await rawRequest(t.port, upgrade);
@@ -80,7 +97,9 @@ describe('R-BRIDGE-HOST: only the bridge’s own names are served', () => {
     const statuses = new Map<number, number>();
     const started = performance.now();
     for (let sent = 0; sent < total; sent += parallel) {
-      const batch = Array.from({ length: Math.min(parallel, total - sent) }, (_, i) => rawRequest(t.port, cases[(sent + i) % cases.length]!));
+      const batch = Array.from({ length: Math.min(parallel, total - sent) }, (_, i) =>
+        rawRequest(t.port, cases[(sent + i) % cases.length]!),
+      );
       for (const res of await Promise.all(batch)) {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.body.includes(UI_MARKER)) throw new Error('a bad Host was served the UI');

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RENDERER_DIR, parseBridgeArgs } from '../../bridge/main';
 import { ROOT, startProgram, stopAll, type Child } from '../helpers/processes';
-import { httpGet, makeRendererDir, rawRequest, TabClient, UI_MARKER, upgradeRequest, type RendererFixture } from './helpers';
+import {
+  httpGet,
+  makeRendererDir,
+  rawRequest,
+  TabClient,
+  UI_MARKER,
+  upgradeRequest,
+  type RendererFixture,
+} from './helpers';
 
 // The two ways a person starts the bridge: `npm run web` (bin/web.cjs) and `npm start` on a machine
 // without the Electron binary (bin/start.cjs), both run as real child processes.
@@ -57,7 +65,9 @@ describe('finding the Electron binary without downloading it', () => {
     writeFileSync(path.join(pkg, 'package.json'), '{"name":"electron","version":"45.4.1"}');
     expect(findElectronBinary({ env: {}, root })).toEqual({ missing: expect.stringContaining('path.txt') });
     writeFileSync(path.join(pkg, 'path.txt'), 'electron');
-    expect(findElectronBinary({ env: {}, root })).toEqual({ missing: expect.stringContaining(path.join('dist', 'electron')) });
+    expect(findElectronBinary({ env: {}, root })).toEqual({
+      missing: expect.stringContaining(path.join('dist', 'electron')),
+    });
     mkdirSync(path.join(pkg, 'dist'));
     writeFileSync(path.join(pkg, 'dist', 'electron'), '');
     expect(findElectronBinary({ env: {}, root })).toEqual({ path: path.join(pkg, 'dist', 'electron') });
@@ -67,10 +77,16 @@ describe('finding the Electron binary without downloading it', () => {
 describe('npm start without an Electron binary', () => {
   it('says so in one line, serves the UI in the browser instead, and exits 0 on SIGTERM', async () => {
     const ui = fixture();
-    const child = launch('start.cjs', [], { ELECTRON_BIN: '/nonexistent/sockpit/electron', SOCKPIT_RENDERER_DIR: ui.rendererDir, SOCKPIT_BRIDGE_PORT: '0' });
+    const child = launch('start.cjs', [], {
+      ELECTRON_BIN: '/nonexistent/sockpit/electron',
+      SOCKPIT_RENDERER_DIR: ui.rendererDir,
+      SOCKPIT_BRIDGE_PORT: '0',
+    });
     const [, , port, token] = await child.waitForLine(URL_LINE, 20_000);
     const lines = child.stdout().split('\n');
-    expect(lines[0]).toMatch(/^Sockpit: the Electron binary is not installed here \(.*\/nonexistent\/sockpit\/electron.*\), so Sockpit opens in your browser instead\.$/);
+    expect(lines[0]).toMatch(
+      /^Sockpit: the Electron binary is not installed here \(.*\/nonexistent\/sockpit\/electron.*\), so Sockpit opens in your browser instead\.$/,
+    );
     const page = await httpGet(Number(port), '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain(UI_MARKER);
@@ -93,10 +109,20 @@ describe('npm run web', () => {
     // Everything that puts the token in a request: a good tab, a refused foreign page, a plain GET.
     const origin = `http://127.0.0.1:${port}`;
     const tab = await TabClient.open(port, token, { origin });
-    const created = await tab.ok<{ sessionId: string }>({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const created = await tab.ok<{ sessionId: string }>({
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    });
     const started = await tab.ok<{ local: string }>({ type: 'session.start', sessionId: created.sessionId });
     const sessionPort = Number(/:(\d+)$/.exec(started.local)?.[1]);
-    expect((await rawRequest(port, upgradeRequest({ host: `127.0.0.1:${port}`, path: `/ws?token=${token}`, origin: 'http://evil.example' }))).status).toBe(403);
+    expect(
+      (
+        await rawRequest(
+          port,
+          upgradeRequest({ host: `127.0.0.1:${port}`, path: `/ws?token=${token}`, origin: 'http://evil.example' }),
+        )
+      ).status,
+    ).toBe(403);
     expect((await httpGet(port, `/ws?token=${token}`)).status).toBe(426);
     expect((await httpGet(port, `/index.html?token=${token}`)).status).toBe(200);
 
@@ -107,7 +133,9 @@ describe('npm run web', () => {
     expect(exit.stderr).toMatch(/Refused a WebSocket connection/);
     const all = `${exit.stdout}${exit.stderr}`;
     expect(countOf(all, token!)).toBe(1);
-    expect(exit.stdout.split('\n').filter((line) => line.includes(token!))).toEqual([`Sockpit is running in your browser at ${url}`]);
+    expect(exit.stdout.split('\n').filter((line) => line.includes(token!))).toEqual([
+      `Sockpit is running in your browser at ${url}`,
+    ]);
     expect(await tab.closed()).toBe(1001);
 
     // The TCP server the tab started is gone with the process.
@@ -135,10 +163,14 @@ describe('npm run web', () => {
 
   it('refuses a non-loopback --host without --allow-remote, and a bad --port, with exit 1', async () => {
     const ui = fixture();
-    const remote = await launch('web.cjs', ['--host', '0.0.0.0'], { SOCKPIT_RENDERER_DIR: ui.rendererDir }).exited(20_000);
+    const remote = await launch('web.cjs', ['--host', '0.0.0.0'], { SOCKPIT_RENDERER_DIR: ui.rendererDir }).exited(
+      20_000,
+    );
     expect(remote.code).toBe(1);
     expect(remote.stderr).toMatch(/--allow-remote/);
-    const badPort = await launch('web.cjs', ['--port', '70000'], { SOCKPIT_RENDERER_DIR: ui.rendererDir }).exited(20_000);
+    const badPort = await launch('web.cjs', ['--port', '70000'], { SOCKPIT_RENDERER_DIR: ui.rendererDir }).exited(
+      20_000,
+    );
     expect(badPort.code).toBe(1);
     expect(badPort.stderr).toMatch(/--port must be a port number from 0 to 65535/);
   });
@@ -146,18 +178,32 @@ describe('npm run web', () => {
 
 describe('bridge flags', () => {
   it('reads --port, --host, --allow-remote and the environment, and names what is wrong', () => {
-    expect(parseBridgeArgs([], {})).toEqual({ action: 'run', args: { port: 0, host: '127.0.0.1', allowRemote: false, rendererDir: DEFAULT_RENDERER_DIR } });
+    expect(parseBridgeArgs([], {})).toEqual({
+      action: 'run',
+      args: { port: 0, host: '127.0.0.1', allowRemote: false, rendererDir: DEFAULT_RENDERER_DIR },
+    });
     expect(DEFAULT_RENDERER_DIR).toBe(path.join(ROOT, 'out', 'renderer'));
     expect(parseBridgeArgs(['--port=5174', '--host', '::1'], { SOCKPIT_RENDERER_DIR: '/tmp/ui' })).toEqual({
       action: 'run',
       args: { port: 5174, host: '::1', allowRemote: false, rendererDir: path.resolve('/tmp/ui') },
     });
-    expect(parseBridgeArgs(['--allow-remote', '--host', '0.0.0.0'], { SOCKPIT_BRIDGE_PORT: '8080' })).toMatchObject({ args: { port: 8080, allowRemote: true } });
+    expect(parseBridgeArgs(['--allow-remote', '--host', '0.0.0.0'], { SOCKPIT_BRIDGE_PORT: '8080' })).toMatchObject({
+      args: { port: 8080, allowRemote: true },
+    });
     expect(parseBridgeArgs(['--port', '1'], { SOCKPIT_BRIDGE_PORT: '8080' })).toMatchObject({ args: { port: 1 } });
-    expect(parseBridgeArgs(['--port'], {})).toMatchObject({ action: 'error', message: expect.stringMatching(/--port needs a number/) });
+    expect(parseBridgeArgs(['--port'], {})).toMatchObject({
+      action: 'error',
+      message: expect.stringMatching(/--port needs a number/),
+    });
     expect(parseBridgeArgs(['--port', '-1'], {})).toMatchObject({ action: 'error' });
-    expect(parseBridgeArgs([], { SOCKPIT_BRIDGE_PORT: 'abc' })).toMatchObject({ action: 'error', message: expect.stringMatching(/SOCKPIT_BRIDGE_PORT/) });
-    expect(parseBridgeArgs(['--nope'], {})).toMatchObject({ action: 'error', message: expect.stringMatching(/Unknown option "--nope"/) });
+    expect(parseBridgeArgs([], { SOCKPIT_BRIDGE_PORT: 'abc' })).toMatchObject({
+      action: 'error',
+      message: expect.stringMatching(/SOCKPIT_BRIDGE_PORT/),
+    });
+    expect(parseBridgeArgs(['--nope'], {})).toMatchObject({
+      action: 'error',
+      message: expect.stringMatching(/Unknown option "--nope"/),
+    });
     expect(parseBridgeArgs(['--help'], {})).toEqual({ action: 'help' });
   });
 });

@@ -4,7 +4,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CLIENT_MESSAGE_BYTES, toWireText } from '../../shared/contract/wire';
 import { startBridge } from '../../bridge/server';
 import { Engine } from '../../engine/engine';
-import { hasAcao, httpGet, makeRendererDir, rawRequest, startTestBridge, TabClient, upgradeRequest, type TestBridge } from './helpers';
+import {
+  hasAcao,
+  httpGet,
+  makeRendererDir,
+  rawRequest,
+  startTestBridge,
+  TabClient,
+  upgradeRequest,
+  type TestBridge,
+} from './helpers';
 
 let t: TestBridge;
 beforeAll(async () => {
@@ -53,9 +62,19 @@ describe('R-BRIDGE-ORIGIN: pages from other sites cannot open the WebSocket', ()
 
   it('without a token the upgrade is refused with 401, whatever the Origin', async () => {
     for (const origin of [undefined, t.origin, 'http://evil.example']) {
-      for (const path of ['/ws', '/ws?token=', `/ws?token=${t.token.slice(0, -1)}`, `/ws?token=${t.token}x`, `/ws?other=${t.token}`]) {
+      for (const path of [
+        '/ws',
+        '/ws?token=',
+        `/ws?token=${t.token.slice(0, -1)}`,
+        `/ws?token=${t.token}x`,
+        `/ws?other=${t.token}`,
+      ]) {
         const res = await upgrade(path, origin);
-        expect({ origin, path: path.replace(t.token, 'TOKEN'), status: res.status }).toEqual({ origin, path: path.replace(t.token, 'TOKEN'), status: 401 });
+        expect({ origin, path: path.replace(t.token, 'TOKEN'), status: res.status }).toEqual({
+          origin,
+          path: path.replace(t.token, 'TOKEN'),
+          status: 401,
+        });
       }
     }
     await expect(openTab(undefined, t.origin)).rejects.toThrow('HTTP 401');
@@ -77,7 +96,14 @@ describe('R-BRIDGE-ORIGIN: pages from other sites cannot open the WebSocket', ()
     expect(preflight.status).toBe(204);
     heads.push(preflight.head);
     for (const path of ['/', '/assets/app.js', '/missing', `/ws?token=${t.token}`, '/ws']) {
-      heads.push((await rawRequest(t.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n`)).head);
+      heads.push(
+        (
+          await rawRequest(
+            t.port,
+            `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n`,
+          )
+        ).head,
+      );
     }
     heads.push((await upgrade(`/ws?token=${t.token}`, 'http://evil.example')).head);
     heads.push((await upgrade('/ws', t.origin)).head);
@@ -119,7 +145,8 @@ describe('R-BRIDGE-TOKEN: the per-launch token', () => {
 
   it('a message over 1 MiB closes the WebSocket with 1009; one just under is answered', async () => {
     const tab = await openTab(t.token, t.origin);
-    const envelope = (fill: number) => toWireText({ type: 'command', id: 1, command: { type: 'session.list', pad: 'x'.repeat(fill) } });
+    const envelope = (fill: number) =>
+      toWireText({ type: 'command', id: 1, command: { type: 'session.list', pad: 'x'.repeat(fill) } });
     const overhead = envelope(0).length;
     tab.sendRaw(envelope(MAX_CLIENT_MESSAGE_BYTES - overhead - 16));
     expect((await tab.reply(1)).result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
@@ -152,9 +179,13 @@ describe('R-BRIDGE-BIND: loopback only unless asked', () => {
     const engine = new Engine({ statsIntervalMs: 0 });
     try {
       for (const host of ['0.0.0.0', '::']) {
-        await expect(startBridge({ engine, rendererDir: fixture.rendererDir, host, log: () => {} })).rejects.toThrow(/--allow-remote/);
+        await expect(startBridge({ engine, rendererDir: fixture.rendererDir, host, log: () => {} })).rejects.toThrow(
+          /--allow-remote/,
+        );
       }
-      await expect(startBridge({ engine, rendererDir: fixture.rendererDir, host: 'evil.example', log: () => {} })).rejects.toThrow(/IP address/);
+      await expect(
+        startBridge({ engine, rendererDir: fixture.rendererDir, host: 'evil.example', log: () => {} }),
+      ).rejects.toThrow(/IP address/);
     } finally {
       fixture.cleanup();
     }
@@ -166,15 +197,28 @@ describe('R-BRIDGE-BIND: loopback only unless asked', () => {
       expect(remote.bridge.address).toBe('0.0.0.0');
       expect(remote.logs.join('\n')).toMatch(/Warning: .*other computers/);
       expect(remote.bridge.url).toBe(`http://127.0.0.1:${remote.port}/#token=${remote.token}`);
-      const res = await rawRequest(remote.port, upgradeRequest({ host: `127.0.0.1:${remote.port}`, path: '/ws', origin: remote.origin }));
+      const res = await rawRequest(
+        remote.port,
+        upgradeRequest({ host: `127.0.0.1:${remote.port}`, path: '/ws', origin: remote.origin }),
+      );
       expect(res.status).toBe(401);
       const outside = Object.values(networkInterfaces())
         .flat()
         .find((entry) => entry && entry.family === 'IPv4' && !entry.internal);
       if (outside) {
-        const byAddress = await rawRequest(remote.port, `GET / HTTP/1.1\r\nHost: ${outside.address}:${remote.port}\r\nConnection: close\r\n\r\n`);
+        const byAddress = await rawRequest(
+          remote.port,
+          `GET / HTTP/1.1\r\nHost: ${outside.address}:${remote.port}\r\nConnection: close\r\n\r\n`,
+        );
         expect(byAddress.status).toBe(200);
-        expect((await rawRequest(remote.port, `GET / HTTP/1.1\r\nHost: evil.com:${remote.port}\r\nConnection: close\r\n\r\n`)).status).toBe(403);
+        expect(
+          (
+            await rawRequest(
+              remote.port,
+              `GET / HTTP/1.1\r\nHost: evil.com:${remote.port}\r\nConnection: close\r\n\r\n`,
+            )
+          ).status,
+        ).toBe(403);
       }
     } finally {
       await remote.close();

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../bridge/server';
 import { Engine } from '../../engine/engine';
-import { httpGet, makeRendererDir, rawRequest, SECRET_MARKER, startTestBridge, UI_MARKER, type TestBridge } from './helpers';
+import {
+  httpGet,
+  makeRendererDir,
+  rawRequest,
+  SECRET_MARKER,
+  startTestBridge,
+  UI_MARKER,
+  type TestBridge,
+} from './helpers';
 
 const EXPECTED_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

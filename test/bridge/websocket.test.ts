@@ -52,19 +52,31 @@ describe('the engine over a real WebSocket', () => {
   it('runs a TCP server session from a tab, streams the received bytes, and keeps it when the tab closes', async () => {
     const t = await bridge();
     const first = await tab(t);
-    const created = await first.ok<SessionInfo>({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 }, name: 'bridge test' });
+    const created = await first.ok<SessionInfo>({
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+      name: 'bridge test',
+    });
     const started = await first.ok<SessionInfo>({ type: 'session.start', sessionId: created.sessionId });
     expect(started.state).toBe('listening');
 
     const device = await peer(portOf(started.local));
     const sent = Buffer.from([0x00, 0x01, 0xfe, 0xff, ...Buffer.from('héllo\r\n', 'utf8')]);
     device.write(sent);
-    const got = await first.until(() => {
-      const bytes = receivedBytes(first, created.sessionId);
-      return bytes.length >= sent.length ? bytes : undefined;
-    }, 5000, 'the record');
+    const got = await first.until(
+      () => {
+        const bytes = receivedBytes(first, created.sessionId);
+        return bytes.length >= sent.length ? bytes : undefined;
+      },
+      5000,
+      'the record',
+    );
     expect(got.equals(sent)).toBe(true);
-    expect(first.batches.recordsOf(created.sessionId)[0]).toMatchObject({ dir: 'rx', connectionId: 'c1', fullLength: sent.length });
+    expect(first.batches.recordsOf(created.sessionId)[0]).toMatchObject({
+      dir: 'rx',
+      connectionId: 'c1',
+      fullLength: sent.length,
+    });
     expect(first.events.map((e) => e.type)).toContain('connection.opened');
 
     expect(await first.close()).toBe(1000);
@@ -74,8 +86,14 @@ describe('the engine over a real WebSocket', () => {
     const second = await tab(t);
     const sessions = await second.ok<SessionInfo[]>({ type: 'session.list' });
     expect(sessions).toMatchObject([{ sessionId: created.sessionId, state: 'listening' }]);
-    expect(await second.ok({ type: 'connection.list', sessionId: created.sessionId })).toMatchObject([{ state: 'open' }]);
-    const history = await second.ok<{ records: Array<{ bytes: Uint8Array }> }>({ type: 'capture.read', sessionId: created.sessionId, fromSeq: 0 });
+    expect(await second.ok({ type: 'connection.list', sessionId: created.sessionId })).toMatchObject([
+      { state: 'open' },
+    ]);
+    const history = await second.ok<{ records: Array<{ bytes: Uint8Array }> }>({
+      type: 'capture.read',
+      sessionId: created.sessionId,
+      fromSeq: 0,
+    });
     expect(Buffer.concat(history.records.map((r) => Buffer.from(r.bytes))).equals(sent)).toBe(true);
 
     // The same connection keeps working, and its new bytes reach the new tab.
@@ -96,8 +114,11 @@ describe('the engine over a real WebSocket', () => {
     client.sendRaw(JSON.stringify({ type: 'command', id: 7, command: { type: 'session.list' }, extra: 1 }));
     client.sendRaw(JSON.stringify({ type: 'nope', id: 8 }));
     client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    await client.until(() => (client.replies.has(-1) && client.replies.has(7) && client.replies.has(8) ? true : undefined));
-    for (const reply of replies()) expect(reply.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.any(String) } });
+    await client.until(() =>
+      client.replies.has(-1) && client.replies.has(7) && client.replies.has(8) ? true : undefined,
+    );
+    for (const reply of replies())
+      expect(reply.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.any(String) } });
     expect(client.replies.get(-1)?.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
     expect(await client.ok({ type: 'session.list' })).toEqual([]);
     expect(client.closeCode).toBeUndefined();
@@ -118,20 +139,32 @@ describe('the engine over a real WebSocket', () => {
     const ids = Array.from({ length: MAX_PENDING_COMMANDS + extra }, () => client.post({ type: 'session.list' }));
     const refused = await client.until(() => (client.replies.size >= extra ? [...client.replies.values()] : undefined));
     expect(refused.map((r) => r.id)).toEqual(ids.slice(MAX_PENDING_COMMANDS));
-    for (const reply of refused) expect(reply.result).toMatchObject({ ok: false, error: { code: 'E_TOO_MANY', message: expect.stringMatching(/wait for replies/) } });
+    for (const reply of refused)
+      expect(reply.result).toMatchObject({
+        ok: false,
+        error: { code: 'E_TOO_MANY', message: expect.stringMatching(/wait for replies/) },
+      });
     release();
     await client.until(() => (client.replies.size === ids.length ? true : undefined));
-    for (const id of ids.slice(0, MAX_PENDING_COMMANDS)) expect(client.replies.get(id)?.result).toEqual({ ok: true, value: [] });
+    for (const id of ids.slice(0, MAX_PENDING_COMMANDS))
+      expect(client.replies.get(id)?.result).toEqual({ ok: true, value: [] });
     expect(await client.ok({ type: 'session.list' })).toEqual([]);
   });
 
   it('a tab that stops reading is held to the batch window, not disconnected; once it reads again it skips ahead to the newest data', async () => {
     const t = await bridge({ maxBufferedBytes: 2 * 1024 * 1024 });
     const slow = await tab(t);
-    const created = await slow.ok<SessionInfo>({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const created = await slow.ok<SessionInfo>({
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    });
     const started = await slow.ok<SessionInfo>({ type: 'session.start', sessionId: created.sessionId });
     const device = await peer(portOf(started.local));
-    await slow.until(() => (slow.events.some((e) => e.type === 'connection.opened') ? true : undefined), 5000, 'connection.opened');
+    await slow.until(
+      () => (slow.events.some((e) => e.type === 'connection.opened') ? true : undefined),
+      5000,
+      'connection.opened',
+    );
 
     slow.ws.pause();
     const chunk = Buffer.alloc(64 * 1024, 0x41);
@@ -146,7 +179,11 @@ describe('the engine over a real WebSocket', () => {
 
     slow.ws.resume();
     const store = t.engine.capture(created.sessionId)!;
-    await slow.until(() => (slow.batches.recordsOf(created.sessionId).at(-1)?.seq === store.nextSeq - 1 ? true : undefined), 10_000, 'the tab to catch up');
+    await slow.until(
+      () => (slow.batches.recordsOf(created.sessionId).at(-1)?.seq === store.nextSeq - 1 ? true : undefined),
+      10_000,
+      'the tab to catch up',
+    );
     expect(slow.closeCode).toBeUndefined();
     const records = slow.batches.recordsOf(created.sessionId);
     expect(slow.batches.skippedOf(created.sessionId)).toBeGreaterThan(0);
@@ -158,13 +195,20 @@ describe('the engine over a real WebSocket', () => {
   it('disconnects with 1013 a tab that keeps asking for captures and never reads the answers; the session keeps running', async () => {
     const t = await bridge({ maxBufferedBytes: 256 * 1024 });
     const slow = await tab(t);
-    const created = await t.engine.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const created = await t.engine.run({
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    });
     if (!created.ok) throw new Error(created.error.message);
     const started = await t.engine.run({ type: 'session.start', sessionId: created.value.sessionId });
     if (!started.ok) throw new Error(started.error.message);
     const device = await peer(portOf(started.value.local));
     device.write(Buffer.alloc(1024 * 1024, 0x41));
-    await until(() => t.engine.capture(created.value.sessionId)!.stats().bytes === 1024 * 1024, 5000, 'the captured megabyte');
+    await until(
+      () => t.engine.capture(created.value.sessionId)!.stats().bytes === 1024 * 1024,
+      5000,
+      'the captured megabyte',
+    );
 
     // Replies are not windowed: only the buffered-bytes limit stands between such a tab and the bridge's memory.
     slow.ws.pause();
@@ -188,7 +232,10 @@ describe('the engine over a real WebSocket', () => {
     const t = await bridge({ maxClients: 2 });
     const a = await tab(t);
     await tab(t);
-    const refused = await rawRequest(t.port, upgradeRequest({ host: `127.0.0.1:${t.port}`, path: `/ws?token=${t.token}`, origin: t.origin }));
+    const refused = await rawRequest(
+      t.port,
+      upgradeRequest({ host: `127.0.0.1:${t.port}`, path: `/ws?token=${t.token}`, origin: t.origin }),
+    );
     expect(refused.status).toBe(503);
     await a.close();
     await until(() => t.logs.some((line) => /1 open/.test(line) && /disconnected/.test(line)), 2000, 'the disconnect');
@@ -199,18 +246,30 @@ describe('the engine over a real WebSocket', () => {
   it('close() closes open tabs with 1001 and stops listening; the engine’s sessions are untouched', async () => {
     const t = await startTestBridge();
     const client = await TabClient.open(t.port, t.token, { origin: t.origin });
-    const created = await client.ok<SessionInfo>({ type: 'session.create', config: { kind: 'udp', host: '127.0.0.1', port: 0 } });
+    const created = await client.ok<SessionInfo>({
+      type: 'session.create',
+      config: { kind: 'udp', host: '127.0.0.1', port: 0 },
+    });
     await t.bridge.close();
     expect(await client.closed()).toBe(1001);
-    await expect(rawRequest(t.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n\r\n`, 1000)).resolves.toMatchObject({ status: 0 });
-    expect(await t.engine.run({ type: 'session.list' })).toMatchObject({ ok: true, value: [{ sessionId: created.sessionId }] });
+    await expect(
+      rawRequest(t.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n\r\n`, 1000),
+    ).resolves.toMatchObject({ status: 0 });
+    expect(await t.engine.run({ type: 'session.list' })).toMatchObject({
+      ok: true,
+      value: [{ sessionId: created.sessionId }],
+    });
     await t.close();
   });
 
   it('the wire keeps ids: every reply answers the command with the same id', async () => {
     const t = await bridge();
     const client = await tab(t);
-    const ids = [client.post({ type: 'session.list' }), client.post({ type: 'net.interfaces' }), client.post({ type: 'nope' })];
+    const ids = [
+      client.post({ type: 'session.list' }),
+      client.post({ type: 'net.interfaces' }),
+      client.post({ type: 'nope' }),
+    ];
     await client.until(() => (ids.every((id) => client.replies.has(id)) ? true : undefined));
     expect(client.replies.get(ids[0]!)?.result).toEqual({ ok: true, value: [] });
     expect(client.replies.get(ids[1]!)?.result.ok).toBe(true);

@@ -26,7 +26,10 @@ describe('main() in process', () => {
     const harness = new Harness();
     const engine = harness.engine;
     const io = captureIo(engine);
-    const listening = harness.waitFor((e): e is Extract<EngineEvent, { type: 'session.state' }> => e.type === 'session.state' && e.session.state === 'listening');
+    const listening = harness.waitFor(
+      (e): e is Extract<EngineEvent, { type: 'session.state' }> =>
+        e.type === 'session.state' && e.session.state === 'listening',
+    );
     const exit = main(['udp', '--bind', '127.0.0.1:0', '--reply-hex', '06', '--json', '--count', '1'], io);
     const port = Number(/:(\d+)$/.exec((await listening).session.local ?? '')?.[1]);
 
@@ -46,7 +49,12 @@ describe('main() in process', () => {
     expect(io.errors).toEqual([]);
     const events = io.lines.map((line) => JSON.parse(line));
     expect(events.map((event) => event.event)).toEqual(['listening', 'data', 'sent']);
-    expect(events[1]).toMatchObject({ dir: 'rx', hex: '024103', bytes: 3, peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+    expect(events[1]).toMatchObject({
+      dir: 'rx',
+      hex: '024103',
+      bytes: 3,
+      peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    });
     expect(events[2]).toMatchObject({ dir: 'tx', hex: '06', peer: events[1].peer });
   });
 
@@ -54,7 +62,10 @@ describe('main() in process', () => {
     const engine = new Engine({ statsIntervalMs: 0 });
     const blocker = new Engine({ statsIntervalMs: 0 });
     try {
-      const created = await blocker.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+      const created = await blocker.run({
+        type: 'session.create',
+        config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+      });
       if (!created.ok) throw new Error(created.error.message);
       const started = await blocker.run({ type: 'session.start', sessionId: created.value.sessionId });
       if (!started.ok) throw new Error(started.error.message);

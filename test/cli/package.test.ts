@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +37,17 @@ function cleanEnv(): NodeJS.ProcessEnv {
 function npm(args: string[], cwd: string): string {
   const run = spawnSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: SETUP_TIMEOUT_MS });
   const output = `${run.stdout}${run.stderr}`;
-  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${run.status ?? run.signal} in ${cwd}:\n${output}`);
+  if (run.status !== 0)
+    throw new Error(`npm ${args.join(' ')} exited ${run.status ?? run.signal} in ${cwd}:\n${output}`);
   return output;
 }
 
 /** What a fresh clone has: the files git knows (and new ones it does not ignore), without out/ or node_modules/. */
 function copyCheckout(to: string): void {
-  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of listed.stdout.split('\0')) {
     // A file deleted in the working tree but not yet in the index is not part of the checkout.
@@ -78,13 +91,22 @@ afterAll(async () => {
 describe('the npm package', () => {
   it('holds the built faces, the launchers and the UI, and no sources', () => {
     const installed = path.join(app, 'node_modules', 'sockpit');
-    for (const file of ['bin/sockpit.cjs', 'bin/web.cjs', 'out/cli/index.js', 'out/bridge/index.js', 'out/renderer/index.html']) {
+    for (const file of [
+      'bin/sockpit.cjs',
+      'bin/web.cjs',
+      'out/cli/index.js',
+      'out/bridge/index.js',
+      'out/renderer/index.html',
+    ]) {
       expect(existsSync(path.join(installed, file)), file).toBe(true);
     }
-    for (const folder of ['cli', 'bridge', 'engine', 'shared', 'test', 'scripts']) expect(existsSync(path.join(installed, folder)), folder).toBe(false);
+    for (const folder of ['cli', 'bridge', 'engine', 'shared', 'test', 'scripts'])
+      expect(existsSync(path.join(installed, folder)), folder).toBe(false);
     // Its runtime dependencies came along; no build or test tool did.
-    for (const name of ['iconv-lite', 'ws', 'zod']) expect(existsSync(path.join(app, 'node_modules', name)), name).toBe(true);
-    for (const name of ['tsx', 'esbuild', 'electron', 'vitest']) expect(existsSync(path.join(app, 'node_modules', name)), name).toBe(false);
+    for (const name of ['iconv-lite', 'ws', 'zod'])
+      expect(existsSync(path.join(app, 'node_modules', name)), name).toBe(true);
+    for (const name of ['tsx', 'esbuild', 'electron', 'vitest'])
+      expect(existsSync(path.join(app, 'node_modules', name)), name).toBe(false);
   });
 
   it('`npx sockpit --help` prints the help', async () => {
@@ -95,20 +117,51 @@ describe('the npm package', () => {
   });
 
   it('an installed tcp-server and tcp-client talk over 127.0.0.1', async () => {
-    const server = npx(['tcp-server', '--port', '0', '--host', '127.0.0.1', '--json', '--count', '1', '--reply', 'pong', '--timeout', '20'], { timeoutMs: 25_000 });
+    const server = npx(
+      [
+        'tcp-server',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--json',
+        '--count',
+        '1',
+        '--reply',
+        'pong',
+        '--timeout',
+        '20',
+      ],
+      { timeoutMs: 25_000 },
+    );
     const listening = await server.child.waitForLine(/"event":"listening".*"local":"([^"]+)"/, 15_000);
-    const client = await npx(['tcp-client', `127.0.0.1:${portOf(listening[1])}`, '--send', 'ping', '--json', '--wait', '2000'], { timeoutMs: 20_000 }).exited();
+    const client = await npx(
+      ['tcp-client', `127.0.0.1:${portOf(listening[1])}`, '--send', 'ping', '--json', '--wait', '2000'],
+      { timeoutMs: 20_000 },
+    ).exited();
     expect(client.code, client.stderr).toBe(0);
     const served = await server.exited();
     expect(served.code, served.stderr).toBe(0);
-    expect(parseNdjson(served.stdout).find((event) => event.event === 'data')).toMatchObject({ text: 'ping', bytes: 4 });
-    expect(parseNdjson(client.stdout).find((event) => event.event === 'data')).toMatchObject({ text: 'pong', bytes: 4 });
+    expect(parseNdjson(served.stdout).find((event) => event.event === 'data')).toMatchObject({
+      text: 'ping',
+      bytes: 4,
+    });
+    expect(parseNdjson(client.stdout).find((event) => event.event === 'data')).toMatchObject({
+      text: 'pong',
+      bytes: 4,
+    });
   });
 
   it('the installed browser face serves the UI it was packed with', async () => {
     const installed = path.join(app, 'node_modules', 'sockpit');
-    const web = startProgram(process.execPath, [path.join(installed, 'bin', 'web.cjs'), '--port', '0'], undefined, { cwd: app, env: cleanEnv() });
-    const [, url] = await web.waitForLine(/^Sockpit is running in your browser at (http:\/\/127\.0\.0\.1:\d+\/)#token=/, 15_000);
+    const web = startProgram(process.execPath, [path.join(installed, 'bin', 'web.cjs'), '--port', '0'], undefined, {
+      cwd: app,
+      env: cleanEnv(),
+    });
+    const [, url] = await web.waitForLine(
+      /^Sockpit is running in your browser at (http:\/\/127\.0\.0\.1:\d+\/)#token=/,
+      15_000,
+    );
     const page = await fetch(url!);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');

@@ -36,14 +36,29 @@ describe('sockpit tcp-client', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sockpit-cli-'));
     const saved = path.join(dir, 'received.bin');
     try {
-      const result = await runCli(['tcp-client', `127.0.0.1:${port}`, '--encoding', 'gbk', '--send', '你好', '--json', '--save', saved]);
+      const result = await runCli([
+        'tcp-client',
+        `127.0.0.1:${port}`,
+        '--encoding',
+        'gbk',
+        '--send',
+        '你好',
+        '--json',
+        '--save',
+        saved,
+      ]);
       expect(result.code, result.stderr).toBe(0);
       await peer.exited();
       expect(peer.stdout()).toContain('received: 你好');
 
       const expected = Buffer.from('收到: 你好', 'utf8').toString('hex');
       expect(result.events[0]).toMatchObject({ event: 'connected', peer: `127.0.0.1:${port}` });
-      expect(result.events.find((event) => event.event === 'sent')).toMatchObject({ dir: 'tx', hex: 'c4e3bac3', text: '你好', bytes: 4 });
+      expect(result.events.find((event) => event.event === 'sent')).toMatchObject({
+        dir: 'tx',
+        hex: 'c4e3bac3',
+        text: '你好',
+        bytes: 4,
+      });
       const received = result.events.filter((event) => event.event === 'data');
       expect(received.map((event) => event.hex).join('')).toBe(expected);
       expect(received.every((event) => event.dir === 'rx' && event.peer === `127.0.0.1:${port}`)).toBe(true);
@@ -62,8 +77,18 @@ describe('sockpit tcp-client', () => {
     await peer.exited();
     const greeting = Buffer.from('你好 device 42\r\n', 'utf8').toString('hex');
     expect(peer.stdout()).toContain(`got back hex: ${greeting}\n`);
-    expect(result.events.filter((event) => event.event === 'data').map((event) => event.hex).join('')).toBe(greeting);
-    expect(result.events.filter((event) => event.event === 'sent').map((event) => event.hex).join('')).toBe(greeting);
+    expect(
+      result.events
+        .filter((event) => event.event === 'data')
+        .map((event) => event.hex)
+        .join(''),
+    ).toBe(greeting);
+    expect(
+      result.events
+        .filter((event) => event.event === 'sent')
+        .map((event) => event.hex)
+        .join(''),
+    ).toBe(greeting);
   });
 
   it('talks to sockpit tcp-server over IPv6 loopback', async (ctx) => {
@@ -75,14 +100,28 @@ describe('sockpit tcp-client', () => {
     probe.close();
     if (!usable) ctx.skip('this machine has no IPv6 loopback (::1)');
 
-    const server = startCli(['tcp-server', '--port', '0', '--host', '::1', '--json', '--count', '1', '--reply', 'pong']);
+    const server = startCli([
+      'tcp-server',
+      '--port',
+      '0',
+      '--host',
+      '::1',
+      '--json',
+      '--count',
+      '1',
+      '--reply',
+      'pong',
+    ]);
     const listening = await server.waitForLine(/"event":"listening".*"local":"([^"]+)"/);
     expect(listening[1]).toMatch(/^\[::1\]:\d+$/);
     const result = await runCli(['tcp-client', listening[1], '--send', 'ping', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.events.find((event) => event.event === 'data')).toMatchObject({ text: 'pong', peer: listening[1] });
     expect((await server.exited()).code).toBe(0);
-    expect(server.lines().find((event) => event.event === 'data')).toMatchObject({ text: 'ping', peer: expect.stringMatching(/^\[::1\]:\d+$/) });
+    expect(server.lines().find((event) => event.event === 'data')).toMatchObject({
+      text: 'ping',
+      peer: expect.stringMatching(/^\[::1\]:\d+$/),
+    });
     expect(portOf(listening[1])).toBeGreaterThan(0);
   });
 
@@ -98,7 +137,13 @@ describe('sockpit tcp-client', () => {
     const port = await closedPort();
     const result = await runCli(['tcp-client', `127.0.0.1:${port}`, '--json']);
     expect(result.code).toBe(1);
-    expect(result.events).toEqual([expect.objectContaining({ event: 'error', code: 'ECONNREFUSED', message: `Nothing is listening on 127.0.0.1:${port}.` })]);
+    expect(result.events).toEqual([
+      expect.objectContaining({
+        event: 'error',
+        code: 'ECONNREFUSED',
+        message: `Nothing is listening on 127.0.0.1:${port}.`,
+      }),
+    ]);
     expect(result.stderr).toContain('Nothing is listening');
   });
 

@@ -33,13 +33,28 @@ describe('sockpit tcp-server', () => {
     expect(accepted).toMatchObject({ peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/), conn: expect.any(String) });
     const data = events.filter((event) => event.event === 'data');
     expect(data).toHaveLength(1);
-    expect(data[0]).toMatchObject({ dir: 'rx', text: '你好，Sockpit', hex: GBK_HELLO_HEX, bytes: 13, conn: accepted!.conn, peer: accepted!.peer });
+    expect(data[0]).toMatchObject({
+      dir: 'rx',
+      text: '你好，Sockpit',
+      hex: GBK_HELLO_HEX,
+      bytes: 13,
+      conn: accepted!.conn,
+      peer: accepted!.peer,
+    });
     expect(String(data[0].time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     await peer.exited();
   });
 
   it('answers with --reply, byte for byte, to the client that spoke', async () => {
-    const { cli, port } = await startServer(['--encoding', 'gbk', '--count', '1', '--reply', '好的\\r\\n', '--escapes']);
+    const { cli, port } = await startServer([
+      '--encoding',
+      'gbk',
+      '--count',
+      '1',
+      '--reply',
+      '好的\\r\\n',
+      '--escapes',
+    ]);
     const peer = startPeer('gbk_tcp_client.py', ['127.0.0.1', port]);
     const result = await cli.exited();
     expect(result.code, result.stderr).toBe(0);
@@ -62,7 +77,11 @@ describe('sockpit tcp-server', () => {
     expect(data).toMatchObject({ text: '你好，世界' });
     expect(peer.stdout(), result.stdout).toContain(`reply hex: ${Buffer.from('你好，世界', 'utf8').toString('hex')}\n`);
     // The engine echoed it, and the echo shows as sent like any send.
-    expect(cli.lines().find((event) => event.event === 'sent')).toMatchObject({ dir: 'tx', text: '你好，世界', conn: data!.conn });
+    expect(cli.lines().find((event) => event.event === 'sent')).toMatchObject({
+      dir: 'tx',
+      text: '你好，世界',
+      conn: data!.conn,
+    });
   });
 
   it('saves what socat sends as records with --capture-file and --capture-format records', async (ctx) => {
@@ -70,7 +89,15 @@ describe('sockpit tcp-server', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sockpit-cli-capture-'));
     try {
       const file = path.join(dir, 'capture.spcap');
-      const { cli, port } = await startServer(['--count', '2', '--echo', '--capture-file', file, '--capture-format', 'records']);
+      const { cli, port } = await startServer([
+        '--count',
+        '2',
+        '--echo',
+        '--capture-file',
+        file,
+        '--capture-format',
+        'records',
+      ]);
       const socat = startProgram('socat', ['-t', '2', '-', `TCP:127.0.0.1:${port}`], 'line one\n');
       await cli.waitForLine(/"event":"data"/);
       const second = startProgram('socat', ['-t', '2', '-', `TCP:127.0.0.1:${port}`], 'line two\n');
@@ -89,9 +116,19 @@ describe('sockpit tcp-server', () => {
   });
 
   it('refuses a capture file in a folder that does not exist, in words, before listening', async () => {
-    const result = await runCli(['tcp-server', '--port', '0', '--host', '127.0.0.1', '--capture-file', '/no/such/folder/capture.bin']);
+    const result = await runCli([
+      'tcp-server',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--capture-file',
+      '/no/such/folder/capture.bin',
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^\[[\d:.]+\] Error: The folder \/no\/such\/folder does not exist\.\n  Hint: Create it first, or choose a file in a folder that exists\.\n$/);
+    expect(result.stderr).toMatch(
+      /^\[[\d:.]+\] Error: The folder \/no\/such\/folder does not exist\.\n  Hint: Create it first, or choose a file in a folder that exists\.\n$/,
+    );
     // Nothing was opened: the file is checked before the session listens.
     expect(result.stdout).toBe('');
   });
@@ -119,7 +156,11 @@ describe('sockpit tcp-server', () => {
     const socat = startProgram('socat', ['-t', '1', '-', `TCP:127.0.0.1:${port}`], 'hello from socat\n');
     expect((await cli.exited()).code).toBe(0);
     const data = cli.lines().find((event) => event.event === 'data');
-    expect(data).toMatchObject({ hex: Buffer.from('hello from socat\n').toString('hex'), text: 'hello from socat\n', bytes: 17 });
+    expect(data).toMatchObject({
+      hex: Buffer.from('hello from socat\n').toString('hex'),
+      text: 'hello from socat\n',
+      bytes: 17,
+    });
     await socat.exited();
   });
 
@@ -171,7 +212,8 @@ describe('sockpit tcp-server', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--port: The port must be at most 65535/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    // Startup of node and tsx is most of it; opening and failing a listener would not change that, but a hang would show.
+    // Startup of node and tsx is most of it; opening and failing a listener would not change that, but a hang would
+    // show.
     expect(result.ms).toBeLessThan(5000);
 
     // In process: the engine, the only thing that owns sockets, is never even created.

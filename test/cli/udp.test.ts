@@ -15,21 +15,46 @@ async function startUdpReplier(extra: string[] = []) {
 describe('sockpit udp', () => {
   it('sends to a python server and shows its ACK, then exits after --wait', async () => {
     const { peer, port } = await startPeerOnFreePort('udp_echo_server.py');
-    const result = await runCli(['udp', '--to', `127.0.0.1:${port}`, '--send', 'hi there', '--send-hex', '61 62 63', '--json', '--wait', '1500']);
+    const result = await runCli([
+      'udp',
+      '--to',
+      `127.0.0.1:${port}`,
+      '--send',
+      'hi there',
+      '--send-hex',
+      '61 62 63',
+      '--json',
+      '--wait',
+      '1500',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const sent = result.events.filter((event) => event.event === 'sent');
     expect(sent.map((event) => event.hex)).toEqual(['6869207468657265', '616263']);
     const replies = result.events.filter((event) => event.event === 'data');
     expect(replies.map((event) => event.text)).toEqual(['ACK HI THERE', 'ACK ABC']);
-    expect(replies.every((event) => event.peer === `127.0.0.1:${port}` && event.dir === 'rx' && event.conn === undefined)).toBe(true);
+    expect(
+      replies.every((event) => event.peer === `127.0.0.1:${port}` && event.dir === 'rx' && event.conn === undefined),
+    ).toBe(true);
     expect(peer.stdout()).toContain('got 6869207468657265');
   });
 
   it('shows that the python server cut a long datagram at its 16-byte buffer', async () => {
     const { port } = await startPeerOnFreePort('udp_echo_server.py');
-    const result = await runCli(['udp', '--to', `127.0.0.1:${port}`, '--send', 'abcdefghijklmnopqrstuvwxyz', '--json', '--count', '1']);
+    const result = await runCli([
+      'udp',
+      '--to',
+      `127.0.0.1:${port}`,
+      '--send',
+      'abcdefghijklmnopqrstuvwxyz',
+      '--json',
+      '--count',
+      '1',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.events.find((event) => event.event === 'data')).toMatchObject({ text: 'ACK ABCDEFGHIJKLMNOP', bytes: 20 });
+    expect(result.events.find((event) => event.event === 'data')).toMatchObject({
+      text: 'ACK ABCDEFGHIJKLMNOP',
+      bytes: 20,
+    });
   });
 
   it('answers socat with --reply', async (ctx) => {
@@ -42,7 +67,11 @@ describe('sockpit udp', () => {
     const events = cli.lines();
     const data = events.find((event) => event.event === 'data')!;
     expect(data).toMatchObject({ dir: 'rx', hex: '70696e670a', text: 'ping\n', bytes: 5 });
-    expect(events.find((event) => event.event === 'sent')).toMatchObject({ dir: 'tx', hex: '706f6e67', peer: data.peer });
+    expect(events.find((event) => event.event === 'sent')).toMatchObject({
+      dir: 'tx',
+      hex: '706f6e67',
+      peer: data.peer,
+    });
   });
 
   it('answers nc -u with --reply', async (ctx) => {

@@ -96,7 +96,15 @@ describe('decodeForDisplay', () => {
   });
 
   it('long chunks give the same verdicts as a character-by-character reading, however text and garbage mix', () => {
-    const samples: Partial<Record<Encoding, string>> = { 'utf-8': '温度=25.4℃ ok 😀', gbk: '温度=25.4℃ 你好', gb18030: '温度 😀 €', big5: '中文網路', shift_jis: 'こんにちは ｱｲｳ', 'euc-kr': '안녕하세요', 'utf-16le': 'hi 😀 你' };
+    const samples: Partial<Record<Encoding, string>> = {
+      'utf-8': '温度=25.4℃ ok 😀',
+      gbk: '温度=25.4℃ 你好',
+      gb18030: '温度 😀 €',
+      big5: '中文網路',
+      shift_jis: 'こんにちは ｱｲｳ',
+      'euc-kr': '안녕하세요',
+      'utf-16le': 'hi 😀 你',
+    };
     for (const [encoding, sample] of Object.entries(samples) as Array<[Encoding, string]>) {
       const text = unwrap(encodeText(sample, encoding));
       fc.assert(
@@ -107,7 +115,10 @@ describe('decodeForDisplay', () => {
             const bytes = concat(parts);
             const fast = decodeForDisplay(bytes, encoding, { final });
             const slow = referenceWalk(bytes, encoding, final);
-            expect({ text: shown(fast.segments), carry: hex(fast.carry) }, encoding).toEqual({ text: shown(slow.segments), carry: hex(slow.carry) });
+            expect({ text: shown(fast.segments), carry: hex(fast.carry) }, encoding).toEqual({
+              text: shown(slow.segments),
+              carry: hex(slow.carry),
+            });
           },
         ),
         { numRuns: 150 },
@@ -126,9 +137,24 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The definition the fast paths must agree with: at each byte, the shortest sequence that decodes cleanly, else one bad unit. */
-function referenceWalk(data: Uint8Array, encoding: Encoding, final: boolean): { segments: DisplaySegment[]; carry: Uint8Array } {
-  const maxLen: Partial<Record<Encoding, number>> = { 'utf-8': 4, gbk: 2, gb18030: 4, big5: 2, shift_jis: 2, 'euc-kr': 2, 'utf-16le': 4 };
+/**
+ * The definition the fast paths must agree with: at each byte, the shortest sequence that decodes cleanly, else one bad
+ * unit.
+ */
+function referenceWalk(
+  data: Uint8Array,
+  encoding: Encoding,
+  final: boolean,
+): { segments: DisplaySegment[]; carry: Uint8Array } {
+  const maxLen: Partial<Record<Encoding, number>> = {
+    'utf-8': 4,
+    gbk: 2,
+    gb18030: 4,
+    big5: 2,
+    shift_jis: 2,
+    'euc-kr': 2,
+    'utf-16le': 4,
+  };
   const unit = encoding === 'utf-16le' ? 2 : 1;
   const encodedReplacement = encodeText('\uFFFD', encoding);
   const realReplacement = encodedReplacement.ok ? hex(encodedReplacement.value) : undefined;
@@ -137,7 +163,8 @@ function referenceWalk(data: Uint8Array, encoding: Encoding, final: boolean): { 
   const push = (segment: DisplaySegment) => {
     const last = segments[segments.length - 1];
     if (last && 'text' in last && 'text' in segment) last.text += segment.text;
-    else if (last && 'invalid' in last && 'invalid' in segment) segments[segments.length - 1] = { invalid: Uint8Array.from([...last.invalid, ...segment.invalid]) };
+    else if (last && 'invalid' in last && 'invalid' in segment)
+      segments[segments.length - 1] = { invalid: Uint8Array.from([...last.invalid, ...segment.invalid]) };
     else segments.push(segment);
   };
   while (i < data.length) {

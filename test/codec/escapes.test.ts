@@ -68,7 +68,9 @@ describe('escape errors name their position', () => {
     const error = errorOf(textToBytes('\\012', 'ascii', true));
     expect(error.code).toBe('E_ESCAPE');
     expect(error.position).toBe(0);
-    expect(error.message).toBe('"\\01" at position 0 (line 1, column 1) is ambiguous: octal escapes are not supported.');
+    expect(error.message).toBe(
+      '"\\01" at position 0 (line 1, column 1) is ambiguous: octal escapes are not supported.',
+    );
   });
 
   it('an unencodable character is reported at its position in the typed text, not after escapes shrank it', () => {

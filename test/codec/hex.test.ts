@@ -62,7 +62,9 @@ describe('parseHex errors say where', () => {
   });
 
   it('invisible characters are named by code point', () => {
-    expect(errorOf(parseHex('48\u200b65')).message).toBe('Invalid hex character U+200B at position 2 (line 1, column 3).');
+    expect(errorOf(parseHex('48\u200b65')).message).toBe(
+      'Invalid hex character U+200B at position 2 (line 1, column 3).',
+    );
   });
 
   it('odd digit counts longer than one are refused', () => {
@@ -72,16 +74,22 @@ describe('parseHex errors say where', () => {
       position: 4,
       hint: 'Add the missing digit (write 0A, not A), or put a space between bytes.',
     });
-    expect(errorOf(parseHex('0x123')).message).toBe('Odd number of hex digits in "0x123" at position 0: every byte needs two digits.');
+    expect(errorOf(parseHex('0x123')).message).toBe(
+      'Odd number of hex digits in "0x123" at position 0: every byte needs two digits.',
+    );
   });
 
   it('a very long odd run is shortened in the message', () => {
     const message = errorOf(parseHex('A'.repeat(1001))).message;
-    expect(message).toBe('Odd number of hex digits in "AAAAAAAAAA…AAAAAAAAAA" at position 0: every byte needs two digits.');
+    expect(message).toBe(
+      'Odd number of hex digits in "AAAAAAAAAA…AAAAAAAAAA" at position 0: every byte needs two digits.',
+    );
   });
 
   it('a prefix with nothing after it', () => {
-    expect(errorOf(parseHex('01 0x, 02')).message).toBe('"0x" at position 3 (line 1, column 4) is not followed by hex digits.');
+    expect(errorOf(parseHex('01 0x, 02')).message).toBe(
+      '"0x" at position 3 (line 1, column 4) is not followed by hex digits.',
+    );
     expect(errorOf(parseHex('\\x')).position).toBe(0);
   });
 
@@ -158,8 +166,12 @@ describe('hexDump', () => {
 
   it('honours width, ascii, offset and baseOffset', () => {
     const bytes = ascii('ABCDEFGHIJ');
-    expect(hexDump(bytes, { width: 4, ascii: false })).toBe(['00000000  41 42 43 44', '00000004  45 46 47 48', '00000008  49 4A'].join('\n'));
-    expect(hexDump(bytes, { width: 8, offset: false })).toBe(['41 42 43 44 45 46 47 48  |ABCDEFGH|', '49 4A                    |IJ|'].join('\n'));
+    expect(hexDump(bytes, { width: 4, ascii: false })).toBe(
+      ['00000000  41 42 43 44', '00000004  45 46 47 48', '00000008  49 4A'].join('\n'),
+    );
+    expect(hexDump(bytes, { width: 8, offset: false })).toBe(
+      ['41 42 43 44 45 46 47 48  |ABCDEFGH|', '49 4A                    |IJ|'].join('\n'),
+    );
     expect(hexDump(bytes.subarray(0, 2), { baseOffset: 0x1230 })).toBe(
       '00001230  41 42                                             |AB|',
     );

@@ -4,7 +4,15 @@ import { buildPayload } from '../../shared/codec/payload';
 import { errorOf, hex, unwrap } from './helpers';
 
 function payload(overrides: Partial<SendPayload>): SendPayload {
-  return { mode: 'text', data: '', encoding: 'utf-8', escapes: false, lineEnding: 'none', checksum: 'none', ...overrides };
+  return {
+    mode: 'text',
+    data: '',
+    encoding: 'utf-8',
+    escapes: false,
+    lineEnding: 'none',
+    checksum: 'none',
+    ...overrides,
+  };
 }
 
 describe('buildPayload', () => {
@@ -19,38 +27,50 @@ describe('buildPayload', () => {
   });
 
   it('text in GBK', () => {
-    expect(hex(unwrap(buildPayload(payload({ data: '你好', encoding: 'gbk', lineEnding: 'lf' }))))).toBe('C4 E3 BA C3 0A');
+    expect(hex(unwrap(buildPayload(payload({ data: '你好', encoding: 'gbk', lineEnding: 'lf' }))))).toBe(
+      'C4 E3 BA C3 0A',
+    );
   });
 
   it('hex with a Modbus CRC, low byte first', () => {
-    expect(hex(unwrap(buildPayload(payload({ mode: 'hex', data: '01 03 00 00 00 0A', checksum: 'crc16-modbus' }))))).toBe(
-      '01 03 00 00 00 0A C5 CD',
-    );
+    expect(
+      hex(unwrap(buildPayload(payload({ mode: 'hex', data: '01 03 00 00 00 0A', checksum: 'crc16-modbus' })))),
+    ).toBe('01 03 00 00 00 0A C5 CD');
   });
 
   it('text with escapes and sum8', () => {
     // 0x41 + 0x42 + 0x01 = 0x84
-    expect(hex(unwrap(buildPayload(payload({ data: 'AB\\x01', escapes: true, checksum: 'sum8' }))))).toBe('41 42 01 84');
+    expect(hex(unwrap(buildPayload(payload({ data: 'AB\\x01', escapes: true, checksum: 'sum8' }))))).toBe(
+      '41 42 01 84',
+    );
   });
 
   it('puts data, then the checksum over the data only, then the line ending', () => {
     // CRC-16/CCITT-FALSE of "123456789" is 0x29B1, high byte first.
-    expect(hex(unwrap(buildPayload(payload({ data: '123456789', checksum: 'crc16-ccitt-false', lineEnding: 'crlf' }))))).toBe(
-      '31 32 33 34 35 36 37 38 39 29 B1 0D 0A',
-    );
-    expect(hex(unwrap(buildPayload(payload({ mode: 'hex', data: '31 32 33', checksum: 'xor8', lineEnding: 'lf' }))))).toBe(
-      '31 32 33 30 0A',
-    );
+    expect(
+      hex(unwrap(buildPayload(payload({ data: '123456789', checksum: 'crc16-ccitt-false', lineEnding: 'crlf' })))),
+    ).toBe('31 32 33 34 35 36 37 38 39 29 B1 0D 0A');
+    expect(
+      hex(unwrap(buildPayload(payload({ mode: 'hex', data: '31 32 33', checksum: 'xor8', lineEnding: 'lf' })))),
+    ).toBe('31 32 33 30 0A');
   });
 
   it('hex mode ignores encoding and escapes', () => {
-    expect(hex(unwrap(buildPayload(payload({ mode: 'hex', data: '41 5C', encoding: 'utf-16le', escapes: true, lineEnding: 'crlf' }))))).toBe(
-      '41 5C 0D 0A',
-    );
+    expect(
+      hex(
+        unwrap(
+          buildPayload(
+            payload({ mode: 'hex', data: '41 5C', encoding: 'utf-16le', escapes: true, lineEnding: 'crlf' }),
+          ),
+        ),
+      ),
+    ).toBe('41 5C 0D 0A');
   });
 
   it('in UTF-16 text mode the line ending is encoded like the text', () => {
-    expect(hex(unwrap(buildPayload(payload({ data: 'A', encoding: 'utf-16le', lineEnding: 'crlf' }))))).toBe('41 00 0D 00 0A 00');
+    expect(hex(unwrap(buildPayload(payload({ data: 'A', encoding: 'utf-16le', lineEnding: 'crlf' }))))).toBe(
+      '41 00 0D 00 0A 00',
+    );
   });
 
   it('without escapes, backslashes are sent as typed', () => {

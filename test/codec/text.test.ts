@@ -4,7 +4,8 @@ import { ENCODINGS, type Encoding } from '../../shared/codec/options';
 import { createTextDecoder, decodeText, ENCODING_LABELS, encodeText } from '../../shared/codec/text';
 import { errorOf, hex, unwrap } from './helpers';
 
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i));
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i));
 const PRINTABLE_ASCII = range(0x20, 0x7e);
 const chars = (text: string) => Array.from(text);
 
@@ -17,9 +18,26 @@ const REPERTOIRE: Record<Encoding, string[] | 'any'> = {
   ascii: range(0x00, 0x7f),
   'iso-8859-1': range(0x00, 0xff),
   'windows-1252': [...range(0x00, 0x7f), ...range(0xa0, 0xff), ...chars('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ')],
-  gbk: [...PRINTABLE_ASCII, '\r', '\n', ...chars('你好世界中文测试网络调试助手串口发送接收数据十六进制编码错误连接断开服务器客户端，。！？：；“”（）【】€々ぁアБя')],
-  big5: [...PRINTABLE_ASCII, '\r', '\n', ...chars('中文網路調試助手傳送接收資料編碼錯誤連線伺服器用戶端臺灣，。！？「」')],
-  shift_jis: [...PRINTABLE_ASCII, '\r', '\n', ...chars('こんにちは日本語のテキストカタカナ漢字送信受信データ、。ｱｲｳｴｵ')],
+  gbk: [
+    ...PRINTABLE_ASCII,
+    '\r',
+    '\n',
+    ...chars(
+      '你好世界中文测试网络调试助手串口发送接收数据十六进制编码错误连接断开服务器客户端，。！？：；“”（）【】€々ぁアБя',
+    ),
+  ],
+  big5: [
+    ...PRINTABLE_ASCII,
+    '\r',
+    '\n',
+    ...chars('中文網路調試助手傳送接收資料編碼錯誤連線伺服器用戶端臺灣，。！？「」'),
+  ],
+  shift_jis: [
+    ...PRINTABLE_ASCII,
+    '\r',
+    '\n',
+    ...chars('こんにちは日本語のテキストカタカナ漢字送信受信データ、。ｱｲｳｴｵ'),
+  ],
   'euc-jp': [...PRINTABLE_ASCII, '\r', '\n', ...chars('こんにちは日本語のテキストカタカナ漢字送信受信データ、。ｱｲｳｴｵ')],
   'euc-kr': [...PRINTABLE_ASCII, '\r', '\n', ...chars('안녕하세요한국어데이터전송수신연결韓國語')],
 };
@@ -27,7 +45,9 @@ const REPERTOIRE: Record<Encoding, string[] | 'any'> = {
 function textOf(encoding: Encoding): fc.Arbitrary<string> {
   const repertoire = REPERTOIRE[encoding];
   // 'binary' draws whole code points, so it never produces a lone surrogate.
-  return repertoire === 'any' ? fc.string({ unit: 'binary', maxLength: 200 }) : fc.string({ unit: fc.constantFrom(...repertoire), maxLength: 200 });
+  return repertoire === 'any'
+    ? fc.string({ unit: 'binary', maxLength: 200 })
+    : fc.string({ unit: fc.constantFrom(...repertoire), maxLength: 200 });
 }
 
 describe('labels', () => {
@@ -101,7 +121,9 @@ describe('characters an encoding cannot write', () => {
   });
 
   it('€ in Shift_JIS, ISO-8859-1 and ASCII', () => {
-    expect(errorOf(encodeText('price: 5€', 'shift_jis')).message).toBe('The character "€" at position 8 cannot be written in Shift_JIS.');
+    expect(errorOf(encodeText('price: 5€', 'shift_jis')).message).toBe(
+      'The character "€" at position 8 cannot be written in Shift_JIS.',
+    );
     expect(errorOf(encodeText('5€', 'iso-8859-1')).position).toBe(1);
     expect(errorOf(encodeText('€', 'ascii')).code).toBe('E_ENCODING');
   });
@@ -110,12 +132,16 @@ describe('characters an encoding cannot write', () => {
     const error = errorOf(encodeText('é', 'ascii'));
     expect(error.message).toBe('The character "é" at position 0 cannot be written in ASCII.');
     expect(error.position).toBe(0);
-    expect(errorOf(encodeText('abc\u0080', 'ascii')).message).toBe('The character U+0080 at position 3 cannot be written in ASCII.');
+    expect(errorOf(encodeText('abc\u0080', 'ascii')).message).toBe(
+      'The character U+0080 at position 3 cannot be written in ASCII.',
+    );
     expect(hex(unwrap(encodeText('\u007f', 'ascii')))).toBe('7F');
   });
 
   it('an emoji outside the table is reported whole, at the position of its first half', () => {
-    expect(errorOf(encodeText('ok 😀', 'big5')).message).toBe('The character "😀" at position 3 cannot be written in Big5.');
+    expect(errorOf(encodeText('ok 😀', 'big5')).message).toBe(
+      'The character "😀" at position 3 cannot be written in Big5.',
+    );
   });
 
   it('finds the first bad character deep inside a long text, after writable look-alikes', () => {
@@ -205,15 +231,18 @@ describe('stateful decoding across reads', () => {
     expect(decodeText(Uint8Array.of(0xe3, 0x32, 0x9a, 0x36, 0x41), 'gb18030')).toBe('\uFFFD\uFFFDA');
   });
 
-  it.each(ENCODINGS.map((e) => [e]))('%s: arbitrary bytes, even invalid ones, decode the same however they are split', (encoding) => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, rawCuts) => {
-        const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
-        expect(decodeInParts(bytes, encoding, cuts).join('')).toBe(decodeText(bytes, encoding));
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each(ENCODINGS.map((e) => [e]))(
+    '%s: arbitrary bytes, even invalid ones, decode the same however they are split',
+    (encoding) => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 64 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, rawCuts) => {
+          const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
+          expect(decodeInParts(bytes, encoding, cuts).join('')).toBe(decodeText(bytes, encoding));
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('each write returns whole characters only, never half a surrogate pair', () => {
     for (const encoding of ['utf-8', 'utf-16le', 'utf-16be', 'gb18030'] as const) {

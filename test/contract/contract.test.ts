@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { CaptureRecord, EngineEvent, hostProblem, parseCommand, SessionConfig } from '../../shared/contract';
 
 describe('host field', () => {
-  it.each(['127.0.0.1', '0.0.0.0', '::', '::1', 'fe80::1%eth0', '2001:db8::8a2e:370:7334', '::ffff:192.0.2.1', 'localhost', 'plc-01.factory.local', 'device_7'])(
-    'accepts %s',
-    (host) => expect(hostProblem(host)).toBeUndefined(),
-  );
+  it.each([
+    '127.0.0.1',
+    '0.0.0.0',
+    '::',
+    '::1',
+    'fe80::1%eth0',
+    '2001:db8::8a2e:370:7334',
+    '::ffff:192.0.2.1',
+    'localhost',
+    'plc-01.factory.local',
+    'device_7',
+  ])('accepts %s', (host) => expect(hostProblem(host)).toBeUndefined());
   it.each([
     ['', 'empty'],
     ['256.1.1.1', 'not a valid IPv4'],
@@ -21,7 +29,12 @@ describe('host field', () => {
 describe('commands', () => {
   it('fills defaults a person would expect', () => {
     const parsed = SessionConfig.parse({ kind: 'tcp-client', host: '127.0.0.1', port: 7890 });
-    expect(parsed).toMatchObject({ connectTimeoutMs: 10_000, mode: 'long', noDelay: true, captureCapBytes: 64 * 1024 * 1024 });
+    expect(parsed).toMatchObject({
+      connectTimeoutMs: 10_000,
+      mode: 'long',
+      noDelay: true,
+      captureCapBytes: 64 * 1024 * 1024,
+    });
     const server = SessionConfig.parse({ kind: 'tcp-server', port: 0 });
     expect(server).toMatchObject({ host: '0.0.0.0', allowHalfOpen: false });
   });
@@ -36,7 +49,16 @@ describe('commands', () => {
 });
 
 describe('events', () => {
-  const record = { seq: 1, sessionId: 's1', connectionId: null, dir: 'rx', wallUs: 1, monoUs: 1, peer: '127.0.0.1:1', bytes: Uint8Array.of(1) };
+  const record = {
+    seq: 1,
+    sessionId: 's1',
+    connectionId: null,
+    dir: 'rx',
+    wallUs: 1,
+    monoUs: 1,
+    peer: '127.0.0.1:1',
+    bytes: Uint8Array.of(1),
+  };
   it('accepts a well-formed record and rejects one whose bytes are not bytes', () => {
     expect(CaptureRecord.safeParse(record).success).toBe(true);
     expect(CaptureRecord.safeParse({ ...record, bytes: '01' }).success).toBe(false);

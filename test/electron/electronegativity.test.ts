@@ -15,7 +15,11 @@ const LINT_TIMEOUT_MS = 180_000;
 const { meetsBaseline } = createRequire(import.meta.url)(SCRIPT) as { meetsBaseline: (policy: unknown) => boolean };
 
 function lint(dir?: string): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, dir ? [SCRIPT, dir] : [SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: LINT_TIMEOUT_MS });
+  const result = spawnSync(process.execPath, dir ? [SCRIPT, dir] : [SCRIPT], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: LINT_TIMEOUT_MS,
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -36,7 +40,10 @@ describe('Electronegativity security lint', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'sockpit-insecure-app-'));
       try {
         mkdirSync(path.join(dir, 'electron'));
-        writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'insecure', main: 'electron/main.js', devDependencies: { electron: '45.4.1' } }));
+        writeFileSync(
+          path.join(dir, 'package.json'),
+          JSON.stringify({ name: 'insecure', main: 'electron/main.js', devDependencies: { electron: '45.4.1' } }),
+        );
         writeFileSync(
           path.join(dir, 'electron', 'main.ts'),
           [
@@ -50,7 +57,13 @@ describe('Electronegativity security lint', () => {
         );
         const { status, output } = lint(dir);
         expect(status, output).toBe(1);
-        for (const check of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']) {
+        for (const check of [
+          'CONTEXT_ISOLATION_JS_CHECK',
+          'SANDBOX_JS_CHECK',
+          'OPEN_EXTERNAL_JS_CHECK',
+          'LIMIT_NAVIGATION_GLOBAL_CHECK',
+          'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+        ]) {
           expect(output).toContain(check);
         }
       } finally {

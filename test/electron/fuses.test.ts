@@ -15,7 +15,10 @@ const ELECTRON_45_DEFAULTS = '101100011';
 const ON = '1'.charCodeAt(0);
 const OFF = '0'.charCodeAt(0);
 
-type ApplyFuses = (binary: string, options?: { log?: (line: string) => void }) => Promise<{ applied: boolean; reason?: string }>;
+type ApplyFuses = (
+  binary: string,
+  options?: { log?: (line: string) => void },
+) => Promise<{ applied: boolean; reason?: string }>;
 const { applyFuses } = createRequire(import.meta.url)('../../scripts/after-pack.cjs') as { applyFuses: ApplyFuses };
 
 let dir: string;

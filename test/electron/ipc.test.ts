@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isTrustedSenderFrame, registerIpc, type FrameLike, type IpcMainLike, type SenderEventLike } from '../../electron/ipc';
+import {
+  isTrustedSenderFrame,
+  registerIpc,
+  type FrameLike,
+  type IpcMainLike,
+  type SenderEventLike,
+} from '../../electron/ipc';
 import { Engine } from '../../engine/engine';
 import { Command, type EngineEvent, type SessionInfo } from '../../shared/contract';
 import { IPC_CHANNELS } from '../../shared/contract/wire';
@@ -8,7 +14,10 @@ import type { Result } from '../../shared/result';
 
 type Listener<E> = (event: E, ...args: unknown[]) => unknown;
 
-/** ipcMain as the registrar sees it, plus `invoke` and `send` to play the renderer; refuses double registration like Electron. */
+/**
+ * ipcMain as the registrar sees it, plus `invoke` and `send` to play the renderer; refuses double registration like
+ * Electron.
+ */
 class FakeIpcMain<E> implements IpcMainLike<E> {
   readonly handlers = new Map<string, Listener<E>>();
   readonly listeners = new Map<string, Set<Listener<E>>>();
@@ -62,7 +71,12 @@ beforeEach(() => {
   acks = [];
   engine.subscribe((event) => events.push(event));
   ipc = new FakeIpcMain();
-  dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: (event) => isTrustedSenderFrame(event, MAIN_FRAME), ack });
+  dispose = registerIpc({
+    ipcMain: ipc,
+    engine,
+    isTrustedSender: (event) => isTrustedSenderFrame(event, MAIN_FRAME),
+    ack,
+  });
 });
 afterEach(async () => {
   dispose();
@@ -138,7 +152,21 @@ describe('registerIpc', () => {
   it('passes a trusted acknowledgement with a batch id to the stream, and nothing else', () => {
     ipc.send(IPC_CHANNELS.ack, trusted, 1);
     ipc.send(IPC_CHANNELS.ack, trusted, 7);
-    for (const junk of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '3', null, undefined, { batchId: 3 }, [3], 3n]) ipc.send(IPC_CHANNELS.ack, trusted, junk);
+    for (const junk of [
+      0,
+      -1,
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      2 ** 60,
+      '3',
+      null,
+      undefined,
+      { batchId: 3 },
+      [3],
+      3n,
+    ])
+      ipc.send(IPC_CHANNELS.ack, trusted, junk);
     expect(acks).toEqual([1, 7]);
   });
 
@@ -155,7 +183,10 @@ describe('registerIpc', () => {
   });
 
   it('forwards a trusted command to the engine and answers with its envelope', async () => {
-    const created = await ipc.invoke(IPC_CHANNELS.execute, trusted, { type: 'session.create', config: { kind: 'udp', host: '127.0.0.1', port: 0 } });
+    const created = await ipc.invoke(IPC_CHANNELS.execute, trusted, {
+      type: 'session.create',
+      config: { kind: 'udp', host: '127.0.0.1', port: 0 },
+    });
     expect(created).toMatchObject({ ok: true, value: { sessionId: 's1', state: 'idle' } });
     expect(await sessionsInEngine()).toHaveLength(1);
   });
@@ -169,8 +200,14 @@ describe('registerIpc', () => {
       },
     };
     dispose = registerIpc({ ipcMain: ipc, engine: router, isTrustedSender: () => true, ack });
-    await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, 'sync')).resolves.toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
-    await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, 'async')).resolves.toMatchObject({ ok: false, error: { code: 'E_INTERNAL', message: expect.stringContaining('boom') } });
+    await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, 'sync')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'E_INTERNAL' },
+    });
+    await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, 'async')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'E_INTERNAL', message: expect.stringContaining('boom') },
+    });
   });
 
   it('answers E_SENDER when the sender check itself throws', async () => {
@@ -183,7 +220,10 @@ describe('registerIpc', () => {
       },
       ack,
     });
-    await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, { type: 'session.list' })).resolves.toMatchObject({ ok: false, error: { code: 'E_SENDER' } });
+    await expect(ipc.invoke(IPC_CHANNELS.execute, trusted, { type: 'session.list' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'E_SENDER' },
+    });
     ipc.send(IPC_CHANNELS.ack, trusted, 1);
     expect(acks).toEqual([]);
   });
@@ -209,7 +249,10 @@ describe('R-IPC-SENDER: commands from anything but our main frame are refused wi
     dispose();
     dispose = registerIpc({ ipcMain: ipc, engine, isTrustedSender: (e) => isTrustedSenderFrame(e, mainFrame), ack });
     const before = handles();
-    const create = await ipc.invoke(IPC_CHANNELS.execute, event, { type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const create = await ipc.invoke(IPC_CHANNELS.execute, event, {
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    });
     const start = await ipc.invoke(IPC_CHANNELS.execute, event, { type: 'session.start', sessionId: 's1' });
     const list = await ipc.invoke(IPC_CHANNELS.execute, event, { type: 'session.list' });
     for (const result of [create, start, list]) {
@@ -232,7 +275,12 @@ describe('R-IPC-SENDER: commands from anything but our main frame are refused wi
         return { ok: true, value: null };
       },
     };
-    dispose = registerIpc({ ipcMain: ipc, engine: router, isTrustedSender: (e) => isTrustedSenderFrame(e, MAIN_FRAME), ack });
+    dispose = registerIpc({
+      ipcMain: ipc,
+      engine: router,
+      isTrustedSender: (e) => isTrustedSenderFrame(e, MAIN_FRAME),
+      ack,
+    });
     await ipc.invoke(IPC_CHANNELS.execute, { senderFrame: null }, { type: 'session.list' });
     await ipc.invoke(IPC_CHANNELS.execute, { senderFrame: { url: MAIN_FRAME.url } }, { type: 'session.list' });
     expect(calls).toBe(0);
@@ -262,7 +310,16 @@ describe('R-IPC-SCHEMA: any payload through the registrar', () => {
     new Uint8Array(16),
   );
   const payload = fc.oneof(
-    fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true }),
+    fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    }),
     crafted,
     fc.record({ type: fc.constantFrom(...COMMAND_TYPES) }, { requiredKeys: [] }),
     fc.dictionary(fc.string(), fc.anything()).map((rest) => ({ ...rest, type: 'session.create' })),

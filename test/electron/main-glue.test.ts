@@ -90,10 +90,16 @@ const fake = vi.hoisted(() => {
   const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const session = {
-    permissionRequest: undefined as undefined | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
+    permissionRequest: undefined as
+      undefined | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
     permissionCheck: undefined as undefined | ((...args: unknown[]) => boolean),
     devicePermission: undefined as undefined | ((...args: unknown[]) => boolean),
-    headers: undefined as undefined | ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void),
+    headers: undefined as
+      | undefined
+      | ((
+          details: { responseHeaders?: Record<string, string[]> },
+          cb: (r: { responseHeaders?: Record<string, string[]> }) => void,
+        ) => void),
   };
   const opened: string[] = [];
   const schemes: unknown[] = [];
@@ -102,7 +108,8 @@ const fake = vi.hoisted(() => {
     app: new FakeApp(),
     BrowserWindow: FakeBrowserWindow,
     ipcMain: {
-      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, listener),
+      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) =>
+        handlers.set(channel, listener),
       removeHandler: (channel: string) => handlers.delete(channel),
       on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => listeners.set(channel, listener),
       removeListener: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => {
@@ -142,7 +149,19 @@ const fake = vi.hoisted(() => {
       },
     },
   };
-  return { calls, electron, windows, handlers, listeners, protocolHandlers, session, opened, schemes, resolveReady, FakeWebContents };
+  return {
+    calls,
+    electron,
+    windows,
+    handlers,
+    listeners,
+    protocolHandlers,
+    session,
+    opened,
+    schemes,
+    resolveReady,
+    FakeWebContents,
+  };
 });
 
 vi.mock('electron', () => fake.electron);
@@ -163,9 +182,16 @@ async function ready(): Promise<void> {
 describe('main.ts wiring (against a stand-in electron module)', () => {
   it('before ready: a test profile, the sandbox for every renderer, the app:// scheme, the single-instance lock — no window yet', async () => {
     await import('../../electron/main');
-    expect(fake.calls).toEqual(['setPath:userData', 'enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+    expect(fake.calls).toEqual([
+      'setPath:userData',
+      'enableSandbox',
+      'registerSchemesAsPrivileged',
+      'requestSingleInstanceLock',
+    ]);
     expect(fake.electron.app.getPath('userData')).toBe(userData);
-    expect(fake.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     expect(fake.windows).toHaveLength(0);
   });
 
@@ -173,19 +199,29 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     await ready();
     expect(fake.calls.slice(4)).toEqual(['protocol.handle:app', 'BrowserWindow']);
     const [win] = fake.windows;
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: true });
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: true,
+    });
     expect((win.options.webPreferences as { preload: string }).preload).toMatch(/preload[\\/]index\.js$/);
     expect(win.loadedUrl).toBe('app://bundle/index.html');
   });
 
   it('denies every permission and adds the CSP header', () => {
     const granted: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) fake.session.permissionRequest?.({}, permission, (g) => granted.push(g));
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read'])
+      fake.session.permissionRequest?.({}, permission, (g) => granted.push(g));
     expect(granted).toEqual([false, false, false, false]);
     expect(fake.session.permissionCheck?.({}, 'media', 'app://bundle', {})).toBe(false);
     expect(fake.session.devicePermission?.({})).toBe(false);
     let headers: Record<string, string[]> | undefined;
-    fake.session.headers?.({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
+    fake.session.headers?.(
+      { responseHeaders: { 'content-type': ['text/html'] } },
+      (r) => (headers = r.responseHeaders),
+    );
     expect(headers).toEqual({ 'content-type': ['text/html'], 'Content-Security-Policy': [CSP] });
   });
 
@@ -232,12 +268,30 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     if (!execute || !ack) throw new Error('no execute handler or ack listener');
     const [win] = fake.windows;
     const trusted = { senderFrame: win.webContents.mainFrame };
-    const batches = () => win.webContents.sent.filter(([channel]) => channel === IPC_CHANNELS.batch).map(([, bytes]) => decodeBatch(bytes as Uint8Array));
-    expect(await execute({ senderFrame: null }, { type: 'session.list' })).toMatchObject({ ok: false, error: { code: 'E_SENDER' } });
-    expect(await execute({ senderFrame: { url: 'app://bundle/index.html' } }, { type: 'session.list' })).toMatchObject({ ok: false, error: { code: 'E_SENDER' } });
-    const created = await execute(trusted, { type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const batches = () =>
+      win.webContents.sent
+        .filter(([channel]) => channel === IPC_CHANNELS.batch)
+        .map(([, bytes]) => decodeBatch(bytes as Uint8Array));
+    expect(await execute({ senderFrame: null }, { type: 'session.list' })).toMatchObject({
+      ok: false,
+      error: { code: 'E_SENDER' },
+    });
+    expect(await execute({ senderFrame: { url: 'app://bundle/index.html' } }, { type: 'session.list' })).toMatchObject({
+      ok: false,
+      error: { code: 'E_SENDER' },
+    });
+    const created = await execute(trusted, {
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    });
     expect(created).toMatchObject({ ok: true, value: { sessionId: 's1' } });
-    await expect.poll(() => batches().flatMap((batch) => batch?.header.events ?? []).map((e) => e.type)).toContain('session.added');
+    await expect
+      .poll(() =>
+        batches()
+          .flatMap((batch) => batch?.header.events ?? [])
+          .map((e) => e.type),
+      )
+      .toContain('session.added');
 
     // Unacknowledged, the window closes after MAX_UNACKED_BATCHES batches however much happens.
     for (let i = 0; i < MAX_UNACKED_BATCHES + 2; i++) {
@@ -252,7 +306,10 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     expect(batches()).toHaveLength(MAX_UNACKED_BATCHES);
     ack(trusted, MAX_UNACKED_BATCHES);
     await expect.poll(() => batches().length).toBe(MAX_UNACKED_BATCHES + 1);
-    const names = () => batches().flatMap((batch) => batch?.header.events ?? []).flatMap((e) => (e.type === 'session.state' ? [e.session.name] : []));
+    const names = () =>
+      batches()
+        .flatMap((batch) => batch?.header.events ?? [])
+        .flatMap((e) => (e.type === 'session.state' ? [e.session.name] : []));
     expect(names().at(-1)).toBe(`renamed ${MAX_UNACKED_BATCHES + 1}`);
 
     // A reloaded page never acknowledges what went to the old one: its dom-ready opens the window again.
@@ -264,7 +321,10 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     win.webContents.emit('dom-ready');
     await expect.poll(() => names().at(-1)).toBe(`again ${MAX_UNACKED_BATCHES + 1}`);
 
-    const started = await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.start', sessionId: 's1' });
+    const started = await execute(
+      { senderFrame: win.webContents.mainFrame },
+      { type: 'session.start', sessionId: 's1' },
+    );
     expect(started).toMatchObject({ ok: true, value: { state: 'listening' } });
   });
 
@@ -282,7 +342,9 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     expect(again.preventDefault).toHaveBeenCalled();
     await expect.poll(() => fake.electron.app.quitCalls).toBe(quitsBefore + 1);
     // The listener is gone before the real quit: the engine has no running session left.
-    const listed = (await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.list' })) as { value: Array<{ state: string }> };
+    const listed = (await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.list' })) as {
+      value: Array<{ state: string }>;
+    };
     expect(listed.value.every((s) => s.state === 'idle')).toBe(true);
     const last = { preventDefault: vi.fn() };
     fake.electron.app.emit('before-quit', last);

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The whole packaging pipeline, offline (docs/development.md, "What these machines cannot do"): electron-vite builds out/, then
-// electron-builder packs it against a placeholder Electron distribution — the real one is a GitHub
-// download this machine cannot make. What ends up in app.asar is what users get, so it is checked here.
-// About 5 s; it writes the normal build output (out/), like `npm run build`.
+// The whole packaging pipeline, offline (docs/development.md, "What these machines cannot do"): electron-vite builds
+// out/, then electron-builder packs it against a placeholder Electron distribution — the real one is a GitHub download
+// this machine cannot make. What ends up in app.asar is what users get, so it is checked here. About 5 s; it writes the
+// normal build output (out/), like `npm run build`.
 const ROOT = path.join(__dirname, '..', '..');
 const ELECTRON_VERSION = '45.4.1';
 const PIPELINE_TIMEOUT_MS = 180_000;
@@ -41,7 +41,8 @@ function readAsar(file: string): { paths: Map<string, AsarEntry>; read: (entryPa
     const dataStart = 8 + headerPickleSize;
     const read = (entryPath: string) => {
       const entry = paths.get(entryPath);
-      if (!entry || entry.size === undefined || entry.offset === undefined) throw new Error(`${entryPath} is not a file in ${file}`);
+      if (!entry || entry.size === undefined || entry.offset === undefined)
+        throw new Error(`${entryPath} is not a file in ${file}`);
       const buffer = Buffer.alloc(entry.size);
       const again = openSync(file, 'r');
       try {
@@ -58,7 +59,12 @@ function readAsar(file: string): { paths: Map<string, AsarEntry>; read: (entryPa
 }
 
 function run(args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: PIPELINE_TIMEOUT_MS, env: { ...process.env, CI: 'true' } });
+  const result = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: PIPELINE_TIMEOUT_MS,
+    env: { ...process.env, CI: 'true' },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -126,9 +132,25 @@ describe('packaging: app.asar', () => {
   });
 
   it('carries runtime dependencies only: never Electron itself, React, the build or the test tools', () => {
-    const modules = new Set([...asar.paths.keys()].filter((p) => /^node_modules\/(@[^/]+\/)?[^/@]+$/.test(p)).map((p) => p.slice('node_modules/'.length)));
+    const modules = new Set(
+      [...asar.paths.keys()]
+        .filter((p) => /^node_modules\/(@[^/]+\/)?[^/@]+$/.test(p))
+        .map((p) => p.slice('node_modules/'.length)),
+    );
     expect(modules.has('iconv-lite')).toBe(true);
-    for (const dev of ['electron', 'react', 'react-dom', 'vite', 'vitest', 'electron-builder', 'electron-vite', '@playwright/test', 'fast-check', 'typescript', '@electron/fuses']) {
+    for (const dev of [
+      'electron',
+      'react',
+      'react-dom',
+      'vite',
+      'vitest',
+      'electron-builder',
+      'electron-vite',
+      '@playwright/test',
+      'fast-check',
+      'typescript',
+      '@electron/fuses',
+    ]) {
       expect(modules.has(dev), dev).toBe(false);
     }
   });

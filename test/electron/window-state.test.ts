@@ -4,7 +4,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE } from '../../electron/window';
-import { defaultWindowState, fitToWorkAreas, loadWindowState, saveWindowState, WINDOW_STATE_FILE, type Rect } from '../../electron/window-state';
+import {
+  defaultWindowState,
+  fitToWorkAreas,
+  loadWindowState,
+  saveWindowState,
+  WINDOW_STATE_FILE,
+  type Rect,
+} from '../../electron/window-state';
 
 const PRIMARY: Rect = { x: 0, y: 0, width: 1920, height: 1040 };
 // A second monitor to the left of the primary one, so negative coordinates are real positions.
@@ -23,7 +30,14 @@ function writeState(text: string): void {
 }
 
 function inside(b: { x?: number; y?: number; width: number; height: number }, area: Rect): boolean {
-  return b.x !== undefined && b.y !== undefined && b.x >= area.x && b.y >= area.y && b.x + b.width <= area.x + area.width && b.y + b.height <= area.y + area.height;
+  return (
+    b.x !== undefined &&
+    b.y !== undefined &&
+    b.x >= area.x &&
+    b.y >= area.y &&
+    b.x + b.width <= area.x + area.width &&
+    b.y + b.height <= area.y + area.height
+  );
 }
 
 describe('window state: load and save', () => {
@@ -31,19 +45,35 @@ describe('window state: load and save', () => {
     expect(saveWindowState(dir, { x: 100, y: 50, width: 1000, height: 700, maximized: true })).toBe(true);
     expect(loadWindowState(dir, [PRIMARY])).toEqual({ x: 100, y: 50, width: 1000, height: 700, maximized: true });
     expect(saveWindowState(dir, { x: -1000, y: 300, width: 900.4, height: 650.6, maximized: false })).toBe(true);
-    expect(loadWindowState(dir, [PRIMARY, LEFT])).toEqual({ x: -1000, y: 300, width: 900, height: 651, maximized: false });
+    expect(loadWindowState(dir, [PRIMARY, LEFT])).toEqual({
+      x: -1000,
+      y: 300,
+      width: 900,
+      height: 651,
+      maximized: false,
+    });
   });
 
   it('leaves no temporary file behind and creates the directory when needed', () => {
     const nested = path.join(dir, 'a', 'b');
     expect(saveWindowState(nested, { x: 1, y: 2, width: 900, height: 600, maximized: false })).toBe(true);
     expect(readdirSync(nested)).toEqual([WINDOW_STATE_FILE]);
-    expect(JSON.parse(readFileSync(path.join(nested, WINDOW_STATE_FILE), 'utf8'))).toEqual({ x: 1, y: 2, width: 900, height: 600, maximized: false });
+    expect(JSON.parse(readFileSync(path.join(nested, WINDOW_STATE_FILE), 'utf8'))).toEqual({
+      x: 1,
+      y: 2,
+      width: 900,
+      height: 600,
+      maximized: false,
+    });
   });
 
   it('gives the defaults, fitted to the primary display, when there is no file', () => {
     expect(loadWindowState(dir, [PRIMARY])).toEqual({ ...DEFAULT_WINDOW_SIZE, maximized: false });
-    expect(loadWindowState(dir, [{ x: 0, y: 0, width: 1024, height: 700 }])).toEqual({ width: 1024, height: 700, maximized: false });
+    expect(loadWindowState(dir, [{ x: 0, y: 0, width: 1024, height: 700 }])).toEqual({
+      width: 1024,
+      height: 700,
+      maximized: false,
+    });
     expect(loadWindowState(path.join(dir, 'missing', 'dir'), [])).toEqual({ ...DEFAULT_WINDOW_SIZE, maximized: false });
   });
 
@@ -91,7 +121,10 @@ describe('window state: load and save', () => {
   });
 
   it('returns false on a read-only profile', (ctx) => {
-    ctx.skip(process.platform === 'win32' || process.getuid?.() === 0, 'root (and Windows) may write into a read-only folder');
+    ctx.skip(
+      process.platform === 'win32' || process.getuid?.() === 0,
+      'root (and Windows) may write into a read-only folder',
+    );
     chmodSync(dir, 0o500);
     try {
       expect(saveWindowState(dir, { x: 1, y: 2, width: 900, height: 600, maximized: false })).toBe(false);
@@ -109,15 +142,30 @@ describe('window state: a window never opens off-screen', () => {
   });
 
   it('keeps a window on the secondary monitor where it was', () => {
-    expect(fitToWorkAreas({ x: -1200, y: 300, width: 1000, height: 700 }, [PRIMARY, LEFT])).toEqual({ x: -1200, y: 300, width: 1000, height: 700 });
+    expect(fitToWorkAreas({ x: -1200, y: 300, width: 1000, height: 700 }, [PRIMARY, LEFT])).toEqual({
+      x: -1200,
+      y: 300,
+      width: 1000,
+      height: 700,
+    });
   });
 
   it('pulls a window hanging off the right and bottom edges fully back on', () => {
-    expect(fitToWorkAreas({ x: 1800, y: 900, width: 1000, height: 700 }, [PRIMARY])).toEqual({ x: 920, y: 340, width: 1000, height: 700 });
+    expect(fitToWorkAreas({ x: 1800, y: 900, width: 1000, height: 700 }, [PRIMARY])).toEqual({
+      x: 920,
+      y: 340,
+      width: 1000,
+      height: 700,
+    });
   });
 
   it('pulls a title bar above the top edge back down', () => {
-    expect(fitToWorkAreas({ x: 100, y: -300, width: 1000, height: 700 }, [PRIMARY])).toEqual({ x: 100, y: 0, width: 1000, height: 700 });
+    expect(fitToWorkAreas({ x: 100, y: -300, width: 1000, height: 700 }, [PRIMARY])).toEqual({
+      x: 100,
+      y: 0,
+      width: 1000,
+      height: 700,
+    });
   });
 
   it('chooses the display the window overlaps most, and shrinks a window larger than it', () => {
@@ -126,11 +174,20 @@ describe('window state: a window never opens off-screen', () => {
   });
 
   it('grows a window below the minimum size up to it, when the display allows', () => {
-    expect(fitToWorkAreas({ x: 10, y: 10, width: 50, height: 40 }, [PRIMARY])).toEqual({ x: 10, y: 10, ...MIN_WINDOW_SIZE });
+    expect(fitToWorkAreas({ x: 10, y: 10, width: 50, height: 40 }, [PRIMARY])).toEqual({
+      x: 10,
+      y: 10,
+      ...MIN_WINDOW_SIZE,
+    });
   });
 
   it('ignores displays that report nonsense, and keeps the saved size when there are none', () => {
-    expect(fitToWorkAreas({ x: 10, y: 10, width: 900, height: 600 }, [{ x: 0, y: 0, width: 0, height: 0 }, { x: Number.NaN, y: 0, width: 10, height: 10 }])).toEqual({
+    expect(
+      fitToWorkAreas({ x: 10, y: 10, width: 900, height: 600 }, [
+        { x: 0, y: 0, width: 0, height: 0 },
+        { x: Number.NaN, y: 0, width: 10, height: 10 },
+      ]),
+    ).toEqual({
       width: 900,
       height: 600,
     });

@@ -45,11 +45,22 @@ describe('R-WIN: windowOptions hardens every window', () => {
 
   it('starts hidden, titled, with a minimum size and the restored bounds', () => {
     const options = windowOptions({ preload: PRELOAD, isPackaged: true, bounds: BOUNDS });
-    expect(options).toMatchObject({ show: false, title: 'Sockpit', ...BOUNDS, minWidth: MIN_WINDOW_SIZE.width, minHeight: MIN_WINDOW_SIZE.height });
+    expect(options).toMatchObject({
+      show: false,
+      title: 'Sockpit',
+      ...BOUNDS,
+      minWidth: MIN_WINDOW_SIZE.width,
+      minHeight: MIN_WINDOW_SIZE.height,
+    });
   });
 
   it('leaves the position to Electron (centred) when none was saved, and follows the theme', () => {
-    const options = windowOptions({ preload: PRELOAD, isPackaged: true, bounds: { width: 900, height: 600 }, dark: true });
+    const options = windowOptions({
+      preload: PRELOAD,
+      isPackaged: true,
+      bounds: { width: 900, height: 600 },
+      dark: true,
+    });
     expect(options).not.toHaveProperty('x');
     expect(options).not.toHaveProperty('y');
     expect(options.backgroundColor).toBe('#1e1e1e');
@@ -75,9 +86,12 @@ describe('R-NAV: navigation stays inside app://bundle', () => {
     expect(originOf('file:///etc/passwd')).toBeUndefined();
   });
 
-  it.each(['app://bundle/index.html', 'app://bundle/', 'app://bundle/assets/index-abc.js?x=1#top', 'app://bundle'])('allows %s', (url) => {
-    expect(isAllowedNavigation(url)).toBe(true);
-  });
+  it.each(['app://bundle/index.html', 'app://bundle/', 'app://bundle/assets/index-abc.js?x=1#top', 'app://bundle'])(
+    'allows %s',
+    (url) => {
+      expect(isAllowedNavigation(url)).toBe(true);
+    },
+  );
 
   it.each([
     'app://bundle.evil.com/index.html',
@@ -107,9 +121,12 @@ describe('R-NAV: navigation stays inside app://bundle', () => {
 });
 
 describe('R-NAV: only plain web links may reach the OS browser', () => {
-  it.each(['https://example.org', 'http://example.org/path?q=1', 'https://github.com/sockpit/sockpit/issues'])('opens %s', (url) => {
-    expect(isSafeExternal(url)).toBe(true);
-  });
+  it.each(['https://example.org', 'http://example.org/path?q=1', 'https://github.com/sockpit/sockpit/issues'])(
+    'opens %s',
+    (url) => {
+      expect(isSafeExternal(url)).toBe(true);
+    },
+  );
 
   it.each([
     'file:///C:/Windows/System32/calc.exe',
@@ -172,12 +189,15 @@ describe('resolveBundlePath: the app:// handler serves the bundle and nothing el
     expect(resolveBundlePath(ROOT, 'app://bundle/assets/..%2f')).toEqual({ ok: false, status: 400 });
   });
 
-  it.each(['app://evil/index.html', 'app://bundle.evil.com/index.html', 'app://bundle@evil/index.html', 'app://x:y@bundle/index.html', 'https://bundle/index.html'])(
-    'refuses another host %s with 404',
-    (url) => {
-      expect(resolveBundlePath(ROOT, url)).toEqual({ ok: false, status: 404 });
-    },
-  );
+  it.each([
+    'app://evil/index.html',
+    'app://bundle.evil.com/index.html',
+    'app://bundle@evil/index.html',
+    'app://x:y@bundle/index.html',
+    'https://bundle/index.html',
+  ])('refuses another host %s with 404', (url) => {
+    expect(resolveBundlePath(ROOT, url)).toEqual({ ok: false, status: 404 });
+  });
 
   it('refuses what is not a URL with 400', () => {
     expect(resolveBundlePath(ROOT, 'not a url')).toEqual({ ok: false, status: 400 });

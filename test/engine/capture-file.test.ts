@@ -33,7 +33,8 @@ afterEach(async () => {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 function fileState(sessionId: string, state: CaptureFileInfo['state']) {
-  return (e: EngineEvent): e is StateEvent => e.type === 'session.state' && e.session.sessionId === sessionId && e.session.captureFile?.state === state;
+  return (e: EngineEvent): e is StateEvent =>
+    e.type === 'session.state' && e.session.sessionId === sessionId && e.session.captureFile?.state === state;
 }
 
 function readRecords(file: string): { records: CaptureFileRecord[]; trailingBytes: number } {
@@ -42,17 +43,34 @@ function readRecords(file: string): { records: CaptureFileRecord[]; trailingByte
   return read.value;
 }
 
-async function startFile(sessionId: string, file: string, format: 'raw' | 'records', append = false): Promise<Result<CaptureFileInfo>> {
-  return (await h.engine.run({ type: 'capture.file.start', sessionId, path: file, format, append })) as Result<CaptureFileInfo>;
+async function startFile(
+  sessionId: string,
+  file: string,
+  format: 'raw' | 'records',
+  append = false,
+): Promise<Result<CaptureFileInfo>> {
+  return (await h.engine.run({
+    type: 'capture.file.start',
+    sessionId,
+    path: file,
+    format,
+    append,
+  })) as Result<CaptureFileInfo>;
 }
 
 /** Polls the session's counters until `condition` holds; fails after `timeoutMs`, naming `what`. */
-async function untilCounters(sessionId: string, condition: (counters: { bytesIn: number; packetsIn: number }) => boolean, what: string, timeoutMs = 20_000) {
+async function untilCounters(
+  sessionId: string,
+  condition: (counters: { bytesIn: number; packetsIn: number }) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { counters } = await h.run({ type: 'stats.get', sessionId });
     if (condition(counters)) return counters;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; counters ${JSON.stringify(counters)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; counters ${JSON.stringify(counters)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -80,7 +98,13 @@ describe('capture file while the capture store is small', () => {
     expect(stats.capture.evictedBytes).toBeGreaterThan(0);
 
     const stopped = await h.run({ type: 'capture.file.stop', sessionId: server.id });
-    expect(stopped).toMatchObject({ state: 'closed', bytesWritten: 64 * MIB, records: stats.counters.packetsIn, pendingBytes: 0, droppedRecords: 0 });
+    expect(stopped).toMatchObject({
+      state: 'closed',
+      bytesWritten: 64 * MIB,
+      records: stats.counters.packetsIn,
+      pendingBytes: 0,
+      droppedRecords: 0,
+    });
     expect(stopped.note).toMatch(/^Saved 64\.0 MiB \(\d+ records\) to /);
     expect(statSync(file).size).toBe(64 * MIB);
     expect(sha256(readFileSync(file))).toBe(sent.sha);
@@ -94,10 +118,23 @@ describe('capture file while the capture store is small', () => {
     const file = path.join(dir, 'capture.spcap');
     expect((await startFile(server.id, file, 'records')).ok).toBe(true);
     const peer = startPeer('bulk_tcp_client.py', ['127.0.0.1', server.port, 64]);
-    const opened = (await h.waitFor((e) => e.type === 'connection.opened')) as Extract<EngineEvent, { type: 'connection.opened' }>;
+    const opened = (await h.waitFor((e) => e.type === 'connection.opened')) as Extract<
+      EngineEvent,
+      { type: 'connection.opened' }
+    >;
     const { connectionId, peer: peerText } = opened.connection;
-    await h.run({ type: 'send', sessionId: server.id, payload: { data: '你好', encoding: 'gbk' }, target: { to: 'all' } });
-    await h.run({ type: 'send', sessionId: server.id, payload: { mode: 'hex', data: '00 ff 10' }, target: { to: 'all' } });
+    await h.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { data: '你好', encoding: 'gbk' },
+      target: { to: 'all' },
+    });
+    await h.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { mode: 'hex', data: '00 ff 10' },
+      target: { to: 'all' },
+    });
     const sent = await sentBy(peer);
     await until(() => h.events.some((e) => e.type === 'connection.closed'), 20_000, 'the peer to disconnect');
     const stats = await h.run({ type: 'stats.get', sessionId: server.id });
@@ -137,7 +174,9 @@ describe('capture file while the capture store is small', () => {
 
     const { records } = readRecords(file);
     expect(records).toHaveLength(count);
-    expect(records.every((r) => r.dir === 'rx' && r.connectionId === null && /^127\.0\.0\.1:\d+$/.test(r.peer))).toBe(true);
+    expect(records.every((r) => r.dir === 'rx' && r.connectionId === null && /^127\.0\.0\.1:\d+$/.test(r.peer))).toBe(
+      true,
+    );
     // Datagram i starts with i as 4 bytes: each one is there once, in the order sent.
     expect(records.map((r) => Buffer.from(r.bytes).readUInt32BE(0))).toEqual(records.map((_, i) => i));
     expect(records.reduce((sum, r) => sum + r.bytes.byteLength, 0)).toBe(Number(match![2]));
@@ -202,7 +241,9 @@ describe('when the disk cannot keep up', () => {
     const sender = startPeer('bulk_tcp_client.py', ['127.0.0.1', server.port, 128]);
 
     const behind = await h.waitFor(fileState(server.id, 'disk-behind'), 30_000);
-    expect(behind.session.captureFile!.note).toMatch(/The disk cannot keep up: .* paused reading this session's TCP connections .* Nothing is lost/);
+    expect(behind.session.captureFile!.note).toMatch(
+      /The disk cannot keep up: .* paused reading this session's TCP connections .* Nothing is lost/,
+    );
     // Reading stays paused: what waits for the disk stays near the mark instead of growing with the flood.
     const held = (await h.run({ type: 'stats.get', sessionId: server.id })).captureFile!;
     expect(held.state).toBe('disk-behind');
@@ -210,7 +251,10 @@ describe('when the disk cannot keep up', () => {
 
     writeFileSync(go, '');
     const sent = await sentBy(sender);
-    await h.waitFor((e) => fileState(server.id, 'writing')(e) && h.events.indexOf(e) > h.events.indexOf(behind), 30_000);
+    await h.waitFor(
+      (e) => fileState(server.id, 'writing')(e) && h.events.indexOf(e) > h.events.indexOf(behind),
+      30_000,
+    );
     await until(() => h.events.some((e) => e.type === 'connection.closed'), 30_000, 'the sender to disconnect');
     const stopped = await h.run({ type: 'capture.file.stop', sessionId: server.id });
     expect(stopped).toMatchObject({ state: 'closed', bytesWritten: 128 * MIB });
@@ -218,24 +262,33 @@ describe('when the disk cannot keep up', () => {
     expect(read.stdout).toContain(`read ${128 * MIB} bytes sha256 ${sent.sha}`);
   });
 
-  it.skipIf(!existsSync('/dev/full'))('a full disk stops the capture file with a plain error; the session keeps receiving unpaused', async () => {
-    h = new Harness();
-    const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
-    expect((await startFile(server.id, '/dev/full', 'raw')).ok).toBe(true);
-    const peer = startPeer('utf8_tcp_client.py', ['127.0.0.1', server.port]);
-    const failed = (await h.waitFor((e): e is ErrorEvent => e.type === 'error' && e.error.code === 'ENOSPC')) as ErrorEvent;
-    expect(failed.sessionId).toBe(server.id);
-    expect(failed.error.message).toBe('The disk holding /dev/full is full.');
-    expect(failed.error.hint).toMatch(/Free some space or save to another disk\. Everything saved before this point is in the file\./);
-    const state = await h.waitFor(fileState(server.id, 'error'));
-    expect(state.session.captureFile!.note).toMatch(/^Saving to \/dev\/full stopped: The disk holding \/dev\/full is full\./);
-    await h.waitForBytes(server.id, 'rx', Buffer.byteLength('你好，世界'));
-    await h.run({ type: 'send', sessionId: server.id, payload: { data: 'still here' }, target: { to: 'all' } });
-    await peer.exited();
-    expect(peer.stdout()).toContain(`reply hex: ${Buffer.from('still here').toString('hex')}`);
-    const stop = await h.engine.run({ type: 'capture.file.stop', sessionId: server.id });
-    expect(stop.ok).toBe(false);
-  });
+  it.skipIf(!existsSync('/dev/full'))(
+    'a full disk stops the capture file with a plain error; the session keeps receiving unpaused',
+    async () => {
+      h = new Harness();
+      const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
+      expect((await startFile(server.id, '/dev/full', 'raw')).ok).toBe(true);
+      const peer = startPeer('utf8_tcp_client.py', ['127.0.0.1', server.port]);
+      const failed = (await h.waitFor(
+        (e): e is ErrorEvent => e.type === 'error' && e.error.code === 'ENOSPC',
+      )) as ErrorEvent;
+      expect(failed.sessionId).toBe(server.id);
+      expect(failed.error.message).toBe('The disk holding /dev/full is full.');
+      expect(failed.error.hint).toMatch(
+        /Free some space or save to another disk\. Everything saved before this point is in the file\./,
+      );
+      const state = await h.waitFor(fileState(server.id, 'error'));
+      expect(state.session.captureFile!.note).toMatch(
+        /^Saving to \/dev\/full stopped: The disk holding \/dev\/full is full\./,
+      );
+      await h.waitForBytes(server.id, 'rx', Buffer.byteLength('你好，世界'));
+      await h.run({ type: 'send', sessionId: server.id, payload: { data: 'still here' }, target: { to: 'all' } });
+      await peer.exited();
+      expect(peer.stdout()).toContain(`reply hex: ${Buffer.from('still here').toString('hex')}`);
+      const stop = await h.engine.run({ type: 'capture.file.stop', sessionId: server.id });
+      expect(stop.ok).toBe(false);
+    },
+  );
 });
 
 describe('choosing the file', () => {
@@ -251,40 +304,79 @@ describe('choosing the file', () => {
   });
 
   it('refuses a relative path, a missing folder, a folder, and a file used as a folder, in words', async () => {
-    expect(await refusal('capture.bin')).toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('"capture.bin" is relative'), hint: expect.stringMatching(/For example/) });
+    expect(await refusal('capture.bin')).toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringContaining('"capture.bin" is relative'),
+      hint: expect.stringMatching(/For example/),
+    });
     const missing = path.join(dir, 'no-such-folder', 'capture.bin');
-    expect(await refusal(missing)).toMatchObject({ code: 'ENOENT', message: `The folder ${path.join(dir, 'no-such-folder')} does not exist.`, hint: expect.stringMatching(/Create it first/) });
-    expect(await refusal(dir)).toMatchObject({ code: 'EISDIR', message: `${dir} is a folder, not a file.`, hint: `Add a file name to it, for example ${path.join(dir, 'capture.bin')}.` });
+    expect(await refusal(missing)).toMatchObject({
+      code: 'ENOENT',
+      message: `The folder ${path.join(dir, 'no-such-folder')} does not exist.`,
+      hint: expect.stringMatching(/Create it first/),
+    });
+    expect(await refusal(dir)).toMatchObject({
+      code: 'EISDIR',
+      message: `${dir} is a folder, not a file.`,
+      hint: `Add a file name to it, for example ${path.join(dir, 'capture.bin')}.`,
+    });
     const plain = path.join(dir, 'plain.txt');
     writeFileSync(plain, 'x');
-    expect(await refusal(path.join(plain, 'capture.bin'))).toMatchObject({ code: 'ENOTDIR', message: expect.stringContaining(`${plain} is a file, not a folder`) });
+    expect(await refusal(path.join(plain, 'capture.bin'))).toMatchObject({
+      code: 'ENOTDIR',
+      message: expect.stringContaining(`${plain} is a file, not a folder`),
+    });
   });
 
   it('refuses a path with a NUL and an unknown format before touching the disk', async () => {
     const session = await h.run({ type: 'session.create', config: { kind: 'udp', host: '127.0.0.1' } });
-    const nul = await h.engine.execute({ type: 'capture.file.start', sessionId: session.sessionId, path: `${dir}/a\u0000b`, format: 'raw' });
+    const nul = await h.engine.execute({
+      type: 'capture.file.start',
+      sessionId: session.sessionId,
+      path: `${dir}/a\u0000b`,
+      format: 'raw',
+    });
     expect(nul).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining('NUL') } });
-    const format = await h.engine.execute({ type: 'capture.file.start', sessionId: session.sessionId, path: `${dir}/a.bin`, format: 'pcap' });
-    expect(format).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining('"raw"') } });
+    const format = await h.engine.execute({
+      type: 'capture.file.start',
+      sessionId: session.sessionId,
+      path: `${dir}/a.bin`,
+      format: 'pcap',
+    });
+    expect(format).toMatchObject({
+      ok: false,
+      error: { code: 'E_VALIDATION', message: expect.stringContaining('"raw"') },
+    });
   });
 
   it('refuses to append records to a file that is not a records file, or whose last record was cut off', async () => {
     const text = path.join(dir, 'notes.txt');
     writeFileSync(text, 'hello, this is not a capture\n');
-    expect(await refusal(text, { format: 'records', append: true })).toMatchObject({ code: 'E_FORMAT', message: `${text} is not a Sockpit records file, so records cannot be appended to it.` });
+    expect(await refusal(text, { format: 'records', append: true })).toMatchObject({
+      code: 'E_FORMAT',
+      message: `${text} is not a Sockpit records file, so records cannot be appended to it.`,
+    });
     expect(readFileSync(text, 'utf8')).toBe('hello, this is not a capture\n');
 
     // A real records file with one record, then the same file with its last byte cut off.
     const good = path.join(dir, 'good.spcap');
     const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0 });
     expect((await startFile(udp.id, good, 'records')).ok).toBe(true);
-    await h.run({ type: 'send', sessionId: udp.id, payload: { data: 'one' }, target: { to: 'peer', host: '127.0.0.1', port: udp.port } });
+    await h.run({
+      type: 'send',
+      sessionId: udp.id,
+      payload: { data: 'one' },
+      target: { to: 'peer', host: '127.0.0.1', port: udp.port },
+    });
     await h.waitForBytes(udp.id, 'rx', 3);
     await h.run({ type: 'capture.file.stop', sessionId: udp.id });
     const whole = readFileSync(good);
     const cut = path.join(dir, 'cut.spcap');
     writeFileSync(cut, whole.subarray(0, whole.length - 1));
-    expect(await refusal(cut, { format: 'records', append: true })).toMatchObject({ code: 'E_FORMAT', message: expect.stringContaining('ends with an incomplete record') });
+    expect(await refusal(cut, { format: 'records', append: true })).toMatchObject({
+      code: 'E_FORMAT',
+      message: expect.stringContaining('ends with an incomplete record'),
+    });
     // The reader still gives back every whole record of the cut file.
     const wholeRecords = readRecords(good).records;
     const cutRead = readRecords(cut);
@@ -293,11 +385,21 @@ describe('choosing the file', () => {
 
     // Appending to the whole one continues it: one header, then the old records and the new.
     expect((await startFile(udp.id, good, 'records', true)).ok).toBe(true);
-    await h.run({ type: 'send', sessionId: udp.id, payload: { data: 'two' }, target: { to: 'peer', host: '127.0.0.1', port: udp.port } });
+    await h.run({
+      type: 'send',
+      sessionId: udp.id,
+      payload: { data: 'two' },
+      target: { to: 'peer', host: '127.0.0.1', port: udp.port },
+    });
     await h.waitForBytes(udp.id, 'rx', 6);
     await h.run({ type: 'capture.file.stop', sessionId: udp.id });
     const appended = readRecords(good).records;
-    expect(appended.map((r) => `${r.dir}:${Buffer.from(r.bytes).toString()}`)).toEqual(['tx:one', 'rx:one', 'tx:two', 'rx:two']);
+    expect(appended.map((r) => `${r.dir}:${Buffer.from(r.bytes).toString()}`)).toEqual([
+      'tx:one',
+      'rx:one',
+      'tx:two',
+      'rx:two',
+    ]);
     expect(appended.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
   });
 
@@ -306,16 +408,29 @@ describe('choosing the file', () => {
     const first = path.join(dir, 'first.bin');
     expect((await startFile(session.sessionId, first, 'raw')).ok).toBe(true);
     const second = await startFile(session.sessionId, path.join(dir, 'second.bin'), 'raw');
-    expect(second).toMatchObject({ ok: false, error: { code: 'E_STATE', message: `This session is already saving to ${first}.` } });
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'E_STATE', message: `This session is already saving to ${first}.` },
+    });
     expect((await h.engine.run({ type: 'capture.file.stop', sessionId: session.sessionId })).ok).toBe(true);
-    expect(await h.engine.run({ type: 'capture.file.stop', sessionId: session.sessionId })).toMatchObject({ ok: false, error: { code: 'E_STATE' } });
+    expect(await h.engine.run({ type: 'capture.file.stop', sessionId: session.sessionId })).toMatchObject({
+      ok: false,
+      error: { code: 'E_STATE' },
+    });
   });
 
   it('refuses a file in a folder it may not write to (EACCES)', async (ctx) => {
-    ctx.skip(process.getuid?.() === 0, 'root may write into any folder; test/engine/isolated.test.ts checks this as user nobody');
+    ctx.skip(
+      process.getuid?.() === 0,
+      'root may write into any folder; test/engine/isolated.test.ts checks this as user nobody',
+    );
     const locked = path.join(dir, 'locked');
     mkdirSync(locked, { mode: 0o500 });
-    expect(await refusal(path.join(locked, 'capture.bin'))).toMatchObject({ code: 'EACCES', message: `Sockpit is not allowed to write ${path.join(locked, 'capture.bin')}.`, hint: expect.stringMatching(/folder you can write to/) });
+    expect(await refusal(path.join(locked, 'capture.bin'))).toMatchObject({
+      code: 'EACCES',
+      message: `Sockpit is not allowed to write ${path.join(locked, 'capture.bin')}.`,
+      hint: expect.stringMatching(/folder you can write to/),
+    });
   });
 });
 

@@ -14,10 +14,27 @@ describe('CaptureStore', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const a = store.append({ connectionId: 'c1', dir: 'rx', wallUs: 10, monoUs: 20, peer: '[::1]:80', bytes });
     const b = store.append(fields(5, 'tx'));
-    expect(a).toEqual({ seq: 1, sessionId: 's1', connectionId: 'c1', dir: 'rx', wallUs: 10, monoUs: 20, peer: '[::1]:80', bytes });
+    expect(a).toEqual({
+      seq: 1,
+      sessionId: 's1',
+      connectionId: 'c1',
+      dir: 'rx',
+      wallUs: 10,
+      monoUs: 20,
+      peer: '[::1]:80',
+      bytes,
+    });
     expect(a.bytes).toBe(bytes);
     expect(b.seq).toBe(2);
-    expect(store.stats()).toEqual({ records: 2, bytes: 8, capBytes: 1 << 20, evictedRecords: 0, evictedBytes: 0, firstSeq: 1, lastSeq: 2 });
+    expect(store.stats()).toEqual({
+      records: 2,
+      bytes: 8,
+      capBytes: 1 << 20,
+      evictedRecords: 0,
+      evictedBytes: 0,
+      firstSeq: 1,
+      lastSeq: 2,
+    });
   });
 
   it('never reuses a seq after clear or eviction', () => {
@@ -25,7 +42,14 @@ describe('CaptureStore', () => {
     for (let i = 0; i < 5; i++) store.append(fields(10));
     expect(store.stats()).toMatchObject({ records: 2, firstSeq: 4, lastSeq: 5, evictedRecords: 3, evictedBytes: 30 });
     expect(store.clear()).toBe(2);
-    expect(store.stats()).toMatchObject({ records: 0, bytes: 0, firstSeq: 0, lastSeq: 0, evictedRecords: 3, evictedBytes: 30 });
+    expect(store.stats()).toMatchObject({
+      records: 0,
+      bytes: 0,
+      firstSeq: 0,
+      lastSeq: 0,
+      evictedRecords: 3,
+      evictedBytes: 30,
+    });
     expect(store.append(fields(1)).seq).toBe(6);
     expect(store.clear()).toBe(1);
     expect(store.clear()).toBe(0);
@@ -35,7 +59,14 @@ describe('CaptureStore', () => {
     const store = new CaptureStore('s', 1000);
     store.append(fields(100));
     const big = store.append(fields(5000));
-    expect(store.stats()).toMatchObject({ records: 1, bytes: 5000, firstSeq: 2, lastSeq: 2, evictedRecords: 1, evictedBytes: 100 });
+    expect(store.stats()).toMatchObject({
+      records: 1,
+      bytes: 5000,
+      firstSeq: 2,
+      lastSeq: 2,
+      evictedRecords: 1,
+      evictedBytes: 100,
+    });
     expect(store.get(2)).toEqual(big);
     store.append(fields(10));
     expect(store.stats()).toMatchObject({ records: 1, bytes: 10, firstSeq: 3, evictedRecords: 2, evictedBytes: 5100 });
@@ -127,7 +158,13 @@ describe('CaptureStore', () => {
     const store = new CaptureStore('s', 1 << 20);
     for (let i = 0; i < 10; i++) store.append(fields(100));
     store.setCap(acc(100) * 3);
-    expect(store.stats()).toMatchObject({ records: 3, firstSeq: 8, evictedRecords: 7, evictedBytes: 700, capBytes: acc(100) * 3 });
+    expect(store.stats()).toMatchObject({
+      records: 3,
+      firstSeq: 8,
+      evictedRecords: 7,
+      evictedBytes: 700,
+      capBytes: acc(100) * 3,
+    });
     store.setCap(1);
     expect(store.stats()).toMatchObject({ records: 1, firstSeq: 10 });
   });
@@ -135,7 +172,10 @@ describe('CaptureStore', () => {
   it('matches a simple array model (property)', () => {
     type Op = { t: 'append'; size: number } | { t: 'clear' } | { t: 'setCap'; cap: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
-      { weight: 8, arbitrary: fc.record({ t: fc.constant('append' as const), size: fc.oneof(fc.nat(50), fc.nat(3000)) }) },
+      {
+        weight: 8,
+        arbitrary: fc.record({ t: fc.constant('append' as const), size: fc.oneof(fc.nat(50), fc.nat(3000)) }),
+      },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('clear' as const) }) },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('setCap' as const), cap: fc.nat(6000) }) },
     );
@@ -203,7 +243,14 @@ describe('nowStamp', () => {
       const bytes = new Uint8Array(i % 7 === 0 ? size % 300 : size);
       for (let b = 0; b < bytes.length; b += 997) bytes[b] = (i * 31 + b) & 255;
       if (bytes.length) bytes[bytes.length - 1] = i & 255;
-      const seq = store.append({ connectionId: i % 3 ? `c${i % 5}` : null, dir: i % 2 ? 'tx' : 'rx', wallUs: i, monoUs: i, peer: `127.0.0.1:${1000 + (i % 50)}`, bytes }).seq;
+      const seq = store.append({
+        connectionId: i % 3 ? `c${i % 5}` : null,
+        dir: i % 2 ? 'tx' : 'rx',
+        wallUs: i,
+        monoUs: i,
+        peer: `127.0.0.1:${1000 + (i % 50)}`,
+        bytes,
+      }).seq;
       kept.set(seq, bytes);
       const { records } = store.read(0, Infinity);
       expect(records.length).toBeGreaterThan(0);
@@ -219,7 +266,10 @@ describe('nowStamp', () => {
     store.append(fields(100));
     store.append({ ...fields(0), bytes: Buffer.alloc(20_000, 7) });
     for (const record of store.read(0, 10).records) record.bytes.fill(1);
-    expect(store.read(0, 10).records.map((r) => r.bytes.every((b) => b === (r.seq === 1 ? 0 : 7)))).toEqual([true, true]);
+    expect(store.read(0, 10).records.map((r) => r.bytes.every((b) => b === (r.seq === 1 ? 0 : 7)))).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('gives integer microseconds that agree with Date.now and move forward', () => {

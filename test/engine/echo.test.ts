@@ -50,7 +50,11 @@ describe('echo on a TCP server', () => {
     expect(first.stdout()).toContain('echoed: 你好，Sockpit 1\n');
     expect(second.stdout()).toContain('echoed: second client\r\n');
 
-    await until(() => records(server.id).filter((r) => r.dir === 'tx').length === records(server.id).filter((r) => r.dir === 'rx').length);
+    await until(
+      () =>
+        records(server.id).filter((r) => r.dir === 'tx').length ===
+        records(server.id).filter((r) => r.dir === 'rx').length,
+    );
     expectEachEchoed(server.id);
     const stats = await h.run({ type: 'stats.get', sessionId: server.id });
     const expectedBytes = Buffer.byteLength('你好，Sockpit 1') + Buffer.byteLength('second client\r\n');
@@ -75,7 +79,9 @@ describe('echo on a TCP server', () => {
     const peer = startPeer('never_reading_client.py', ['127.0.0.1', server.port, mib]);
     const done = await peer.exited(60_000);
     expect(done.code, done.stderr).toBe(0);
-    const stopped = (await h.waitFor((e): e is ErrorEvent => e.type === 'error' && e.error.code === 'E_ECHO_STOPPED')) as ErrorEvent;
+    const stopped = (await h.waitFor(
+      (e): e is ErrorEvent => e.type === 'error' && e.error.code === 'E_ECHO_STOPPED',
+    )) as ErrorEvent;
     expect(stopped.error.message).toMatch(/^Stopped echoing to 127\.0\.0\.1:\d+: it has not read/);
     expect(stopped.error.hint).toMatch(/still received and recorded/);
     expect(stopped.connectionId).toBeDefined();
@@ -106,7 +112,10 @@ describe('echo on a TCP client', () => {
     h = new Harness();
     const server = startPeer('echo_expecting_server.py', [0, '--request']);
     const port = Number((await server.waitForLine(/listening on port (\d+)/))[1]);
-    const created = await h.run({ type: 'session.create', config: { kind: 'tcp-client', host: '127.0.0.1', port, mode: 'short', shortIdleMs: 200, echo: true } });
+    const created = await h.run({
+      type: 'session.create',
+      config: { kind: 'tcp-client', host: '127.0.0.1', port, mode: 'short', shortIdleMs: 200, echo: true },
+    });
     await h.run({ type: 'session.start', sessionId: created.sessionId });
     await h.run({ type: 'send', sessionId: created.sessionId, payload: { data: 'status?' } });
     const exchange = (await h.waitFor((e) => e.type === 'exchange')) as Extract<EngineEvent, { type: 'exchange' }>;
@@ -114,7 +123,10 @@ describe('echo on a TCP client', () => {
     const greeting = Buffer.from('你好 device 42\r\n', 'utf8');
     expect(server.stdout()).toContain('request: status?');
     expect(server.stdout()).toContain(`got back hex: ${greeting.toString('hex')}\n`);
-    expect(exchange.exchange).toMatchObject({ bytesReceived: greeting.length, bytesSent: 'status?'.length + greeting.length });
+    expect(exchange.exchange).toMatchObject({
+      bytesReceived: greeting.length,
+      bytesSent: 'status?'.length + greeting.length,
+    });
   });
 });
 
@@ -146,10 +158,17 @@ describe('echo on UDP', () => {
     h = new Harness();
     const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0, echo: true });
     for (const text of ['a', 'b']) {
-      await h.run({ type: 'send', sessionId: udp.id, payload: { data: text }, target: { to: 'peer', host: '127.0.0.1', port: udp.port } });
+      await h.run({
+        type: 'send',
+        sessionId: udp.id,
+        payload: { data: text },
+        target: { to: 'peer', host: '127.0.0.1', port: udp.port },
+      });
     }
     await h.waitForBytes(udp.id, 'rx', 2);
-    const notice = (await h.waitFor((e): e is ErrorEvent => e.type === 'error' && e.error.code === 'E_ECHO_SELF')) as ErrorEvent;
+    const notice = (await h.waitFor(
+      (e): e is ErrorEvent => e.type === 'error' && e.error.code === 'E_ECHO_SELF',
+    )) as ErrorEvent;
     expect(notice.error.message).toMatch(/bounce forever/);
     const stats = await h.run({ type: 'stats.get', sessionId: udp.id });
     // The two sends, and nothing more: no echo loop.

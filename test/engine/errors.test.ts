@@ -122,8 +122,14 @@ describe('explainError with real sockets', () => {
       expect(owner?.command.length).toBeGreaterThan(0);
       expect(owner!.command.length).toBeLessThanOrEqual(80);
     }
-    const withOwner = await within(explainWithOwner(err, { op: 'listen', host: '127.0.0.1', port, protocol: 'TCP' }), 3000);
-    if (owner) expect(withOwner.message).toBe(`Port ${port} on 127.0.0.1 is already in use by this program (pid ${process.pid}).`);
+    const withOwner = await within(
+      explainWithOwner(err, { op: 'listen', host: '127.0.0.1', port, protocol: 'TCP' }),
+      3000,
+    );
+    if (owner)
+      expect(withOwner.message).toBe(
+        `Port ${port} on 127.0.0.1 is already in use by this program (pid ${process.pid}).`,
+      );
   });
 
   it('EADDRINUSE: names a python3 process holding the port', async () => {
@@ -208,7 +214,8 @@ describe('explainError with real sockets', () => {
     expect(e.message).toContain(`localhost:${port}`);
     if (err instanceof AggregateError) {
       expect(e.attempts).toHaveLength(err.errors.length);
-      for (const [i, sub] of err.errors.entries()) expect(e.attempts![i]!.address).toBe((sub as { address: string }).address);
+      for (const [i, sub] of err.errors.entries())
+        expect(e.attempts![i]!.address).toBe((sub as { address: string }).address);
     } else {
       expect(e.code).toBe('ECONNREFUSED');
       expect(e.attempts).toBeUndefined();
@@ -231,7 +238,10 @@ describe('explainError with real sockets', () => {
     expect(err).toBeInstanceOf(AggregateError);
     expect(e.attempts?.map((a) => a.address)).toEqual(['::1', '127.0.0.1']);
     expect(e.attempts?.map((a) => a.port)).toEqual([port, port]);
-    expect(e.attempts![1]).toMatchObject({ code: 'ECONNREFUSED', message: `Nothing is listening on 127.0.0.1:${port}.` });
+    expect(e.attempts![1]).toMatchObject({
+      code: 'ECONNREFUSED',
+      message: `Nothing is listening on 127.0.0.1:${port}.`,
+    });
     if (e.attempts![0]!.code === 'ECONNREFUSED') {
       expect(e.code).toBe('ECONNREFUSED');
       expect(e.message).toBe(`Nothing is listening on localhost:${port} (tried ::1, 127.0.0.1).`);
@@ -347,8 +357,18 @@ function osError(code: string, extra: Record<string, unknown> = {}): Error {
 
 describe('explainError with synthetic errors', () => {
   it('EHOSTUNREACH and ENETUNREACH', () => {
-    const h = explainError(osError('EHOSTUNREACH', { syscall: 'connect', address: '10.1.2.3', port: 80 }), { op: 'connect', host: '10.1.2.3', port: 80 });
-    expect(h).toMatchObject({ code: 'EHOSTUNREACH', message: 'No route to host 10.1.2.3.', syscall: 'connect', address: '10.1.2.3', port: 80 });
+    const h = explainError(osError('EHOSTUNREACH', { syscall: 'connect', address: '10.1.2.3', port: 80 }), {
+      op: 'connect',
+      host: '10.1.2.3',
+      port: 80,
+    });
+    expect(h).toMatchObject({
+      code: 'EHOSTUNREACH',
+      message: 'No route to host 10.1.2.3.',
+      syscall: 'connect',
+      address: '10.1.2.3',
+      port: 80,
+    });
     expect(h.hint).toMatch(/cable.*VPN.*address/);
     const n = explainError(osError('ENETUNREACH'), { op: 'connect', host: '2001:db8::1', port: 80 });
     expect(n.message).toBe('The network of 2001:db8::1 is unreachable.');
@@ -357,13 +377,23 @@ describe('explainError with synthetic errors', () => {
   });
 
   it('EACCES: privileged ports, reserved ports, broadcast, firewall', () => {
-    const low = explainError(osError('EACCES', { syscall: 'listen' }), { op: 'listen', host: '0.0.0.0', port: 80, protocol: 'TCP' });
+    const low = explainError(osError('EACCES', { syscall: 'listen' }), {
+      op: 'listen',
+      host: '0.0.0.0',
+      port: 80,
+      protocol: 'TCP',
+    });
     expect(low.message).toMatch(/^Ports below 1024 are privileged on this system/);
     expect(low.message).toContain('port 80');
     expect(low.hint).toMatch(/1024 or above/);
     const high = explainError(osError('EACCES'), { op: 'listen', host: '0.0.0.0', port: 50_000 });
     expect(high.message).toBe('The system does not allow this program to use 0.0.0.0:50000.');
-    const bcast = explainError(osError('EACCES', { syscall: 'send' }), { op: 'send', host: '255.255.255.255', port: 9, protocol: 'UDP' });
+    const bcast = explainError(osError('EACCES', { syscall: 'send' }), {
+      op: 'send',
+      host: '255.255.255.255',
+      port: 9,
+      protocol: 'UDP',
+    });
     expect(bcast.message).toBe('Sending to a broadcast address needs the Broadcast option.');
     expect(bcast.hint).toContain('255.255.255.255:9');
     const fw = explainError(osError('EPERM'), { op: 'send', host: '10.0.0.1', port: 9, protocol: 'UDP' });
@@ -384,29 +414,42 @@ describe('explainError with synthetic errors', () => {
     const inval = explainError(osError('EINVAL', { syscall: 'bind' }), { op: 'bind', host: '::1', port: 5 });
     expect(inval.message).toBe('Binding to [::1]:5 failed: the system refused the arguments (bind EINVAL).');
     expect(inval.hint).toMatch(/IPv6/);
-    expect(explainError(osError('EINVAL'), { op: 'multicast', host: '10.0.0.1' }).message).toBe('10.0.0.1 cannot be joined as a multicast group.');
+    expect(explainError(osError('EINVAL'), { op: 'multicast', host: '10.0.0.1' }).message).toBe(
+      '10.0.0.1 cannot be joined as a multicast group.',
+    );
   });
 
   it('ETIMEDOUT with and without the timeout', () => {
-    expect(explainError(osError('ETIMEDOUT'), { op: 'connect', host: 'example.test', port: 7890, timeoutMs: 10_000 }).message).toBe(
-      'No answer from example.test:7890 within 10 s.',
+    expect(
+      explainError(osError('ETIMEDOUT'), { op: 'connect', host: 'example.test', port: 7890, timeoutMs: 10_000 })
+        .message,
+    ).toBe('No answer from example.test:7890 within 10 s.');
+    expect(explainError(osError('ETIMEDOUT'), { op: 'connect', host: '::1', port: 1, timeoutMs: 1500 }).message).toBe(
+      'No answer from [::1]:1 within 1.5 s.',
     );
-    expect(explainError(osError('ETIMEDOUT'), { op: 'connect', host: '::1', port: 1, timeoutMs: 1500 }).message).toBe('No answer from [::1]:1 within 1.5 s.');
-    expect(explainError(osError('ETIMEDOUT'), { op: 'connect', host: 'h', port: 1 }).message).toBe('No answer from h:1.');
+    expect(explainError(osError('ETIMEDOUT'), { op: 'connect', host: 'h', port: 1 }).message).toBe(
+      'No answer from h:1.',
+    );
     expect(explainError(osError('ETIMEDOUT'), { op: 'read', host: 'h', port: 1 }).message).toMatch(/stopped answering/);
   });
 
   it('DNS failures', () => {
-    const again = explainError(osError('EAI_AGAIN', { syscall: 'getaddrinfo', hostname: 'example.test' }), { op: 'resolve' });
-    expect(again.message).toBe('The host name "example.test" could not be looked up right now (temporary DNS failure).');
+    const again = explainError(osError('EAI_AGAIN', { syscall: 'getaddrinfo', hostname: 'example.test' }), {
+      op: 'resolve',
+    });
+    expect(again.message).toBe(
+      'The host name "example.test" could not be looked up right now (temporary DNS failure).',
+    );
     expect(again.hint).toMatch(/Try again/);
-    expect(explainError(osError('ENOTFOUND'), { op: 'resolve', host: 'x.test' }).message).toBe('The host name "x.test" could not be found.');
+    expect(explainError(osError('ENOTFOUND'), { op: 'resolve', host: 'x.test' }).message).toBe(
+      'The host name "x.test" could not be found.',
+    );
   });
 
   it('EMSGSIZE on IPv6, and without a known size', () => {
-    expect(explainError(osError('EMSGSIZE'), { op: 'send', host: '::1', port: 9, protocol: 'UDP', size: 70_000 }).message).toBe(
-      'The datagram is too large: 70000 bytes, at most 65527 on IPv6.',
-    );
+    expect(
+      explainError(osError('EMSGSIZE'), { op: 'send', host: '::1', port: 9, protocol: 'UDP', size: 70_000 }).message,
+    ).toBe('The datagram is too large: 70000 bytes, at most 65527 on IPv6.');
     expect(explainError(osError('EMSGSIZE'), { op: 'send', protocol: 'UDP' }).message).toBe(
       'The datagram is too large: at most 65507 on IPv4 (65527 on IPv6).',
     );
@@ -414,15 +457,18 @@ describe('explainError with synthetic errors', () => {
 
   it('closed-connection codes', () => {
     for (const code of ['ERR_STREAM_DESTROYED', 'ERR_SOCKET_CLOSED']) {
-      expect(explainError(osError(code), { op: 'write' })).toMatchObject({ code, message: 'The connection is already closed.' });
+      expect(explainError(osError(code), { op: 'write' })).toMatchObject({
+        code,
+        message: 'The connection is already closed.',
+      });
     }
     expect(explainError(osError('ERR_STREAM_WRITE_AFTER_END'), { op: 'write' }).message).toMatch(/FIN/);
   });
 
   it('ECONNREFUSED on UDP, ECONNRESET during connect', () => {
-    expect(explainError(osError('ECONNREFUSED'), { op: 'read', host: '127.0.0.1', port: 9, protocol: 'UDP' }).message).toMatch(
-      /^Nothing is listening on UDP 127\.0\.0\.1:9/,
-    );
+    expect(
+      explainError(osError('ECONNREFUSED'), { op: 'read', host: '127.0.0.1', port: 9, protocol: 'UDP' }).message,
+    ).toMatch(/^Nothing is listening on UDP 127\.0\.0\.1:9/);
     expect(explainError(osError('ECONNRESET'), { op: 'connect', host: 'h', port: 1 }).message).toBe(
       'The connection to h:1 was reset (RST) before it was established.',
     );
@@ -437,8 +483,16 @@ describe('explainError with synthetic errors', () => {
   });
 
   it('unknown codes keep the OS message; errors without a code; non-Error values', () => {
-    const unknown = explainError(osError('EWEIRD', { syscall: 'connect' }), { op: 'connect', host: '127.0.0.1', port: 5 });
-    expect(unknown).toMatchObject({ code: 'EWEIRD', message: 'Connecting to 127.0.0.1:5 failed: connect EWEIRD.', syscall: 'connect' });
+    const unknown = explainError(osError('EWEIRD', { syscall: 'connect' }), {
+      op: 'connect',
+      host: '127.0.0.1',
+      port: 5,
+    });
+    expect(unknown).toMatchObject({
+      code: 'EWEIRD',
+      message: 'Connecting to 127.0.0.1:5 failed: connect EWEIRD.',
+      syscall: 'connect',
+    });
     expect(explainError(new Error('socket hang up'), { op: 'read', host: 'h', port: 1 })).toEqual({
       code: 'E_INTERNAL',
       message: 'Receiving from h:1 failed: socket hang up.',
@@ -448,7 +502,9 @@ describe('explainError with synthetic errors', () => {
     expect(explainError(null, { op: 'bind' }).message).toBe('Binding failed: null.');
     expect(explainError(undefined, { op: 'resolve', host: 'a' }).message).toBe('Looking up "a" failed: undefined.');
     expect(explainError({}, { op: 'connect' }).message).toBe('Connecting failed.');
-    expect(explainError({ code: 'ECONNREFUSED' }, { op: 'connect', host: 'h', port: 2 }).message).toBe('Nothing is listening on h:2.');
+    expect(explainError({ code: 'ECONNREFUSED' }, { op: 'connect', host: 'h', port: 2 }).message).toBe(
+      'Nothing is listening on h:2.',
+    );
     expect(explainError(Symbol('s'), { op: 'write' }).message).toBe('Writing failed: Symbol(s).');
     expect(explainError(Object.create(null), { op: 'write' }).message).toBe('Writing failed.');
     const hostile = new Proxy(

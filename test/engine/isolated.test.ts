@@ -39,11 +39,22 @@ afterAll(() => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-async function runScenario(name: string, prefix: string[] = [], options: { uid?: number; gid?: number } = {}, extra: string[] = []) {
+async function runScenario(
+  name: string,
+  prefix: string[] = [],
+  options: { uid?: number; gid?: number } = {},
+  extra: string[] = [],
+) {
   const bundle = await scenarioBundle();
   const [cmd, ...args] = [...prefix, process.execPath, bundle, name, ...extra];
   // cwd and HOME where nobody may be: spawning fails with EACCES in a folder it cannot enter.
-  const out = execFileSync(cmd, args, { encoding: 'utf8', timeout: 20_000, cwd: path.dirname(bundle), ...options, env: { ...process.env, HOME: '/tmp' } });
+  const out = execFileSync(cmd, args, {
+    encoding: 'utf8',
+    timeout: 20_000,
+    cwd: path.dirname(bundle),
+    ...options,
+    env: { ...process.env, HOME: '/tmp' },
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
@@ -103,7 +114,11 @@ describe('as an unprivileged user', () => {
     expect(result.uid).toBe(65534);
     expect(result.result).toMatchObject({
       ok: false,
-      error: { code: 'EACCES', message: `Sockpit is not allowed to write ${denied}/capture.bin.`, hint: expect.stringMatching(/folder you can write to/) },
+      error: {
+        code: 'EACCES',
+        message: `Sockpit is not allowed to write ${denied}/capture.bin.`,
+        hint: expect.stringMatching(/folder you can write to/),
+      },
     });
   });
 });

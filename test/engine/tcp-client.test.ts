@@ -28,7 +28,9 @@ async function closedPort(): Promise<number> {
 }
 
 function states(sessionId: string): SessionInfo['state'][] {
-  return h.events.filter((e): e is StateEvent => e.type === 'session.state' && e.session.sessionId === sessionId).map((e) => e.session.state);
+  return h.events
+    .filter((e): e is StateEvent => e.type === 'session.state' && e.session.sessionId === sessionId)
+    .map((e) => e.session.state);
 }
 
 /** Tutorial-style servers, run as python3 programs. */
@@ -116,9 +118,15 @@ describe('TCP client session', () => {
 
   it('an unknown host name is ENOTFOUND, explained', async () => {
     h = new Harness();
-    const created = await h.run({ type: 'session.create', config: { kind: 'tcp-client', host: 'no-such-host.invalid', port: 80 } });
+    const created = await h.run({
+      type: 'session.create',
+      config: { kind: 'tcp-client', host: 'no-such-host.invalid', port: 80 },
+    });
     const started = await h.engine.run({ type: 'session.start', sessionId: created.sessionId });
-    expect(started).toMatchObject({ ok: false, error: { code: 'ENOTFOUND', message: expect.stringContaining('no-such-host.invalid') } });
+    expect(started).toMatchObject({
+      ok: false,
+      error: { code: 'ENOTFOUND', message: expect.stringContaining('no-such-host.invalid') },
+    });
   });
 
   it('enforces its own connect timeout against a server whose accept queue is full', async () => {
@@ -142,11 +150,17 @@ time.sleep(20)
     }
     cleanups.push(() => fillers.forEach((s) => s.destroy()));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const created = await h.run({ type: 'session.create', config: { kind: 'tcp-client', host: '127.0.0.1', port, connectTimeoutMs: 500 } });
+    const created = await h.run({
+      type: 'session.create',
+      config: { kind: 'tcp-client', host: '127.0.0.1', port, connectTimeoutMs: 500 },
+    });
     const began = performance.now();
     const started = await h.engine.run({ type: 'session.start', sessionId: created.sessionId });
     const took = performance.now() - began;
-    expect(started).toMatchObject({ ok: false, error: { code: 'ETIMEDOUT', message: expect.stringContaining(`127.0.0.1:${port}`) } });
+    expect(started).toMatchObject({
+      ok: false,
+      error: { code: 'ETIMEDOUT', message: expect.stringContaining(`127.0.0.1:${port}`) },
+    });
     expect(took).toBeGreaterThanOrEqual(450);
     expect(took).toBeLessThan(3000);
   });
@@ -160,7 +174,14 @@ time.sleep(20)
     });
     await h.run({ type: 'session.start', sessionId: created.sessionId });
     await until(() => states(created.sessionId).at(-1) === 'failed', 5000, 'failed');
-    expect(states(created.sessionId)).toEqual(['connecting', 'reconnecting', 'reconnecting', 'reconnecting', 'reconnecting', 'failed']);
+    expect(states(created.sessionId)).toEqual([
+      'connecting',
+      'reconnecting',
+      'reconnecting',
+      'reconnecting',
+      'reconnecting',
+      'failed',
+    ]);
     expect(h.events.filter((e) => e.type === 'error' && e.error.code === 'ECONNREFUSED')).toHaveLength(3);
   });
 
@@ -202,7 +223,14 @@ time.sleep(20)
     h = new Harness();
     const server = startPythonProgram(PY_UPPER_ECHO_FOREVER);
     const port = Number((await server.waitForLine(/^(\d+)$/))[1]);
-    const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port, mode: 'short', shortIdleMs: 100, shortTimeoutMs: 3000 });
+    const client = await h.start({
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port,
+      mode: 'short',
+      shortIdleMs: 100,
+      shortTimeoutMs: 3000,
+    });
     expect(states(client.id).at(-1)).toBe('ready');
     const first = h.run({ type: 'send', sessionId: client.id, payload: { data: 'one' } });
     const second = h.run({ type: 'send', sessionId: client.id, payload: { data: 'two' } });
@@ -227,7 +255,14 @@ time.sleep(20)
     const silent = new Harness();
     cleanups.push(() => void silent.close());
     const server = await silent.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
-    const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port: server.port, mode: 'short', shortIdleMs: 50, shortTimeoutMs: 300 });
+    const client = await h.start({
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port: server.port,
+      mode: 'short',
+      shortIdleMs: 50,
+      shortTimeoutMs: 300,
+    });
     await h.run({ type: 'send', sessionId: client.id, payload: { data: 'anyone?' } });
     const exchange = await h.waitFor((e): e is Exchange => e.type === 'exchange', 3000);
     expect(exchange.exchange).toMatchObject({ end: 'timeout', bytesSent: 7, bytesReceived: 0 });
@@ -239,7 +274,13 @@ time.sleep(20)
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '0.0.0.0', port: 0 });
     const localPort = await closedPort();
-    const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port: server.port, localHost: '127.0.0.2', localPort });
+    const client = await h.start({
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port: server.port,
+      localHost: '127.0.0.2',
+      localPort,
+    });
     const opened = await h.waitFor((e) => e.type === 'connection.opened' && e.connection.sessionId === server.id);
     expect(opened.type === 'connection.opened' && opened.connection.peer).toBe(`127.0.0.2:${localPort}`);
     const [info] = (await h.run({ type: 'session.list' })).filter((s) => s.sessionId === client.id);
@@ -250,7 +291,13 @@ time.sleep(20)
     needs(ctx, 'ss');
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
-    const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port: server.port, keepAlive: true, keepAliveInitialDelayMs: 30_000 });
+    const client = await h.start({
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port: server.port,
+      keepAlive: true,
+      keepAliveInitialDelayMs: 30_000,
+    });
     const [info] = (await h.run({ type: 'session.list' })).filter((s) => s.sessionId === client.id);
     const localPort = info.local!.split(':').at(-1);
     const ss = execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :${localPort} )`], { encoding: 'utf8' });
@@ -272,9 +319,13 @@ time.sleep(20)
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port: server.port });
     await h.run({ type: 'session.stop', sessionId: client.id });
-    const mine = await h.waitFor((e): e is Closed => e.type === 'connection.closed' && e.connection.sessionId === client.id);
+    const mine = await h.waitFor(
+      (e): e is Closed => e.type === 'connection.closed' && e.connection.sessionId === client.id,
+    );
     expect(mine.reason).toBe('local-closed');
-    const theirs = await h.waitFor((e): e is Closed => e.type === 'connection.closed' && e.connection.sessionId === server.id);
+    const theirs = await h.waitFor(
+      (e): e is Closed => e.type === 'connection.closed' && e.connection.sessionId === server.id,
+    );
     expect(theirs.reason).toBe('peer-closed');
   });
 

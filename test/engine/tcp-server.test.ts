@@ -49,10 +49,22 @@ describe('TCP server session', () => {
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const peers = await Promise.all([0, 1, 2].map(() => tcpPeer(server.port)));
-    const ids = await Promise.all(peers.map(async (p) => (await openedFor(p.socket.localPort!)).connection.connectionId));
+    const ids = await Promise.all(
+      peers.map(async (p) => (await openedFor(p.socket.localPort!)).connection.connectionId),
+    );
 
-    await h.run({ type: 'send', sessionId: server.id, payload: { data: 'one' }, target: { to: 'connections', connectionIds: [ids[1]] } });
-    await h.run({ type: 'send', sessionId: server.id, payload: { data: 'two' }, target: { to: 'connections', connectionIds: [ids[0], ids[2]] } });
+    await h.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { data: 'one' },
+      target: { to: 'connections', connectionIds: [ids[1]] },
+    });
+    await h.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { data: 'two' },
+      target: { to: 'connections', connectionIds: [ids[0], ids[2]] },
+    });
     const all = await h.run({ type: 'send', sessionId: server.id, payload: { data: 'all' }, target: { to: 'all' } });
     expect(all.destinations).toBe(3);
 
@@ -81,8 +93,16 @@ describe('TCP server session', () => {
     h = new Harness();
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const nobody = await h.engine.run({ type: 'send', sessionId: server.id, payload: { data: 'x' } });
-    expect(nobody).toMatchObject({ ok: false, error: { code: 'E_NO_TARGET', message: expect.stringContaining('No client is connected') } });
-    const gone = await h.engine.run({ type: 'send', sessionId: server.id, payload: { data: 'x' }, target: { to: 'connections', connectionIds: ['c999'] } });
+    expect(nobody).toMatchObject({
+      ok: false,
+      error: { code: 'E_NO_TARGET', message: expect.stringContaining('No client is connected') },
+    });
+    const gone = await h.engine.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { data: 'x' },
+      target: { to: 'connections', connectionIds: ['c999'] },
+    });
     expect(gone).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
   });
 
@@ -94,15 +114,19 @@ describe('TCP server session', () => {
     const kicked = await tcpPeer(server.port);
     const stay1 = await tcpPeer(server.port);
     const stay2 = await tcpPeer(server.port);
-    const idOf = async (p: { socket: { localPort?: number } }) => (await openedFor(p.socket.localPort!)).connection.connectionId;
-    const [finId, rstId, kickId, stayId1, stayId2] = await Promise.all([finPeer, rstPeer, kicked, stay1, stay2].map(idOf));
+    const idOf = async (p: { socket: { localPort?: number } }) =>
+      (await openedFor(p.socket.localPort!)).connection.connectionId;
+    const [finId, rstId, kickId, stayId1, stayId2] = await Promise.all(
+      [finPeer, rstPeer, kicked, stay1, stay2].map(idOf),
+    );
 
     finPeer.socket.end();
     rstPeer.socket.resetAndDestroy();
     await h.run({ type: 'connection.close', sessionId: server.id, connectionIds: [kickId] });
     await kicked.waitForEnd();
 
-    const reasonOf = async (id: string) => (await h.waitFor((e): e is Closed => isClosed(e) && e.connection.connectionId === id)).reason;
+    const reasonOf = async (id: string) =>
+      (await h.waitFor((e): e is Closed => isClosed(e) && e.connection.connectionId === id)).reason;
     expect(await reasonOf(finId)).toBe('peer-closed');
     expect(await reasonOf(rstId)).toBe('reset');
     expect(await reasonOf(kickId)).toBe('kicked');
@@ -122,7 +146,9 @@ describe('TCP server session', () => {
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const peer = await tcpPeer(server.port);
     const id = (await openedFor(peer.socket.localPort!)).connection.connectionId;
-    const peerError = new Promise<string>((resolve) => peer.socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? '')));
+    const peerError = new Promise<string>((resolve) =>
+      peer.socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? '')),
+    );
     await h.run({ type: 'connection.close', sessionId: server.id, connectionIds: [id], reset: true });
     expect(await peerError).toBe('ECONNRESET');
   });
@@ -132,7 +158,11 @@ describe('TCP server session', () => {
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     // Pin the port the system gave us, as a person who typed it would have.
     await h.run({ type: 'session.stop', sessionId: server.id });
-    await h.run({ type: 'session.update', sessionId: server.id, config: { kind: 'tcp-server', host: '127.0.0.1', port: server.port } });
+    await h.run({
+      type: 'session.update',
+      sessionId: server.id,
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: server.port },
+    });
     await h.run({ type: 'session.start', sessionId: server.id });
     const peer = await tcpPeer(server.port);
     await openedFor(peer.socket.localPort!);
@@ -173,7 +203,9 @@ describe('TCP server session', () => {
     const server = await h.start({ kind: 'tcp-server', host: '0.0.0.0', port: 0, maxClientsPerIp: 2 });
     const a = [await tcpPeer(server.port), await tcpPeer(server.port), await tcpPeer(server.port)];
     const b = await tcpPeer(server.port, '127.0.0.1', { localAddress: '127.0.0.2' });
-    const refused = await h.waitFor((e): e is Extract<EngineEvent, { type: 'connection.refused' }> => e.type === 'connection.refused');
+    const refused = await h.waitFor(
+      (e): e is Extract<EngineEvent, { type: 'connection.refused' }> => e.type === 'connection.refused',
+    );
     expect(refused.limit).toBe('maxClientsPerIp');
     expect(refused.peer).toMatch(/^127\.0\.0\.1:/);
     await openedFor(b.socket.localPort!);
@@ -211,7 +243,12 @@ describe('TCP server session', () => {
     await h.waitFor((e) => e.type === 'connection.halfClosed' && e.connectionId === id && e.by === 'peer');
     const [info] = await h.run({ type: 'connection.list', sessionId: server.id });
     expect(info.state).toBe('half-closed-by-peer');
-    await h.run({ type: 'send', sessionId: server.id, payload: { data: 'late answer' }, target: { to: 'connections', connectionIds: [id] } });
+    await h.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { data: 'late answer' },
+      target: { to: 'connections', connectionIds: [id] },
+    });
     expect((await peer.waitForBytes(11)).toString()).toBe('late answer');
     await h.run({ type: 'connection.close', sessionId: server.id, connectionIds: [id] });
     await peer.waitForEnd();
@@ -265,9 +302,15 @@ describe('TCP server session', () => {
 
   it('an address that is not this computer’s is EADDRNOTAVAIL, explained', async () => {
     h = new Harness();
-    const created = await h.run({ type: 'session.create', config: { kind: 'tcp-server', host: '203.0.113.77', port: 0 } });
+    const created = await h.run({
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '203.0.113.77', port: 0 },
+    });
     const started = await h.engine.run({ type: 'session.start', sessionId: created.sessionId });
-    expect(started).toMatchObject({ ok: false, error: { code: 'EADDRNOTAVAIL', message: expect.stringContaining('203.0.113.77') } });
+    expect(started).toMatchObject({
+      ok: false,
+      error: { code: 'EADDRNOTAVAIL', message: expect.stringContaining('203.0.113.77') },
+    });
   });
 
   it('a short pause between sends keeps each chunk as its own record with increasing sequence numbers and times', async () => {

@@ -27,7 +27,10 @@ describe('bad commands are rejected by validation and touch no socket', () => {
     h = new Harness();
     const before = handles();
     const result = await h.engine.execute({ type: 'session.create', config });
-    expect(result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining(message) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'E_VALIDATION', message: expect.stringContaining(message) },
+    });
     expect((await h.run({ type: 'session.list' })).length).toBe(0);
     expect(handles()).toEqual(before);
   });
@@ -37,9 +40,20 @@ describe('bad commands are rejected by validation and touch no socket', () => {
     const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const peer = await tcpPeer(server.port);
     await h.waitFor((e) => e.type === 'connection.opened');
-    const result = await h.engine.run({ type: 'send', sessionId: server.id, payload: { mode: 'hex', data: '48 65 6G' } });
-    expect(result).toMatchObject({ ok: false, error: { code: 'E_HEX', position: 7, message: expect.stringContaining('"G"') } });
-    const unencodable = await h.engine.run({ type: 'send', sessionId: server.id, payload: { data: 'smile: 😀', encoding: 'gbk' } });
+    const result = await h.engine.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { mode: 'hex', data: '48 65 6G' },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'E_HEX', position: 7, message: expect.stringContaining('"G"') },
+    });
+    const unencodable = await h.engine.run({
+      type: 'send',
+      sessionId: server.id,
+      payload: { data: 'smile: 😀', encoding: 'gbk' },
+    });
     expect(unencodable).toMatchObject({ ok: false, error: { code: 'E_ENCODING', position: 7 } });
     await sleep(100);
     expect(peer.received()).toHaveLength(0);
@@ -72,11 +86,19 @@ describe('bad commands are rejected by validation and touch no socket', () => {
       'session.list',
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.anything(), crafted, fc.record({ type: fc.constantFrom(...Command.options.map((o) => o.shape.type.value)) })), async (raw) => {
-        const result = await h.engine.execute(raw);
-        expect(typeof result.ok).toBe('boolean');
-        if (!Command.safeParse(raw).success) expect(result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.anything(),
+          crafted,
+          fc.record({ type: fc.constantFrom(...Command.options.map((o) => o.shape.type.value)) }),
+        ),
+        async (raw) => {
+          const result = await h.engine.execute(raw);
+          expect(typeof result.ok).toBe('boolean');
+          if (!Command.safeParse(raw).success)
+            expect(result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+        },
+      ),
       { numRuns: 1000, seed: 20261122 },
     );
     expect(handles()).toEqual(before);

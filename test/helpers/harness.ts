@@ -46,7 +46,8 @@ export class Harness {
         if (this.keepRecords) this.kept.push({ ...record, bytes: Buffer.from(record.bytes) });
         this.waiters.wake();
       },
-      onMissed: (sessionId, count) => this.malformed.push(`${sessionId}: ${count} records were evicted before the harness read them`),
+      onMissed: (sessionId, count) =>
+        this.malformed.push(`${sessionId}: ${count} records were evicted before the harness read them`),
     });
   }
 
@@ -73,7 +74,8 @@ export class Harness {
     let checked = 0;
     return this.waiters.until(
       () => {
-        for (; checked < this.events.length; checked++) if (predicate(this.events[checked]!)) return this.events[checked];
+        for (; checked < this.events.length; checked++)
+          if (predicate(this.events[checked]!)) return this.events[checked];
         return undefined;
       },
       timeoutMs,
@@ -94,7 +96,10 @@ export class Harness {
 
   /** Concatenated bytes of the session's records in one direction (optionally one connection). */
   bytes(sessionId: string, dir: 'rx' | 'tx', connectionId?: string): Buffer {
-    const parts = this.kept.filter((r) => r.sessionId === sessionId && r.dir === dir && (connectionId === undefined || r.connectionId === connectionId));
+    const parts = this.kept.filter(
+      (r) =>
+        r.sessionId === sessionId && r.dir === dir && (connectionId === undefined || r.connectionId === connectionId),
+    );
     return Buffer.concat(parts.map((r) => r.bytes));
   }
 
@@ -111,13 +116,23 @@ export class Harness {
 
   async close(): Promise<void> {
     await this.engine.shutdown();
-    if (this.malformed.length > 0) throw new Error(`the engine emitted events its own contract rejects:\n${this.malformed.join('\n')}`);
+    if (this.malformed.length > 0)
+      throw new Error(`the engine emitted events its own contract rejects:\n${this.malformed.join('\n')}`);
   }
 }
 
 /** A raw TCP peer that collects everything it receives. */
-export async function tcpPeer(port: number, host = '127.0.0.1', options: { localAddress?: string; allowHalfOpen?: boolean } = {}) {
-  const socket: Socket = createConnection({ port, host, localAddress: options.localAddress, allowHalfOpen: options.allowHalfOpen });
+export async function tcpPeer(
+  port: number,
+  host = '127.0.0.1',
+  options: { localAddress?: string; allowHalfOpen?: boolean } = {},
+) {
+  const socket: Socket = createConnection({
+    port,
+    host,
+    localAddress: options.localAddress,
+    allowHalfOpen: options.allowHalfOpen,
+  });
   const chunks: Buffer[] = [];
   let length = 0;
   let ended = false;
@@ -143,7 +158,8 @@ export async function tcpPeer(port: number, host = '127.0.0.1', options: { local
       return closed;
     },
     // The running length, not a concatenation per check: a flood's wait must not cost O(bytes²).
-    waitForBytes: (wanted: number, timeoutMs = 5000) => until(() => length >= wanted, timeoutMs, `${wanted} bytes`).then(() => Buffer.concat(chunks)),
+    waitForBytes: (wanted: number, timeoutMs = 5000) =>
+      until(() => length >= wanted, timeoutMs, `${wanted} bytes`).then(() => Buffer.concat(chunks)),
     waitForEnd: (timeoutMs = 5000) => until(() => ended || closed, timeoutMs),
   };
 }

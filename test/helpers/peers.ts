@@ -50,7 +50,8 @@ function netnsRefused(): string | undefined {
   if (!haveProgram('ip')) return 'not installed';
   const probe = `sockpit-probe-${process.pid}`;
   const added = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8', timeout: 10_000 });
-  if (added.status !== 0) return `\`ip netns add\` was refused: ${(added.stderr || String(added.error ?? added.status)).trim()}`;
+  if (added.status !== 0)
+    return `\`ip netns add\` was refused: ${(added.stderr || String(added.error ?? added.status)).trim()}`;
   spawnSync('ip', ['netns', 'del', probe], { timeout: 10_000 });
   return undefined;
 }
@@ -66,7 +67,8 @@ function nobodyUnusable(): string | undefined {
   } catch {
     // no passwd file: no nobody either
   }
-  if (!passwd.split('\n').some((line) => line.split(':')[2] === String(UID_NOBODY))) return `no user with uid ${UID_NOBODY} in /etc/passwd`;
+  if (!passwd.split('\n').some((line) => line.split(':')[2] === String(UID_NOBODY)))
+    return `no user with uid ${UID_NOBODY} in /etc/passwd`;
   // node itself must be reachable and executable by nobody: not so when it sits under a 0700 home.
   const run = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.getuid()))'], {
     uid: UID_NOBODY,
@@ -76,7 +78,9 @@ function nobodyUnusable(): string | undefined {
     timeout: 20_000,
   });
   if (run.stdout !== String(UID_NOBODY)) {
-    const why = run.error ? (run.error as NodeJS.ErrnoException).code ?? run.error.message : (run.stderr.trim().split('\n')[0] ?? `exit ${run.status}`);
+    const why = run.error
+      ? ((run.error as NodeJS.ErrnoException).code ?? run.error.message)
+      : (run.stderr.trim().split('\n')[0] ?? `exit ${run.status}`);
     return `node at ${process.execPath} cannot be run by nobody: ${why}`;
   }
   return undefined;

@@ -18,7 +18,9 @@ export interface Child {
   /** Resolves with the first stdout line matching, or rejects after `timeoutMs` naming what was seen. */
   waitForLine(match: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Resolves when the process exits, or kills it and rejects after `timeoutMs`. */
-  exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  exited(
+    timeoutMs?: number,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
 function track(child: ChildProcess, label: string, outlivesTests = false): Child {
@@ -48,8 +50,14 @@ function track(child: ChildProcess, label: string, outlivesTests = false): Child
           }
           return false;
         };
-        const onExit = () => setImmediate(() => check() || (cleanup(), reject(new Error(`exited before printing ${match}: ${describe()}`))));
-        const timer = setTimeout(() => (cleanup(), reject(new Error(`no line matching ${match} within ${timeoutMs} ms: ${describe()}`))), timeoutMs);
+        const onExit = () =>
+          setImmediate(
+            () => check() || (cleanup(), reject(new Error(`exited before printing ${match}: ${describe()}`))),
+          );
+        const timer = setTimeout(
+          () => (cleanup(), reject(new Error(`no line matching ${match} within ${timeoutMs} ms: ${describe()}`))),
+          timeoutMs,
+        );
         const cleanup = () => {
           clearTimeout(timer);
           child.stdout?.off('data', check);
@@ -83,14 +91,19 @@ function track(child: ChildProcess, label: string, outlivesTests = false): Child
 export async function stopAll(): Promise<void> {
   const left = [...children];
   for (const child of left) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(left.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+  await Promise.all(
+    left.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)),
+  );
 }
 
 /** Python prints Chinese in UTF-8 whatever the locale of the machine running the tests. */
 const PYTHON_ENV = { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' };
 
 export function startPeer(script: string, args: Array<string | number> = []): Child {
-  const child = spawn('python3', [path.join(PEERS, script), ...args.map(String)], { env: PYTHON_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('python3', [path.join(PEERS, script), ...args.map(String)], {
+    env: PYTHON_ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return track(child, `python3 ${script} ${args.join(' ')}`);
 }
 
@@ -107,8 +120,15 @@ export async function startPeerOnFreePort(script: string): Promise<{ peer: Child
   return { peer, port: Number(match[1]) };
 }
 
-export function startCli(args: string[], options: { cwd?: string } = {}): Child & { lines(): Array<Record<string, unknown>> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  args: string[],
+  options: { cwd?: string } = {},
+): Child & { lines(): Array<Record<string, unknown>> } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tracked = track(child, `sockpit ${args.join(' ')}`);
   return { ...tracked, lines: () => parseNdjson(tracked.stdout()) };
 }
@@ -163,7 +183,11 @@ export function startProgram(
   input?: string | Uint8Array,
   options: { env?: NodeJS.ProcessEnv; cwd?: string; outlivesTests?: boolean } = {},
 ): Child {
-  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: options.env,
+    cwd: options.cwd,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   if (input !== undefined) {
     child.stdin?.on('error', () => {});
     child.stdin?.end(input);

@@ -18,7 +18,11 @@ export default class SkipNotesReporter implements Reporter {
       for (const test of testModule.children.allTests()) {
         const result = test.result();
         if (result.state !== 'skipped') continue;
-        skipped.push({ file: path.relative(this.root, testModule.moduleId), test: test.fullName, note: result.note ?? null });
+        skipped.push({
+          file: path.relative(this.root, testModule.moduleId),
+          test: test.fullName,
+          note: result.note ?? null,
+        });
       }
     }
     writeFileSync(path.join(this.root, '.vitest-skips.json'), `${JSON.stringify({ skipped }, null, 2)}\n`);

@@ -19,14 +19,23 @@ function packetsender(args: string[]) {
 }
 
 /** Auto-reply the way a person would wire it: answer every received chunk to whoever sent it. */
-function answerEveryChunk(sessionId: string, reply: { data: string; mode?: 'text' | 'hex'; encoding?: 'gbk' | 'utf-8' }) {
-  followRecords(h.engine, {
-    onRecord: (record) => {
-      if (record.dir !== 'rx') return;
-      const target = record.connectionId ? { to: 'connections' as const, connectionIds: [record.connectionId] } : { to: 'reply' as const, seq: record.seq };
-      void h.engine.run({ type: 'send', sessionId, payload: reply, target });
+function answerEveryChunk(
+  sessionId: string,
+  reply: { data: string; mode?: 'text' | 'hex'; encoding?: 'gbk' | 'utf-8' },
+) {
+  followRecords(
+    h.engine,
+    {
+      onRecord: (record) => {
+        if (record.dir !== 'rx') return;
+        const target = record.connectionId
+          ? { to: 'connections' as const, connectionIds: [record.connectionId] }
+          : { to: 'reply' as const, seq: record.seq };
+        void h.engine.run({ type: 'send', sessionId, payload: reply, target });
+      },
     },
-  }, sessionId);
+    sessionId,
+  );
 }
 
 describe('Packet Sender CLI as the peer', () => {

@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../shared/contract';
 import { BatchWriter, decodeBatch } from '../../shared/contract/batch';
 import { RowFormatter } from '../../renderer/src/log/format';
-import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, ROW_TX, SessionLog, StorageBudget, type LogLimits } from '../../renderer/src/state/log';
+import {
+  logStore,
+  ROW_NOT_KEPT,
+  ROW_NOTE,
+  ROW_RX,
+  ROW_SKIPPED,
+  ROW_TX,
+  SessionLog,
+  StorageBudget,
+  type LogLimits,
+} from '../../renderer/src/state/log';
 
 // The renderer's log storage: typed arrays and byte chunks instead of an object per row. What must hold
 // is what a person relies on: rows in arrival order with their exact bytes, limits that evict the oldest
@@ -24,9 +34,24 @@ function payload(seq: number, length: number): Uint8Array {
   return bytes;
 }
 
-function append(log: SessionLog, seq: number, length: number, options: { connection?: string | null; dir?: 'rx' | 'tx'; fullLength?: number } = {}): void {
+function append(
+  log: SessionLog,
+  seq: number,
+  length: number,
+  options: { connection?: string | null; dir?: 'rx' | 'tx'; fullLength?: number } = {},
+): void {
   const bytes = payload(seq, length);
-  log.appendRecord(seq, seq * 1000, options.dir === 'tx' ? ROW_TX : ROW_RX, options.connection === undefined ? 'c1' : options.connection, '127.0.0.1:5000', bytes, 0, length, options.fullLength ?? length);
+  log.appendRecord(
+    seq,
+    seq * 1000,
+    options.dir === 'tx' ? ROW_TX : ROW_RX,
+    options.connection === undefined ? 'c1' : options.connection,
+    '127.0.0.1:5000',
+    bytes,
+    0,
+    length,
+    options.fullLength ?? length,
+  );
 }
 
 /** Every live row is a record whose bytes are its own, seqs increasing. */
@@ -40,7 +65,8 @@ function expectIntact(log: SessionLog): void {
     previous = seq;
     const bytes = log.bytes(s);
     const expected = payload(seq, log.length(s));
-    if (bytes.length !== expected.length || bytes.some((b, i) => b !== expected[i])) wrong.push(`row ${s}: the bytes of another record`);
+    if (bytes.length !== expected.length || bytes.some((b, i) => b !== expected[i]))
+      wrong.push(`row ${s}: the bytes of another record`);
   }
   expect(wrong).toEqual([]);
 }
@@ -179,7 +205,16 @@ describe('SessionLog', () => {
 describe('logStore', () => {
   it('copies a batch in: records per session, skipped ones as a gap, sessions it does not know left out', () => {
     const writer = new BatchWriter(1);
-    const record = (seq: number, text: string): CaptureRecord => ({ seq, sessionId: 's-batch', connectionId: 'c', dir: 'rx', wallUs: seq, monoUs: seq, peer: 'p', bytes: new TextEncoder().encode(text) });
+    const record = (seq: number, text: string): CaptureRecord => ({
+      seq,
+      sessionId: 's-batch',
+      connectionId: 'c',
+      dir: 'rx',
+      wallUs: seq,
+      monoUs: seq,
+      peer: 'p',
+      bytes: new TextEncoder().encode(text),
+    });
     writer.beginSession('s-batch', 0);
     writer.addRecord(record(1, 'one'));
     writer.addRecord(record(2, 'two'));
@@ -203,7 +238,16 @@ describe('logStore', () => {
     for (const seq of [5, 6, 7]) append(log, seq, 4);
     log.addNote(7500, { tone: 'info', say: { text: 'later' } });
     append(log, 9, 4);
-    const records: CaptureRecord[] = [3, 4, 5, 6, 7, 8].map((seq) => ({ seq, sessionId: 's-snap', connectionId: 'c1', dir: 'rx', wallUs: seq * 1000, monoUs: 0, peer: 'p', bytes: payload(seq, 4) }));
+    const records: CaptureRecord[] = [3, 4, 5, 6, 7, 8].map((seq) => ({
+      seq,
+      sessionId: 's-snap',
+      connectionId: 'c1',
+      dir: 'rx',
+      wallUs: seq * 1000,
+      monoUs: 0,
+      peer: 'p',
+      bytes: payload(seq, 4),
+    }));
     logStore.replaceWithSnapshot('s-snap', records);
     const merged = logStore.log('s-snap');
     const shown: Array<number | string> = [];
@@ -252,9 +296,22 @@ describe('RowFormatter', () => {
     log.appendRecord(1, 1, ROW_RX, 'c', 'p', bytes, 0, 65_536, 100_000);
     const formatter = new RowFormatter();
     const first = formatter.content({ log, serial: 0, lo: 0, hi: 1, mode: 'hex', encoding: 'utf-8', shown: 1024 });
-    expect(first.pieces.map((piece) => piece.text).join('').split(' ')).toHaveLength(1024);
+    expect(
+      first.pieces
+        .map((piece) => piece.text)
+        .join('')
+        .split(' '),
+    ).toHaveLength(1024);
     expect(first.omittedBytes).toBe(100_000 - 1024);
-    const more = formatter.content({ log, serial: 0, lo: 0, hi: 1, mode: 'both', encoding: 'utf-8', shown: 1024 + 32 * 1024 });
+    const more = formatter.content({
+      log,
+      serial: 0,
+      lo: 0,
+      hi: 1,
+      mode: 'both',
+      encoding: 'utf-8',
+      shown: 1024 + 32 * 1024,
+    });
     expect(more.pieces).toHaveLength(2);
     // Slices start at multiples of 32 KiB, each dumped with its own offsets.
     expect(more.pieces[1].text.startsWith('\n00008000')).toBe(true);

@@ -8,7 +8,9 @@ import { findProgram, peerNote } from '../helpers/peers';
 
 // The missing-peers line at the end of `npm test`, and the peer detection it reports on.
 const ROOT = path.join(__dirname, '..', '..');
-const { summarize, playwrightSkips } = createRequire(import.meta.url)(path.join(ROOT, 'scripts', 'peers-summary.cjs')) as {
+const { summarize, playwrightSkips } = createRequire(import.meta.url)(
+  path.join(ROOT, 'scripts', 'peers-summary.cjs'),
+) as {
   summarize: (notes: Array<string | null>, missingReports?: string[]) => string[];
   playwrightSkips: (report: unknown) => Array<{ title: string; note: string | null }>;
 };
@@ -50,14 +52,22 @@ describe('the missing-peers summary', () => {
   });
 
   it("takes Playwright's skips from specs at any depth of its JSON report, with their notes", () => {
-    const test = (status: string, note?: string) => ({ status, annotations: note ? [{ type: 'skip', description: note }] : [] });
+    const test = (status: string, note?: string) => ({
+      status,
+      annotations: note ? [{ type: 'skip', description: note }] : [],
+    });
     const report = {
       suites: [
         { title: 'a.spec.ts', specs: [{ title: 'ran', tests: [test('expected')] }] },
         {
           title: 'b.spec.ts',
           specs: [{ title: 'no note', tests: [test('skipped')] }],
-          suites: [{ title: 'describe', specs: [{ title: 'electron', tests: [test('skipped', peerNote('Electron binary', 'not downloaded'))] }] }],
+          suites: [
+            {
+              title: 'describe',
+              specs: [{ title: 'electron', tests: [test('skipped', peerNote('Electron binary', 'not downloaded'))] }],
+            },
+          ],
         },
       ],
     };
@@ -106,15 +116,24 @@ describe('a test that needs a missing peer', () => {
       `export default { test: { include: ['peer.test.ts'], reporters: ['default', ${JSON.stringify(path.join(ROOT, 'test', 'helpers', 'skip-notes-reporter.ts'))}] } };\n`,
     );
     // No socat on this PATH: the child finds only node, by its full path.
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: emptyPath, CI: 'true' },
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: emptyPath, CI: 'true' },
+        timeout: 60_000,
+      },
+    );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    const { skipped } = JSON.parse(readFileSync(path.join(dir, '.vitest-skips.json'), 'utf8')) as { skipped: Array<{ test: string; note: string }> };
+    const { skipped } = JSON.parse(readFileSync(path.join(dir, '.vitest-skips.json'), 'utf8')) as {
+      skipped: Array<{ test: string; note: string }>;
+    };
     expect(skipped).toEqual([{ file: 'peer.test.ts', test: 'uses socat', note: 'needs socat (not installed)' }]);
-    expect(summarize(skipped.map((s) => s.note))).toEqual(['Skipped for missing optional peers: socat (1 test)', '  socat: not installed']);
+    expect(summarize(skipped.map((s) => s.note))).toEqual([
+      'Skipped for missing optional peers: socat (1 test)',
+      '  socat: not installed',
+    ]);
   });
 });

@@ -64,8 +64,29 @@ function sample(): Uint8Array {
   const writer = new BatchWriter(7);
   writer.addEvent({ type: 'session.removed', sessionId: 's9' });
   writer.beginSession('s1', 3);
-  writer.addRecord({ seq: 4, sessionId: 's1', connectionId: 'c1', dir: 'rx', wallUs: 1, monoUs: 2, peer: '127.0.0.1:5', bytes: new Uint8Array([1, 2, 3]) });
-  writer.addRecord({ seq: 5, sessionId: 's1', connectionId: null, dir: 'tx', wallUs: 3, monoUs: 4, peer: '[::1]:6', bytes: new Uint8Array(10) }, 4);
+  writer.addRecord({
+    seq: 4,
+    sessionId: 's1',
+    connectionId: 'c1',
+    dir: 'rx',
+    wallUs: 1,
+    monoUs: 2,
+    peer: '127.0.0.1:5',
+    bytes: new Uint8Array([1, 2, 3]),
+  });
+  writer.addRecord(
+    {
+      seq: 5,
+      sessionId: 's1',
+      connectionId: null,
+      dir: 'tx',
+      wallUs: 3,
+      monoUs: 4,
+      peer: '[::1]:6',
+      bytes: new Uint8Array(10),
+    },
+    4,
+  );
   return writer.finish();
 }
 
@@ -93,13 +114,22 @@ describe('batch codec', () => {
         expect(header.batchId).toBe(input.batchId);
         expect(header.resync ?? false).toBe(input.resync);
         expect(header.events).toEqual(input.events);
-        expect(header.sessions).toEqual(input.sections.map((s) => ({ sessionId: s.sessionId, count: s.records.length, skipped: s.skipped })));
+        expect(header.sessions).toEqual(
+          input.sections.map((s) => ({ sessionId: s.sessionId, count: s.records.length, skipped: s.skipped })),
+        );
         const cursor = new BatchRecordCursor(decoded!);
         for (const s of input.sections) {
           for (const r of s.records) {
             expect(cursor.next()).toBe(true);
             expect(cursor.sessionId).toBe(s.sessionId);
-            expect({ seq: cursor.seq, wallUs: cursor.wallUs, monoUs: cursor.monoUs, dir: cursor.dir, connectionId: cursor.connectionId, peer: cursor.peer }).toEqual({
+            expect({
+              seq: cursor.seq,
+              wallUs: cursor.wallUs,
+              monoUs: cursor.monoUs,
+              dir: cursor.dir,
+              connectionId: cursor.connectionId,
+              peer: cursor.peer,
+            }).toEqual({
               seq: r.seq,
               wallUs: r.wallUs,
               monoUs: r.monoUs,
@@ -141,12 +171,17 @@ describe('batch codec', () => {
     cursor.next();
     expect([...cursor.payload()]).toEqual([1, 2, 3]);
     cursor.next();
-    expect({ length: cursor.length, fullLength: cursor.fullLength, connectionId: cursor.connectionId }).toEqual({ length: 4, fullLength: 10, connectionId: null });
+    expect({ length: cursor.length, fullLength: cursor.fullLength, connectionId: cursor.connectionId }).toEqual({
+      length: 4,
+      fullLength: 10,
+      connectionId: null,
+    });
   });
 
   it('refuses every truncation and every single-byte change that breaks the layout', () => {
     const bytes = sample();
-    for (let cut = 0; cut < bytes.byteLength; cut++) expect(decodeBatch(bytes.subarray(0, cut)), `cut at ${cut}`).toBeUndefined();
+    for (let cut = 0; cut < bytes.byteLength; cut++)
+      expect(decodeBatch(bytes.subarray(0, cut)), `cut at ${cut}`).toBeUndefined();
     expect(decodeBatch(new Uint8Array([...bytes, 0]))).toBeUndefined();
     const wrongMagic = bytes.slice();
     wrongMagic[0] ^= 1;
@@ -160,17 +195,34 @@ describe('batch codec', () => {
     ['a header that is not an object', [1, 2]],
     ['a header missing its sessions', { batchId: 1, events: [], strings: [] }],
     ['batch id 0', { batchId: 0, events: [], sessions: [], strings: [] }],
-    ['a negative count', { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: -1, skipped: 0 }], strings: [] }],
-    ['a fractional skip', { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: 0, skipped: 0.5 }], strings: [] }],
+    [
+      'a negative count',
+      { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: -1, skipped: 0 }], strings: [] },
+    ],
+    [
+      'a fractional skip',
+      { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: 0, skipped: 0.5 }], strings: [] },
+    ],
     ['an event the contract does not know', { batchId: 1, events: [{ type: 'nope' }], sessions: [], strings: [] }],
-    ['a record event among the events', { batchId: 1, events: [{ type: 'record', record: {} }], sessions: [], strings: [] }],
-    ['a count with no records behind it', { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: 1, skipped: 0 }], strings: ['p'] }],
+    [
+      'a record event among the events',
+      { batchId: 1, events: [{ type: 'record', record: {} }], sessions: [], strings: [] },
+    ],
+    [
+      'a count with no records behind it',
+      { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: 1, skipped: 0 }], strings: ['p'] },
+    ],
   ])('refuses %s', (_label, header, tail) => {
     expect(decodeBatch(withHeader(header, tail))).toBeUndefined();
   });
 
   it('refuses records that point outside the strings, claim more bytes than their full length, or have an unknown direction', () => {
-    const header = { batchId: 1, events: [], sessions: [{ sessionId: 's1', count: 1, skipped: 0 }], strings: ['c1', 'peer'] };
+    const header = {
+      batchId: 1,
+      events: [],
+      sessions: [{ sessionId: 's1', count: 1, skipped: 0 }],
+      strings: ['c1', 'peer'],
+    };
     const recordWith = (edit: (view: DataView) => void, payload = 2): Uint8Array => {
       const rec = new Uint8Array(RECORD_HEADER_BYTES + payload);
       const view = new DataView(rec.buffer);
@@ -182,13 +234,62 @@ describe('batch codec', () => {
       edit(view);
       return rec;
     };
-    expect(decodeBatch(withHeader(header, recordWith(() => {})))).toBeDefined();
-    expect(decodeBatch(withHeader(header, recordWith((v) => v.setInt32(24, 2, true))))).toBeUndefined();
-    expect(decodeBatch(withHeader(header, recordWith((v) => v.setInt32(24, -2, true))))).toBeUndefined();
-    expect(decodeBatch(withHeader(header, recordWith((v) => v.setUint32(28, 2, true))))).toBeUndefined();
-    expect(decodeBatch(withHeader(header, recordWith((v) => v.setUint32(32, 1, true))))).toBeUndefined();
-    expect(decodeBatch(withHeader(header, recordWith((v) => v.setUint8(40, 2))))).toBeUndefined();
-    expect(decodeBatch(withHeader(header, recordWith((v) => v.setUint32(36, 3, true))))).toBeUndefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith(() => {}),
+        ),
+      ),
+    ).toBeDefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith((v) => v.setInt32(24, 2, true)),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith((v) => v.setInt32(24, -2, true)),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith((v) => v.setUint32(28, 2, true)),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith((v) => v.setUint32(32, 1, true)),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith((v) => v.setUint8(40, 2)),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      decodeBatch(
+        withHeader(
+          header,
+          recordWith((v) => v.setUint32(36, 3, true)),
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it('never throws on arbitrary bytes, with or without a valid magic (property)', () => {
@@ -219,13 +320,43 @@ describe('batch codec', () => {
 
   it('refuses a record outside its session', () => {
     const writer = new BatchWriter(1);
-    expect(() => writer.addRecord({ seq: 1, sessionId: 's1', connectionId: null, dir: 'rx', wallUs: 0, monoUs: 0, peer: '', bytes: new Uint8Array() })).toThrow();
+    expect(() =>
+      writer.addRecord({
+        seq: 1,
+        sessionId: 's1',
+        connectionId: null,
+        dir: 'rx',
+        wallUs: 0,
+        monoUs: 0,
+        peer: '',
+        bytes: new Uint8Array(),
+      }),
+    ).toThrow();
     writer.beginSession('s2', 0);
-    expect(() => writer.addRecord({ seq: 1, sessionId: 's1', connectionId: null, dir: 'rx', wallUs: 0, monoUs: 0, peer: '', bytes: new Uint8Array() })).toThrow();
+    expect(() =>
+      writer.addRecord({
+        seq: 1,
+        sessionId: 's1',
+        connectionId: null,
+        dir: 'rx',
+        wallUs: 0,
+        monoUs: 0,
+        peer: '',
+        bytes: new Uint8Array(),
+      }),
+    ).toThrow();
   });
 
-  it('measures an event\'s JSON in UTF-8 bytes exactly, whatever its characters', () => {
-    for (const name of ['plain', 'café', '设备 7', 'emoji 😀', 'lone \ud800 surrogate', 'tab\tand\u0001', '"quoted" \\']) {
+  it("measures an event's JSON in UTF-8 bytes exactly, whatever its characters", () => {
+    for (const name of [
+      'plain',
+      'café',
+      '设备 7',
+      'emoji 😀',
+      'lone \ud800 surrogate',
+      'tab\tand\u0001',
+      '"quoted" \\',
+    ]) {
       const event = { type: 'session.removed', sessionId: name } as const;
       expect(eventJsonBytes(event)).toBe(Buffer.byteLength(JSON.stringify(event), 'utf8'));
     }

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BATCH_INTERVAL_MS, MAX_UNACKED_BATCHES, MAX_BATCH_BYTES, MAX_RECORD_BYTES_IN_BATCH } from '../../shared/contract/batch';
+import {
+  BATCH_INTERVAL_MS,
+  MAX_UNACKED_BATCHES,
+  MAX_BATCH_BYTES,
+  MAX_RECORD_BYTES_IN_BATCH,
+} from '../../shared/contract/batch';
 import { Engine } from '../../engine/engine';
 import { EventStream, type EventStreamOptions } from '../../stream/event-stream';
 import { sleep, tcpPeer, until } from '../helpers/harness';
@@ -19,7 +24,10 @@ function engine(): Engine {
   return e;
 }
 
-function client(e: Engine, options: EventStreamOptions & { autoAck?: boolean } = {}): { stream: EventStream; rx: BatchReceiver } {
+function client(
+  e: Engine,
+  options: EventStreamOptions & { autoAck?: boolean } = {},
+): { stream: EventStream; rx: BatchReceiver } {
   let stream: EventStream | undefined;
   const rx = new BatchReceiver((batchId) => stream?.ack(batchId), { autoAck: options.autoAck });
   stream = new EventStream(e, (bytes) => rx.receive(bytes), options);
@@ -46,12 +54,16 @@ function capturedRx(e: Engine, sessionId: string): number {
   return e.capture(sessionId)?.stats().bytes ?? 0;
 }
 
-/** Writes `total` bytes in `chunk`-byte writes as fast as the socket takes them; the content is a counter, so order shows. */
+/**
+ * Writes `total` bytes in `chunk`-byte writes as fast as the socket takes them; the content is a counter, so order
+ * shows.
+ */
 async function flood(socket: import('node:net').Socket, total: number, chunk = 64 * 1024, offset = 0): Promise<Buffer> {
   const data = Buffer.alloc(total);
   for (let i = 0; i < total; i++) data[i] = (offset + i) % 251;
   for (let at = 0; at < total; at += chunk) {
-    if (!socket.write(data.subarray(at, Math.min(total, at + chunk)))) await new Promise((resolve) => socket.once('drain', resolve));
+    if (!socket.write(data.subarray(at, Math.min(total, at + chunk))))
+      await new Promise((resolve) => socket.once('drain', resolve));
   }
   return data;
 }
@@ -68,7 +80,11 @@ function expectWellFormed(rx: BatchReceiver): void {
 
 /** Session and connection events have gone out and been acknowledged: the next batch is about new data. */
 function settled(rx: BatchReceiver, stream: EventStream): Promise<true> {
-  return until(() => rx.events.some((ev) => ev.type === 'connection.opened') && stream.counters().inFlight === 0, 5000, 'the connection').then(() => true);
+  return until(
+    () => rx.events.some((ev) => ev.type === 'connection.opened') && stream.counters().inFlight === 0,
+    5000,
+    'the connection',
+  ).then(() => true);
 }
 
 /** The client caught up: its newest record of the session is the store's newest. */
@@ -94,14 +110,17 @@ async function stalledBy(text: string) {
   return { e, rx, stream, id, device };
 }
 
-
 describe('EventStream through a real engine and a real TCP peer', () => {
   it('a client that acknowledges everything receives every record exactly once, in order, with nothing skipped', async () => {
     const e = engine();
     const { rx, stream } = client(e);
     const { id, port } = await server(e);
     const device = await peer(port);
-    await rx.until(() => (rx.events.some((ev) => ev.type === 'connection.opened') ? true : undefined), 5000, 'connection.opened');
+    await rx.until(
+      () => (rx.events.some((ev) => ev.type === 'connection.opened') ? true : undefined),
+      5000,
+      'connection.opened',
+    );
 
     const sent: Buffer[] = [];
     let total = 0;
@@ -126,7 +145,12 @@ describe('EventStream through a real engine and a real TCP peer', () => {
       expect(r.dir).toBe('rx');
       expect(r.connectionId).toBe('c1');
     }
-    expect(stream.counters()).toMatchObject({ recordsSkipped: 0, recordsSent: records.length, eventsDropped: 0, resyncs: 0 });
+    expect(stream.counters()).toMatchObject({
+      recordsSkipped: 0,
+      recordsSent: records.length,
+      eventsDropped: 0,
+      resyncs: 0,
+    });
     expectWellFormed(rx);
   });
 
@@ -144,7 +168,11 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
       device.socket.write(Buffer.alloc(1000, i));
       total += 1000;
-      await rx.until(() => (rx.headers.length >= base + i && caughtUp(e, rx, id) ? true : undefined), 5000, `batch ${i}`);
+      await rx.until(
+        () => (rx.headers.length >= base + i && caughtUp(e, rx, id) ? true : undefined),
+        5000,
+        `batch ${i}`,
+      );
     }
     // The flood the client is not reading: far more than one batch.
     await flood(device.socket, 3 * 1024 * 1024);
@@ -152,7 +180,11 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     await until(() => capturedRx(e, id) === total, 10_000, 'the capture store to hold the flood');
     await sleep(10 * BATCH_INTERVAL_MS);
     expect(rx.headers).toHaveLength(base + MAX_UNACKED_BATCHES);
-    expect(stream.counters()).toMatchObject({ batchesSent: base + MAX_UNACKED_BATCHES, inFlight: MAX_UNACKED_BATCHES, lastAcked: base });
+    expect(stream.counters()).toMatchObject({
+      batchesSent: base + MAX_UNACKED_BATCHES,
+      inFlight: MAX_UNACKED_BATCHES,
+      lastAcked: base,
+    });
 
     rx.autoAck = true;
     rx.ack();
@@ -168,8 +200,13 @@ describe('EventStream through a real engine and a real TCP peer', () => {
       if (kept) expect(r.bytes.equals(Buffer.from(kept.bytes))).toBe(true);
     }
     // Skipping ahead means the newest: the first batch after the ack ends with the newest record there was.
-    expect(rx.headers[base + MAX_UNACKED_BATCHES]!.sessions.find((s) => s.sessionId === id)!.skipped).toBeGreaterThan(0);
-    expect(stream.counters().sessions.find((s) => s.sessionId === id)).toMatchObject({ sent: records.length, skipped: rx.skippedOf(id) });
+    expect(rx.headers[base + MAX_UNACKED_BATCHES]!.sessions.find((s) => s.sessionId === id)!.skipped).toBeGreaterThan(
+      0,
+    );
+    expect(stream.counters().sessions.find((s) => s.sessionId === id)).toMatchObject({
+      sent: records.length,
+      skipped: rx.skippedOf(id),
+    });
     expectWellFormed(rx);
   });
 
@@ -272,7 +309,11 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     await rx.until(() => caughtUp(e, rx, id), 5000, 'the record');
     expect(stream.counters().sessions.map((s) => s.sessionId)).toEqual([id]);
     await e.run({ type: 'session.remove', sessionId: id });
-    await rx.until(() => (rx.events.some((ev) => ev.type === 'session.removed') ? true : undefined), 5000, 'session.removed');
+    await rx.until(
+      () => (rx.events.some((ev) => ev.type === 'session.removed') ? true : undefined),
+      5000,
+      'session.removed',
+    );
     expect(stream.counters().sessions).toEqual([]);
   });
 
@@ -281,7 +322,11 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     const { rx } = client(e);
     const { id, port } = await server(e);
     const device = await peer(port);
-    await rx.until(() => (rx.events.some((ev) => ev.type === 'connection.opened') ? true : undefined), 5000, 'connection.opened');
+    await rx.until(
+      () => (rx.events.some((ev) => ev.type === 'connection.opened') ? true : undefined),
+      5000,
+      'connection.opened',
+    );
     const payload = 'abcdefghij'.repeat(20_000);
     const sent = await e.run({ type: 'send', sessionId: id, payload: { data: payload } });
     expect(sent).toMatchObject({ ok: true, value: { bytes: payload.length } });
@@ -299,7 +344,11 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     const b = await server(e);
     const da = await peer(a.port);
     const db = await peer(b.port);
-    await until(() => rx.events.filter((ev) => ev.type === 'connection.opened').length === 2 && stream.counters().inFlight === 0, 5000, 'both connections');
+    await until(
+      () => rx.events.filter((ev) => ev.type === 'connection.opened').length === 2 && stream.counters().inFlight === 0,
+      5000,
+      'both connections',
+    );
     rx.autoAck = false;
     da.socket.write('first');
     await rx.until(() => caughtUp(e, rx, a.id), 5000, 'the batch that fills the unacknowledged limit');
@@ -318,7 +367,9 @@ describe('EventStream through a real engine and a real TCP peer', () => {
       const newest = rx.recordsOf(s.id).at(-1)!;
       expect(newest.bytes.length).toBeGreaterThan(1000);
       expect(newest.bytes.length).toBeLessThan(newest.fullLength);
-      expect(newest.bytes.equals(Buffer.from(e.capture(s.id)!.get(newest.seq)!.bytes.subarray(0, newest.bytes.length)))).toBe(true);
+      expect(
+        newest.bytes.equals(Buffer.from(e.capture(s.id)!.get(newest.seq)!.bytes.subarray(0, newest.bytes.length))),
+      ).toBe(true);
     }
   });
 
@@ -339,7 +390,9 @@ describe('EventStream through a real engine and a real TCP peer', () => {
     expect(rx.headers.slice(2).some((h) => h.resync)).toBe(false);
     expect(stream.counters()).toMatchObject({ resyncs: 1 });
     // Nothing queued was kept past the bound.
-    expect(rx.events.filter((ev) => ev.type !== 'session.added' && ev.type !== 'session.state').length).toBeLessThanOrEqual(20 + 1);
+    expect(
+      rx.events.filter((ev) => ev.type !== 'session.added' && ev.type !== 'session.state').length,
+    ).toBeLessThanOrEqual(20 + 1);
   });
 
   it('ignores acknowledgements for batches never sent, already acknowledged, or not batch ids at all', async () => {
@@ -354,7 +407,20 @@ describe('EventStream through a real engine and a real TCP peer', () => {
       device.socket.write(`n${i}`);
       await rx.until(() => (rx.headers.length === base + i ? true : undefined), 5000, `batch ${i}`);
     }
-    for (const bogus of [0, -1, base - 1, base, 1.5, base + 1.5, Number.NaN, Number.POSITIVE_INFINITY, base + 4, 99, 2 ** 60]) stream.ack(bogus);
+    for (const bogus of [
+      0,
+      -1,
+      base - 1,
+      base,
+      1.5,
+      base + 1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      base + 4,
+      99,
+      2 ** 60,
+    ])
+      stream.ack(bogus);
     expect(stream.counters()).toMatchObject({ lastAcked: base, inFlight: 3 });
     stream.ack(base + 2);
     expect(stream.counters()).toMatchObject({ lastAcked: base + 2, inFlight: 1 });

@@ -56,13 +56,41 @@ type Action =
   | { kind: 'ack'; which: 'last' | 'previous' | 'future' | 'zero' | 'first' };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('records' as const), session: fc.nat(2), sizes: fc.array(fc.oneof(fc.nat(40), fc.nat(5000)), { minLength: 1, maxLength: 30 }), conn: fc.nat(20) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('records' as const),
+      session: fc.nat(2),
+      sizes: fc.array(fc.oneof(fc.nat(40), fc.nat(5000)), { minLength: 1, maxLength: 30 }),
+      conn: fc.nat(20),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('event' as const), session: fc.nat(2) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stats' as const), session: fc.nat(2), conns: fc.array(fc.nat(200), { maxLength: 80 }), value: fc.nat(1000) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('stats' as const),
+      session: fc.nat(2),
+      conns: fc.array(fc.nat(200), { maxLength: 80 }),
+      value: fc.nat(1000),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const), session: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), session: fc.nat(2) }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'flush' as const }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('ack' as const), which: fc.constantFrom('last' as const, 'previous' as const, 'future' as const, 'zero' as const, 'first' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('ack' as const),
+      which: fc.constantFrom(
+        'last' as const,
+        'previous' as const,
+        'future' as const,
+        'zero' as const,
+        'first' as const,
+      ),
+    }),
+  },
 );
 
 function connection(sessionId: string, n: number, value: number): ConnectionInfo {
@@ -79,14 +107,26 @@ function connection(sessionId: string, n: number, value: number): ConnectionInfo
 
 function statsOf(sessionId: string, conns: ConnectionInfo[], value: number): SessionStats {
   const counters = { bytesIn: value, bytesOut: 0, packetsIn: 0, packetsOut: 0, rateIn: 0, rateOut: 0, since: 1 };
-  return { sessionId, counters, accepted: 0, refused: 0, capture: { records: 0, bytes: 0, capBytes: 0, evictedRecords: 0, evictedBytes: 0, firstSeq: 0, lastSeq: 0 }, connections: conns };
+  return {
+    sessionId,
+    counters,
+    accepted: 0,
+    refused: 0,
+    capture: { records: 0, bytes: 0, capBytes: 0, evictedRecords: 0, evictedBytes: 0, firstSeq: 0, lastSeq: 0 },
+    connections: conns,
+  };
 }
 
 function run(actions: Action[]): void {
   const source = new StoreSource();
   let stream!: EventStream;
   const rx = new BatchReceiver((id) => stream.ack(id), { autoAck: false });
-  stream = new EventStream(source, (bytes) => rx.receive(bytes), { maxUnacked: MAX_UNACKED, maxBatchBytes: MAX_BYTES, maxRecordBytes: MAX_RECORD, maxPendingEvents: 40 });
+  stream = new EventStream(source, (bytes) => rx.receive(bytes), {
+    maxUnacked: MAX_UNACKED,
+    maxBatchBytes: MAX_BYTES,
+    maxRecordBytes: MAX_RECORD,
+    maxPendingEvents: 40,
+  });
 
   // The model: where each session's client view stands, and what it must account for.
   const cursor = new Map<string, number>();
@@ -172,7 +212,14 @@ function run(actions: Action[]): void {
         if (!s) break;
         for (const size of step.sizes) {
           const bytes = new Uint8Array(size).fill(size % 256);
-          const record = s.append({ connectionId: `c${step.conn}`, dir: 'rx', peer: `127.0.0.1:${step.conn}`, bytes, wallUs: 1, monoUs: 1 });
+          const record = s.append({
+            connectionId: `c${step.conn}`,
+            dir: 'rx',
+            peer: `127.0.0.1:${step.conn}`,
+            bytes,
+            wallUs: 1,
+            monoUs: 1,
+          });
           lengths.get(sessionId)![record.seq] = size;
           source.recordsAdded(sessionId, record.seq + 1);
         }
@@ -247,7 +294,8 @@ function run(actions: Action[]): void {
     for (const [sessionId, latest] of latestConnections) {
       const applied = new Map<string, number>();
       for (const event of rx.events) {
-        if (event.type === 'stats' && event.stats.sessionId === sessionId) for (const c of event.stats.connections) applied.set(c.connectionId, c.counters.bytesIn);
+        if (event.type === 'stats' && event.stats.sessionId === sessionId)
+          for (const c of event.stats.connections) applied.set(c.connectionId, c.counters.bytesIn);
       }
       expect(applied).toEqual(latest);
     }
@@ -273,7 +321,9 @@ describe('EventStream unacknowledged limit and accounting (model-based)', () => 
     for (let guard = 0; guard < 100 && stream.flush(); guard++) stream.ack(rx.lastBatchId);
     expect(rx.headers.length).toBeGreaterThan(1);
     expect(Math.max(...rx.sizes)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
-    const carried = rx.events.flatMap((event) => (event.type === 'stats' ? event.stats.connections.map((c) => c.connectionId) : []));
+    const carried = rx.events.flatMap((event) =>
+      event.type === 'stats' ? event.stats.connections.map((c) => c.connectionId) : [],
+    );
     expect(carried).toEqual(conns.map((c) => c.connectionId));
     expect(rx.headers.some((h) => h.resync)).toBe(false);
     stream.close();
@@ -290,7 +340,10 @@ describe('EventStream unacknowledged limit and accounting (model-based)', () => 
     expect(stream.flush()).toBe(true);
     expect(rx.sizes[0]).toBeLessThanOrEqual(MAX_BATCH_BYTES);
     expect(rx.headers[0]!.resync).toBe(true);
-    expect(rx.events.map((event) => (event.type === 'error' ? event.error.code : event.type))).toEqual(['E_BEFORE', 'E_AFTER']);
+    expect(rx.events.map((event) => (event.type === 'error' ? event.error.code : event.type))).toEqual([
+      'E_BEFORE',
+      'E_AFTER',
+    ]);
     expect(stream.counters()).toMatchObject({ eventsDropped: 1, resyncs: 1 });
     stream.close();
   });
@@ -303,7 +356,11 @@ describe('EventStream unacknowledged limit and accounting (model-based)', () => 
     source.emit({ type: 'error', error: { code: 'E_FIRST', message: 'fills the limit' } });
     stream.flush();
     source.emit({ type: 'stats', stats: statsOf('s1', [connection('s1', 1, 10), connection('s1', 2, 20)], 1) });
-    source.emit({ type: 'connection.closed', connection: { ...connection('s1', 1, 11), state: 'closed' }, reason: 'peer-closed' });
+    source.emit({
+      type: 'connection.closed',
+      connection: { ...connection('s1', 1, 11), state: 'closed' },
+      reason: 'peer-closed',
+    });
     source.emit({ type: 'stats', stats: statsOf('s1', [connection('s1', 2, 21), connection('s1', 3, 30)], 2) });
     source.emit({ type: 'stats', stats: statsOf('s2', [connection('s2', 9, 90)], 3) });
     expect(stream.flush()).toBe(false);

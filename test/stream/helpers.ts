@@ -50,7 +50,8 @@ export class BatchReceiver {
     const { header } = batch;
     this.headers.push(header);
     this.events.push(...header.events);
-    for (const section of header.sessions) this.skipped.set(section.sessionId, (this.skipped.get(section.sessionId) ?? 0) + section.skipped);
+    for (const section of header.sessions)
+      this.skipped.set(section.sessionId, (this.skipped.get(section.sessionId) ?? 0) + section.skipped);
     const cursor = new BatchRecordCursor(batch);
     while (cursor.next()) {
       this.records.push({

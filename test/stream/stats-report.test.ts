@@ -19,7 +19,10 @@ describe('periodic stats events', () => {
     engine.subscribe((event: EngineEvent) => {
       if (event.type === 'stats') reports.push(event.stats);
     });
-    const created = await engine.run({ type: 'session.create', config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const created = await engine.run({
+      type: 'session.create',
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 },
+    });
     if (!created.ok) throw new Error(created.error.message);
     const sessionId = created.value.sessionId;
     const started = await engine.run({ type: 'session.start', sessionId });
@@ -42,11 +45,26 @@ describe('periodic stats events', () => {
 
     peers[3]!.socket.write('hello');
     const talker = all.value[3]!.connectionId;
-    await until(() => reports.slice(quietFrom).some((r) => r.connections.some((c) => c.connectionId === talker && c.counters.bytesIn === 5)), 5000, 'the talker');
+    await until(
+      () =>
+        reports
+          .slice(quietFrom)
+          .some((r) => r.connections.some((c) => c.connectionId === talker && c.counters.bytesIn === 5)),
+      5000,
+      'the talker',
+    );
     // Its rate falls back to zero over the next second; until then it keeps being reported, alone.
-    await until(() => reports.slice(quietFrom).some((r) => r.connections.some((c) => c.connectionId === talker && c.counters.rateIn === 0)), 5000, 'the rate to settle');
+    await until(
+      () =>
+        reports
+          .slice(quietFrom)
+          .some((r) => r.connections.some((c) => c.connectionId === talker && c.counters.rateIn === 0)),
+      5000,
+      'the rate to settle',
+    );
     const later = reports.slice(quietFrom);
-    for (const report of later) expect(report.connections.map((c) => c.connectionId).filter((id) => id !== talker)).toEqual([]);
+    for (const report of later)
+      expect(report.connections.map((c) => c.connectionId).filter((id) => id !== talker)).toEqual([]);
     // The session's own counters are in every report.
     expect(later.at(-1)!.counters.bytesIn).toBe(5);
 

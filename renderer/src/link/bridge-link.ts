@@ -46,7 +46,14 @@ export class BridgeLink implements EngineApi {
       if (this.socket !== socket) return;
       this.socket = undefined;
       for (const [, resolve] of this.waiting) {
-        resolve({ ok: false, error: { code: 'E_LINK', message: 'The connection to Sockpit was lost before it answered.', hint: 'It reconnects by itself; try again in a moment.' } });
+        resolve({
+          ok: false,
+          error: {
+            code: 'E_LINK',
+            message: 'The connection to Sockpit was lost before it answered.',
+            hint: 'It reconnects by itself; try again in a moment.',
+          },
+        });
       }
       this.waiting.clear();
       this.setLink('closed');
@@ -97,7 +104,14 @@ export class BridgeLink implements EngineApi {
   execute: EngineApi['execute'] = (command) => {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
-      return Promise.resolve({ ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected right now.', hint: 'It reconnects by itself; try again in a moment.' } });
+      return Promise.resolve({
+        ok: false,
+        error: {
+          code: 'E_LINK',
+          message: 'Sockpit is not connected right now.',
+          hint: 'It reconnects by itself; try again in a moment.',
+        },
+      });
     }
     const id = this.nextId++;
     const text = toWireText({ type: 'command', id, command });
@@ -105,7 +119,11 @@ export class BridgeLink implements EngineApi {
     if (new Blob([text]).size > MAX_CLIENT_MESSAGE_BYTES) {
       return Promise.resolve({
         ok: false,
-        error: { code: 'E_TOO_LARGE', message: `Through the browser a message can be at most ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB.`, hint: 'Send it in parts, or use the desktop app.' },
+        error: {
+          code: 'E_TOO_LARGE',
+          message: `Through the browser a message can be at most ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB.`,
+          hint: 'Send it in parts, or use the desktop app.',
+        },
       });
     }
     return new Promise((resolve) => {

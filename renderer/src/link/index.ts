@@ -60,7 +60,8 @@ export function connectLink(): EngineLink | { error: string } {
   const preload = window.sockpit;
   if (preload) return electronLink(preload);
   const url = bridgeSocketUrl(window.location);
-  if (!url) return { error: 'This page needs the address Sockpit printed when it started, including the part after #token=.' };
+  if (!url)
+    return { error: 'This page needs the address Sockpit printed when it started, including the part after #token=.' };
   const bridge = new BridgeLink(url);
   return {
     kind: 'bridge',

@@ -78,7 +78,13 @@ function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
         </span>
       )}
       {skipped > 0 && (
-        <span role="note" className="loss" aria-label={t('viewSkippedLabel')} data-count={skipped} title={t('viewSkippedTitle')}>
+        <span
+          role="note"
+          className="loss"
+          aria-label={t('viewSkippedLabel')}
+          data-count={skipped}
+          title={t('viewSkippedTitle')}
+        >
           {t('viewSkipped', { n: skipped })}
         </span>
       )}
@@ -88,7 +94,13 @@ function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
         </span>
       )}
       {evictedBytes > 0 && (
-        <span role="note" className="loss" aria-label={t('captureEvictedLabel')} data-bytes={evictedBytes} title={t('captureEvictedTitle')}>
+        <span
+          role="note"
+          className="loss"
+          aria-label={t('captureEvictedLabel')}
+          data-bytes={evictedBytes}
+          title={t('captureEvictedTitle')}
+        >
           {t('captureEvicted', { size: formatBytes(evictedBytes) })}
         </span>
       )}
@@ -152,7 +164,8 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     return () => observer.disconnect();
   }, []);
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- no deps on purpose: it measures what every render drew; MAX_PASSES bounds the re-layouts
+  // No dependency list on purpose: it measures what every render drew, and MAX_PASSES bounds the re-layouts.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   useLayoutEffect(() => {
     const element = scroller.current;
     const rows = inner.current;
@@ -191,7 +204,10 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     if (log.frozenEnd !== undefined) log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, placed.from);
     const maxTop = Math.max(0, element.scrollHeight - element.clientHeight);
     // Rows evicted from under the anchor leave it at the oldest row still held.
-    const wanted = following.current || (placed.bottom && placed.to >= hi) ? maxTop : Math.min(maxTop, Math.max(0, anchor.current.serial - lo + anchor.current.frac) * pxPerRow);
+    const wanted =
+      following.current || (placed.bottom && placed.to >= hi)
+        ? maxTop
+        : Math.min(maxTop, Math.max(0, anchor.current.serial - lo + anchor.current.frac) * pxPerRow);
     if (Math.abs(element.scrollTop - wanted) >= 1) {
       element.scrollTop = wanted;
       programmatic.current = element.scrollTop;
@@ -254,7 +270,8 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         t={t}
         more={moreOf(log, serial, shown, full)}
         onMore={() => {
-          if (full === undefined && log.fullLength(serial) > log.length(serial) && shown >= log.length(serial)) void loadFullRecord(sessionId, seq);
+          if (full === undefined && log.fullLength(serial) > log.length(serial) && shown >= log.length(serial))
+            void loadFullRecord(sessionId, seq);
           setExpanded((before) => new Map(before).set(serial, shown + MORE_SLICE));
         }}
       />,
@@ -286,7 +303,14 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
  * Which rows fill the viewport. Following (or at the end of the history), the newest rows stand on the
  * viewport's bottom; otherwise the anchor row starts at its top, partly scrolled by `frac`.
  */
-function placeWindow(lo: number, hi: number, viewportHeight: number, follow: boolean, anchor: { serial: number; frac: number }, heightOf: (serial: number) => number): Placement {
+function placeWindow(
+  lo: number,
+  hi: number,
+  viewportHeight: number,
+  follow: boolean,
+  anchor: { serial: number; frac: number },
+  heightOf: (serial: number) => number,
+): Placement {
   if (hi <= lo) return { from: lo, to: lo, bottom: true, frac: 0 };
   if (!follow) {
     const first = Math.min(Math.max(anchor.serial, lo), hi - 1);
@@ -302,7 +326,12 @@ function placeWindow(lo: number, hi: number, viewportHeight: number, follow: boo
 }
 
 /** What the row's "more" control offers, if anything. */
-type More = { kind: 'show'; bytes: number } | { kind: 'load'; bytes: number } | { kind: 'loading' } | { kind: 'gone' } | undefined;
+type More =
+  | { kind: 'show'; bytes: number }
+  | { kind: 'load'; bytes: number }
+  | { kind: 'loading' }
+  | { kind: 'gone' }
+  | undefined;
 
 function moreOf(log: SessionLog, serial: number, shown: number, full: FullRecord | undefined): More {
   const total = log.fullLength(serial);
@@ -317,18 +346,37 @@ function moreOf(log: SessionLog, serial: number, shown: number, full: FullRecord
 function PieceView({ piece, badTitle }: { piece: Piece; badTitle: string }) {
   if (piece.kind === 'text') return <>{piece.text}</>;
   return (
-    <span className={piece.kind === 'bad' ? 'bad-bytes' : 'control-char'} title={piece.kind === 'bad' ? badTitle : undefined}>
+    <span
+      className={piece.kind === 'bad' ? 'bad-bytes' : 'control-char'}
+      title={piece.kind === 'bad' ? badTitle : undefined}
+    >
       {piece.text}
     </span>
   );
 }
 
 const RecordRow = memo(
-  function RecordRow(props: { log: SessionLog; serial: number; seq: number; content: RowContent; mode: SessionView['viewMode']; timestamps: boolean; badTitle: string; t: Translate; more: More; onMore: () => void }) {
+  function RecordRow(props: {
+    log: SessionLog;
+    serial: number;
+    seq: number;
+    content: RowContent;
+    mode: SessionView['viewMode'];
+    timestamps: boolean;
+    badTitle: string;
+    t: Translate;
+    more: More;
+    onMore: () => void;
+  }) {
     const { log, serial, seq, content, mode, timestamps, badTitle, t, more, onMore } = props;
     const dir = log.kind(serial) === ROW_RX ? 'rx' : 'tx';
     return (
-      <div className={`log-row ${dir}${serial % 2 ? ' alt' : ''}`} data-seq={seq} data-serial={serial} data-bytes={log.fullLength(serial)}>
+      <div
+        className={`log-row ${dir}${serial % 2 ? ' alt' : ''}`}
+        data-seq={seq}
+        data-serial={serial}
+        data-bytes={log.fullLength(serial)}
+      >
         {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
         <span className={`log-dir ${dir}`}>{dir === 'rx' ? t('rx') : t('tx')}</span>
         <span className="log-peer">{log.peer(serial)}</span>
@@ -359,7 +407,15 @@ const RecordRow = memo(
     );
   },
   // `onMore` is a new function every render; what it does depends only on the fields compared here.
-  (a, b) => a.log === b.log && a.serial === b.serial && a.content === b.content && a.mode === b.mode && a.timestamps === b.timestamps && a.badTitle === b.badTitle && a.t === b.t && sameMore(a.more, b.more),
+  (a, b) =>
+    a.log === b.log &&
+    a.serial === b.serial &&
+    a.content === b.content &&
+    a.mode === b.mode &&
+    a.timestamps === b.timestamps &&
+    a.badTitle === b.badTitle &&
+    a.t === b.t &&
+    sameMore(a.more, b.more),
 );
 
 function sameMore(a: More, b: More): boolean {
@@ -367,11 +423,26 @@ function sameMore(a: More, b: More): boolean {
   return a.kind === b.kind && ('bytes' in a ? a.bytes : 0) === ('bytes' in b ? b.bytes : 0);
 }
 
-const NoteRow = memo(function NoteRow({ log, serial, timestamps, language }: { log: SessionLog; serial: number; timestamps: boolean; language: Language }) {
+const NoteRow = memo(function NoteRow({
+  log,
+  serial,
+  timestamps,
+  language,
+}: {
+  log: SessionLog;
+  serial: number;
+  timestamps: boolean;
+  language: Language;
+}) {
   const note = log.note(serial);
   if (!note) return <div className="log-row note" data-serial={serial} />;
   const say = note.say;
-  const text = 'text' in say ? say.text : 'note' in say ? translateNote(language, say.note, say.values) : translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
+  const text =
+    'text' in say
+      ? say.text
+      : 'note' in say
+        ? translateNote(language, say.note, say.values)
+        : translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
   return (
     <div className={`log-row note ${note.tone}${serial % 2 ? ' alt' : ''}`} data-serial={serial}>
       {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
@@ -383,7 +454,17 @@ const NoteRow = memo(function NoteRow({ log, serial, timestamps, language }: { l
   );
 });
 
-function GapRow({ log, serial, timestamps, t }: { log: SessionLog; serial: number; timestamps: boolean; t: Translate }) {
+function GapRow({
+  log,
+  serial,
+  timestamps,
+  t,
+}: {
+  log: SessionLog;
+  serial: number;
+  timestamps: boolean;
+  t: Translate;
+}) {
   const n = log.gapCount(serial);
   const skipped = log.kind(serial) === ROW_SKIPPED;
   return (

@@ -11,7 +11,10 @@ export type Piece = { kind: 'text'; text: string } | { kind: 'bad'; text: string
 
 export interface RowContent {
   pieces: Piece[];
-  /** Bytes of the record not formatted: past the slices shown, or held only by the capture. Said on screen, never hidden. */
+  /**
+   * Bytes of the record not formatted: past the slices shown, or held only by the capture. Said on screen, never
+   * hidden.
+   */
   omittedBytes: number;
 }
 
@@ -27,7 +30,16 @@ const NEIGHBOUR_SEARCH = 256;
 /** Formatted rows kept per view; a screenful is a few dozen, this covers scrolling back and forth. */
 const CACHE_ROWS = 600;
 
-const CONTROL_NAMES: Record<number, string> = { 0x00: '\\0', 0x07: '\\a', 0x08: '\\b', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x1b: '\\e', 0x7f: '\\x7F' };
+const CONTROL_NAMES: Record<number, string> = {
+  0x00: '\\0',
+  0x07: '\\a',
+  0x08: '\\b',
+  0x0b: '\\v',
+  0x0c: '\\f',
+  0x0d: '\\r',
+  0x1b: '\\e',
+  0x7f: '\\x7F',
+};
 // Newlines and tabs lay the text out; every other C0 or C1 control character is shown, not swallowed.
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
@@ -84,7 +96,10 @@ export class RowFormatter {
     const total = full ? full.byteLength : log.fullLength(serial);
     const limit = Math.min(bytes.byteLength, shown);
     if (mode !== 'text') {
-      return this.remember(`${serial}|${mode}|${limit}|${full ? 1 : 0}`, () => ({ pieces: hexPieces(bytes, limit, mode), omittedBytes: total - limit }));
+      return this.remember(`${serial}|${mode}|${limit}|${full ? 1 : 0}`, () => ({
+        pieces: hexPieces(bytes, limit, mode),
+        omittedBytes: total - limit,
+      }));
     }
     // A TCP direction is one byte stream cut into reads anywhere: a character cut between two reads is
     // shown whole, in the row whose read completed it. A UDP datagram stands alone.
@@ -92,12 +107,15 @@ export class RowFormatter {
     const hasNext = log.streamNeighbour(serial, 1, NEIGHBOUR_SEARCH, lo, hi) >= 0;
     const carryIn = previous >= 0 ? this.carryOf(log, previous, encoding) : undefined;
     const final = !hasNext && limit >= total;
-    return this.remember(`${serial}|text|${encoding}|${limit}|${carryIn?.length ?? 0}|${final ? 1 : 0}|${full ? 1 : 0}`, () => {
-      const decoded = decodeForDisplay(bytes.subarray(0, limit), encoding, { carryIn, final });
-      // Bytes held back at the end of a slice belong to what is not shown yet.
-      const held = limit < total ? decoded.carry.length : 0;
-      return { pieces: segmentsToPieces(decoded.segments), omittedBytes: total - limit + held };
-    });
+    return this.remember(
+      `${serial}|text|${encoding}|${limit}|${carryIn?.length ?? 0}|${final ? 1 : 0}|${full ? 1 : 0}`,
+      () => {
+        const decoded = decodeForDisplay(bytes.subarray(0, limit), encoding, { carryIn, final });
+        // Bytes held back at the end of a slice belong to what is not shown yet.
+        const held = limit < total ? decoded.carry.length : 0;
+        return { pieces: segmentsToPieces(decoded.segments), omittedBytes: total - limit + held };
+      },
+    );
   }
 
   /** Forget everything, e.g. when the rows' serials start over. */

@@ -1,4 +1,12 @@
-import { hostProblem, type CaptureFileInfo, type CommandInput, type CommandType, type CommandValues, type SessionInfo, type SessionKind } from '../../../shared/contract';
+import {
+  hostProblem,
+  type CaptureFileInfo,
+  type CommandInput,
+  type CommandType,
+  type CommandValues,
+  type SessionInfo,
+  type SessionKind,
+} from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { EngineLink } from '../link';
@@ -16,19 +24,28 @@ export function attachLink(connected: EngineLink): void {
   link = connected;
 }
 
-async function run<T extends CommandType>(command: Extract<CommandInput, { type: T }>): Promise<Result<CommandValues[T]>> {
+async function run<T extends CommandType>(
+  command: Extract<CommandInput, { type: T }>,
+): Promise<Result<CommandValues[T]>> {
   if (!link) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
   try {
     return await link.execute<T>(command);
   } catch (err) {
-    return { ok: false, error: { code: 'E_LINK', message: `The engine did not answer: ${(err as Error)?.message ?? err}` } };
+    return {
+      ok: false,
+      error: { code: 'E_LINK', message: `The engine did not answer: ${(err as Error)?.message ?? err}` },
+    };
   }
 }
 
 /** "TCP server 2", in the interface's language: the first number no other session's name uses. */
 function autoName(kind: SessionKind, except?: string): string {
   const state = useApp.getState();
-  const taken = new Set(Object.values(state.sessions).filter((s) => s.sessionId !== except).map((s) => s.name));
+  const taken = new Set(
+    Object.values(state.sessions)
+      .filter((s) => s.sessionId !== except)
+      .map((s) => s.name),
+  );
   const kindName = translate(state.language, `kind.${kind}`);
   for (let n = 1; ; n++) {
     const name = `${kindName} ${n}`;
@@ -49,7 +66,12 @@ export function adoptSession(info: SessionInfo, view?: SessionView): void {
   useApp.setState((state) => {
     const known = state.sessions[info.sessionId];
     // Our own create passes the view it wants; its session.added event may have arrived first and made a plain one.
-    const nextView = view ?? state.views[info.sessionId] ?? { ...defaultView(info.config.kind), draft: draftFromConfig(info.config), autoName: false };
+    const nextView = view ??
+      state.views[info.sessionId] ?? {
+        ...defaultView(info.config.kind),
+        draft: draftFromConfig(info.config),
+        autoName: false,
+      };
     return {
       sessions: { ...state.sessions, [info.sessionId]: info },
       order: known ? state.order : [...state.order, info.sessionId],
@@ -77,7 +99,10 @@ export function showSession(sessionId: string, options: { newPane?: boolean } = 
   });
 }
 
-export async function createSession(kind: SessionKind = 'tcp-server', placement: { pane?: number } = {}): Promise<string | undefined> {
+export async function createSession(
+  kind: SessionKind = 'tcp-server',
+  placement: { pane?: number } = {},
+): Promise<string | undefined> {
   const view = defaultView(kind);
   const config = configFromDraft(view.draft);
   if (!config.ok) return undefined;
@@ -115,7 +140,10 @@ export async function changeKind(sessionId: string, kind: SessionKind): Promise<
     return;
   }
   adoptSession(created.value, { ...fresh, autoName: view.autoName });
-  useApp.setState((s) => ({ panes: s.panes.map((id) => (id === sessionId ? created.value.sessionId : id)), activePane: pane >= 0 ? pane : s.activePane }));
+  useApp.setState((s) => ({
+    panes: s.panes.map((id) => (id === sessionId ? created.value.sessionId : id)),
+    activePane: pane >= 0 ? pane : s.activePane,
+  }));
   await removeSession(sessionId);
 }
 
@@ -155,7 +183,13 @@ export function forgetSession(sessionId: string): void {
     const { [sessionId]: _gone, ...sessions } = state.sessions;
     const { [sessionId]: _view, ...views } = state.views;
     const { [sessionId]: _stats, ...stats } = state.stats;
-    return { sessions, views, stats, order: state.order.filter((id) => id !== sessionId), panes: state.panes.map((id) => (id === sessionId ? null : id)) };
+    return {
+      sessions,
+      views,
+      stats,
+      order: state.order.filter((id) => id !== sessionId),
+      panes: state.panes.map((id) => (id === sessionId ? null : id)),
+    };
   });
   logStore.drop(sessionId);
   connectionStore.drop(sessionId);
@@ -174,7 +208,11 @@ export async function duplicateSession(sessionId: string): Promise<void> {
   if (!found) return;
   const { session, view } = found;
   const config = configFromDraft(view.draft);
-  const created = await run({ type: 'session.create', config: config.ok ? config.value : session.config, name: autoName(session.config.kind) });
+  const created = await run({
+    type: 'session.create',
+    config: config.ok ? config.value : session.config,
+    name: autoName(session.config.kind),
+  });
   if (!created.ok) {
     setStatus(sessionId, 'error', created.error);
     return;
@@ -192,7 +230,11 @@ export function hexProblem(text: string): SockpitError | undefined {
 type SendTarget = Extract<CommandInput, { type: 'send' }>['target'];
 
 /** Where the send box's choice points right now, or why it points nowhere. */
-function sendTarget(found: { state: AppState; session: SessionInfo; view: SessionView }): SendTarget | { error: SockpitError } {
+function sendTarget(found: {
+  state: AppState;
+  session: SessionInfo;
+  view: SessionView;
+}): SendTarget | { error: SockpitError } {
   const { session, view } = found;
   const sessionId = session.sessionId;
   const choice = view.send.target;
@@ -201,7 +243,13 @@ function sendTarget(found: { state: AppState; session: SessionInfo; view: Sessio
     const open = new Set(connectionStore.of(sessionId).open());
     const chosen = view.selected.filter((id) => open.has(id));
     if (chosen.length === 0) {
-      return { error: { code: 'E_NO_TARGET', message: 'No connected client is selected.', hint: 'Tick one or more clients in the list, or send to all clients.' } };
+      return {
+        error: {
+          code: 'E_NO_TARGET',
+          message: 'No connected client is selected.',
+          hint: 'Tick one or more clients in the list, or send to all clients.',
+        },
+      };
     }
     return { to: 'connections', connectionIds: chosen };
   }
@@ -209,18 +257,31 @@ function sendTarget(found: { state: AppState; session: SessionInfo; view: Sessio
   if (choice === 'last-sender') {
     const seq = logStore.log(sessionId).lastRxSeq;
     if (seq > 0) return { to: 'reply', seq };
-    return { error: { code: 'E_NO_TARGET', message: 'Nothing has been received yet, so there is no sender to answer.', hint: 'Send to the remote host and port instead.' } };
+    return {
+      error: {
+        code: 'E_NO_TARGET',
+        message: 'Nothing has been received yet, so there is no sender to answer.',
+        hint: 'Send to the remote host and port instead.',
+      },
+    };
   }
   // The remote fields stay editable while bound: a UDP socket can talk to anyone at any time.
   const host = view.draft.remoteHost.trim();
   const portText = view.draft.remotePort.trim();
   if (!host || !portText) {
-    return { error: { code: 'E_NO_TARGET', message: 'Where to? The remote host and port are empty.', hint: 'Fill in Remote host and Remote port, or answer the last sender.' } };
+    return {
+      error: {
+        code: 'E_NO_TARGET',
+        message: 'Where to? The remote host and port are empty.',
+        hint: 'Fill in Remote host and Remote port, or answer the last sender.',
+      },
+    };
   }
   const problem = hostProblem(host);
   if (problem) return { error: { code: 'E_VALIDATION', message: problem } };
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: { code: 'E_VALIDATION', message: `"${portText}" is not a port: use a number from 1 to 65535.` } };
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return { error: { code: 'E_VALIDATION', message: `"${portText}" is not a port: use a number from 1 to 65535.` } };
   return { to: 'peer', host, port };
 }
 
@@ -254,7 +315,14 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
   const result = await run({
     type: 'send',
     sessionId,
-    payload: { mode: send.mode, data: send.text, encoding: send.encoding, escapes: send.escapes, lineEnding: send.lineEnding, checksum: send.checksum },
+    payload: {
+      mode: send.mode,
+      data: send.text,
+      encoding: send.encoding,
+      escapes: send.escapes,
+      lineEnding: send.lineEnding,
+      checksum: send.checksum,
+    },
     target,
   });
   if (!result.ok) {
@@ -323,10 +391,20 @@ export async function startCaptureFile(sessionId: string): Promise<void> {
   const { captureFile } = found.view;
   const path = captureFile.path.trim();
   if (!path) {
-    setStatus(sessionId, 'error', { code: 'E_VALIDATION', message: 'Which file? The capture file path is empty.', hint: 'Type the full path of a file in a folder that exists.' });
+    setStatus(sessionId, 'error', {
+      code: 'E_VALIDATION',
+      message: 'Which file? The capture file path is empty.',
+      hint: 'Type the full path of a file in a folder that exists.',
+    });
     return;
   }
-  const result = await run({ type: 'capture.file.start', sessionId, path, format: captureFile.format, append: captureFile.append });
+  const result = await run({
+    type: 'capture.file.start',
+    sessionId,
+    path,
+    format: captureFile.format,
+    append: captureFile.append,
+  });
   if (!result.ok) setStatus(sessionId, 'error', result.error);
   else {
     setStatus(sessionId, 'info', undefined);
@@ -382,6 +460,10 @@ export async function resync(): Promise<void> {
   }
   const state = useApp.getState();
   if (state.panes.every((id) => id === null) && state.order.length > 0) {
-    useApp.setState({ panes: state.order.slice(0, Math.min(2, state.order.length)), paneSizes: state.order.slice(0, 2).map(() => 1), activePane: 0 });
+    useApp.setState({
+      panes: state.order.slice(0, Math.min(2, state.order.length)),
+      paneSizes: state.order.slice(0, 2).map(() => 1),
+      activePane: 0,
+    });
   }
 }

@@ -109,7 +109,11 @@ function fieldText(value: number | undefined): string {
 }
 
 export function draftFromConfig(config: SessionConfig): SettingsDraft {
-  const draft = { ...defaultDraft(config.kind), captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)), echo: config.echo };
+  const draft = {
+    ...defaultDraft(config.kind),
+    captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)),
+    echo: config.echo,
+  };
   switch (config.kind) {
     case 'tcp-server':
       return {

@@ -27,13 +27,17 @@ export class SessionConnections {
 
   /** Oldest first, as they connected. */
   list(): ConnectionInfo[] {
-    this.sorted ??= [...this.byId.values()].sort((a, b) => a.connectedAt - b.connectedAt || (a.connectionId < b.connectionId ? -1 : 1));
+    this.sorted ??= [...this.byId.values()].sort(
+      (a, b) => a.connectedAt - b.connectedAt || (a.connectionId < b.connectionId ? -1 : 1),
+    );
     return this.sorted;
   }
 
   /** Ids of the connections not closed, oldest first. */
   open(): string[] {
-    this.openIds ??= this.list().filter((c) => c.state !== 'closed').map((c) => c.connectionId);
+    this.openIds ??= this.list()
+      .filter((c) => c.state !== 'closed')
+      .map((c) => c.connectionId);
     return this.openIds;
   }
 

@@ -142,7 +142,10 @@ export class SessionLog {
 
   /** Typed storage this log holds, spare pieces included. */
   get storageBytes(): number {
-    return (this.blocks.length + (this.spareBlock ? 1 : 0)) * BLOCK_BYTES + (this.chunks.length + (this.spareChunk ? 1 : 0)) * CHUNK_BYTES;
+    return (
+      (this.blocks.length + (this.spareBlock ? 1 : 0)) * BLOCK_BYTES +
+      (this.chunks.length + (this.spareChunk ? 1 : 0)) * CHUNK_BYTES
+    );
   }
 
   // --- reading (for the rows a view shows; each call is O(1)) ---
@@ -278,7 +281,10 @@ export class SessionLog {
     const blockNo = Math.floor(this.end / ROWS_PER_BLOCK);
     if (this.blocks.length > 0 && blockNo - this.blockBase < this.blocks.length) return true;
     const maxBlocks = this.limits.rowsPerSession / ROWS_PER_BLOCK + 1;
-    if (this.blocks.length >= maxBlocks || (this.blocks.length > 0 && !this.spareBlock && !this.budget.canTake(BLOCK_BYTES))) {
+    if (
+      this.blocks.length >= maxBlocks ||
+      (this.blocks.length > 0 && !this.spareBlock && !this.budget.canTake(BLOCK_BYTES))
+    ) {
       // Full: the oldest block's rows make room, unless a paused view shows them.
       if (!this.evictTo((this.blockBase + 1) * ROWS_PER_BLOCK)) return false;
     }
@@ -308,7 +314,10 @@ export class SessionLog {
     }
     const maxChunks = this.limits.bytesPerSession / CHUNK_BYTES;
     // Two chunks are always allowed: the one being filled and the one being emptied.
-    if (this.chunks.length >= maxChunks || (this.chunks.length >= 2 && !this.spareChunk && !this.budget.canTake(CHUNK_BYTES))) {
+    if (
+      this.chunks.length >= maxChunks ||
+      (this.chunks.length >= 2 && !this.spareChunk && !this.budget.canTake(CHUNK_BYTES))
+    ) {
       // Evict every row whose payload is in the oldest chunk; the rows are in arrival order, so they are the oldest.
       const oldest = this.chunkBase;
       let target = this.first;
@@ -387,7 +396,17 @@ export class SessionLog {
   }
 
   /** Appends a record: its header fields and `length` bytes of `source` from `sourceOffset`, copied in. */
-  appendRecord(seq: number, wallUs: number, kind: typeof ROW_RX | typeof ROW_TX, connection: string | null, peer: string, source: Uint8Array, sourceOffset: number, length: number, fullLength: number): void {
+  appendRecord(
+    seq: number,
+    wallUs: number,
+    kind: typeof ROW_RX | typeof ROW_TX,
+    connection: string | null,
+    peer: string,
+    source: Uint8Array,
+    sourceOffset: number,
+    length: number,
+    fullLength: number,
+  ): void {
     if (seq <= this.lastSeq || seq < this.clearedBefore) return;
     this.lastSeq = seq;
     if (!this.slot() || !this.place(length)) {
@@ -420,7 +439,17 @@ export class SessionLog {
 
   appendCaptureRecord(record: CaptureRecord): void {
     const length = Math.min(record.bytes.byteLength, MAX_RECORD_BYTES_IN_BATCH);
-    this.appendRecord(record.seq, record.wallUs, record.dir === 'rx' ? ROW_RX : ROW_TX, record.connectionId, record.peer, record.bytes, 0, length, record.bytes.byteLength);
+    this.appendRecord(
+      record.seq,
+      record.wallUs,
+      record.dir === 'rx' ? ROW_RX : ROW_TX,
+      record.connectionId,
+      record.peer,
+      record.bytes,
+      0,
+      length,
+      record.bytes.byteLength,
+    );
   }
 
   private refuse(wallUs: number): void {
@@ -470,7 +499,17 @@ export class SessionLog {
     const kind = other.kind(serial);
     if (kind <= ROW_TX) {
       const bytes = other.bytes(serial);
-      this.appendRecord(other.seq(serial), other.wallUs(serial), kind as typeof ROW_RX, other.connection(serial), other.peer(serial) ?? '', bytes, 0, bytes.byteLength, other.fullLength(serial));
+      this.appendRecord(
+        other.seq(serial),
+        other.wallUs(serial),
+        kind as typeof ROW_RX,
+        other.connection(serial),
+        other.peer(serial) ?? '',
+        bytes,
+        0,
+        bytes.byteLength,
+        other.fullLength(serial),
+      );
     } else if (kind === ROW_NOTE) {
       const note = other.note(serial);
       if (note) this.addNote(other.wallUs(serial), note, other.peer(serial));
@@ -547,7 +586,17 @@ class LogStore {
       }
       for (let k = 0; k < section.count; k++) {
         if (!cursor.next()) break;
-        log.appendRecord(cursor.seq, cursor.wallUs, cursor.dir === 'rx' ? ROW_RX : ROW_TX, cursor.connectionId, cursor.peer, batch.bytes, cursor.bytesOffset, cursor.length, cursor.fullLength);
+        log.appendRecord(
+          cursor.seq,
+          cursor.wallUs,
+          cursor.dir === 'rx' ? ROW_RX : ROW_TX,
+          cursor.connectionId,
+          cursor.peer,
+          batch.bytes,
+          cursor.bytesOffset,
+          cursor.length,
+          cursor.fullLength,
+        );
       }
       if (section.count > 0 || section.skipped > 0) this.changed(section.sessionId);
     }
@@ -571,7 +620,8 @@ class LogStore {
     fresh.evictedRecords = old.evictedRecords;
     fresh.evictedBytes = old.evictedBytes;
     fresh.lastRxSeq = old.lastRxSeq;
-    // The old storage is read while the new one fills; its share of the budget goes first so the merge is not cut short.
+    // The old storage is read while the new one fills; its share of the budget goes first so the merge is not cut
+    // short.
     const oldBytes = old.storageBytes;
     this.budget.used -= oldBytes;
     let s = old.first;

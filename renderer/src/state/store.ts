@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import type { CaptureFileFormat, NetworkInterfaceAddress, SessionInfo, SessionKind, SessionStats } from '../../../shared/contract';
+import type {
+  CaptureFileFormat,
+  NetworkInterfaceAddress,
+  SessionInfo,
+  SessionKind,
+  SessionStats,
+} from '../../../shared/contract';
 import type { LinkState } from '../../../shared/contract/wire';
 import type { ChecksumKind, Encoding, LineEnding, SendMode } from '../../../shared/codec/options';
 import type { SockpitError } from '../../../shared/result';
@@ -126,10 +132,21 @@ export function defaultDraft(kind: SessionKind): SettingsDraft {
   };
 }
 
-export function defaultView(kind: SessionKind, preferred?: Partial<Pick<SessionView, 'receiveEncoding'>> & { sendEncoding?: Encoding }): SessionView {
+export function defaultView(
+  kind: SessionKind,
+  preferred?: Partial<Pick<SessionView, 'receiveEncoding'>> & { sendEncoding?: Encoding },
+): SessionView {
   return {
     draft: defaultDraft(kind),
-    send: { text: '', mode: 'text', encoding: preferred?.sendEncoding ?? 'utf-8', escapes: false, lineEnding: 'none', checksum: 'none', target: kind === 'udp' ? 'remote' : 'all' },
+    send: {
+      text: '',
+      mode: 'text',
+      encoding: preferred?.sendEncoding ?? 'utf-8',
+      escapes: false,
+      lineEnding: 'none',
+      checksum: 'none',
+      target: kind === 'udp' ? 'remote' : 'all',
+    },
     captureFile: { path: '', format: 'raw', append: false },
     receiveEncoding: preferred?.receiveEncoding ?? 'utf-8',
     viewMode: 'text',
@@ -151,7 +168,11 @@ function initialPreferences(): { language: Language; theme: ThemeChoice } {
     // A corrupt preference is forgotten, not fatal.
   }
   const language: Language =
-    saved.language === 'en' || saved.language === 'zh-CN' ? saved.language : navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+    saved.language === 'en' || saved.language === 'zh-CN'
+      ? saved.language
+      : navigator.language.toLowerCase().startsWith('zh')
+        ? 'zh-CN'
+        : 'en';
   const theme: ThemeChoice = saved.theme === 'light' || saved.theme === 'dark' ? saved.theme : 'system';
   return { language, theme };
 }

@@ -28,8 +28,14 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'session.state': {
       const before = useApp.getState().sessions[event.session.sessionId];
       adoptSession(event.session);
-      if (event.session.error && event.session.state === 'failed') setStatus(event.session.sessionId, 'error', event.session.error);
-      if (before && before.state !== event.session.state) note(event.session.sessionId, event.session.state === 'failed' ? 'error' : 'info', describeState(event.session.state, event.session.local, event.session.remote, event.session.error?.message));
+      if (event.session.error && event.session.state === 'failed')
+        setStatus(event.session.sessionId, 'error', event.session.error);
+      if (before && before.state !== event.session.state)
+        note(
+          event.session.sessionId,
+          event.session.state === 'failed' ? 'error' : 'info',
+          describeState(event.session.state, event.session.local, event.session.remote, event.session.error?.message),
+        );
       return;
     }
     case 'session.removed':
@@ -41,7 +47,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       note(event.connection.sessionId, 'info', { note: 'connected' }, event.connection.peer);
       return;
     case 'connection.halfClosed': {
-      const conn = connectionStore.of(event.sessionId).update(event.connectionId, { state: event.by === 'peer' ? 'half-closed-by-peer' : 'half-closed-by-us' });
+      const conn = connectionStore
+        .of(event.sessionId)
+        .update(event.connectionId, { state: event.by === 'peer' ? 'half-closed-by-peer' : 'half-closed-by-us' });
       connectionStore.changed(event.sessionId);
       note(event.sessionId, 'info', { note: event.by === 'peer' ? 'peerHalfClosed' : 'usHalfClosed' }, conn?.peer);
       return;
@@ -53,17 +61,39 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       let ids = closed.get(sessionId);
       if (!ids) closed.set(sessionId, (ids = new Set()));
       ids.add(connectionId);
-      note(sessionId, event.reason === 'reset' || event.reason === 'error' ? 'warn' : 'info', { key: `close.${event.reason}`, detail: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined }, event.connection.peer);
+      note(
+        sessionId,
+        event.reason === 'reset' || event.reason === 'error' ? 'warn' : 'info',
+        {
+          key: `close.${event.reason}`,
+          detail: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined,
+        },
+        event.connection.peer,
+      );
       return;
     }
     case 'connection.refused':
-      note(event.sessionId, 'warn', { note: 'refused', values: { limit: event.limit === 'maxClients' ? 'max clients' : 'per-address' } }, event.peer);
+      note(
+        event.sessionId,
+        'warn',
+        { note: 'refused', values: { limit: event.limit === 'maxClients' ? 'max clients' : 'per-address' } },
+        event.peer,
+      );
       return;
     case 'capture.cleared':
       logStore.clear(event.sessionId, event.nextSeq);
       return;
     case 'exchange':
-      note(event.sessionId, event.exchange.error ? 'warn' : 'info', { note: 'exchange', values: { id: event.exchange.exchangeId, sent: event.exchange.bytesSent, received: event.exchange.bytesReceived, ms: Math.round(event.exchange.durationMs), end: event.exchange.end } });
+      note(event.sessionId, event.exchange.error ? 'warn' : 'info', {
+        note: 'exchange',
+        values: {
+          id: event.exchange.exchangeId,
+          sent: event.exchange.bytesSent,
+          received: event.exchange.bytesReceived,
+          ms: Math.round(event.exchange.durationMs),
+          end: event.exchange.end,
+        },
+      });
       return;
     case 'stats': {
       const { stats } = event;
@@ -79,7 +109,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error);
-        note(event.sessionId, 'error', { text: event.error.hint ? `${event.error.message} ${event.error.hint}` : event.error.message });
+        note(event.sessionId, 'error', {
+          text: event.error.hint ? `${event.error.message} ${event.error.hint}` : event.error.message,
+        });
       }
       return;
   }
@@ -98,7 +130,13 @@ function opensSomething(event: EngineEvent): boolean {
     case 'capture.cleared':
       return true;
     case 'session.state':
-      return event.session.state === 'listening' || event.session.state === 'connected' || event.session.state === 'ready' || event.session.state === 'starting' || event.session.state === 'connecting';
+      return (
+        event.session.state === 'listening' ||
+        event.session.state === 'connected' ||
+        event.session.state === 'ready' ||
+        event.session.state === 'starting' ||
+        event.session.state === 'connecting'
+      );
     default:
       return false;
   }
@@ -116,7 +154,8 @@ export function applyBatch(batch: DecodedBatch): void {
   for (const note of effects.after) if (known(note[0])) logStore.note(...note);
   for (const [sessionId, ids] of effects.closed) {
     const selected = useApp.getState().views[sessionId]?.selected ?? [];
-    if (selected.some((id) => ids.has(id))) updateView(sessionId, (view) => ({ selected: view.selected.filter((id) => !ids.has(id)) }));
+    if (selected.some((id) => ids.has(id)))
+      updateView(sessionId, (view) => ({ selected: view.selected.filter((id) => !ids.has(id)) }));
   }
   // The engine's stream dropped events for this tab (it stopped acknowledging for too long): read everything again.
   if (header.resync) void resync();

@@ -115,7 +115,10 @@ function SessionItem({ session }: { session: SessionInfo }) {
   const shown = useApp((state) => state.panes.includes(session.sessionId));
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(session.name);
-  const endpoint = session.config.kind === 'tcp-client' ? (session.remote ?? `${session.config.host}:${session.config.port}`) : (session.local ?? `${session.config.host}:${session.config.port}`);
+  const endpoint =
+    session.config.kind === 'tcp-client'
+      ? (session.remote ?? `${session.config.host}:${session.config.port}`)
+      : (session.local ?? `${session.config.host}:${session.config.port}`);
   const finish = (save: boolean) => {
     setEditing(false);
     if (save && name.trim() && name.trim() !== session.name) void renameSession(session.sessionId, name);
@@ -137,25 +140,55 @@ function SessionItem({ session }: { session: SessionInfo }) {
           }}
         />
       ) : (
-        <button type="button" className="session-open" aria-label={t('showInPane', { name: session.name })} onClick={() => showSession(session.sessionId)}>
-          <span className={`dot ${isRunning(session) ? 'on' : session.state === 'failed' ? 'failed' : 'off'}`} aria-hidden="true" />
+        <button
+          type="button"
+          className="session-open"
+          aria-label={t('showInPane', { name: session.name })}
+          onClick={() => showSession(session.sessionId)}
+        >
+          <span
+            className={`dot ${isRunning(session) ? 'on' : session.state === 'failed' ? 'failed' : 'off'}`}
+            aria-hidden="true"
+          />
           <span className="session-name">{session.name}</span>
           <span className="session-meta">
             {t(`kind.${session.config.kind}`)} · {endpoint}
           </span>
           <span className="session-meta">
-            {t(`state.${session.state}`)} · Rx {formatBytes(stats?.counters.bytesIn ?? 0)} · Tx {formatBytes(stats?.counters.bytesOut ?? 0)}
+            {t(`state.${session.state}`)} · Rx {formatBytes(stats?.counters.bytesIn ?? 0)} · Tx{' '}
+            {formatBytes(stats?.counters.bytesOut ?? 0)}
           </span>
         </button>
       )}
       <span className="session-actions">
-        <button type="button" className="icon" title={t('rename')} aria-label={`${t('rename')} ${session.name}`} onClick={() => { setName(session.name); setEditing(true); }}>
+        <button
+          type="button"
+          className="icon"
+          title={t('rename')}
+          aria-label={`${t('rename')} ${session.name}`}
+          onClick={() => {
+            setName(session.name);
+            setEditing(true);
+          }}
+        >
           <Icon path="M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zM20.7 7.04a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z" />
         </button>
-        <button type="button" className="icon" title={t('duplicate')} aria-label={`${t('duplicate')} ${session.name}`} onClick={() => void duplicateSession(session.sessionId)}>
+        <button
+          type="button"
+          className="icon"
+          title={t('duplicate')}
+          aria-label={`${t('duplicate')} ${session.name}`}
+          onClick={() => void duplicateSession(session.sessionId)}
+        >
           <Icon path="M16 1H4a2 2 0 0 0-2 2v14h2V3h12V1zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11v14z" />
         </button>
-        <button type="button" className="icon" title={t('remove')} aria-label={`${t('remove')} ${session.name}`} onClick={() => void removeSession(session.sessionId)}>
+        <button
+          type="button"
+          className="icon"
+          title={t('remove')}
+          aria-label={`${t('remove')} ${session.name}`}
+          onClick={() => void removeSession(session.sessionId)}
+        >
           <Icon path="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z" />
         </button>
       </span>
@@ -171,9 +204,7 @@ function Sidebar() {
     <nav className="sidebar" aria-label={t('sessions')}>
       <h2>{t('sessions')}</h2>
       {order.length === 0 && <p className="muted">{t('noSessions')}</p>}
-      <ul>
-        {order.map((id) => sessions[id] && <SessionItem key={id} session={sessions[id]} />)}
-      </ul>
+      <ul>{order.map((id) => sessions[id] && <SessionItem key={id} session={sessions[id]} />)}</ul>
     </nav>
   );
 }
@@ -244,7 +275,15 @@ function Workspace() {
       <div className="panes" ref={container}>
         {panes.map((sessionId, index) => (
           <div key={index} className="pane-slot" style={{ flexGrow: sizes[index] ?? 1 }}>
-            {index > 0 && <div className="resizer" role="separator" aria-orientation="vertical" aria-label={t('resizePanes')} onPointerDown={startResize(index - 1)} />}
+            {index > 0 && (
+              <div
+                className="resizer"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={t('resizePanes')}
+                onPointerDown={startResize(index - 1)}
+              />
+            )}
             {sessionId ? (
               <SessionPane sessionId={sessionId} paneIndex={index} />
             ) : (

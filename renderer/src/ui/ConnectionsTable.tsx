@@ -41,8 +41,13 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
     return () => observer.disconnect();
   }, []);
 
-  const select = (ids: string[]) => updateView(sessionId, (current) => ({ selected: ids, send: { ...current.send, target: ids.length > 0 ? 'selected' : 'all' } }));
-  const toggle = (id: string) => select(selected.has(id) ? view.selected.filter((x) => x !== id) : [...view.selected, id]);
+  const select = (ids: string[]) =>
+    updateView(sessionId, (current) => ({
+      selected: ids,
+      send: { ...current.send, target: ids.length > 0 ? 'selected' : 'all' },
+    }));
+  const toggle = (id: string) =>
+    select(selected.has(id) ? view.selected.filter((x) => x !== id) : [...view.selected, id]);
 
   const visible = Math.ceil((height || ROW_PX * 5) / ROW_PX) + 1;
   const first = Math.max(0, Math.min(Math.floor(scrollTop / ROW_PX), list.length - visible));
@@ -54,10 +59,19 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
         <span className="muted" data-open-clients={open.length}>
           {t('clients', { n: open.length })}
         </span>
-        <button type="button" disabled={view.selected.length === 0} onClick={() => void disconnect(sessionId, view.selected)}>
+        <button
+          type="button"
+          disabled={view.selected.length === 0}
+          onClick={() => void disconnect(sessionId, view.selected)}
+        >
           {t('disconnect')}
         </button>
-        <button type="button" disabled={view.selected.length === 0} title={t('halfCloseTitle')} onClick={() => void halfClose(sessionId, view.selected)}>
+        <button
+          type="button"
+          disabled={view.selected.length === 0}
+          title={t('halfCloseTitle')}
+          onClick={() => void halfClose(sessionId, view.selected)}
+        >
           {t('halfClose')}
         </button>
       </Toolbar>
@@ -65,7 +79,13 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
         <div role="rowgroup">
           <div role="row" aria-rowindex={1} className="conn-row conn-head">
             <span role="columnheader">
-              <input type="checkbox" aria-label={t('selectAll')} checked={allSelected} disabled={open.length === 0} onChange={() => select(allSelected ? [] : open.slice())} />
+              <input
+                type="checkbox"
+                aria-label={t('selectAll')}
+                checked={allSelected}
+                disabled={open.length === 0}
+                onChange={() => select(allSelected ? [] : open.slice())}
+              />
             </span>
             <span role="columnheader">{t('peer')}</span>
             <span role="columnheader">{t('since')}</span>
@@ -74,11 +94,24 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
             <span role="columnheader">{t('state')}</span>
           </div>
         </div>
-        <div role="rowgroup" className="conn-body" ref={scroller} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} data-rendered-rows={shown.length}>
+        <div
+          role="rowgroup"
+          className="conn-body"
+          ref={scroller}
+          onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+          data-rendered-rows={shown.length}
+        >
           {list.length === 0 && <p className="muted conn-empty">{t('noClients')}</p>}
           <div className="conn-spacer" style={{ height: list.length * ROW_PX }}>
             {shown.map((c, k) => (
-              <ConnectionRow key={c.connectionId} connection={c} index={first + k} checked={selected.has(c.connectionId)} toggle={toggle} t={t} />
+              <ConnectionRow
+                key={c.connectionId}
+                connection={c}
+                index={first + k}
+                checked={selected.has(c.connectionId)}
+                toggle={toggle}
+                t={t}
+              />
             ))}
           </div>
         </div>
@@ -87,7 +120,19 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
   );
 }
 
-function ConnectionRow({ connection: c, index, checked, toggle, t }: { connection: ConnectionInfo; index: number; checked: boolean; toggle: (id: string) => void; t: Translate }) {
+function ConnectionRow({
+  connection: c,
+  index,
+  checked,
+  toggle,
+  t,
+}: {
+  connection: ConnectionInfo;
+  index: number;
+  checked: boolean;
+  toggle: (id: string) => void;
+  t: Translate;
+}) {
   const closed = c.state === 'closed';
   return (
     <div
@@ -100,7 +145,13 @@ function ConnectionRow({ connection: c, index, checked, toggle, t }: { connectio
       }}
     >
       <span role="cell">
-        <input type="checkbox" aria-label={t('selectClient', { peer: c.peer })} checked={checked} disabled={closed} onChange={() => toggle(c.connectionId)} />
+        <input
+          type="checkbox"
+          aria-label={t('selectClient', { peer: c.peer })}
+          checked={checked}
+          disabled={closed}
+          onChange={() => toggle(c.connectionId)}
+        />
       </span>
       <span role="cell" className="mono">
         {c.peer}
@@ -112,7 +163,9 @@ function ConnectionRow({ connection: c, index, checked, toggle, t }: { connectio
       <span role="cell" title={t('exactBytes', { n: c.counters.bytesOut })} data-bytes={c.counters.bytesOut}>
         {formatBytes(c.counters.bytesOut)}
       </span>
-      <span role="cell">{closed ? `${t('conn.closed')}: ${t(`close.${c.closeReason ?? 'local-closed'}`)}` : t(`conn.${c.state}`)}</span>
+      <span role="cell">
+        {closed ? `${t('conn.closed')}: ${t(`close.${c.closeReason ?? 'local-closed'}`)}` : t(`conn.${c.state}`)}
+      </span>
     </div>
   );
 }

@@ -19,7 +19,15 @@ import {
   stopCaptureFile,
   stopSession,
 } from '../state/actions';
-import { updateDraft, updateSend, updateView, useApp, type CaptureFileDraft, type SessionView, type SettingsDraft } from '../state/store';
+import {
+  updateDraft,
+  updateSend,
+  updateView,
+  useApp,
+  type CaptureFileDraft,
+  type SessionView,
+  type SettingsDraft,
+} from '../state/store';
 import { ConnectionsTable } from './ConnectionsTable';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
@@ -91,23 +99,68 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
         />
         {kind === 'tcp-client' ? (
           <>
-            <TextField label={t('remoteHost')} value={draft.remoteHost} disabled={running} invalid={field === 'remoteHost'} onChange={(v) => set({ remoteHost: v })} />
-            <TextField label={t('remotePort')} value={draft.remotePort} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'remotePort'} onChange={(v) => set({ remotePort: v })} />
+            <TextField
+              label={t('remoteHost')}
+              value={draft.remoteHost}
+              disabled={running}
+              invalid={field === 'remoteHost'}
+              onChange={(v) => set({ remoteHost: v })}
+            />
+            <TextField
+              label={t('remotePort')}
+              value={draft.remotePort}
+              disabled={running}
+              inputMode="numeric"
+              width="narrow"
+              invalid={field === 'remotePort'}
+              onChange={(v) => set({ remotePort: v })}
+            />
           </>
         ) : (
           <>
-            <TextField label={t('localAddress')} value={draft.localHost} disabled={running} list={listId} invalid={field === 'localHost'} onChange={(v) => set({ localHost: v })} />
-            <TextField label={t('localPort')} value={draft.localPort} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'localPort'} onChange={(v) => set({ localPort: v })} />
+            <TextField
+              label={t('localAddress')}
+              value={draft.localHost}
+              disabled={running}
+              list={listId}
+              invalid={field === 'localHost'}
+              onChange={(v) => set({ localHost: v })}
+            />
+            <TextField
+              label={t('localPort')}
+              value={draft.localPort}
+              disabled={running}
+              inputMode="numeric"
+              width="narrow"
+              invalid={field === 'localPort'}
+              onChange={(v) => set({ localPort: v })}
+            />
           </>
         )}
         {kind === 'udp' && (
           <>
-            <TextField label={t('remoteHost')} value={draft.remoteHost} invalid={field === 'remoteHost'} onChange={(v) => set({ remoteHost: v })} />
-            <TextField label={t('remotePort')} value={draft.remotePort} inputMode="numeric" width="narrow" invalid={field === 'remotePort'} onChange={(v) => set({ remotePort: v })} />
+            <TextField
+              label={t('remoteHost')}
+              value={draft.remoteHost}
+              invalid={field === 'remoteHost'}
+              onChange={(v) => set({ remoteHost: v })}
+            />
+            <TextField
+              label={t('remotePort')}
+              value={draft.remotePort}
+              inputMode="numeric"
+              width="narrow"
+              invalid={field === 'remotePort'}
+              onChange={(v) => set({ remotePort: v })}
+            />
           </>
         )}
         {kind === 'tcp-client' && session.state === 'connected' && (
-          <button type="button" title={t('halfCloseTitle')} onClick={() => void halfClose(session.sessionId, [undefined])}>
+          <button
+            type="button"
+            title={t('halfCloseTitle')}
+            onClick={() => void halfClose(session.sessionId, [undefined])}
+          >
             {t('halfClose')}
           </button>
         )}
@@ -126,18 +179,70 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
         <div className="settings-row">
           {kind === 'tcp-server' && (
             <>
-              <TextField label={t('maxClients')} value={draft.maxClients} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ maxClients: v })} />
-              <TextField label={t('maxClientsPerIp')} value={draft.maxClientsPerIp} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'maxClientsPerIp'} onChange={(v) => set({ maxClientsPerIp: v })} />
-              <TextField label={t('idleTimeout')} value={draft.idleTimeoutSec} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ idleTimeoutSec: v })} />
-              <CheckField label={t('halfOpen')} checked={draft.allowHalfOpen} disabled={running} onChange={(v) => set({ allowHalfOpen: v })} />
-              <CheckField label={t('noDelay')} checked={draft.noDelay} disabled={running} onChange={(v) => set({ noDelay: v })} />
+              <TextField
+                label={t('maxClients')}
+                value={draft.maxClients}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                onChange={(v) => set({ maxClients: v })}
+              />
+              <TextField
+                label={t('maxClientsPerIp')}
+                value={draft.maxClientsPerIp}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                invalid={field === 'maxClientsPerIp'}
+                onChange={(v) => set({ maxClientsPerIp: v })}
+              />
+              <TextField
+                label={t('idleTimeout')}
+                value={draft.idleTimeoutSec}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                onChange={(v) => set({ idleTimeoutSec: v })}
+              />
+              <CheckField
+                label={t('halfOpen')}
+                checked={draft.allowHalfOpen}
+                disabled={running}
+                onChange={(v) => set({ allowHalfOpen: v })}
+              />
+              <CheckField
+                label={t('noDelay')}
+                checked={draft.noDelay}
+                disabled={running}
+                onChange={(v) => set({ noDelay: v })}
+              />
             </>
           )}
           {kind === 'tcp-client' && (
             <>
-              <TextField label={t('localAddress')} value={draft.localHost} disabled={running} list={listId} onChange={(v) => set({ localHost: v })} />
-              <TextField label={t('localPort')} value={draft.localPort} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ localPort: v })} />
-              <TextField label={t('connectTimeout')} value={draft.connectTimeoutMs} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ connectTimeoutMs: v })} />
+              <TextField
+                label={t('localAddress')}
+                value={draft.localHost}
+                disabled={running}
+                list={listId}
+                onChange={(v) => set({ localHost: v })}
+              />
+              <TextField
+                label={t('localPort')}
+                value={draft.localPort}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                onChange={(v) => set({ localPort: v })}
+              />
+              <TextField
+                label={t('connectTimeout')}
+                value={draft.connectTimeoutMs}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                onChange={(v) => set({ connectTimeoutMs: v })}
+              />
               <SelectField
                 label={t('clientMode')}
                 value={draft.clientMode}
@@ -147,40 +252,144 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
               />
               {draft.clientMode === 'short' && (
                 <>
-                  <TextField label={t('shortIdle')} value={draft.shortIdleMs} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'shortIdleMs'} onChange={(v) => set({ shortIdleMs: v })} />
-                  <TextField label={t('shortTimeout')} value={draft.shortTimeoutMs} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'shortTimeoutMs'} onChange={(v) => set({ shortTimeoutMs: v })} />
+                  <TextField
+                    label={t('shortIdle')}
+                    value={draft.shortIdleMs}
+                    disabled={running}
+                    inputMode="numeric"
+                    width="narrow"
+                    invalid={field === 'shortIdleMs'}
+                    onChange={(v) => set({ shortIdleMs: v })}
+                  />
+                  <TextField
+                    label={t('shortTimeout')}
+                    value={draft.shortTimeoutMs}
+                    disabled={running}
+                    inputMode="numeric"
+                    width="narrow"
+                    invalid={field === 'shortTimeoutMs'}
+                    onChange={(v) => set({ shortTimeoutMs: v })}
+                  />
                 </>
               )}
-              <CheckField label={t('autoReconnect')} checked={draft.reconnect} disabled={running} onChange={(v) => set({ reconnect: v })} />
-              {draft.reconnect && <TextField label={t('reconnectInterval')} value={draft.reconnectIntervalMs} disabled={running} inputMode="numeric" width="narrow" onChange={(v) => set({ reconnectIntervalMs: v })} />}
-              <CheckField label={t('keepAlive')} checked={draft.keepAlive} disabled={running} onChange={(v) => set({ keepAlive: v })} />
-              <CheckField label={t('noDelay')} checked={draft.noDelay} disabled={running} onChange={(v) => set({ noDelay: v })} />
-              <CheckField label={t('halfOpen')} checked={draft.allowHalfOpen} disabled={running} onChange={(v) => set({ allowHalfOpen: v })} />
+              <CheckField
+                label={t('autoReconnect')}
+                checked={draft.reconnect}
+                disabled={running}
+                onChange={(v) => set({ reconnect: v })}
+              />
+              {draft.reconnect && (
+                <TextField
+                  label={t('reconnectInterval')}
+                  value={draft.reconnectIntervalMs}
+                  disabled={running}
+                  inputMode="numeric"
+                  width="narrow"
+                  onChange={(v) => set({ reconnectIntervalMs: v })}
+                />
+              )}
+              <CheckField
+                label={t('keepAlive')}
+                checked={draft.keepAlive}
+                disabled={running}
+                onChange={(v) => set({ keepAlive: v })}
+              />
+              <CheckField
+                label={t('noDelay')}
+                checked={draft.noDelay}
+                disabled={running}
+                onChange={(v) => set({ noDelay: v })}
+              />
+              <CheckField
+                label={t('halfOpen')}
+                checked={draft.allowHalfOpen}
+                disabled={running}
+                onChange={(v) => set({ allowHalfOpen: v })}
+              />
             </>
           )}
           {kind === 'udp' && (
             <>
-              <TextField label={t('ttl')} value={draft.ttl} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'ttl'} onChange={(v) => set({ ttl: v })} />
-              <TextField label={t('recvBuffer')} value={draft.recvBufferKiB} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'recvBufferKiB'} onChange={(v) => set({ recvBufferKiB: v })} />
-              {session.recvBufferBytes !== undefined && <span className="muted">{t('recvBufferGranted', { size: formatBytes(session.recvBufferBytes) })}</span>}
-              <CheckField label={t('reuseAddr')} checked={draft.reuseAddr} disabled={running} onChange={(v) => set({ reuseAddr: v })} />
-              <CheckField label={t('broadcast')} checked={draft.broadcast} disabled={running} onChange={(v) => set({ broadcast: v })} />
-              <TextField label={t('multicastTtl')} value={draft.multicastTtl} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'multicastTtl'} onChange={(v) => set({ multicastTtl: v })} />
-              <CheckField label={t('multicastLoopback')} checked={draft.multicastLoopback} disabled={running} onChange={(v) => set({ multicastLoopback: v })} />
+              <TextField
+                label={t('ttl')}
+                value={draft.ttl}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                invalid={field === 'ttl'}
+                onChange={(v) => set({ ttl: v })}
+              />
+              <TextField
+                label={t('recvBuffer')}
+                value={draft.recvBufferKiB}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                invalid={field === 'recvBufferKiB'}
+                onChange={(v) => set({ recvBufferKiB: v })}
+              />
+              {session.recvBufferBytes !== undefined && (
+                <span className="muted">{t('recvBufferGranted', { size: formatBytes(session.recvBufferBytes) })}</span>
+              )}
+              <CheckField
+                label={t('reuseAddr')}
+                checked={draft.reuseAddr}
+                disabled={running}
+                onChange={(v) => set({ reuseAddr: v })}
+              />
+              <CheckField
+                label={t('broadcast')}
+                checked={draft.broadcast}
+                disabled={running}
+                onChange={(v) => set({ broadcast: v })}
+              />
+              <TextField
+                label={t('multicastTtl')}
+                value={draft.multicastTtl}
+                disabled={running}
+                inputMode="numeric"
+                width="narrow"
+                invalid={field === 'multicastTtl'}
+                onChange={(v) => set({ multicastTtl: v })}
+              />
+              <CheckField
+                label={t('multicastLoopback')}
+                checked={draft.multicastLoopback}
+                disabled={running}
+                onChange={(v) => set({ multicastLoopback: v })}
+              />
               <TextField label={t('multicastGroup')} value={group} onChange={setGroup} placeholder="239.1.2.3" />
-              <button type="button" disabled={!running || !group} onClick={() => void joinMulticast(session.sessionId, group.trim(), 'join')}>
+              <button
+                type="button"
+                disabled={!running || !group}
+                onClick={() => void joinMulticast(session.sessionId, group.trim(), 'join')}
+              >
                 {t('join')}
               </button>
-              <button type="button" disabled={!running || !group} onClick={() => void joinMulticast(session.sessionId, group.trim(), 'leave')}>
+              <button
+                type="button"
+                disabled={!running || !group}
+                onClick={() => void joinMulticast(session.sessionId, group.trim(), 'leave')}
+              >
                 {t('leave')}
               </button>
-              {session.multicastGroups && session.multicastGroups.length > 0 && <span className="muted">{session.multicastGroups.join(', ')}</span>}
+              {session.multicastGroups && session.multicastGroups.length > 0 && (
+                <span className="muted">{session.multicastGroups.join(', ')}</span>
+              )}
             </>
           )}
         </div>
         <div className="settings-row">
           <CheckField label={t('echo')} checked={draft.echo} disabled={running} onChange={(v) => set({ echo: v })} />
-          <TextField label={t('captureCap')} value={draft.captureCapMiB} disabled={running} inputMode="numeric" width="narrow" invalid={field === 'captureCapMiB'} onChange={(v) => set({ captureCapMiB: v })} />
+          <TextField
+            label={t('captureCap')}
+            value={draft.captureCapMiB}
+            disabled={running}
+            inputMode="numeric"
+            width="narrow"
+            invalid={field === 'captureCapMiB'}
+            onChange={(v) => set({ captureCapMiB: v })}
+          />
         </div>
         <CaptureFileBox session={session} view={view} t={t} />
       </details>
@@ -198,11 +407,19 @@ function CaptureFileBox({ session, view, t }: { session: SessionInfo; view: Sess
   const info = useCaptureFile(session);
   const saving = info?.state === 'writing' || info?.state === 'disk-behind';
   const draft = view.captureFile;
-  const set = (change: Partial<CaptureFileDraft>) => updateView(session.sessionId, (current) => ({ captureFile: { ...current.captureFile, ...change } }));
+  const set = (change: Partial<CaptureFileDraft>) =>
+    updateView(session.sessionId, (current) => ({ captureFile: { ...current.captureFile, ...change } }));
   return (
     <div className="settings-row capture-file" role="group" aria-label={t('captureFile')}>
       <strong className="group-title">{t('captureFile')}</strong>
-      <TextField label={t('captureFilePath')} value={draft.path} disabled={saving} width="wide" placeholder="/tmp/capture.bin" onChange={(v) => set({ path: v })} />
+      <TextField
+        label={t('captureFilePath')}
+        value={draft.path}
+        disabled={saving}
+        width="wide"
+        placeholder="/tmp/capture.bin"
+        onChange={(v) => set({ path: v })}
+      />
       <SelectField<CaptureFileFormat>
         label={t('captureFileFormat')}
         value={draft.format}
@@ -210,7 +427,12 @@ function CaptureFileBox({ session, view, t }: { session: SessionInfo; view: Sess
         options={(['raw', 'records'] as const).map((value) => ({ value, label: t(`captureFileFormat.${value}`) }))}
         onChange={(v) => set({ format: v })}
       />
-      <CheckField label={t('captureFileAppend')} checked={draft.append} disabled={saving} onChange={(v) => set({ append: v })} />
+      <CheckField
+        label={t('captureFileAppend')}
+        checked={draft.append}
+        disabled={saving}
+        onChange={(v) => set({ append: v })}
+      />
       {saving ? (
         <button type="button" onClick={() => void stopCaptureFile(session.sessionId)}>
           {t('stopCaptureFile')}
@@ -228,12 +450,31 @@ function CaptureFileBox({ session, view, t }: { session: SessionInfo; view: Sess
 function CaptureFileStatus({ session, t }: { session: SessionInfo; t: Translate }) {
   const info = useCaptureFile(session);
   if (!info) return null;
-  const values = { path: info.path, written: formatBytes(info.bytesWritten), pending: formatBytes(info.pendingBytes), message: info.error?.message ?? info.note };
-  const key = info.state === 'disk-behind' ? (session.config.kind === 'udp' ? 'captureFile.disk-behind.udp' : 'captureFile.disk-behind.tcp') : `captureFile.${info.state}` as const;
+  const values = {
+    path: info.path,
+    written: formatBytes(info.bytesWritten),
+    pending: formatBytes(info.pendingBytes),
+    message: info.error?.message ?? info.note,
+  };
+  const key =
+    info.state === 'disk-behind'
+      ? session.config.kind === 'udp'
+        ? 'captureFile.disk-behind.udp'
+        : 'captureFile.disk-behind.tcp'
+      : (`captureFile.${info.state}` as const);
   return (
-    <div className={`capture-file-status ${info.state}`} role="note" aria-label={t('captureFileStatus')} data-state={info.state} data-bytes-written={info.bytesWritten} title={info.note}>
+    <div
+      className={`capture-file-status ${info.state}`}
+      role="note"
+      aria-label={t('captureFileStatus')}
+      data-state={info.state}
+      data-bytes-written={info.bytesWritten}
+      title={info.note}
+    >
       {t(key, values)}
-      {info.droppedRecords > 0 && <> {t('captureFileDropped', { n: info.droppedRecords, size: formatBytes(info.droppedBytes) })}</>}
+      {info.droppedRecords > 0 && (
+        <> {t('captureFileDropped', { n: info.droppedRecords, size: formatBytes(info.droppedBytes) })}</>
+      )}
     </div>
   );
 }
@@ -242,14 +483,24 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
   const set = (change: Partial<SessionView>) => updateView(session.sessionId, () => change);
   return (
     <Toolbar label={t('log')}>
-      <SelectField label={t('receiveEncoding')} value={view.receiveEncoding} options={ENCODING_OPTIONS} onChange={(value: Encoding) => set({ receiveEncoding: value })} />
+      <SelectField
+        label={t('receiveEncoding')}
+        value={view.receiveEncoding}
+        options={ENCODING_OPTIONS}
+        onChange={(value: Encoding) => set({ receiveEncoding: value })}
+      />
       <SelectField
         label={t('view')}
         value={view.viewMode}
         options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
         onChange={(value) => set({ viewMode: value })}
       />
-      <button type="button" aria-pressed={view.paused} className={view.paused ? 'pressed' : ''} onClick={() => setPaused(session.sessionId, !view.paused)}>
+      <button
+        type="button"
+        aria-pressed={view.paused}
+        className={view.paused ? 'pressed' : ''}
+        onClick={() => setPaused(session.sessionId, !view.paused)}
+      >
         {t('pauseView')}
       </button>
       <button type="button" onClick={() => void clearLog(session.sessionId)}>
@@ -279,11 +530,37 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
   return (
     <div className="send-box">
       <div className="send-options">
-        <SelectField label={t('sendMode')} value={send.mode} options={(['text', 'hex'] as const).map((value) => ({ value, label: t(`mode.${value}`) }))} onChange={(value) => set({ mode: value })} />
-        <SelectField label={t('sendEncoding')} value={send.encoding} disabled={send.mode === 'hex'} options={ENCODING_OPTIONS} onChange={(value: Encoding) => set({ encoding: value })} />
-        <CheckField label={t('escapes')} checked={send.escapes} disabled={send.mode === 'hex'} onChange={(value) => set({ escapes: value })} />
-        <SelectField label={t('lineEnding')} value={send.lineEnding} options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))} onChange={(value) => set({ lineEnding: value })} />
-        <SelectField label={t('checksum')} value={send.checksum} options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))} onChange={(value) => set({ checksum: value })} />
+        <SelectField
+          label={t('sendMode')}
+          value={send.mode}
+          options={(['text', 'hex'] as const).map((value) => ({ value, label: t(`mode.${value}`) }))}
+          onChange={(value) => set({ mode: value })}
+        />
+        <SelectField
+          label={t('sendEncoding')}
+          value={send.encoding}
+          disabled={send.mode === 'hex'}
+          options={ENCODING_OPTIONS}
+          onChange={(value: Encoding) => set({ encoding: value })}
+        />
+        <CheckField
+          label={t('escapes')}
+          checked={send.escapes}
+          disabled={send.mode === 'hex'}
+          onChange={(value) => set({ escapes: value })}
+        />
+        <SelectField
+          label={t('lineEnding')}
+          value={send.lineEnding}
+          options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))}
+          onChange={(value) => set({ lineEnding: value })}
+        />
+        <SelectField
+          label={t('checksum')}
+          value={send.checksum}
+          options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))}
+          onChange={(value) => set({ checksum: value })}
+        />
         {kind === 'udp' && (
           <SelectField
             label={t('sendTo')}
@@ -355,17 +632,32 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
   const stats = useApp((state) => state.stats[session.sessionId]);
   const counters = stats?.counters;
   let summary: string = t(`state.${session.state}`);
-  if (session.state === 'listening' && session.local) summary = session.config.kind === 'udp' ? t('boundTo', { address: session.local }) : t('listeningOn', { address: session.local });
-  if (session.state === 'connected') summary = t('connectedTo', { remote: session.remote ?? '', local: session.local ?? '' });
+  if (session.state === 'listening' && session.local)
+    summary =
+      session.config.kind === 'udp'
+        ? t('boundTo', { address: session.local })
+        : t('listeningOn', { address: session.local });
+  if (session.state === 'connected')
+    summary = t('connectedTo', { remote: session.remote ?? '', local: session.local ?? '' });
   const error = view.status?.tone === 'error' ? view.status.error : undefined;
   return (
     <footer className="status-line">
       <div role="status" className={`state ${session.state}`}>
         {summary}
       </div>
-      <div className="counters" data-bytes-in={counters?.bytesIn ?? 0} data-bytes-out={counters?.bytesOut ?? 0} title={counters ? t('exactCounters', { rx: counters.bytesIn, tx: counters.bytesOut }) : undefined}>
+      <div
+        className="counters"
+        data-bytes-in={counters?.bytesIn ?? 0}
+        data-bytes-out={counters?.bytesOut ?? 0}
+        title={counters ? t('exactCounters', { rx: counters.bytesIn, tx: counters.bytesOut }) : undefined}
+      >
         {counters
-          ? t('counters', { rx: formatBytes(counters.bytesIn), tx: formatBytes(counters.bytesOut), rateIn: formatBytes(Math.round(counters.rateIn)), rateOut: formatBytes(Math.round(counters.rateOut)) })
+          ? t('counters', {
+              rx: formatBytes(counters.bytesIn),
+              tx: formatBytes(counters.bytesOut),
+              rateIn: formatBytes(Math.round(counters.rateIn)),
+              rateOut: formatBytes(Math.round(counters.rateOut)),
+            })
           : t('counters', { rx: '0 B', tx: '0 B', rateIn: '0 B', rateOut: '0 B' })}
         <button type="button" className="link" onClick={() => void resetCounters(session.sessionId)}>
           {t('resetCounters')}
