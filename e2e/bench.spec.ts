@@ -253,7 +253,9 @@ async function clickPauseWhile(
     await button.click({ timeout: 15_000 });
     clicks++;
     if (clicks % 2 === 1) {
-      // Paused: what is on screen stays put while data keeps arriving underneath.
+      // Paused: what is on screen stays put while data keeps arriving underneath. The rows frozen at the
+      // click are drawn in the frame after it, so the comparison starts once two frames have passed.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       const before = await visibleRows(pane);
       await page.waitForTimeout(Math.min(400, everyMs / 2));
       const after = await visibleRows(pane);

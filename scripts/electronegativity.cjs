@@ -47,7 +47,7 @@ const REVIEWED = [
   {
     id: 'PRELOAD_JS_CHECK',
     file: 'electron/main.ts',
-    sample: /windowOptions\(\{ preload: PRELOAD_PATH/,
+    sample: /preload: PRELOAD_PATH/,
     near: /windowOptions\(/,
     why:
       'Raised for any preload. Ours is sandboxed and exposes exactly PRELOAD_API_KEYS, never ipcRenderer ' +
