@@ -212,8 +212,8 @@ describe('sockpit tcp-server', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--port: The port must be at most 65535/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    // Startup of node and tsx is most of it; opening and failing a listener would not change that, but a hang would
-    // show.
+    // Not a speed target: node's startup is most of it, and a listener opened and failed would not change that,
+    // but a hang would show.
     expect(result.ms).toBeLessThan(5000);
 
     // In process: the engine, the only thing that owns sockets, is never even created.
