@@ -171,8 +171,8 @@ export class Framer {
    */
   flush(): FramedMessage[] {
     if (this.len === 0) return [];
-    const bad =
-      this.kind === Kind.IdleGap ? undefined : `incomplete: the stream ended ${this.len} bytes into a message`;
+    const bytes = this.len === 1 ? '1 byte' : `${this.len} bytes`;
+    const bad = this.kind === Kind.IdleGap ? undefined : `incomplete: the stream ended ${bytes} into a message`;
     return [this.takePending(bad)];
   }
 
