@@ -51,10 +51,11 @@ const METHOD: Record<BenchName, string> = {
     "between UTF-8 and GBK ten times. Each time the page measures from the `change` event's timestamp to the first frame painted after " +
     "the log's rows changed, and the visible rows are checked to read as the chosen encoding.",
   framing:
-    'The TCP ingest setup with the client writing 1 GiB of 64-byte lines ending in "\\n", in 64 KiB writes. Three servers alternate, ' +
-    'five runs each: bare Node that only counts; a Sockpit TCP server session as in TCP ingest (per-read framing, UI attached); and the ' +
+    'The TCP ingest setup with the client writing 1 GiB of 64-byte lines ending in "\\n", in 64 KiB writes. Four servers alternate, ' +
+    'five runs each: bare Node that only counts; a Sockpit TCP server session as in TCP ingest (per-read framing, UI attached); the ' +
     'same session with framing `delimiter 0A` and one message listener (`Engine.onMessage`) counting every message, as auto-reply rules ' +
-    'or `sockpit --frame` listen. The figure is the ingest ratio (Sockpit ÷ bare, medians) with framing minus the ratio without it.',
+    'or `sockpit --frame` listen; and the same framing with nobody listening for messages (only a view would use it). The figures are ' +
+    'the ingest ratio (Sockpit ÷ bare, medians) with framing minus the ratio without it.',
 };
 
 const TITLES: Record<BenchName, string> = {
