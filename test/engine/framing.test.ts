@@ -148,7 +148,7 @@ describe('framing in the engine', () => {
       kind: 'tcp-server',
       host: '127.0.0.1',
       port: 0,
-      framing: { mode: 'idle-gap', gapMs: 100 },
+      framing: { mode: 'idle-gap', gapMs: 300 },
     });
     const heard = listen(server.id);
     const client = startPythonProgram(
@@ -159,10 +159,10 @@ describe('framing in the engine', () => {
         's.sendall(b"ab")',
         'time.sleep(0.01)',
         's.sendall(b"c")',
-        'time.sleep(0.5)',
+        'time.sleep(1.2)',
         's.sendall(b"def")',
         'print("sent", flush=True)',
-        'time.sleep(1)',
+        'time.sleep(1.5)',
         's.close()',
       ].join('\n'),
     );
@@ -172,6 +172,41 @@ describe('framing in the engine', () => {
       ['abc', undefined],
       ['def', undefined],
     ]);
+    await client.exited();
+  });
+
+  it('changing the framing while running: the partial message comes out marked incomplete, then the new framing cuts', async () => {
+    h = new Harness();
+    const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { mode: 'line' } });
+    const heard = listen(server.id);
+    const client = startPythonProgram(
+      [
+        'import socket',
+        `s = socket.create_connection(("127.0.0.1", ${server.port}))`,
+        's.settimeout(10)',
+        's.sendall(b"first\\npart")',
+        '# Wait for the go-ahead before sending the rest.',
+        's.recv(1)',
+        's.sendall(b"xyzw")',
+        's.recv(1)',
+        's.close()',
+      ].join('\n'),
+    );
+    await until(() => heard.length >= 1 && h.byteCount(server.id, 'rx') >= 10, 5000, 'a line and a partial one');
+    const changed = await h.run({
+      type: 'session.framing',
+      sessionId: server.id,
+      framing: { mode: 'fixed', length: 2 },
+    });
+    expect(changed.config.framing).toEqual({ mode: 'fixed', length: 2 });
+    expect(heard.map((m) => [m.text, m.bad])).toEqual([
+      ['first', undefined],
+      ['part', 'incomplete: the stream ended 4 bytes into a message'],
+    ]);
+    await h.run({ type: 'send', sessionId: server.id, payload: { data: 'g' } });
+    await until(() => heard.length >= 4, 5000, 'two fixed-size messages');
+    expect(heard.slice(2).map((m) => m.text)).toEqual(['xy', 'zw']);
+    await h.run({ type: 'send', sessionId: server.id, payload: { data: 'g' } });
     await client.exited();
   });
 
