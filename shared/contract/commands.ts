@@ -1,27 +1,13 @@
 import { z } from 'zod';
-import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
+import { Host, Id, RemotePort } from './fields';
+import { SendPayload } from './send-payload';
 import { CaptureFileFormat } from './events';
 import { SessionConfig } from './sessions';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
 
-export const SendPayload = z.strictObject({
-  mode: SendMode.default('text'),
-  data: z
-    .string()
-    .max(
-      MAX_SEND_INPUT_CHARS,
-      `A message can be at most ${MAX_SEND_INPUT_CHARS / (1024 * 1024)} Mi characters; send a large file in parts.`,
-    ),
-  encoding: Encoding.default('utf-8'),
-  /** Interpret \r \n \t \\ \0 \xNN in text mode. */
-  escapes: z.boolean().default(false),
-  lineEnding: LineEnding.default('none'),
-  checksum: Checksum.default('none'),
-});
-export type SendPayload = z.output<typeof SendPayload>;
-export type SendPayloadInput = z.input<typeof SendPayload>;
+export { SendPayload, type SendPayloadInput } from './send-payload';
 
 /** Where a send goes. Omitted: a TCP client's connection, a UDP session's default remote. */
 export const SendTarget = z.discriminatedUnion('to', [
