@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Host, LocalPort, Millis, RemotePort } from './fields';
+import { SendPayload } from './send-payload';
 
 // What a person configures for each kind of session. Every object is strict: an unknown key
 // (including "__proto__" or "constructor") is refused, never merged.
@@ -22,6 +23,12 @@ const CaptureCap = z
  */
 const Echo = z.boolean().default(false);
 
+/**
+ * Sent automatically on every new connection: each time a TCP client (long mode) connects or reconnects,
+ * or to each client a TCP server accepts. Recorded as a tx record like any send; a failure is an error event.
+ */
+const Greeting = SendPayload.optional();
+
 export const TcpServerConfig = z.strictObject({
   kind: z.literal('tcp-server'),
   /** 0.0.0.0 = any IPv4, :: = any IPv6 (and IPv4 where the OS maps it), 127.0.0.1, ::1 or one interface's address. */
@@ -36,6 +43,7 @@ export const TcpServerConfig = z.strictObject({
   allowHalfOpen: z.boolean().default(false),
   noDelay: z.boolean().default(true),
   echo: Echo,
+  greeting: Greeting,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
 });
 
@@ -66,6 +74,7 @@ export const TcpClientConfig = z.strictObject({
   shortIdleMs: Millis(10, 600_000).default(300),
   shortTimeoutMs: Millis(50, 600_000).default(5000),
   echo: Echo,
+  greeting: Greeting,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
 });
 
