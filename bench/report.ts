@@ -50,6 +50,12 @@ const METHOD: Record<BenchName, string> = {
     'kernel dropped; the view holds what it took in (it says how many it skipped). Then the "Receive encoding" select is switched ' +
     "between UTF-8 and GBK ten times. Each time the page measures from the `change` event's timestamp to the first frame painted after " +
     "the log's rows changed, and the visible rows are checked to read as the chosen encoding.",
+  drift:
+    'The sender runs in the benchmark process, the receiver in a child Node process that timestamps each arriving UDP datagram ' +
+    'with `performance.now()`. Sockpit: an engine UDP session repeating a 4-byte datagram with `send.repeat` (scheduled on absolute ' +
+    'times, catching up in bounded bursts); bare: `dgram` `socket.send` from `setInterval(send, period)`. Each sends at a 10 ms ' +
+    'period for 60 s, then at 1 ms for 10 s, one after the other. Period error = |mean gap between arrivals − period| ÷ period; ' +
+    'jitter = |gap − period| per arrival; rate = arrivals per second between the first and the last.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -59,6 +65,7 @@ const TITLES: Record<BenchName, string> = {
   echo: 'Echo latency',
   window: 'The window under flood',
   redecode: 'Re-decode',
+  drift: 'Timed send drift',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [

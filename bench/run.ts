@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBrowser } from './browser';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
+import { benchDrift, DRIFT_FULL, DRIFT_SMOKE } from './drift';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
 import { ROOT } from './lib/children';
 import { describeMachine, type Machine } from './lib/machine';
@@ -82,6 +83,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchConnections(smoke ? CONNECTIONS_SMOKE : CONNECTIONS_FULL, mode, preliminary);
     case 'echo':
       return benchEcho(smoke ? ECHO_SMOKE : ECHO_FULL, mode, preliminary);
+    case 'drift':
+      return benchDrift(smoke ? DRIFT_SMOKE : DRIFT_FULL, mode, preliminary);
   }
 }
 
