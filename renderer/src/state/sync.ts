@@ -5,6 +5,7 @@ import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from 
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
+import { applyJob } from './send-schedule';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -24,6 +25,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
   switch (event.type) {
     case 'session.added':
       adoptSession(event.session);
+      return;
+    case 'send.job':
+      applyJob(event.job);
       return;
     case 'session.state': {
       const before = useApp.getState().sessions[event.session.sessionId];
