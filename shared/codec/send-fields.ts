@@ -68,6 +68,25 @@ export function usesCounter(data: string): boolean {
   );
 }
 
+/**
+ * The hex digits of a message with its placeholders blanked out (same length, so positions still point at
+ * what was typed): what a hex check as you type should look at. The placeholders are judged at send time.
+ */
+export function hexDigitsOnly(data: string): string {
+  let out = '';
+  let last = 0;
+  scan(
+    data,
+    () => undefined,
+    (name, position) => {
+      out += data.slice(last, position) + ' '.repeat(name.length + 2);
+      last = position + name.length + 2;
+      return undefined;
+    },
+  );
+  return out + data.slice(last);
+}
+
 /** Walk the message: literal runs and placeholder names, each with its position in the typed text. */
 function scan<T>(
   data: string,

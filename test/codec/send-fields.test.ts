@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SendPayload, type SendPayloadInput } from '../../shared/contract';
 import { buildPayload, buildSend } from '../../shared/codec/payload';
-import { formatFieldTime, nextCounterValue, usesCounter } from '../../shared/codec/send-fields';
+import { formatFieldTime, hexDigitsOnly, nextCounterValue, usesCounter } from '../../shared/codec/send-fields';
 import { errorOf, hex, unwrap } from './helpers';
 
 const payload = (input: SendPayloadInput) => SendPayload.parse(input);
@@ -116,5 +116,12 @@ describe('send-time fields', () => {
     expect(refused.error?.issues[0].message).toBe('The width is 1, 2 or 4 bytes.');
     const range = SendPayload.safeParse({ data: '', fields: { checksumRange: { from: 5, to: 2 } } });
     expect(range.error?.issues[0].message).toBe('The checksum range must end after it starts.');
+  });
+});
+
+describe('hexDigitsOnly', () => {
+  it('blanks placeholders out and keeps every position', () => {
+    expect(hexDigitsOnly('01 {counter} 0G')).toBe('01           0G');
+    expect(hexDigitsOnly('AA {{x')).toBe('AA {{x');
   });
 });

@@ -8,6 +8,7 @@ import {
   type SessionKind,
 } from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
+import { hexDigitsOnly } from '../../../shared/codec/send-fields';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { EngineLink } from '../link';
 import { translate } from '../i18n';
@@ -225,7 +226,7 @@ export async function duplicateSession(sessionId: string): Promise<void> {
 
 /** A hex message is checked where it is typed; this is the same check, with the position. */
 export function hexProblem(text: string): SockpitError | undefined {
-  const parsed = parseHex(text);
+  const parsed = parseHex(hexDigitsOnly(text));
   return parsed.ok ? undefined : parsed.error;
 }
 

@@ -137,8 +137,9 @@ function whole(text: string): number | string {
 export function fieldsFromDraft(draft: ScheduleDraft): SendFieldsInput {
   return {
     counter: {
-      start: whole(draft.counterStart) as number,
-      step: whole(draft.counterStep) as number,
+      // An emptied box means its default, so clearing it never blocks sends that have no {counter}.
+      start: (draft.counterStart.trim() === '' ? 0 : whole(draft.counterStart)) as number,
+      step: (draft.counterStep.trim() === '' ? 1 : whole(draft.counterStep)) as number,
       width: Number(draft.counterWidth) as 1 | 2 | 4,
       format: draft.counterFormat,
     },

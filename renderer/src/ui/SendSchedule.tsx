@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { SendJobInfo, SessionInfo } from '../../../shared/contract';
 import type { SockpitError } from '../../../shared/result';
 import type { Translate } from '../i18n';
@@ -15,7 +15,7 @@ import {
   type NumberFormatChoice,
 } from '../state/send-schedule';
 import { setStatus, type SessionView } from '../state/store';
-import { CheckField, SelectField, TextField } from './controls';
+import { CheckField, SelectField } from './controls';
 
 // The timed side of the send area: Repeat (the engine sends every interval), the counter behind {counter},
 // a sequence of steps, and the bytes the next send will be. Mounted by SessionPane's send box.
@@ -55,6 +55,35 @@ export function SendPreviewRegion({ session, view, t }: { session: SessionInfo; 
         <code>{shown.hex === undefined ? '' : shown.hex === '' ? t('previewEmpty') : shown.hex}</code>
       )}
     </div>
+  );
+}
+
+/** A number box (role spinbutton) with its label; the text stays as typed and the engine's schema judges it. */
+function NumberField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  min: number;
+  max?: number;
+  placeholder?: string;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  return (
+    <span className="field narrow">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={1}
+        value={props.value}
+        placeholder={props.placeholder}
+        disabled={props.disabled}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </span>
   );
 }
 
@@ -121,18 +150,17 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
     <div className="send-schedule">
       <div className="send-options">
         <CheckField label={t('repeat')} checked={draft.repeat} onChange={(v) => set({ repeat: v })} />
-        <TextField
+        <NumberField
           label={t('intervalMs')}
+          min={1}
+          max={86_400_000}
           value={draft.intervalMs}
-          inputMode="numeric"
-          width="narrow"
           onChange={(v) => set({ intervalMs: v })}
         />
-        <TextField
+        <NumberField
           label={t('times')}
+          min={1}
           value={draft.times}
-          inputMode="numeric"
-          width="narrow"
           placeholder={t('untilStopped')}
           onChange={(v) => set({ times: v })}
         />
@@ -143,7 +171,7 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
         >
           {t('stopRepeating')}
         </button>
-        <span className="job-progress" role="status" aria-label={t('repeatStatus')}>
+        <span className="job-progress" role="note" aria-live="polite" aria-label={t('repeatStatus')}>
           {repeats.map((job) => (
             <JobProgress key={job.jobId} job={job} t={t} />
           ))}
@@ -151,18 +179,16 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
         </span>
       </div>
       <div className="send-options">
-        <TextField
+        <NumberField
           label={t('counterStart')}
+          min={0}
           value={draft.counterStart}
-          inputMode="numeric"
-          width="narrow"
           onChange={(v) => set({ counterStart: v })}
         />
-        <TextField
+        <NumberField
           label={t('counterStep')}
+          min={-4294967295}
           value={draft.counterStep}
-          inputMode="numeric"
-          width="narrow"
           onChange={(v) => set({ counterStep: v })}
         />
         <SelectField
@@ -184,18 +210,16 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
       <details className="sequence-editor">
         <summary>{t('sequence')}</summary>
         <div className="send-options">
-          <TextField
+          <NumberField
             label={t('stepDelayMs')}
+            min={0}
             value={draft.stepDelayMs}
-            inputMode="numeric"
-            width="narrow"
             onChange={(v) => set({ stepDelayMs: v })}
           />
-          <TextField
+          <NumberField
             label={t('waitReplyMs')}
+            min={1}
             value={draft.stepWaitMs}
-            inputMode="numeric"
-            width="narrow"
             placeholder={t('noWait')}
             onChange={(v) => set({ stepWaitMs: v })}
           />
@@ -225,11 +249,10 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
           ))}
         </ol>
         <div className="send-options">
-          <TextField
+          <NumberField
             label={t('rounds')}
+            min={1}
             value={draft.rounds}
-            inputMode="numeric"
-            width="narrow"
             disabled={draft.loop}
             placeholder="1"
             onChange={(v) => set({ rounds: v })}
@@ -245,7 +268,7 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
           >
             {t('stopSequence')}
           </button>
-          <span className="job-progress" role="status" aria-label={t('sequenceStatus')}>
+          <span className="job-progress" role="note" aria-live="polite" aria-label={t('sequenceStatus')}>
             {sequences.map((job) => (
               <JobProgress key={job.jobId} job={job} t={t} />
             ))}
