@@ -61,18 +61,35 @@ describe('repeat', () => {
     const job = await h.run({ type: 'send.repeat', sessionId: id, payload: { data: 'x' }, intervalMs: 10 });
     expect(job).toMatchObject({ state: 'running', times: 'forever' });
     await h.waitForBytes(id, 'tx', 5);
-    expect((await h.run({ type: 'send.jobs', sessionId: id })).map((j) => j.jobId)).toEqual([job.jobId]);
+    // Progress comes as send.job events while it runs: how many went out and when the next is due.
+    const progress = (await h.waitFor(
+      (e) => e.type === 'send.job' && e.job.jobId === job.jobId && e.job.sent >= 2 && e.job.state === 'running',
+    )) as JobEvent;
+    expect(progress.job.nextDueAt).toBeGreaterThan(progress.job.startedAt);
+    // A second job on the same session runs beside it, and both are listed.
+    const other = await h.run({ type: 'send.repeat', sessionId: id, payload: { data: 'y' }, intervalMs: 1000 });
+    expect((await h.run({ type: 'send.jobs', sessionId: id })).map((j) => j.jobId)).toEqual([job.jobId, other.jobId]);
+    await h.run({ type: 'send.stop', sessionId: id, jobId: other.jobId });
     expect(await h.run({ type: 'send.stop', sessionId: id, jobId: job.jobId })).toEqual({ stopped: 1 });
     const end = await h.waitFor(finished(job.jobId));
     expect(end.job.end).toBe('stopped');
     const sentAtStop = h.byteCount(id, 'tx');
-    expect(sentAtStop).toBe(end.job.sent);
+    expect(sentAtStop).toBe(end.job.sent + 1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.byteCount(id, 'tx')).toBe(sentAtStop);
     expect(await h.run({ type: 'send.jobs', sessionId: id })).toEqual([]);
     await h.run({ type: 'session.stop', sessionId: id });
     await peer.waitForLine(/^done/);
     expect(recvs(peer).join('').length / 2).toBe(sentAtStop);
+  });
+
+  it('ends every job when the engine shuts down', async () => {
+    h = new Harness();
+    const { port } = await peerOnFreePort('recv_print_server.py');
+    const id = await clientTo(port);
+    const job = await h.run({ type: 'send.repeat', sessionId: id, payload: { data: 'z' }, intervalMs: 5 });
+    await h.engine.shutdown();
+    expect((await h.waitFor(finished(job.jobId))).job.end).toBe('engine-shutdown');
   });
 
   it('ends with a reason when the server hangs up, and when the session stops', async () => {
