@@ -314,7 +314,13 @@ function sendPayloadOf(view: SessionView, sessionId: string): SendPayloadInput {
   };
 }
 
-/** What the send box would send, and where, for a sequence step, a sequence run or the preview. */
+/** What the send box would send, wherever it goes (the preview needs no target). */
+export function currentPayload(sessionId: string): SendPayloadInput | undefined {
+  const found = lookup(sessionId);
+  return found ? sendPayloadOf(found.view, sessionId) : undefined;
+}
+
+/** What the send box would send, and where, for a sequence step or a sequence run. */
 export function currentSend(
   sessionId: string,
 ): { payload: SendPayloadInput; target: SendTarget } | { error: SockpitError } | undefined {

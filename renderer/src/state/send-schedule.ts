@@ -125,7 +125,8 @@ export function forgetSchedule(sessionId: string): void {
   useSchedule.setState((state) => {
     const { [sessionId]: _draft, ...drafts } = state.drafts;
     const { [sessionId]: _jobs, ...jobs } = state.jobs;
-    return { drafts, jobs };
+    const { [sessionId]: _last, ...lastFinished } = state.lastFinished;
+    return { drafts, jobs, lastFinished };
   });
 }
 

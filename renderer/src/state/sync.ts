@@ -5,7 +5,7 @@ import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from 
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
-import { applyJob } from './send-schedule';
+import { applyJob, forgetSchedule } from './send-schedule';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -44,6 +44,7 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     }
     case 'session.removed':
       forgetSession(event.sessionId);
+      forgetSchedule(event.sessionId);
       return;
     case 'connection.opened':
       connectionStore.of(event.connection.sessionId).put(event.connection);

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { SendJobInfo, SessionInfo } from '../../../shared/contract';
 import type { SockpitError } from '../../../shared/result';
 import type { Translate } from '../i18n';
-import { currentSend } from '../state/actions';
+import { currentPayload, currentSend } from '../state/actions';
 import {
   addStep,
   defaultScheduleDraft,
@@ -32,9 +32,7 @@ export function SendPreviewRegion({ session, view, t }: { session: SessionInfo; 
     let current = true;
     // Asked of the engine, which holds the counter: the preview is the next send's bytes, not a guess.
     const timer = setTimeout(() => {
-      const next = currentSend(sessionId);
-      if (!next) return;
-      const payload = 'error' in next ? undefined : next.payload;
+      const payload = currentPayload(sessionId);
       if (!payload) return;
       void previewNext(sessionId, payload).then((result) => {
         if (!current) return;
