@@ -76,3 +76,33 @@ test('the timed-send controls have their Chinese names', async ({ app, page }) =
   await page.getByLabel('语言').selectOption({ label: 'English' });
   void app;
 });
+
+test('a sequence built from the box sends its steps in order', async ({ app }) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const peer = await tcpClient(port);
+  await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2);
+  await server.getByText('Sequence', { exact: true }).click();
+  await server.getByRole('spinbutton', { name: 'Delay after step (ms)' }).fill('50');
+  for (const step of ['one;', 'two;']) {
+    await server.getByLabel('Message').fill(step);
+    await server.getByRole('button', { name: 'Add as step' }).click();
+  }
+  await expect(server.getByRole('list', { name: 'Sequence steps' }).getByRole('listitem')).toHaveCount(2);
+  await server.getByRole('spinbutton', { name: 'Rounds' }).fill('2');
+  await server.getByRole('button', { name: 'Run sequence' }).click();
+  await expect.poll(() => peer.received().toString()).toBe('one;two;one;two;');
+  await expect(server.getByRole('note', { name: 'Sequence progress' })).toContainText('Sent 4; done.');
+  peer.socket.destroy();
+});
+
+test('a server greets each client with the greeting from its options', async ({ app }) => {
+  const server = await app.newSession();
+  await server.getByText('Options').click();
+  await server.getByLabel('Greeting on connect').fill('welcome\\r\\n');
+  const port = await app.startServer(server);
+  const peer = await tcpClient(port);
+  await expect.poll(() => peer.received().toString()).toBe('welcome\r\n');
+  await expect(app.log(server).locator('.log-row.tx')).toHaveCount(1);
+  peer.socket.destroy();
+});
