@@ -56,6 +56,12 @@ const METHOD: Record<BenchName, string> = {
     'same session with framing `delimiter 0A` and one message listener (`Engine.onMessage`) counting every message, as auto-reply rules ' +
     'or `sockpit --frame` listen; and the same framing with nobody listening for messages (only a view would use it). The figures are ' +
     'the ingest ratio (Sockpit ÷ bare, medians) with framing minus the ratio without it.',
+  drift:
+    'The sender runs in the benchmark process, the receiver in a child Node process that timestamps each arriving UDP datagram ' +
+    'with `performance.now()`. Sockpit: an engine UDP session repeating a 4-byte datagram with `send.repeat` (scheduled on absolute ' +
+    'times, catching up in bounded bursts); bare: `dgram` `socket.send` from `setInterval(send, period)`. Each sends at a 10 ms ' +
+    'period for 60 s, then at 1 ms for 10 s, one after the other. Period error = |mean gap between arrivals − period| ÷ period; ' +
+    'jitter = |gap − period| per arrival; rate = arrivals per second between the first and the last.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -66,6 +72,7 @@ const TITLES: Record<BenchName, string> = {
   window: 'The window under flood',
   redecode: 'Re-decode',
   framing: 'Framing at ingest',
+  drift: 'Timed send drift',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBrowser } from './browser';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
+import { benchDrift, DRIFT_FULL, DRIFT_SMOKE } from './drift';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
 import { benchFraming, FRAMING_FULL, FRAMING_SMOKE } from './framing';
 import { ROOT } from './lib/children';
@@ -85,6 +86,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchEcho(smoke ? ECHO_SMOKE : ECHO_FULL, mode, preliminary);
     case 'framing':
       return benchFraming(smoke ? FRAMING_SMOKE : FRAMING_FULL, mode, preliminary);
+    case 'drift':
+      return benchDrift(smoke ? DRIFT_SMOKE : DRIFT_FULL, mode, preliminary);
   }
 }
 

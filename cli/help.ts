@@ -4,10 +4,10 @@ import { MODES, OPTIONS, type Mode } from './options';
 
 const SYNOPSIS: Record<Mode, string> = {
   'tcp-server':
-    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
+    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--greeting TEXT] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
   'tcp-client':
-    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--echo] [--capture-file FILE] [options]',
-  udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--reply TEXT | --reply-hex HEX | --echo] [--broadcast] [options]',
+    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--interval MS] [--repeat N|forever] [--greeting TEXT] [--wait MS] [--echo] [--capture-file FILE] [options]',
+  udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--interval MS] [--repeat N|forever] [--reply TEXT | --reply-hex HEX | --echo] [--broadcast] [options]',
 };
 
 const ABOUT: Record<Mode, string> = {
@@ -45,8 +45,18 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** The send-time placeholders, written the same in the app's message box and in every TEXT or HEX here. */
+const PLACEHOLDERS = [
+  'Placeholders in --send, --send-hex, --reply and --greeting, filled in at each send ({{ is a literal "{"):',
+  '  {counter}  the send counter (--counter)         {len}       the message length, 1 byte',
+  '  {checksum} where the --checksum goes            {time}      local time, YYYY-MM-DD HH:MM:SS.mmm',
+  '  {unix}     seconds since 1970 (text)            {unixms}    milliseconds since 1970 (text)',
+];
+
 export function helpText(mode?: Mode): string {
   const output = [
+    ...PLACEHOLDERS,
+    '',
     'Output: readable lines such as "[12:03:04.123456] RX 127.0.0.1:5555 (5 B) hello", or with --json one object',
     'per line: event (listening, connected, accepted, data, sent, closed, refused, error), time (ISO, µs),',
     'dir (rx/tx), peer (host:port), conn, hex, text, bytes, reason (closed), code/message/hint (error),',
@@ -78,6 +88,7 @@ export function helpText(mode?: Mode): string {
     '  sockpit tcp-client 127.0.0.1:7890 --send "hello" --send-hex "0D 0A" --wait 2000',
     '  sockpit udp --to [::1]:9000 --send ping --json',
     '  sockpit udp --bind 127.0.0.1:9000 --reply pong',
+    '  sockpit tcp-client 127.0.0.1:7890 --send-hex "AA {counter}" --counter 1:1:2:be --repeat 5 --interval 1000',
     '  sockpit tcp-server --port 7890 --echo --capture-file capture.spcap --capture-format records',
     '  sockpit tcp-client 127.0.0.1:502 --frame modbus-rtu --json',
     '  sockpit tcp-server --port 7890 --frame delimiter:0D0A --count 10',

@@ -63,6 +63,24 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'Send these bytes, e.g. "48 65 6C 6C 6F". Mixes with --send in the order given.',
   },
   {
+    name: 'interval',
+    value: 'MS',
+    modes: SENDERS,
+    help: 'Send the --send/--send-hex items one after another, MS milliseconds apart (1 to 86400000); the engine keeps the time.',
+  },
+  {
+    name: 'repeat',
+    value: 'N|forever',
+    modes: SENDERS,
+    help: 'Send the items N times over (or until Ctrl-C, --timeout or --count with "forever"), --interval apart.',
+  },
+  {
+    name: 'counter',
+    value: 'START[:STEP[:WIDTH[:be|le|text]]]',
+    modes: ALL,
+    help: 'Set up {counter} in sends, replies and greetings: from START by STEP (default 1), as WIDTH bytes (1, 2 or 4; default 1) big or little endian, or as decimal text (default be).',
+  },
+  {
     name: 'wait',
     value: 'MS',
     modes: SENDERS,
@@ -75,6 +93,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'Answer every received chunk (datagram) with TEXT, to the client (sender) it came from.',
   },
   { name: 'reply-hex', value: 'HEX', modes: ANSWERERS, help: 'Answer every received chunk with these bytes.' },
+  {
+    name: 'greeting',
+    value: 'TEXT',
+    modes: ['tcp-server', 'tcp-client'],
+    help: 'Send TEXT on every new connection: to each client the server accepts, or to the server each time the client connects.',
+  },
+  { name: 'greeting-hex', value: 'HEX', modes: ['tcp-server', 'tcp-client'], help: 'The same, with these bytes.' },
   {
     name: 'echo',
     modes: ALL,

@@ -14,6 +14,7 @@ import {
 import { parseFramingText } from '../shared/framing';
 import { fail, ok, type Result } from '../shared/result';
 import { MODES, OPTION_BY_NAME, type Mode } from './options';
+import { parseCounter, parseSchedule, type SendSchedule } from './send-schedule';
 
 export type CreateCommand = Extract<Command, { type: 'session.create' }>;
 export type Reply = { kind: 'payload'; payload: SendPayload; option: string };
@@ -43,6 +44,8 @@ export interface CliRun {
   /** End this long after the last send; undefined: run until --count, --timeout, the peer or a signal ends it. */
   waitMs?: number;
   captureFile?: CaptureFileChoice;
+  /** --interval / --repeat: the engine paces the sends (send.repeat or send.sequence). */
+  schedule?: SendSchedule;
 }
 
 export type CliOptions = { action: 'help'; mode?: Mode } | { action: 'version' } | CliRun;
@@ -222,6 +225,18 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     lineEnding: single.get('line-ending') ?? 'none',
     checksum: single.get('checksum') ?? 'none',
   } as SendPayloadInput;
+  const counterText = single.get('counter');
+  if (counterText !== undefined) {
+    const counter = parseCounter(counterText);
+    if (!counter.ok) return counter;
+    common.fields = { counter: counter.value };
+  }
+  const schedule = parseSchedule(single.get('interval'), single.get('repeat'));
+  if (!schedule.ok) return schedule;
+  if (schedule.value && sendOptions.length === 0)
+    return usage(
+      `--${single.has('interval') ? 'interval' : 'repeat'} paces --send and --send-hex items; give at least one.`,
+    );
   // Judge the shared values even when nothing will be sent, so "--encoding klingon" fails up front.
   const probe = checkPayload({ ...common, mode: 'text', data: '' }, '--encoding');
   if (!probe.ok) return probe;
@@ -284,6 +299,17 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     if (!framing.ok)
       return { ok: false, error: { ...framing.error, message: `--frame "${frameText}": ${framing.error.message}` } };
     config.framing = framing.value;
+  const greetingOptions = ['greeting', 'greeting-hex'].filter((name) => single.has(name));
+  if (greetingOptions.length > 1) return usage('Choose one of --greeting and --greeting-hex.');
+  for (const option of ['greeting', 'greeting-hex'] as const) {
+    const value = single.get(option);
+    if (value === undefined) continue;
+    const payload = checkPayload(
+      { ...common, mode: option === 'greeting' ? 'text' : 'hex', data: value },
+      `--${option}`,
+    );
+    if (!payload.ok) return payload;
+    config.greeting = payload.value;
   }
 
   // Echo runs inside the engine: the reply leaves before this face even hears of the chunk.
@@ -365,5 +391,6 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     timeoutMs,
     waitMs,
     captureFile,
+    ...(schedule.value ? { schedule: schedule.value } : {}),
   });
 }

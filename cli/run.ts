@@ -1,12 +1,20 @@
 // Drives one session on the engine from a parsed command line to an exit code: creates and starts it,
 // sends, answers, prints every event and record, and ends on --count, --timeout, --wait, the peer or a signal.
 import { createTextDecoder, decodeText, type TextDecoderState } from '../shared/codec';
-import type { CaptureRecord, EngineEvent, RxMessage, SendPayloadInput, SendTarget } from '../shared/contract';
+import type {
+  CaptureRecord,
+  EngineEvent,
+  RxMessage,
+  SendJobInfo,
+  SendPayloadInput,
+  SendTarget,
+} from '../shared/contract';
 import type { SockpitError } from '../shared/result';
 import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
 import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { CliRun } from './parse';
+import type { SendSchedule } from './send-schedule';
 
 export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'onMessage' | 'capture' | 'shutdown'>;
 
@@ -33,6 +41,10 @@ export class Runner {
   private unsubscribe?: () => void;
   private stopFollowing?: () => void;
   private stopMessages?: () => void;
+  /** The engine job pacing --interval / --repeat sends, and who waits for its end. */
+  private jobId?: string;
+  private resolveJob?: (job: SendJobInfo) => void;
+  private readonly finishedJobs = new Map<string, SendJobInfo>();
 
   constructor(
     private readonly options: CliRun,
@@ -104,12 +116,57 @@ export class Runner {
 
   private async sendAll(): Promise<void> {
     const { options } = this;
-    for (const payload of options.sends) {
+    if (options.schedule) {
+      const ended = await this.sendScheduled(options.schedule);
+      if (!ended) return;
+    }
+    for (const payload of options.schedule ? [] : options.sends) {
       if (this.finishing) return;
       const sent = await this.engine.run({ type: 'send', sessionId: this.sessionId!, payload });
       if (!sent.ok) return this.fatal(sent.error);
     }
     if (options.waitMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.waitMs));
+  }
+
+  /**
+   * --interval / --repeat: the engine paces the sends (one item: send.repeat, drift-free; several: a sequence
+   * with the interval after each). Resolves true when every send went out, false when the run is over.
+   */
+  private async sendScheduled(schedule: SendSchedule): Promise<boolean> {
+    const { sends } = this.options;
+    const sessionId = this.sessionId!;
+    const finished = new Promise<SendJobInfo>((resolve) => (this.resolveJob = resolve));
+    const started =
+      sends.length === 1 && schedule.intervalMs !== undefined
+        ? await this.engine.run({
+            type: 'send.repeat',
+            sessionId,
+            payload: sends[0],
+            intervalMs: schedule.intervalMs,
+            times: schedule.times,
+          })
+        : await this.engine.run({
+            type: 'send.sequence',
+            sessionId,
+            steps: sends.map((payload) => ({ payload, delayMs: schedule.intervalMs ?? 0 })),
+            times: schedule.times,
+          });
+    if (!started.ok) {
+      this.fatal(started.error);
+      return false;
+    }
+    this.jobId = started.value.jobId;
+    // A short job can end before its start is answered.
+    const job =
+      started.value.state === 'finished'
+        ? started.value
+        : (this.finishedJobs.get(this.jobId) ?? (await Promise.race([finished, this.done.then(() => undefined)])));
+    if (!job) return false;
+    if (job.end === 'send-failed') {
+      this.fatal(job.endError as SockpitError | undefined);
+      return false;
+    }
+    return job.end === 'done';
   }
 
   private emit(event: CliEvent): void {
@@ -214,6 +271,11 @@ export class Runner {
         }
         return;
       }
+      case 'send.job':
+        if (event.job.state !== 'finished') return;
+        this.finishedJobs.set(event.job.jobId, event.job);
+        if (event.job.jobId === this.jobId) this.resolveJob?.(event.job);
+        return;
       case 'connection.refused':
         if (!this.finishing) this.emit({ event: 'refused', time: nowIso(), peer: event.peer, limit: event.limit });
         return;

@@ -30,11 +30,11 @@ test('a TCP server and a client side by side exchange a pasted multi-line messag
   await expect(app.log(client).locator('.log-row.tx .log-content')).toHaveText('line one\nline two\n第三行');
   await expect(server.getByRole('table', { name: 'Connections' }).getByRole('row')).toHaveCount(2);
 
-  await server.getByLabel('View').selectOption({ label: 'Hex' });
+  await server.getByLabel('View', { exact: true }).selectOption({ label: 'Hex' });
   await expect(serverLog.locator('.log-row.rx .log-content')).toHaveText(
     '6C 69 6E 65 20 6F 6E 65 0A 6C 69 6E 65 20 74 77 6F 0A E7 AC AC E4 B8 89 E8 A1 8C',
   );
-  await server.getByLabel('View').selectOption({ label: 'Hex + text' });
+  await server.getByLabel('View', { exact: true }).selectOption({ label: 'Hex + text' });
   await expect(serverLog.locator('.log-row.rx .log-content')).toContainText('|line one.line tw|');
 });
 
@@ -105,7 +105,7 @@ test('GBK and UTF-8 text and hex between two panes', async ({ app }) => {
   await client.getByLabel('Send mode').selectOption({ label: 'Hex' });
   await client.getByLabel('Checksum').selectOption({ label: 'CRC-16/MODBUS' });
   await app.send(client, '01 03 00 00 00 0A');
-  await server.getByLabel('View').selectOption({ label: 'Hex' });
+  await server.getByLabel('View', { exact: true }).selectOption({ label: 'Hex' });
   await expect(app.log(server).locator('.log-row.rx .log-content').last()).toHaveText('01 03 00 00 00 0A C5 CD');
 });
 
@@ -168,7 +168,8 @@ test('received markup stays text in every view', async ({ app, page }) => {
   peer.socket.write(markup);
   const content = app.log(server).locator('.log-row.rx .log-content');
   await expect(content).toHaveText(markup);
-  for (const view of ['Hex', 'Hex + text', 'Text']) await server.getByLabel('View').selectOption({ label: view });
+  for (const view of ['Hex', 'Hex + text', 'Text'])
+    await server.getByLabel('View', { exact: true }).selectOption({ label: view });
   await expect(content).toHaveText(markup);
   expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
   expect(await app.log(server).locator('img, script').count()).toBe(0);

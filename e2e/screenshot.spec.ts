@@ -19,7 +19,7 @@ test('README screenshot: a server with two clients, GBK text and a Modbus frame 
   await client.getByLabel('Send mode').selectOption({ label: 'Hex' });
   await client.getByLabel('Checksum').selectOption({ label: 'CRC-16/MODBUS' });
   await app.send(client, '01 03 00 00 00 02');
-  await client.getByLabel('View').selectOption({ label: 'Hex + text' });
+  await client.getByLabel('View', { exact: true }).selectOption({ label: 'Hex + text' });
   await expect(app.log(server).locator('.log-row.rx')).toHaveCount(3);
 
   await server

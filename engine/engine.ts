@@ -14,6 +14,9 @@ import {
 } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
 import type { CaptureReader } from './capture';
+import { sendGreeting } from './greeting';
+import { SendComposer } from './send-composer';
+import { SendJobs } from './send-jobs';
 import type { Session, SessionOwner } from './session';
 import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
@@ -49,6 +52,13 @@ export class Engine {
     recordsAdded: (sessionId, nextSeq) => this.recordsAdded(sessionId, nextSeq),
     nextConnectionId: () => `c${++this.connectionCount}`,
   };
+  /** Every send's bytes and each session's {counter}. */
+  private readonly composer = new SendComposer();
+  private readonly sendJobs = new SendJobs({
+    session: (id) => this.sessions.get(id),
+    compose: (id, payload) => this.composer.compose(id, payload),
+    emit: (event) => this.emit(event),
+  });
 
   constructor(options: EngineOptions = {}) {
     const interval = options.statsIntervalMs ?? 1000;
@@ -86,6 +96,7 @@ export class Engine {
   }
 
   private recordsAdded(sessionId: string, nextSeq: number): void {
+    this.sendJobs.recordsAdded(sessionId, nextSeq);
     for (const listener of this.recordsListeners) {
       try {
         listener(sessionId, nextSeq);
@@ -96,6 +107,8 @@ export class Engine {
   }
 
   private emit(event: EngineEvent): void {
+    this.sendJobs.observe(event);
+    if (event.type === 'connection.opened') this.greet(event.connection.sessionId, event.connection.connectionId);
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -123,6 +136,17 @@ export class Engine {
     }
   }
 
+  private greet(sessionId: string, connectionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session)
+      sendGreeting(
+        session,
+        connectionId,
+        (id, payload) => this.composer.compose(id, payload),
+        (e) => this.emit(e),
+      );
+  }
+
   private session(id: string): Result<Session> {
     const session = this.sessions.get(id);
     return session ? ok(session) : fail('E_NOT_FOUND', `There is no session "${id}".`);
@@ -142,6 +166,12 @@ export class Engine {
   }
 
   private async dispatch(command: Command): Promise<Result<unknown>> {
+    if (command.type === 'session.create' || command.type === 'session.update') {
+      const greeting = command.config.kind === 'udp' ? undefined : command.config.greeting;
+      const built = greeting ? buildPayload(greeting) : undefined;
+      if (built && !built.ok)
+        return { ok: false, error: { ...built.error, message: `The greeting: ${built.error.message}` } };
+    }
     if (command.type === 'session.create') {
       const session = this.createSession(command.config, command.name);
       this.sessions.set(session.id, session);
@@ -177,23 +207,37 @@ export class Engine {
         session.setFraming(command.framing);
         return ok(session.info());
       case 'session.start': {
+        this.composer.reset(session.id);
         const started = await session.start();
         return started.ok ? ok(session.info()) : started;
       }
       case 'session.stop':
+        this.sendJobs.stop(session.id, undefined, 'session-stopped');
         await session.stopAndSave();
         return ok(session.info());
       case 'session.remove':
+        this.sendJobs.stop(session.id, undefined, 'session-stopped');
+        this.composer.reset(session.id);
         await session.stopAndSave();
         this.sessions.delete(session.id);
         this.emit({ type: 'session.removed', sessionId: session.id });
         return ok({ sessionId: session.id });
       case 'send': {
         // Turn the payload into bytes first: bad hex or an unencodable character touches no socket.
-        const bytes = buildPayload(command.payload);
-        if (!bytes.ok) return bytes;
-        return session.send(bytes.value, command.target);
+        const composed = this.composer.compose(session.id, command.payload);
+        if (!composed.ok) return composed;
+        return session.send(composed.value.bytes, command.target);
       }
+      case 'send.repeat':
+        return this.sendJobs.startRepeat(session, command);
+      case 'send.sequence':
+        return this.sendJobs.startSequence(session, command);
+      case 'send.stop':
+        return this.sendJobs.stop(session.id, command.jobId);
+      case 'send.jobs':
+        return ok(this.sendJobs.list(session.id));
+      case 'send.preview':
+        return this.composer.preview(session.id, command.payload);
       case 'connection.close':
         return session.closeConnections(command.connectionIds, command.reset);
       case 'connection.halfClose':
@@ -247,6 +291,7 @@ export class Engine {
   /** Close every socket of every session; the process may exit afterwards. */
   async shutdown(): Promise<void> {
     clearInterval(this.statsTimer);
+    this.sendJobs.shutdown();
     await Promise.all([...this.sessions.values()].map((session) => session.stopAndSave()));
   }
 }

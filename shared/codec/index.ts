@@ -4,5 +4,14 @@ export { ENCODING_LABELS, encodeText, decodeText, createTextDecoder, type TextDe
 export { parseHex, formatHex, hexDump, type FormatHexOptions, type HexDumpOptions } from './hex';
 export { textToBytes, bytesToEscapedText } from './escapes';
 export { checksumValue, checksumBytes } from './checksum';
-export { buildPayload } from './payload';
+export { buildPayload, buildSend } from './payload';
+export {
+  expandSend,
+  usesCounter,
+  nextCounterValue,
+  formatFieldTime,
+  FIELD_NAMES,
+  type BuiltSend,
+  type FieldValues,
+} from './send-fields';
 export { decodeForDisplay, type DisplaySegment, type DisplayDecode, type DisplayDecodeOptions } from './display';

@@ -1,9 +1,7 @@
-import type { SendPayload } from '../contract/commands';
+import type { SendPayload } from '../contract/send-payload';
 import { ok, type Result } from '../result';
-import { checksumBytes } from './checksum';
-import { textToBytes } from './escapes';
-import { parseHex } from './hex';
 import type { Encoding, LineEnding } from './options';
+import { expandSend, type BuiltSend, type FieldValues } from './send-fields';
 import { encodeText } from './text';
 
 const LINE_ENDING_TEXT: Record<LineEnding, string> = { none: '', cr: '\r', lf: '\n', crlf: '\r\n' };
@@ -24,18 +22,18 @@ function lineEndingBytes(lineEnding: LineEnding, mode: SendPayload['mode'], enco
   return encoded.ok ? encoded.value : LINE_ENDING_BYTES[lineEnding];
 }
 
-/** The exact bytes a send puts on the wire. */
-export function buildPayload(payload: SendPayload): Result<Uint8Array> {
-  const data =
-    payload.mode === 'hex' ? parseHex(payload.data) : textToBytes(payload.data, payload.encoding, payload.escapes);
-  if (!data.ok) return data;
+/**
+ * The exact bytes a send puts on the wire: the message with its send-time fields filled in (see
+ * send-fields.ts; `values` gives this send's counter value and time), the checksum, then the line ending.
+ */
+export function buildPayload(payload: SendPayload, values?: FieldValues): Result<Uint8Array> {
+  const built = buildSend(payload, values);
+  return built.ok ? ok(built.value.bytes) : built;
+}
+
+/** As `buildPayload`, and whether the message used {counter}, so its owner knows to advance it. */
+export function buildSend(payload: SendPayload, values?: FieldValues): Result<BuiltSend> {
   // Data, then checksum over the data only, then line ending: the layout of text protocols like "$DATA*CS\r\n".
-  const checksum = checksumBytes(payload.checksum, data.value);
-  const ending = lineEndingBytes(payload.lineEnding, payload.mode, payload.encoding);
-  if (checksum.length === 0 && ending.length === 0) return ok(data.value);
-  const out = new Uint8Array(data.value.length + checksum.length + ending.length);
-  out.set(data.value, 0);
-  out.set(checksum, data.value.length);
-  out.set(ending, data.value.length + checksum.length);
-  return ok(out);
+  // {checksum} moves the checksum into the message; fields.checksumRange narrows what it covers.
+  return expandSend(payload, lineEndingBytes(payload.lineEnding, payload.mode, payload.encoding), values);
 }

@@ -1,28 +1,15 @@
 import { z } from 'zod';
-import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
+import { Host, Id, RemotePort } from './fields';
+import { SendPayload } from './send-payload';
 import { CaptureFileFormat } from './events';
 import { FramingSpec } from './framing';
 import { SessionConfig } from './sessions';
+import { JobTimes, MaxFailures, RepeatInterval, SequenceStep } from './send-jobs';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
 
-export const SendPayload = z.strictObject({
-  mode: SendMode.default('text'),
-  data: z
-    .string()
-    .max(
-      MAX_SEND_INPUT_CHARS,
-      `A message can be at most ${MAX_SEND_INPUT_CHARS / (1024 * 1024)} Mi characters; send a large file in parts.`,
-    ),
-  encoding: Encoding.default('utf-8'),
-  /** Interpret \r \n \t \\ \0 \xNN in text mode. */
-  escapes: z.boolean().default(false),
-  lineEnding: LineEnding.default('none'),
-  checksum: Checksum.default('none'),
-});
-export type SendPayload = z.output<typeof SendPayload>;
-export type SendPayloadInput = z.input<typeof SendPayload>;
+export { SendPayload, type SendPayloadInput } from './send-payload';
 
 /** Where a send goes. Omitted: a TCP client's connection, a UDP session's default remote. */
 export const SendTarget = z.discriminatedUnion('to', [
@@ -97,6 +84,33 @@ export const Command = z.discriminatedUnion('type', [
   /** Flush and close the session's capture file. */
   z.strictObject({ type: z.literal('capture.file.stop'), ...SessionRef }),
   z.strictObject({ type: z.literal('net.interfaces') }),
+  /** Send the payload now and then every intervalMs, `times` times or until send.stop; the engine keeps the clock. */
+  z.strictObject({
+    type: z.literal('send.repeat'),
+    ...SessionRef,
+    payload: SendPayload,
+    target: SendTarget.optional(),
+    intervalMs: RepeatInterval,
+    times: JobTimes.default('forever'),
+    maxFailures: MaxFailures,
+  }),
+  /** Send the steps in order, each followed by its delay (and optionally a wait for the reply); `times` rounds. */
+  z.strictObject({
+    type: z.literal('send.sequence'),
+    ...SessionRef,
+    steps: z
+      .array(SequenceStep)
+      .min(1, 'A sequence needs at least one step.')
+      .max(1000, 'A sequence has at most 1000 steps.'),
+    target: SendTarget.optional(),
+    times: JobTimes.default(1),
+    maxFailures: MaxFailures,
+  }),
+  /** Stop one job, or every job of the session when jobId is omitted. */
+  z.strictObject({ type: z.literal('send.stop'), ...SessionRef, jobId: Id.optional() }),
+  z.strictObject({ type: z.literal('send.jobs'), ...SessionRef }),
+  /** The bytes the next send of this payload would be, counter included; nothing is sent and nothing advances. */
+  z.strictObject({ type: z.literal('send.preview'), ...SessionRef, payload: SendPayload }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SockpitError as SockpitErrorType } from '../result';
 import { SessionConfig } from './sessions';
+import { SendJobInfo } from './send-jobs';
 
 // What the engine reports, declared once with runtime schemas: a face that receives events over a
 // wire (the renderer over IPC or WebSocket) checks them with the same schemas the engine's tests do.
@@ -224,6 +225,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('capture.cleared'), sessionId: z.string(), nextSeq: z.number().int().min(1) }),
   z.object({ type: z.literal('exchange'), sessionId: z.string(), exchange: ExchangeInfo }),
   z.object({ type: z.literal('stats'), stats: SessionStats }),
+  /** A repeat or sequence started, made progress (at most a few times a second) or finished (`job.end`). */
+  z.object({ type: z.literal('send.job'), job: SendJobInfo }),
   z.object({
     type: z.literal('error'),
     sessionId: z.string().optional(),

@@ -10,11 +10,14 @@ import type {
   SessionInfo,
   SessionStats,
 } from './events';
+import type { SendJobInfo, SendPreview } from './send-jobs';
 
 export * from './commands';
 export * from './events';
 export * from './sessions';
 export * from './framing';
+export * from './send-payload';
+export * from './send-jobs';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
@@ -40,6 +43,11 @@ export interface CommandValues {
   /** The file's final state: "closed" with everything flushed, or "error". */
   'capture.file.stop': CaptureFileInfo;
   'net.interfaces': NetworkInterfaceAddress[];
+  'send.repeat': SendJobInfo;
+  'send.sequence': SendJobInfo;
+  'send.stop': { stopped: number };
+  'send.jobs': SendJobInfo[];
+  'send.preview': SendPreview;
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 

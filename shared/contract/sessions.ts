@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Host, LocalPort, Millis, RemotePort } from './fields';
 import { FramingSpec } from './framing';
+import { SendPayload } from './send-payload';
 
 // What a person configures for each kind of session. Every object is strict: an unknown key
 // (including "__proto__" or "constructor") is refused, never merged.
@@ -28,6 +29,10 @@ const Echo = z.boolean().default(false);
  * `--frame`): per connection, per peer for UDP. Changeable while running with `session.framing`.
  */
 const Framing = FramingSpec.default({ mode: 'per-read' });
+ * Sent automatically on every new connection: each time a TCP client (long mode) connects or reconnects,
+ * or to each client a TCP server accepts. Recorded as a tx record like any send; a failure is an error event.
+ */
+const Greeting = SendPayload.optional();
 
 export const TcpServerConfig = z.strictObject({
   kind: z.literal('tcp-server'),
@@ -43,6 +48,7 @@ export const TcpServerConfig = z.strictObject({
   allowHalfOpen: z.boolean().default(false),
   noDelay: z.boolean().default(true),
   echo: Echo,
+  greeting: Greeting,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
   framing: Framing,
 });
@@ -74,6 +80,7 @@ export const TcpClientConfig = z.strictObject({
   shortIdleMs: Millis(10, 600_000).default(300),
   shortTimeoutMs: Millis(50, 600_000).default(5000),
   echo: Echo,
+  greeting: Greeting,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
   framing: Framing,
 });

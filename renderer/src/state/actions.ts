@@ -8,6 +8,7 @@ import {
   type SessionKind,
 } from '../../../shared/contract';
 import { parseHex } from '../../../shared/codec/hex';
+import { hexDigitsOnly } from '../../../shared/codec/send-fields';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { EngineLink } from '../link';
 import { translate } from '../i18n';
@@ -16,12 +17,14 @@ import { connectionStore } from './connections';
 import { fullRecords } from './full-records';
 import { logStore } from './log';
 import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
+import { attachScheduleLink, fieldsFromDraft, noteSendMade, scheduleDraft, startRepeat } from './send-schedule';
 
 let link: EngineLink | undefined;
 
 /** Every command from the UI goes through this link (IPC in Electron, the bridge's WebSocket in a browser). */
 export function attachLink(connected: EngineLink): void {
   link = connected;
+  attachScheduleLink(connected);
 }
 
 async function run<T extends CommandType>(
@@ -223,7 +226,7 @@ export async function duplicateSession(sessionId: string): Promise<void> {
 
 /** A hex message is checked where it is typed; this is the same check, with the position. */
 export function hexProblem(text: string): SockpitError | undefined {
-  const parsed = parseHex(text);
+  const parsed = parseHex(hexDigitsOnly(text));
   return parsed.ok ? undefined : parsed.error;
 }
 
@@ -295,6 +298,39 @@ export async function halfClose(sessionId: string, connectionIds: Array<string |
   }
 }
 
+type SendPayloadInput = Extract<CommandInput, { type: 'send' }>['payload'];
+
+/** The send box as a payload, with the counter settings of the send area. */
+function sendPayloadOf(view: SessionView, sessionId: string): SendPayloadInput {
+  const { send } = view;
+  return {
+    mode: send.mode,
+    data: send.text,
+    encoding: send.encoding,
+    escapes: send.escapes,
+    lineEnding: send.lineEnding,
+    checksum: send.checksum,
+    fields: fieldsFromDraft(scheduleDraft(sessionId)),
+  };
+}
+
+/** What the send box would send, wherever it goes (the preview needs no target). */
+export function currentPayload(sessionId: string): SendPayloadInput | undefined {
+  const found = lookup(sessionId);
+  return found ? sendPayloadOf(found.view, sessionId) : undefined;
+}
+
+/** What the send box would send, and where, for a sequence step or a sequence run. */
+export function currentSend(
+  sessionId: string,
+): { payload: SendPayloadInput; target: SendTarget } | { error: SockpitError } | undefined {
+  const found = lookup(sessionId);
+  if (!found) return undefined;
+  const target = sendTarget(found);
+  if (target && 'error' in target) return target;
+  return { payload: sendPayloadOf(found.view, sessionId), target };
+}
+
 export async function sendMessage(sessionId: string): Promise<boolean> {
   const found = lookup(sessionId);
   if (!found) return false;
@@ -312,23 +348,18 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
     setStatus(sessionId, 'error', target.error);
     return false;
   }
-  const result = await run({
-    type: 'send',
-    sessionId,
-    payload: {
-      mode: send.mode,
-      data: send.text,
-      encoding: send.encoding,
-      escapes: send.escapes,
-      lineEnding: send.lineEnding,
-      checksum: send.checksum,
-    },
-    target,
-  });
+  const payload = sendPayloadOf(view, sessionId);
+  if (scheduleDraft(sessionId).repeat) {
+    const started = await startRepeat(sessionId, payload, target);
+    setStatus(sessionId, started.ok ? 'info' : 'error', started.ok ? undefined : started.error);
+    return started.ok;
+  }
+  const result = await run({ type: 'send', sessionId, payload, target });
   if (!result.ok) {
     setStatus(sessionId, 'error', result.error);
     return false;
   }
+  noteSendMade(sessionId);
   const failed = result.value.failed ?? [];
   if (failed.length > 0) setStatus(sessionId, 'error', failed[0].error);
   else setStatus(sessionId, 'info', undefined);

@@ -1,4 +1,4 @@
-import { SessionConfig, type SessionConfigInput } from '../../../shared/contract';
+import { SessionConfig, type SendPayloadInput, type SessionConfigInput } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 import { defaultDraft, type SettingsDraft } from './store';
 
@@ -14,6 +14,7 @@ export const FIELD_OF: Record<string, string> = {
   idleTimeoutMs: 'idleTimeoutSec',
   connectTimeoutMs: 'connectTimeoutMs',
   reconnect: 'reconnectIntervalMs',
+  greeting: 'greeting',
   ttl: 'ttl',
   multicastTtl: 'multicastTtl',
   maxClientsPerIp: 'maxClientsPerIp',
@@ -39,6 +40,12 @@ function optionalText(text: string): string | undefined {
   return text.trim() === '' ? undefined : text.trim();
 }
 
+/** The greeting box as a payload: text with escapes (so \r\n can be typed) or hex; empty means none. */
+function greetingFromDraft(draft: SettingsDraft): SendPayloadInput | undefined {
+  if (draft.greeting === '') return undefined;
+  return { mode: draft.greetingMode, data: draft.greeting, escapes: draft.greetingMode === 'text' };
+}
+
 /** The settings bar, checked by the same schema the engine uses; the error names the field. */
 export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & { field?: string } {
   let input: SessionConfigInput;
@@ -55,6 +62,7 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         allowHalfOpen: draft.allowHalfOpen,
         noDelay: draft.noDelay,
         echo: draft.echo,
+        greeting: greetingFromDraft(draft),
         captureCapBytes: cap,
       };
       break;
@@ -74,6 +82,7 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
         shortIdleMs: number(draft.shortIdleMs),
         shortTimeoutMs: number(draft.shortTimeoutMs),
         echo: draft.echo,
+        greeting: greetingFromDraft(draft),
         captureCapBytes: cap,
       };
       break;
@@ -113,6 +122,9 @@ export function draftFromConfig(config: SessionConfig): SettingsDraft {
     ...defaultDraft(config.kind),
     captureCapMiB: String(+(config.captureCapBytes / MIB).toFixed(3)),
     echo: config.echo,
+    ...(config.kind !== 'udp' && config.greeting
+      ? { greeting: config.greeting.data, greetingMode: config.greeting.mode }
+      : {}),
   };
   switch (config.kind) {
     case 'tcp-server':

@@ -43,6 +43,9 @@ export interface SettingsDraft {
   recvBufferKiB: string;
   captureCapMiB: string;
   echo: boolean;
+  /** TCP: sent on every new connection (escapes on in text mode); empty: no greeting. */
+  greeting: string;
+  greetingMode: SendMode;
 }
 
 export type SendTargetChoice = 'all' | 'selected' | 'remote' | 'last-sender';
@@ -129,6 +132,8 @@ export function defaultDraft(kind: SessionKind): SettingsDraft {
     recvBufferKiB: '4096',
     captureCapMiB: '64',
     echo: false,
+    greeting: '',
+    greetingMode: 'text',
   };
 }
 

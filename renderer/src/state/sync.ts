@@ -5,6 +5,7 @@ import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from 
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
+import { applyJob, forgetSchedule } from './send-schedule';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -25,6 +26,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'session.added':
       adoptSession(event.session);
       return;
+    case 'send.job':
+      applyJob(event.job);
+      return;
     case 'session.state': {
       const before = useApp.getState().sessions[event.session.sessionId];
       adoptSession(event.session);
@@ -40,6 +44,7 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     }
     case 'session.removed':
       forgetSession(event.sessionId);
+      forgetSchedule(event.sessionId);
       return;
     case 'connection.opened':
       connectionStore.of(event.connection.sessionId).put(event.connection);

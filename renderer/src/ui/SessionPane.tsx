@@ -29,6 +29,8 @@ import {
   type SettingsDraft,
 } from '../state/store';
 import { ConnectionsTable } from './ConnectionsTable';
+import { GreetingSetting } from './GreetingSetting';
+import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -381,6 +383,7 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
         </div>
         <div className="settings-row">
           <CheckField label={t('echo')} checked={draft.echo} disabled={running} onChange={(v) => set({ echo: v })} />
+          {draft.kind !== 'udp' && <GreetingSetting draft={draft} disabled={running} t={t} onChange={set} />}
           <TextField
             label={t('captureCap')}
             value={draft.captureCapMiB}
@@ -603,6 +606,8 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           {t('send')}
         </button>
       </div>
+      <SendPreviewRegion session={session} view={view} t={t} />
+      <SendSchedulePanel session={session} t={t} />
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
           {t('hexError', { message: hexError.message })}
