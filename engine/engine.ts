@@ -218,6 +218,7 @@ export class Engine {
       capture: session.capture.stats(),
       connections,
       ...(session.captureFile ? { captureFile: session.captureFile.info() } : {}),
+      takenAt: Date.now(),
     };
   }
 
