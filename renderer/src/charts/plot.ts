@@ -1,6 +1,14 @@
 import uPlot from 'uplot';
 import { formatBytes } from '../log/format';
-import { T_BYTES_IN, T_BYTES_OUT, T_MESSAGES_IN, T_MESSAGES_OUT, T_TIME, type ThroughputTracker } from './throughput';
+import {
+  THROUGHPUT_POINTS,
+  T_BYTES_IN,
+  T_BYTES_OUT,
+  T_MESSAGES_IN,
+  T_MESSAGES_OUT,
+  T_TIME,
+  type ThroughputTracker,
+} from './throughput';
 import type { ValueChart } from './value-charts';
 
 export const PLOT_HEIGHT = 160;
@@ -51,7 +59,12 @@ export function throughputOptions(width: number, colours: PlotColours, labels: T
   return {
     width,
     height: PLOT_HEIGHT,
-    scales: { x: { time: true }, bytes: { range: (_u, _min, max) => [0, Math.max(max, 1)] }, messages: {} },
+    scales: {
+      // Always the last five minutes up to the newest point, so the picture scrolls rather than stretches.
+      x: { time: true, range: (_u, _min, max) => [max - THROUGHPUT_POINTS, max] },
+      bytes: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
+      messages: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
+    },
     series: [
       {},
       { label: labels.bytesIn, scale: 'bytes', stroke: colours.rx, width: 2, value: (_u, v) => rateText(v) },
@@ -98,7 +111,8 @@ export function valueOptions(width: number, colours: PlotColours, chart: ValueCh
   return {
     width,
     height: PLOT_HEIGHT,
-    scales: { x: { time: true } },
+    // Points within one second get a second around them instead of uPlot's default span of years.
+    scales: { x: { time: true, range: (_u, min, max) => (max - min < 1 ? [min - 0.5, max + 0.5] : [min, max]) } },
     series: [
       {},
       ...chart.series.map((series, index): uPlot.Series => ({
