@@ -81,6 +81,10 @@ test('a value chart shows the latest temperature a device sent and exports every
   await peer.waitForLine(/sent all/);
   await expect(summary(chart)).toContainText('Latest T = -1.25 at');
   await expect(summary(chart)).toContainText('; 3 points');
+  // A screen reader hears the same summary as the canvas's description.
+  await expect(chart.getByRole('img', { name: 'Room: T against time' })).toHaveAccessibleDescription(
+    /^Latest T = -1\.25 at .*; 3 points$/,
+  );
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -144,6 +144,7 @@ const ThroughputChart = memo(function ThroughputChart({ sessionId }: { sessionId
   const host = useRef<HTMLDivElement>(null);
   const summary = useRef<HTMLParagraphElement>(null);
   const headingId = useId();
+  const summaryId = useId();
   useCommitCount(region);
   const tracker = throughputStore.of(sessionId);
   usePlot(
@@ -167,8 +168,14 @@ const ThroughputChart = memo(function ThroughputChart({ sessionId }: { sessionId
       <h3 id={headingId} className="chart-title">
         {t('throughputChart')}
       </h3>
-      <div ref={host} className="chart-plot" role="img" aria-label={t('throughputImage')} />
-      <p ref={summary} className="chart-summary" />
+      <div
+        ref={host}
+        className="chart-plot"
+        role="img"
+        aria-label={t('throughputImage')}
+        aria-describedby={summaryId}
+      />
+      <p ref={summary} id={summaryId} className="chart-summary" />
     </section>
   );
 });
@@ -213,6 +220,7 @@ const ValueChartCard = memo(function ValueChartCard({ chart, paused }: { chart: 
   const host = useRef<HTMLDivElement>(null);
   const summary = useRef<HTMLParagraphElement>(null);
   const headingId = useId();
+  const summaryId = useId();
   useCommitCount(region);
   usePlot(
     host,
@@ -256,8 +264,9 @@ const ValueChartCard = memo(function ValueChartCard({ chart, paused }: { chart: 
         className="chart-plot"
         role="img"
         aria-label={t('valueChartImage', { title: chart.title, series: seriesNames })}
+        aria-describedby={summaryId}
       />
-      <p ref={summary} className="chart-summary" />
+      <p ref={summary} id={summaryId} className="chart-summary" />
     </section>
   );
 });
