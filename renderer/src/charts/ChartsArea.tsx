@@ -313,6 +313,12 @@ function AddChartForm({
   const [series, setSeries] = useState<SeriesDraft[]>(() => [newSeries(t, 1)]);
   const [problems, setProblems] = useState<ChartProblem[]>([]);
   const titleId = useId();
+  const titleInput = useRef<HTMLInputElement>(null);
+  // The form opens at the end of the charts area, maybe below its fold: bring it into view and start typing there.
+  useEffect(() => {
+    titleInput.current?.scrollIntoView({ block: 'nearest' });
+    titleInput.current?.focus();
+  }, []);
   const change = (index: number, patch: Partial<SeriesDraft>) => {
     setSeries((list) => list.map((draft, i) => (i === index ? { ...draft, ...patch } : draft)));
     setProblems((list) => list.filter((problem) => problem.series !== index));
@@ -339,7 +345,13 @@ function AddChartForm({
     >
       <span className="field">
         <label htmlFor={titleId}>{t('chartName')}</label>
-        <input id={titleId} value={title} autoComplete="off" onChange={(event) => setTitle(event.target.value)} />
+        <input
+          ref={titleInput}
+          id={titleId}
+          value={title}
+          autoComplete="off"
+          onChange={(event) => setTitle(event.target.value)}
+        />
       </span>
       {series.map((draft, index) => (
         <SeriesFields

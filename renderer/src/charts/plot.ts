@@ -107,24 +107,40 @@ export function throughputData(tracker: ThroughputTracker): uPlot.AlignedData {
   ];
 }
 
+/**
+ * Each series on its own y scale, so a temperature near 20 and a raw count near 20,000 are both readable;
+ * the first series' scale is on the left axis, the second's on the right, in the series' colours.
+ */
 export function valueOptions(width: number, colours: PlotColours, chart: ValueChart): uPlot.Options {
+  const colour = (index: number) => PALETTE[index % PALETTE.length]!;
+  const scale = (index: number) => `y${index}`;
+  const scales: uPlot.Scales = {
+    // Points within one second get a second around them instead of uPlot's default span of years.
+    x: { time: true, range: (_u, min, max) => (max - min < 1 ? [min - 0.5, max + 0.5] : [min, max]) },
+  };
+  chart.series.forEach((_series, index) => (scales[scale(index)] = {}));
   return {
     width,
     height: PLOT_HEIGHT,
-    // Points within one second get a second around them instead of uPlot's default span of years.
-    scales: { x: { time: true, range: (_u, min, max) => (max - min < 1 ? [min - 0.5, max + 0.5] : [min, max]) } },
+    scales,
     series: [
       {},
       ...chart.series.map((series, index): uPlot.Series => ({
         label: series.name,
-        stroke: PALETTE[index % PALETTE.length],
+        scale: scale(index),
+        stroke: colour(index),
         width: 2,
         // A series missing from some messages (another series found more values there) is one line, not dots.
         spanGaps: true,
-        points: { show: chart.ring.length < 200 },
       })),
     ],
-    axes: [axis(colours), axis(colours, { size: 60 })],
+    axes: [
+      axis(colours),
+      axis(colours, { scale: scale(0), size: 60, stroke: colour(0) }),
+      ...(chart.series.length > 1
+        ? [axis(colours, { scale: scale(1), size: 60, side: 1, stroke: colour(1), grid: { show: false } })]
+        : []),
+    ],
     // Live data resets the scales on every update, so a zoom would not last: no drag-to-zoom.
     cursor: { drag: { x: false, y: false } },
   };
