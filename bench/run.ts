@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBrowser } from './browser';
+import { benchCharts, CHARTS_FULL, CHARTS_SMOKE } from './charts';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
 import { ROOT } from './lib/children';
@@ -82,6 +83,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchConnections(smoke ? CONNECTIONS_SMOKE : CONNECTIONS_FULL, mode, preliminary);
     case 'echo':
       return benchEcho(smoke ? ECHO_SMOKE : ECHO_FULL, mode, preliminary);
+    case 'charts':
+      return benchCharts(smoke ? CHARTS_SMOKE : CHARTS_FULL, mode, preliminary);
   }
 }
 

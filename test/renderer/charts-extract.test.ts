@@ -1,13 +1,18 @@
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { ENCODINGS } from '../../shared/codec/options';
+import { decodeText } from '../../shared/codec/text';
 import {
   compileExtractor,
   extractRows,
+  MAX_MATCHES_PER_MESSAGE,
   MAX_OFFSET,
   parseNumber,
   type BinaryType,
   type Extractor,
   type ExtractorSpec,
 } from '../../renderer/src/charts/extract';
+import { messageText } from '../../renderer/src/charts/message-text';
 
 // Numbers out of messages for the value charts: what a person typed in the "Add chart" form, checked with
 // the words they would read, and the exact values it gives from real bytes.
@@ -47,6 +52,15 @@ describe('regex extractor', () => {
     const extractor = compile({ kind: 'regex', pattern: '(\\d+)' });
     expect(extractor.values(new Uint8Array(), 'a 12345 b')).toEqual([12345]);
     expect(extractor.values(new Uint8Array(), '7')).toEqual([7]);
+  });
+
+  it('gets past a pattern that can match nothing, and stops after MAX_MATCHES_PER_MESSAGE values', () => {
+    const digits = compile({ kind: 'regex', pattern: '(\\d*)' });
+    expect(digits.values(new Uint8Array(), 'a1b22c')).toEqual([1, 22]);
+    const numbers = compile({ kind: 'regex', pattern: '(\\d+)' });
+    expect(numbers.values(new Uint8Array(), '7 '.repeat(MAX_MATCHES_PER_MESSAGE + 10))).toHaveLength(
+      MAX_MATCHES_PER_MESSAGE,
+    );
   });
 
   it('refuses an empty pattern, a broken one and one without a capture group, saying which', () => {
@@ -129,5 +143,20 @@ describe('rows from one message', () => {
       [1_700_000_000_000_000, 22, NaN],
     ]);
     expect(extractRows([temperature], text('nothing'), 'nothing', 1)).toEqual([]);
+  });
+});
+
+describe('message text for the patterns', () => {
+  it('gives exactly what the codec gives, for plain ASCII in every encoding and for anything else', () => {
+    const ascii = Uint8Array.from({ length: 128 }, (_, i) => i);
+    const chinese = iconv.encode('温度=25.4℃', 'gbk');
+    for (const encoding of ENCODINGS) {
+      expect(messageText(ascii, encoding)).toBe(decodeText(ascii, encoding));
+      expect(messageText(chinese, encoding)).toBe(decodeText(chinese, encoding));
+      expect(messageText(new Uint8Array(2000).fill(0x41), encoding)).toBe(
+        decodeText(new Uint8Array(2000).fill(0x41), encoding),
+      );
+    }
+    expect(messageText(chinese, 'gbk')).toBe('温度=25.4℃');
   });
 });

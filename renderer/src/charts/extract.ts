@@ -25,10 +25,24 @@ export interface ExtractorProblem {
 }
 
 export interface Extractor {
-  /** Every number this extractor finds in one message, in order; empty when it finds none. */
+  /** Appends every number this extractor finds in one message to `out`, in order. */
+  collect(bytes: Uint8Array, text: string, out: number[]): void;
+  /** The same as a new array: empty when it finds none. */
   values(bytes: Uint8Array, text: string): number[];
   /** True when it reads the decoded text (so a caller decodes only when someone needs it). */
   readonly needsText: boolean;
+}
+
+function extractor(needsText: boolean, collect: Extractor['collect']): Extractor {
+  return {
+    needsText,
+    collect,
+    values(bytes, text) {
+      const out: number[] = [];
+      collect(bytes, text, out);
+      return out;
+    },
+  };
 }
 
 export type CompileResult = { ok: true; extractor: Extractor } | { ok: false; problem: ExtractorProblem };
@@ -65,19 +79,17 @@ function compileRegex(pattern: string): CompileResult {
   if (groups < 1) return { ok: false, problem: { field: 'pattern', problem: 'patternNoGroup' } };
   return {
     ok: true,
-    extractor: {
-      needsText: true,
-      values(_bytes, text) {
-        const out: number[] = [];
-        regex.lastIndex = 0;
-        for (const match of text.matchAll(regex)) {
-          const value = parseNumber(match[1] ?? '');
-          if (!Number.isNaN(value)) out.push(value);
-          if (out.length >= MAX_MATCHES_PER_MESSAGE) break;
-        }
-        return out;
-      },
-    },
+    extractor: extractor(true, (_bytes, text, out) => {
+      regex.lastIndex = 0;
+      let taken = 0;
+      for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+        // A match of nothing would find itself again at the same place for ever.
+        if (match[0] === '') regex.lastIndex++;
+        const value = parseNumber(match[1] ?? '');
+        if (!Number.isNaN(value)) out.push(value);
+        if (++taken >= MAX_MATCHES_PER_MESSAGE) break;
+      }
+    }),
   };
 }
 
@@ -91,14 +103,10 @@ function compileBinary(spec: Extract<ExtractorSpec, { kind: 'binary' }>): Compil
   const little = spec.endian === 'little';
   return {
     ok: true,
-    extractor: {
-      needsText: false,
-      values(bytes) {
-        // A message too short for the field has no value: it is not a zero.
-        if (offset + size > bytes.byteLength) return [];
-        return [readField(bytes, offset, spec.type, little) * scale];
-      },
-    },
+    // A message too short for the field has no value: it is not a zero.
+    extractor: extractor(false, (bytes, _text, out) => {
+      if (offset + size <= bytes.byteLength) out.push(readField(bytes, offset, spec.type, little) * scale);
+    }),
   };
 }
 
@@ -125,17 +133,50 @@ export function readField(bytes: Uint8Array, offset: number, type: BinaryType, l
 /**
  * The chart rows one message gives: row k holds the k-th value each extractor found (NaN where it found
  * fewer), all at the message's time. A line "T=21.5 T=21.7" gives two rows; a message no extractor
- * understands gives none. Each row is [timeUs, value of series 0, value of series 1, …].
+ * understands gives none. Each row is [timeUs, value of series 0, value of series 1, …]. One per chart:
+ * it reuses its arrays, so a flood of messages allocates nothing here.
  */
+export class RowExtractor {
+  private readonly found: number[][];
+  private readonly row: Float64Array;
+  readonly needsText: boolean;
+
+  constructor(private readonly extractors: readonly Extractor[]) {
+    this.found = extractors.map(() => []);
+    this.row = new Float64Array(1 + extractors.length);
+    this.needsText = extractors.some((one) => one.needsText);
+  }
+
+  /** Calls `emit` once per row; the row is reused between calls, so `emit` copies what it keeps. */
+  rows(bytes: Uint8Array, text: string, timeUs: number, emit: (row: Float64Array) => void): number {
+    let count = 0;
+    for (let e = 0; e < this.extractors.length; e++) {
+      const found = this.found[e]!;
+      found.length = 0;
+      this.extractors[e]!.collect(bytes, text, found);
+      if (found.length > count) count = found.length;
+    }
+    const row = this.row;
+    row[0] = timeUs;
+    for (let k = 0; k < count; k++) {
+      for (let e = 0; e < this.found.length; e++) {
+        const found = this.found[e]!;
+        row[e + 1] = k < found.length ? found[k]! : NaN;
+      }
+      emit(row);
+    }
+    return count;
+  }
+}
+
+/** `RowExtractor.rows` as fresh arrays, for one message. */
 export function extractRows(
   extractors: readonly Extractor[],
   bytes: Uint8Array,
   text: string,
   timeUs: number,
 ): number[][] {
-  const found = extractors.map((extractor) => extractor.values(bytes, text));
-  const count = Math.max(0, ...found.map((values) => values.length));
   const rows: number[][] = [];
-  for (let k = 0; k < count; k++) rows.push([timeUs, ...found.map((values) => (k < values.length ? values[k]! : NaN))]);
+  new RowExtractor(extractors).rows(bytes, text, timeUs, (row) => rows.push(Array.from(row)));
   return rows;
 }

@@ -1,6 +1,6 @@
 import type { Encoding } from '../../../shared/codec/options';
-import { decodeText } from '../../../shared/codec/text';
 import { logStore, ROW_RX } from '../state/log';
+import { messageText } from './message-text';
 
 /**
  * One received message as charts see it: its bytes, its text in the session's receive encoding (decoded
@@ -48,7 +48,7 @@ export function followReceivedMessages(
       if (seq <= lastSeq) continue;
       lastSeq = seq;
       const bytes = log.bytes(serial);
-      listener(bytes, () => decodeText(bytes, encoding), log.wallUs(serial));
+      listener(bytes, () => messageText(bytes, encoding), log.wallUs(serial));
     }
     next = log.end;
   };

@@ -1,5 +1,5 @@
 import { chartCsv } from './csv';
-import { compileExtractor, extractRows, type Extractor, type ExtractorProblem, type ExtractorSpec } from './extract';
+import { compileExtractor, RowExtractor, type Extractor, type ExtractorProblem, type ExtractorSpec } from './extract';
 import { ColumnRing } from './ring';
 import { followReceivedMessages, type SessionFacts } from './rx-messages';
 
@@ -41,18 +41,20 @@ export class ValueChart {
    */
   paused = false;
   private readonly stopFollowing: () => void;
+  private readonly rows: RowExtractor;
 
   constructor(
     readonly id: string,
     readonly sessionId: string,
     readonly title: string,
     readonly series: readonly SeriesSpec[],
-    private readonly extractors: readonly Extractor[],
+    extractors: readonly Extractor[],
     private readonly changed: (chart: ValueChart) => void,
     facts: SessionFacts,
   ) {
     this.ring = new ColumnRing(1 + series.length, VALUE_CHART_ROWS);
-    const needsText = extractors.some((extractor) => extractor.needsText);
+    this.rows = new RowExtractor(extractors);
+    const needsText = this.rows.needsText;
     this.stopFollowing = followReceivedMessages(
       sessionId,
       (bytes, text, timeUs) => this.take(bytes, needsText ? text() : '', timeUs),
@@ -61,14 +63,14 @@ export class ValueChart {
     );
   }
 
-  /** One message's values (see `extractRows`), pushed into the ring. */
+  /** One message's values (see `RowExtractor`), pushed into the ring. */
   take(bytes: Uint8Array, text: string, timeUs: number): void {
-    const rows = extractRows(this.extractors, bytes, text, timeUs);
-    if (rows.length === 0) return;
-    for (const row of rows) this.ring.push(row);
+    if (this.rows.rows(bytes, text, timeUs, this.push) === 0) return;
     this.version++;
     this.changed(this);
   }
+
+  private readonly push = (row: Float64Array) => this.ring.push(row);
 
   csv(): string {
     return chartCsv(
