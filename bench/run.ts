@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBrowser } from './browser';
+import { benchCharts, CHARTS_FULL, CHARTS_SMOKE } from './charts';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
 import { benchDrift, DRIFT_FULL, DRIFT_SMOKE } from './drift';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
@@ -88,6 +89,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchFraming(smoke ? FRAMING_SMOKE : FRAMING_FULL, mode, preliminary);
     case 'drift':
       return benchDrift(smoke ? DRIFT_SMOKE : DRIFT_FULL, mode, preliminary);
+    case 'charts':
+      return benchCharts(smoke ? CHARTS_SMOKE : CHARTS_FULL, mode, preliminary);
   }
 }
 

@@ -275,6 +275,7 @@ export class Engine {
       capture: session.capture.stats(),
       connections,
       ...(session.captureFile ? { captureFile: session.captureFile.info() } : {}),
+      takenAt: Date.now(),
     };
   }
 

@@ -165,6 +165,8 @@ export const SessionStats = z.object({
   connections: z.array(ConnectionInfo),
   /** The capture file, when one is on or was on since the session last started saving. */
   captureFile: CaptureFileInfo.optional(),
+  /** Wall-clock ms since the epoch when the engine took these figures: rates between two reports divide by it. */
+  takenAt: z.number().optional(),
 });
 export type SessionStats = z.infer<typeof SessionStats>;
 

@@ -2,6 +2,7 @@ import { useState, type KeyboardEvent } from 'react';
 import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../../../shared/codec/options';
 import { ENCODING_LABELS } from '../../../shared/codec/text';
 import type { CaptureFileFormat, CaptureFileInfo, SessionInfo, SessionKind } from '../../../shared/contract';
+import { ChartsArea, ChartsToggle } from '../charts/ChartsArea';
 import { useT, type Translate } from '../i18n';
 import { LogView } from '../log/LogView';
 import { formatBytes } from '../log/format';
@@ -58,6 +59,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       <SettingsBar session={session} view={view} t={t} />
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
       <LogToolbar session={session} view={view} t={t} />
+      <ChartsArea sessionId={sessionId} />
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <SendBox session={session} view={view} t={t} />
       <StatusLine session={session} view={view} t={t} />
@@ -511,6 +513,7 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
       </button>
       <CheckField label={t('autoScroll')} checked={view.autoScroll} onChange={(v) => set({ autoScroll: v })} />
       <CheckField label={t('timestamps')} checked={view.timestamps} onChange={(v) => set({ timestamps: v })} />
+      <ChartsToggle sessionId={session.sessionId} />
     </Toolbar>
   );
 }
