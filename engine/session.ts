@@ -204,11 +204,11 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
-    this.owner.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by });
+    this.owner.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by, ...nowStamp() });
   }
 
   emitClosed(connection: ConnectionInfo, reason: CloseReason, error?: SockpitError): void {
-    this.owner.emit({ type: 'connection.closed', connection, reason, error });
+    this.owner.emit({ type: 'connection.closed', connection, reason, error, ...nowStamp() });
   }
 }
 
