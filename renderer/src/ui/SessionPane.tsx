@@ -3,6 +3,7 @@ import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../../../shar
 import { ENCODING_LABELS } from '../../../shared/codec/text';
 import type { CaptureFileFormat, CaptureFileInfo, SessionInfo, SessionKind } from '../../../shared/contract';
 import { useT, type Translate } from '../i18n';
+import { LogToolsBar } from '../log/LogToolsBar';
 import { LogView } from '../log/LogView';
 import { formatBytes } from '../log/format';
 import {
@@ -56,6 +57,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       <SettingsBar session={session} view={view} t={t} />
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
       <LogToolbar session={session} view={view} t={t} />
+      <LogToolsBar session={session} view={view} />
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <SendBox session={session} view={view} t={t} />
       <StatusLine session={session} view={view} t={t} />
