@@ -8,6 +8,7 @@ import { ROOT } from './lib/children';
 import { describeMachine, type Machine } from './lib/machine';
 import { BENCH_NAMES, errorText, newResult, type BenchName, type BenchResult } from './lib/result';
 import { renderReport, type StoredResult } from './report';
+import { benchSearch, SEARCH_FULL, SEARCH_SMOKE } from './search';
 import { benchTcp, TCP_FULL, TCP_SMOKE } from './tcp';
 import { benchUdp, UDP_FULL, UDP_SMOKE } from './udp';
 
@@ -82,6 +83,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchConnections(smoke ? CONNECTIONS_SMOKE : CONNECTIONS_FULL, mode, preliminary);
     case 'echo':
       return benchEcho(smoke ? ECHO_SMOKE : ECHO_FULL, mode, preliminary);
+    case 'search':
+      return benchSearch(smoke ? SEARCH_SMOKE : SEARCH_FULL, mode, preliminary);
   }
 }
 

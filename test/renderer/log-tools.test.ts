@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bytesAsCArray, bytesAsHex, bytesAsPython, copyText } from '../../renderer/src/log/copy-formats';
+import { LogScan } from '../../renderer/src/log/log-scan';
 import { compileSearch, EMPTY_QUERY, type RowFacts, type SearchQuery } from '../../renderer/src/log/search';
+import { ROW_RX, ROW_TX, SessionLog, StorageBudget } from '../../renderer/src/state/log';
 import {
   csvField,
   csvHeader,
@@ -28,6 +30,7 @@ const row = (
   bytes: typeof data === 'string' ? bytes(data) : data,
   peer,
   connection,
+  asciiText: undefined,
 });
 
 function matcher(query: Partial<SearchQuery>, encoding: Parameters<typeof compileSearch>[1] = 'utf-8') {
@@ -253,5 +256,93 @@ describe('time text', () => {
 
   it('writes ISO time in UTC with microseconds', () => {
     expect(isoTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6) * 1000 + 7)).toBe('2026-01-02T03:04:05.006007Z');
+  });
+});
+
+describe('searching a log in slices', () => {
+  const MIB = 1024 * 1024;
+  function logOf(
+    lines: Array<[string | Uint8Array, 'rx' | 'tx']>,
+    limits = { rowsPerSession: 1 << 16, bytesPerSession: 4 * MIB, totalBytes: 64 * MIB },
+  ) {
+    const log = new SessionLog(new StorageBudget(limits.totalBytes), 0, limits);
+    let seq = 0;
+    const add = (data: string | Uint8Array, dir: 'rx' | 'tx', fullLength?: number) => {
+      const b = typeof data === 'string' ? bytes(data) : data;
+      seq++;
+      log.appendRecord(
+        seq,
+        seq * 1000,
+        dir === 'rx' ? ROW_RX : ROW_TX,
+        'c1',
+        '127.0.0.1:5001',
+        b,
+        0,
+        b.length,
+        fullLength ?? b.length,
+      );
+    };
+    for (const [data, dir] of lines) add(data, dir);
+    return { log, add };
+  }
+  function scanOf(
+    log: SessionLog,
+    query: Partial<SearchQuery>,
+    encoding: Parameters<typeof compileSearch>[1] = 'utf-8',
+  ) {
+    const compiled = compileSearch({ ...EMPTY_QUERY, ...query }, encoding);
+    if (!compiled.ok) throw new Error(compiled.error);
+    return new LogScan(log, compiled.matcher);
+  }
+  /** A clock that moves 1 ms per look: every slice ends after its first look. */
+  const ticking = () => {
+    let now = 0;
+    return () => now++;
+  };
+  const matches = (scan: LogScan) => Array.from({ length: scan.matchCount }, (_, i) => scan.at(i));
+
+  it('finds every match over many slices, and the rows that arrive later', () => {
+    const lines: Array<[string, 'rx' | 'tx']> = [];
+    for (let i = 0; i < 3000; i++) lines.push([i % 1000 === 7 ? `ALARM ${i}\n` : `ok ${i}\n`, i % 2 ? 'tx' : 'rx']);
+    const { log, add } = logOf(lines);
+    const scan = scanOf(log, { text: 'alarm \\d+', mode: 'regex' });
+    let slices = 1;
+    while (!scan.step(0.5, ticking())) slices++;
+    expect(slices).toBeGreaterThan(1);
+    expect(matches(scan)).toEqual([7, 1007, 2007]);
+    // New rows land in the payload block already decoded for the scan: they must be read as they are now.
+    add('late ALARM 9\n', 'rx');
+    add('ALARM-free\n', 'rx');
+    expect(scan.step(50)).toBe(true);
+    expect(matches(scan)).toEqual([7, 1007, 2007, 3000]);
+    expect(scan.indexAtOrAfter(1008)).toBe(2);
+  });
+
+  it('reads non-ASCII rows with the receive encoding', () => {
+    const gbk = new Uint8Array([0xc4, 0xe3, 0xba, 0xc3, 0x21]); // 你好! in GBK
+    const { log } = logOf([
+      ['plain', 'rx'],
+      [gbk, 'rx'],
+    ]);
+    const scan = scanOf(log, { text: '好!', mode: 'regex' }, 'gbk');
+    scan.step(50);
+    expect(matches(scan)).toEqual([1]);
+  });
+
+  it('drops matches the log evicted, and counts rows only partly held', () => {
+    const { log, add } = logOf([], { rowsPerSession: 1 << 16, bytesPerSession: 2 * MIB, totalBytes: 64 * MIB });
+    add('needle first', 'rx');
+    add('a long record whose start has the needle', 'rx', 200_000);
+    const scan = scanOf(log, { text: 'needle' });
+    scan.step(50);
+    expect(scan.matchCount).toBe(2);
+    expect(scan.partialRows).toBe(1);
+    // Fill past the 2 MiB payload limit: the first rows are evicted, and so are their matches.
+    const filler = 'x'.repeat(60_000);
+    for (let i = 0; i < 60; i++) add(filler, 'tx');
+    add('needle last', 'rx');
+    scan.step(50);
+    expect(log.first).toBeGreaterThan(1);
+    expect(matches(scan)).toEqual([log.end - 1]);
   });
 });

@@ -1,8 +1,11 @@
 import { ROW_NOTE, ROW_RX, ROW_TX, type SessionLog } from '../state/log';
 import type { RowFacts, RowMatcher } from './search';
 
+/** One character per byte, whatever the byte: positions in the text are positions in the bytes. */
+const LATIN1 = new TextDecoder('windows-1252');
+
 /** How many rows are tested between two looks at the clock. */
-const ROWS_PER_CLOCK_CHECK = 2048;
+const ROWS_PER_CLOCK_CHECK = 256;
 
 /**
  * One search over one log: the serials of the matching rows, found a slice at a time so a million-row
@@ -17,7 +20,17 @@ export class LogScan {
   private serials = new Float64Array(1024);
   private start = 0;
   private count = 0;
-  private readonly facts: RowFacts = { kind: 'rx', bytes: new Uint8Array(0), peer: undefined, connection: null };
+  private readonly facts: RowFacts = {
+    kind: 'rx',
+    bytes: new Uint8Array(0),
+    peer: undefined,
+    connection: null,
+    asciiText: undefined,
+  };
+  /** The payload block last decoded whole, and the rows it is valid for (those that existed then). */
+  private decodedBuffer: ArrayBufferLike | undefined;
+  private decodedText = '';
+  private decodedBelow = 0;
 
   constructor(
     readonly log: SessionLog,
@@ -41,6 +54,8 @@ export class LogScan {
     const stopAt = now() + budgetMs;
     const facts = this.facts;
     const matcher = this.matcher;
+    const needsPeer = matcher.needsPeer;
+    const needsText = matcher.needsText;
     let serial = this.scannedTo;
     while (serial < log.end) {
       const sliceEnd = Math.min(log.end, serial + ROWS_PER_CLOCK_CHECK);
@@ -48,8 +63,11 @@ export class LogScan {
         const kind = log.kind(serial);
         facts.kind = kind === ROW_RX ? 'rx' : kind === ROW_TX ? 'tx' : kind === ROW_NOTE ? 'note' : 'gap';
         facts.bytes = log.bytes(serial);
-        facts.peer = log.peer(serial);
-        facts.connection = log.connection(serial);
+        if (needsPeer) {
+          facts.peer = log.peer(serial);
+          facts.connection = log.connection(serial);
+        }
+        if (needsText) facts.asciiText = this.asciiText(serial, facts.bytes);
         if (matcher.matches(facts)) this.push(serial);
         if (matcher.hasPattern && log.fullLength(serial) > log.length(serial)) this.partialRows++;
       }
@@ -57,6 +75,22 @@ export class LogScan {
     }
     this.scannedTo = serial;
     return serial >= log.end;
+  }
+
+  /**
+   * An ASCII row's text as a slice of its whole payload block, decoded once: decoding a megabyte at once
+   * costs less than decoding its ten thousand rows one by one. Every byte below 0x80 is one character, so
+   * positions in the text are positions in the block. A row that existed when the block was decoded is in
+   * that text as it is now: its block cannot have been reused while the row lives.
+   */
+  private asciiText(serial: number, bytes: Uint8Array): string | undefined {
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return undefined;
+    if (bytes.buffer !== this.decodedBuffer || serial >= this.decodedBelow) {
+      this.decodedBuffer = bytes.buffer;
+      this.decodedText = LATIN1.decode(new Uint8Array(bytes.buffer));
+      this.decodedBelow = this.log.end;
+    }
+    return this.decodedText.substring(bytes.byteOffset, bytes.byteOffset + bytes.length);
   }
 
   private push(serial: number): void {
