@@ -207,7 +207,8 @@ export class Runner {
         return;
       }
       case 'connection.refused':
-        if (!this.finishing) this.emit({ event: 'refused', time: isoMicros(event.wallUs), peer: event.peer, limit: event.limit });
+        if (!this.finishing)
+          this.emit({ event: 'refused', time: isoMicros(event.wallUs), peer: event.peer, limit: event.limit });
         return;
       case 'error':
         if (!this.finishing) this.reportError(event.error);
