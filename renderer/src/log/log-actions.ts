@@ -98,7 +98,7 @@ export async function copyRows(
     return;
   }
   try {
-    await navigator.clipboard.writeText(copyText(format, rows));
+    await writeClipboard(copyText(format, rows));
     const said = t('copied', { n: rows.length });
     tools.setStatus({ tone: 'info', text: partial > 0 ? `${said} ${t('copiedPartly', { n: partial })}` : said });
   } catch (error) {
@@ -107,6 +107,32 @@ export async function copyRows(
       text: t('copyFailed', { reason: error instanceof Error ? error.message : String(error) }),
     });
   }
+}
+
+/**
+ * The Clipboard API first. The desktop app denies every permission request (R-PERM in docs/security.md),
+ * which includes the clipboard's; there the page's own copy command, which needs none, writes it instead.
+ */
+async function writeClipboard(text: string): Promise<void> {
+  let refused: unknown;
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch (error) {
+    refused = error;
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  const focused = document.activeElement as HTMLElement | null;
+  document.body.append(area);
+  area.select();
+  const copied = document.execCommand('copy');
+  area.remove();
+  focused?.focus();
+  if (!copied) throw refused instanceof Error ? refused : new Error(String(refused));
 }
 
 export interface SaveRequest {
