@@ -141,6 +141,13 @@ export class LogTools {
     return rows.sort((a, b) => a - b);
   }
 
+  /** Stops following the log; the session is gone. */
+  dispose(): void {
+    this.unfollow?.();
+    this.unfollow = undefined;
+    this.scan = undefined;
+  }
+
   private restart(): void {
     const compiled = compileSearch(this.query, this.encoding);
     if (!compiled.ok) {
@@ -222,6 +229,11 @@ export function logTools(sessionId: string): LogTools {
   let found = tools.get(sessionId);
   if (!found) tools.set(sessionId, (found = new LogTools(sessionId)));
   return found;
+}
+
+export function dropLogTools(sessionId: string): void {
+  tools.get(sessionId)?.dispose();
+  tools.delete(sessionId);
 }
 
 /** The session's tools, re-rendering the caller when they change. */
