@@ -165,3 +165,71 @@ test('the log tools have their Chinese names', async ({ app, page }) => {
   await expect(server.getByLabel('时间', { exact: true })).toBeVisible();
   await expect(server.getByRole('combobox', { name: '时间', exact: true })).toHaveValue('absolute');
 });
+
+test('filter by peer, save only the matching rows as JSON lines, and copy from the keyboard', async ({ app, page }) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  // Two tutorial clients, one after the other, each saying who it is.
+  const peer = startPythonProgram(`
+import socket, time
+a = socket.create_connection(("127.0.0.1", ${port}))
+a.sendall(b"from A 1\\n"); time.sleep(0.15)
+b = socket.create_connection(("127.0.0.1", ${port}))
+b.sendall(b"from B 1\\n"); time.sleep(0.15)
+a.sendall(b"from A 2\\n"); time.sleep(0.15)
+print("ports", a.getsockname()[1], b.getsockname()[1], flush=True)
+time.sleep(30)
+`);
+  const [, portA] = (await peer.waitForLine(/^ports (\d+) (\d+)/)).map(Number);
+  const log = app.log(server);
+  await expect(log.locator('.log-row.rx')).toHaveCount(3);
+
+  await server.getByLabel('Peer or connection').fill(`:${portA}`);
+  await server.getByLabel('Only matching rows').check();
+  // A's connection row and its two lines; nothing of B.
+  await expect(log.locator('.log-row')).toHaveCount(3);
+  await expect(log.locator('.log-row.rx')).toHaveText([/from A 1/, /from A 2/]);
+
+  await server.getByRole('button', { name: 'Save log…' }).click();
+  await server.getByLabel('Save as').selectOption({ label: 'JSON lines' });
+  await server.getByLabel('Rows', { exact: true }).selectOption({ label: 'Only matching rows' });
+  const downloading = page.waitForEvent('download');
+  await server.getByRole('button', { name: 'Save', exact: true }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/\.jsonl$/);
+  const lines = (await readFile((await download.path())!, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines.map((l) => [l.direction, l.text])).toEqual([
+    ['event', 'connected'],
+    ['rx', 'from A 1\n'],
+    ['rx', 'from A 2\n'],
+  ]);
+  for (const line of lines) expect(line.peer).toBe(`127.0.0.1:${portA}`);
+  expect(lines[1].hex).toBe('66 72 6F 6D 20 41 20 31 0A');
+
+  // Keyboard only: a row selected, the arrow moves the selection, Shift+F10 opens the row menu.
+  await log.locator('.log-row.rx').first().click();
+  await page.keyboard.press('ArrowDown');
+  await expect(log.locator('.log-row.selected')).toHaveText(/from A 2/);
+  await page.keyboard.press('Shift+F10');
+  const menu = page.getByRole('menu', { name: 'Row actions' });
+  await expect(menu.getByRole('menuitem', { name: 'Copy as text' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Copy as hex' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(menu).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('66 72 6F 6D 20 41 20 32 0A');
+  // Shift+ArrowUp extends the selection to both of A's lines; a C array holds them one after the other.
+  await log.locator('.log-rows').focus();
+  await page.keyboard.press('Shift+ArrowUp');
+  await expect(log.locator('.log-row.selected')).toHaveCount(2);
+  await server.getByRole('button', { name: 'Copy as C array' }).click();
+  await expect
+    .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+    .toBe(
+      '{0x66, 0x72, 0x6F, 0x6D, 0x20, 0x41, 0x20, 0x31, 0x0A, 0x66, 0x72, 0x6F, 0x6D, 0x20, 0x41, 0x20, 0x32, 0x0A}',
+    );
+});
