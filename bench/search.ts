@@ -115,6 +115,7 @@ export async function benchSearch(
   const rows: string[][] = [];
   // One unmeasured pass of each search, so the figures are of optimized code as a person's second search would be.
   for (const { query } of cases) await scanUntilFirst(log, query);
+  plainLoop(log, new TextEncoder().encode(NEEDLE));
   for (const { label, query } of cases) {
     const runs: ScanRun[] = [];
     for (let rep = 0; rep < options.reps; rep++) {
