@@ -68,6 +68,12 @@ const METHOD: Record<BenchName, string> = {
     '`T=(-?\\d+\\.\\d+)` is added, which reads those rows through the same adapter live rows take (`followReceivedMessages`): ' +
     'decode as UTF-8, match, store the point. Time per message, median of seven runs. The goal (2 µs, so that a 100k/s flood leaves ' +
     "four fifths of the main thread) is the charts' own.",
+  search:
+    "The renderer's log model (`SessionLog`, in Node) holds 1,000,000 short sensor lines; the newest is the only one that " +
+    'matches. The real `LogScan` searches it in the slices the page uses (8 ms, then a yield to the event loop, as the page ' +
+    'yields to input and painting) until the first result: text in any case and exact, hex, a regex over the decoded text, and ' +
+    'Tx rows only. The reference is a plain loop over the same rows with the same byte search, in one go. Five runs each; the ' +
+    'longest slice says whether the page could have frozen.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -80,6 +86,7 @@ const TITLES: Record<BenchName, string> = {
   framing: 'Framing at ingest',
   drift: 'Timed send drift',
   charts: 'Value charts under a flood',
+  search: 'Log search',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [

@@ -11,6 +11,7 @@ import { ROOT } from './lib/children';
 import { describeMachine, type Machine } from './lib/machine';
 import { BENCH_NAMES, errorText, newResult, type BenchName, type BenchResult } from './lib/result';
 import { renderReport, type StoredResult } from './report';
+import { benchSearch, SEARCH_FULL, SEARCH_SMOKE } from './search';
 import { benchTcp, TCP_FULL, TCP_SMOKE } from './tcp';
 import { benchUdp, UDP_FULL, UDP_SMOKE } from './udp';
 
@@ -91,6 +92,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchDrift(smoke ? DRIFT_SMOKE : DRIFT_FULL, mode, preliminary);
     case 'charts':
       return benchCharts(smoke ? CHARTS_SMOKE : CHARTS_FULL, mode, preliminary);
+    case 'search':
+      return benchSearch(smoke ? SEARCH_SMOKE : SEARCH_FULL, mode, preliminary);
   }
 }
 

@@ -246,7 +246,7 @@ export class Runner {
         if (this.finishing) return;
         this.emit({
           event: 'accepted',
-          time: nowIso(),
+          time: isoMicros(event.wallUs),
           conn: connection.connectionId,
           peer: connection.peer,
           local: connection.local,
@@ -257,7 +257,7 @@ export class Runner {
         const { connection, reason, error } = event;
         this.emit({
           event: 'closed',
-          time: nowIso(),
+          time: isoMicros(event.wallUs),
           conn: connection.connectionId,
           peer: connection.peer,
           reason,
@@ -277,7 +277,8 @@ export class Runner {
         if (event.job.jobId === this.jobId) this.resolveJob?.(event.job);
         return;
       case 'connection.refused':
-        if (!this.finishing) this.emit({ event: 'refused', time: nowIso(), peer: event.peer, limit: event.limit });
+        if (!this.finishing)
+          this.emit({ event: 'refused', time: isoMicros(event.wallUs), peer: event.peer, limit: event.limit });
         return;
       case 'error':
         if (!this.finishing) this.reportError(event.error);

@@ -250,13 +250,13 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
-    this.owner.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by });
+    this.owner.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by, ...nowStamp() });
   }
 
   emitClosed(connection: ConnectionInfo, reason: CloseReason, error?: SockpitError): void {
     // The connection's partial message comes out before the news that it closed.
     this.messages?.connectionClosed(connection.connectionId);
-    this.owner.emit({ type: 'connection.closed', connection, reason, error });
+    this.owner.emit({ type: 'connection.closed', connection, reason, error, ...nowStamp() });
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   TcpClientConfig,
 } from '../shared/contract';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Session } from './session';
 import type { Meter } from './stats';
@@ -120,7 +121,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     });
     this.connection = connection;
     this.local = connection.local;
-    this.owner.emit({ type: 'connection.opened', connection: connection.info() });
+    this.owner.emit({ type: 'connection.opened', connection: connection.info(), ...nowStamp() });
     this.setState('connected');
     return ok(undefined);
   }
@@ -237,7 +238,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     const overall = setTimeout(() => closeFor('timeout'), shortTimeoutMs);
     this.exchangeConnections.add(connection);
     this.local = connection.local;
-    this.owner.emit({ type: 'connection.opened', connection: connection.info() });
+    this.owner.emit({ type: 'connection.opened', connection: connection.info(), ...nowStamp() });
     this.setState('connected');
     reportSent(await connection.write(bytes));
     await connection.closed;

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, SendResult, SendTarget, TcpServerConfig } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
+import { nowStamp } from './capture';
 import { explainWithOwner, formatEndpoint } from './errors';
 import { Session, whenListening } from './session';
 import type { Meter } from './stats';
@@ -63,6 +64,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
         sessionId: this.id,
         peer: formatEndpoint(ip, socket.remotePort ?? 0),
         limit,
+        ...nowStamp(),
       });
       socket.destroy();
       return;
@@ -81,7 +83,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
       },
     });
     this.clients.set(connection.id, connection);
-    this.owner.emit({ type: 'connection.opened', connection: connection.info() });
+    this.owner.emit({ type: 'connection.opened', connection: connection.info(), ...nowStamp() });
   }
 
   async stop(): Promise<void> {

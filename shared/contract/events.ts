@@ -200,28 +200,42 @@ export const ExchangeInfo = z.object({
 });
 export type ExchangeInfo = z.infer<typeof ExchangeInfo>;
 
+/**
+ * When a connection event happened, stamped by the engine where it happened (the same clocks as a record's),
+ * so a view can put it in order with the records around it.
+ */
+const EventStamp = {
+  /** Wall-clock time in microseconds since the Unix epoch. */
+  wallUs: z.number(),
+  /** Monotonic time in microseconds since the engine started, comparable with a record's `monoUs`. */
+  monoUs: z.number(),
+};
+
 export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.added'), session: SessionInfo }),
   z.object({ type: z.literal('session.state'), session: SessionInfo }),
   z.object({ type: z.literal('session.removed'), sessionId: z.string() }),
-  z.object({ type: z.literal('connection.opened'), connection: ConnectionInfo }),
+  z.object({ type: z.literal('connection.opened'), connection: ConnectionInfo, ...EventStamp }),
   z.object({
     type: z.literal('connection.halfClosed'),
     sessionId: z.string(),
     connectionId: z.string(),
     by: z.enum(['peer', 'us']),
+    ...EventStamp,
   }),
   z.object({
     type: z.literal('connection.closed'),
     connection: ConnectionInfo,
     reason: CloseReason,
     error: SockpitErrorSchema.optional(),
+    ...EventStamp,
   }),
   z.object({
     type: z.literal('connection.refused'),
     sessionId: z.string(),
     peer: EndpointText,
     limit: z.enum(['maxClients', 'maxClientsPerIp']),
+    ...EventStamp,
   }),
   /** Someone cleared the capture store; records before `nextSeq` are gone on purpose, not skipped. */
   z.object({ type: z.literal('capture.cleared'), sessionId: z.string(), nextSeq: z.number().int().min(1) }),

@@ -360,6 +360,8 @@ describe('EventStream unacknowledged limit and accounting (model-based)', () => 
       type: 'connection.closed',
       connection: { ...connection('s1', 1, 11), state: 'closed' },
       reason: 'peer-closed',
+      wallUs: 1,
+      monoUs: 1,
     });
     source.emit({ type: 'stats', stats: statsOf('s1', [connection('s1', 2, 21), connection('s1', 3, 30)], 2) });
     source.emit({ type: 'stats', stats: statsOf('s2', [connection('s2', 9, 90)], 3) });

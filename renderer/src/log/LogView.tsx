@@ -1,11 +1,24 @@
-import { memo, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  memo,
+  useLayoutEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
 import { ENCODING_LABELS } from '../../../shared/codec/text';
 import { translate, translateNote, useT, type Translate } from '../i18n';
 import { loadFullRecord } from '../state/actions';
 import { fullRecords, type FullRecord } from '../state/full-records';
 import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, type SessionLog } from '../state/log';
+import { useLogTools } from '../state/log-tools';
+import type { LogScan } from './log-scan';
 import { useApp, type Language, type SessionView } from '../state/store';
-import { FIRST_SLICE, formatBytes, formatTime, MORE_SLICE, RowFormatter, type Piece, type RowContent } from './format';
+import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, type Piece, type RowContent } from './format';
+import { Marked, RowMenu, rowsBetween, type Highlight, type RowList } from './row-tools';
+import { timeText } from './time-text';
 
 // A virtualized log: the scroll bar maps to row numbers (not pixels), and only the rows that fill the
 // viewport are in the page, formatted when they appear. A million rows cost what forty do.
@@ -122,12 +135,14 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const language = useApp((state) => state.language);
   useLogSnapshot(sessionId);
   useFullRecordsVersion();
+  const tools = useLogTools(sessionId);
   const log = logStore.log(sessionId);
   const scroller = useRef<HTMLDivElement>(null);
   const inner = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [, setTick] = useState(0);
   const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(new Map());
+  const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   const formatter = useRef(new RowFormatter());
   const heights = useRef(new Map<number, number>());
   const averageHeight = useRef(DEFAULT_ROW_PX);
@@ -135,7 +150,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const anchor = useRef({ serial: log.first, frac: 0 });
   const programmatic = useRef(-1);
   const passes = useRef(0);
-  const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}`;
+  const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}|${tools.timeMode}`;
   const lastLayoutKey = useRef(layoutKey);
   if (lastLayoutKey.current !== layoutKey) {
     // Heights depend on all of these; re-measure rather than trust old ones.
@@ -150,11 +165,21 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
 
   const lo = log.first;
   const hi = Math.max(lo, log.frozenEnd ?? log.end);
-  const count = hi - lo;
+  // The rows shown, by position: every row, or in filter mode only the search's matches.
+  const rowsShown = rowList(lo, hi, tools.filterOnly ? tools.scan : undefined);
+  const count = rowsShown.count;
   const viewportHeight = size.height || 400;
   const pxPerRow = count * SCROLL_PX_PER_ROW > MAX_SCROLL_PX ? MAX_SCROLL_PX / count : SCROLL_PX_PER_ROW;
-  const heightOf = (serial: number) => heights.current.get(serial) ?? averageHeight.current;
-  const placed = placeWindow(lo, hi, viewportHeight, following.current, anchor.current, heightOf);
+  const heightOf = (position: number) => heights.current.get(rowsShown.serialAt(position)) ?? averageHeight.current;
+  const lastFocus = useRef(0);
+  if (tools.focus && tools.focus.nonce !== lastFocus.current) {
+    // A search moved to a match: show it a few rows below the top, and stop following.
+    lastFocus.current = tools.focus.nonce;
+    following.current = false;
+    anchor.current = { serial: rowsShown.serialAt(Math.max(0, rowsShown.positionOf(tools.focus.serial) - 3)), frac: 0 };
+  }
+  const anchorAt = () => ({ serial: rowsShown.positionOf(anchor.current.serial), frac: anchor.current.frac });
+  const placed = placeWindow(0, count, viewportHeight, following.current, anchorAt(), heightOf);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -189,7 +214,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     if (heights.current.size > MAX_HEIGHTS) heights.current.clear();
     if (measuredCount > 0) averageHeight.current = measuredSum / measuredCount;
     if (changed && passes.current < MAX_PASSES) {
-      const again = placeWindow(lo, hi, viewportHeight, following.current, anchor.current, heightOf);
+      const again = placeWindow(0, count, viewportHeight, following.current, anchorAt(), heightOf);
       if (again.from !== placed.from || again.to !== placed.to || again.bottom !== placed.bottom) {
         passes.current++;
         setTick((n) => n + 1);
@@ -201,13 +226,14 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     rows.style.transform = `translateY(${offset}px)`;
     log.shownEnd = hi;
     // A paused view keeps what it shows: the rows from its first visible one on stay, whatever arrives.
-    if (log.frozenEnd !== undefined) log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, placed.from);
+    if (log.frozenEnd !== undefined && placed.from < count)
+      log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, rowsShown.serialAt(placed.from));
     const maxTop = Math.max(0, element.scrollHeight - element.clientHeight);
     // Rows evicted from under the anchor leave it at the oldest row still held.
     const wanted =
-      following.current || (placed.bottom && placed.to >= hi)
+      following.current || (placed.bottom && placed.to >= count)
         ? maxTop
-        : Math.min(maxTop, Math.max(0, anchor.current.serial - lo + anchor.current.frac) * pxPerRow);
+        : Math.min(maxTop, Math.max(0, rowsShown.positionOf(anchor.current.serial) + anchor.current.frac) * pxPerRow);
     if (Math.abs(element.scrollTop - wanted) >= 1) {
       element.scrollTop = wanted;
       programmatic.current = element.scrollTop;
@@ -227,21 +253,37 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
       following.current = false;
       const position = top / pxPerRow;
       const row = Math.min(Math.floor(position), Math.max(0, count - 1));
-      anchor.current = { serial: lo + row, frac: Math.min(1, position - row) };
+      anchor.current = { serial: count > 0 ? rowsShown.serialAt(row) : lo, frac: Math.min(1, position - row) };
     }
     setTick((n) => n + 1);
   };
 
   const badTitle = t('invalidBytesTitle', { encoding: ENCODING_LABELS[view.receiveEncoding] });
+  const highlight: Highlight | undefined = tools.matcher?.hasPattern ? tools.matcher.highlight : undefined;
+  const startUs = hi > lo ? log.wallUs(lo) : 0;
+  const timeOf = (position: number, serial: number): string | undefined =>
+    view.timestamps
+      ? timeText(
+          tools.timeMode,
+          log.wallUs(serial),
+          startUs,
+          position > 0 ? log.wallUs(rowsShown.serialAt(position - 1)) : undefined,
+        )
+      : undefined;
   const items: ReactNode[] = [];
-  for (let serial = placed.from; serial < placed.to; serial++) {
+  for (let position = placed.from; position < placed.to; position++) {
+    const serial = rowsShown.serialAt(position);
     const kind = log.kind(serial);
+    const time = timeOf(position, serial);
+    const selected = tools.selection.has(serial);
     if (kind === ROW_NOTE) {
-      items.push(<NoteRow key={serial} log={log} serial={serial} timestamps={view.timestamps} language={language} />);
+      items.push(
+        <NoteRow key={serial} log={log} serial={serial} time={time} language={language} selected={selected} />,
+      );
       continue;
     }
     if (kind === ROW_SKIPPED || kind === ROW_NOT_KEPT) {
-      items.push(<GapRow key={serial} log={log} serial={serial} timestamps={view.timestamps} t={t} />);
+      items.push(<GapRow key={serial} log={log} serial={serial} time={time} t={t} selected={selected} />);
       continue;
     }
     const seq = log.seq(serial);
@@ -265,7 +307,10 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         seq={seq}
         content={content}
         mode={view.viewMode}
-        timestamps={view.timestamps}
+        time={time}
+        highlight={highlight}
+        selected={selected}
+        current={tools.currentSerial === serial}
         badTitle={badTitle}
         t={t}
         more={moreOf(log, serial, shown, full)}
@@ -279,12 +324,60 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   }
 
   const spacer = Math.max(0, count * pxPerRow - viewportHeight);
+  const serialOfEvent = (event: MouseEvent): number | undefined => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-serial]');
+    return row ? Number(row.dataset.serial) : undefined;
+  };
+  const onRowClick = (event: MouseEvent) => {
+    const serial = serialOfEvent(event);
+    if (serial === undefined || (event.target as HTMLElement).closest('button')) return;
+    const how = event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'only';
+    tools.select(serial, how, (from, to) => rowsBetween(rowsShown, from, to));
+  };
+  const onContextMenu = (event: MouseEvent) => {
+    const serial = serialOfEvent(event);
+    if (serial === undefined) return;
+    event.preventDefault();
+    if (!tools.selection.has(serial)) tools.select(serial, 'only', (from, to) => rowsBetween(rowsShown, from, to));
+    setMenu({ x: event.clientX, y: event.clientY });
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'F3') {
+      event.preventDefault();
+      tools.move(event.shiftKey ? -1 : 1);
+      return;
+    }
+    if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      event.preventDefault();
+      const box = scroller.current?.getBoundingClientRect();
+      setMenu({ x: (box?.left ?? 0) + 24, y: (box?.top ?? 0) + 24 });
+      return;
+    }
+    // With a row selected, the arrows move the selection (Shift extends it) and keep it in view.
+    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && tools.anchor !== undefined && count > 0) {
+      event.preventDefault();
+      const from = tools.selection.size > 0 ? lastSelected(tools.selection, event.key === 'ArrowUp') : tools.anchor;
+      const at = rowsShown.positionOf(from);
+      const position = Math.min(count - 1, Math.max(0, event.key === 'ArrowDown' ? at + 1 : at - 1));
+      const serial = rowsShown.serialAt(position);
+      if (event.shiftKey) tools.select(serial, 'range', (a, b) => rowsBetween(rowsShown, a, b));
+      else tools.select(serial, 'only', (a, b) => rowsBetween(rowsShown, a, b));
+      if (position < placed.from + 1 || position >= placed.to - 1) {
+        following.current = false;
+        anchor.current = { serial: rowsShown.serialAt(Math.max(0, position - 3)), frac: 0 };
+        setTick((n) => n + 1);
+      }
+    }
+  };
   return (
     <div
       className={`log-rows${view.timestamps ? '' : ' no-time'}`}
       ref={scroller}
       tabIndex={0}
       onScroll={onScroll}
+      onClick={onRowClick}
+      onContextMenu={onContextMenu}
+      onKeyDown={onKeyDown}
       data-rendered-rows={placed.to - placed.from}
       data-total-rows={count}
       data-following={following.current ? 'true' : 'false'}
@@ -295,8 +388,41 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         </div>
       </div>
       <div className="log-spacer" style={{ height: spacer }} />
+      {menu && (
+        <RowMenu
+          x={menu.x}
+          y={menu.y}
+          sessionId={sessionId}
+          encoding={view.receiveEncoding}
+          language={language}
+          t={t}
+          onClose={() => {
+            setMenu(undefined);
+            scroller.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
+}
+
+/** The selected row furthest down (or up), where arrow keys continue from. */
+function lastSelected(selection: ReadonlySet<number>, up: boolean): number {
+  let found = up ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (const serial of selection) found = up ? Math.min(found, serial) : Math.max(found, serial);
+  return found;
+}
+
+function rowList(lo: number, hi: number, matches: LogScan | undefined): RowList {
+  if (!matches) {
+    return { count: hi - lo, serialAt: (position) => lo + position, positionOf: (serial) => Math.max(0, serial - lo) };
+  }
+  const count = matches.indexAtOrAfter(hi);
+  return {
+    count,
+    serialAt: (position) => matches.at(position),
+    positionOf: (serial) => Math.min(Math.max(0, count - 1), matches.indexAtOrAfter(serial)),
+  };
 }
 
 /**
@@ -343,8 +469,19 @@ function moreOf(log: SessionLog, serial: number, shown: number, full: FullRecord
   return { kind: 'load', bytes: total - available };
 }
 
-function PieceView({ piece, badTitle }: { piece: Piece; badTitle: string }) {
-  if (piece.kind === 'text') return <>{piece.text}</>;
+function PieceView({
+  piece,
+  badTitle,
+  highlight,
+  mode,
+}: {
+  piece: Piece;
+  badTitle: string;
+  highlight: Highlight | undefined;
+  mode: SessionView['viewMode'];
+}) {
+  if (piece.kind === 'text')
+    return highlight ? <Marked text={piece.text} ranges={highlight(piece.text, mode)} /> : <>{piece.text}</>;
   return (
     <span
       className={piece.kind === 'bad' ? 'bad-bytes' : 'control-char'}
@@ -362,28 +499,33 @@ const RecordRow = memo(
     seq: number;
     content: RowContent;
     mode: SessionView['viewMode'];
-    timestamps: boolean;
+    time: string | undefined;
+    highlight: Highlight | undefined;
+    selected: boolean;
+    current: boolean;
     badTitle: string;
     t: Translate;
     more: More;
     onMore: () => void;
   }) {
-    const { log, serial, seq, content, mode, timestamps, badTitle, t, more, onMore } = props;
+    const { log, serial, seq, content, mode, time, highlight, selected, current, badTitle, t, more, onMore } = props;
     const dir = log.kind(serial) === ROW_RX ? 'rx' : 'tx';
     return (
       <div
-        className={`log-row ${dir}${serial % 2 ? ' alt' : ''}`}
+        className={`log-row ${dir}${serial % 2 ? ' alt' : ''}${selected ? ' selected' : ''}${current ? ' current-match' : ''}`}
         data-seq={seq}
         data-serial={serial}
         data-bytes={log.fullLength(serial)}
+        data-selected={selected || undefined}
+        aria-current={current || undefined}
       >
-        {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
+        {time !== undefined && <span className="log-time">{time}</span>}
         <span className={`log-dir ${dir}`}>{dir === 'rx' ? t('rx') : t('tx')}</span>
         <span className="log-peer">{log.peer(serial)}</span>
         <span className="log-len">{formatBytes(log.fullLength(serial))}</span>
         <div className={`log-content ${mode}`}>
           {content.pieces.map((piece, k) => (
-            <PieceView key={k} piece={piece} badTitle={badTitle} />
+            <PieceView key={k} piece={piece} badTitle={badTitle} highlight={highlight} mode={mode} />
           ))}
           {content.omittedBytes > 0 && (
             <span className="omitted">
@@ -412,7 +554,10 @@ const RecordRow = memo(
     a.serial === b.serial &&
     a.content === b.content &&
     a.mode === b.mode &&
-    a.timestamps === b.timestamps &&
+    a.time === b.time &&
+    a.highlight === b.highlight &&
+    a.selected === b.selected &&
+    a.current === b.current &&
     a.badTitle === b.badTitle &&
     a.t === b.t &&
     sameMore(a.more, b.more),
@@ -426,13 +571,15 @@ function sameMore(a: More, b: More): boolean {
 const NoteRow = memo(function NoteRow({
   log,
   serial,
-  timestamps,
+  time,
   language,
+  selected,
 }: {
   log: SessionLog;
   serial: number;
-  timestamps: boolean;
+  time: string | undefined;
   language: Language;
+  selected: boolean;
 }) {
   const note = log.note(serial);
   if (!note) return <div className="log-row note" data-serial={serial} />;
@@ -444,8 +591,12 @@ const NoteRow = memo(function NoteRow({
         ? translateNote(language, say.note, say.values)
         : translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
   return (
-    <div className={`log-row note ${note.tone}${serial % 2 ? ' alt' : ''}`} data-serial={serial}>
-      {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
+    <div
+      className={`log-row note ${note.tone}${serial % 2 ? ' alt' : ''}${selected ? ' selected' : ''}`}
+      data-serial={serial}
+      data-selected={selected || undefined}
+    >
+      {time !== undefined && <span className="log-time">{time}</span>}
       <span className="log-dir">•</span>
       <span className="log-peer">{log.peer(serial) ?? ''}</span>
       <span className="log-len" />
@@ -457,19 +608,25 @@ const NoteRow = memo(function NoteRow({
 function GapRow({
   log,
   serial,
-  timestamps,
+  time,
   t,
+  selected,
 }: {
   log: SessionLog;
   serial: number;
-  timestamps: boolean;
+  time: string | undefined;
   t: Translate;
+  selected: boolean;
 }) {
   const n = log.gapCount(serial);
   const skipped = log.kind(serial) === ROW_SKIPPED;
   return (
-    <div className={`log-row note gap warn${serial % 2 ? ' alt' : ''}`} data-serial={serial} data-gap={n}>
-      {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
+    <div
+      className={`log-row note gap warn${serial % 2 ? ' alt' : ''}${selected ? ' selected' : ''}`}
+      data-serial={serial}
+      data-gap={n}
+    >
+      {time !== undefined && <span className="log-time">{time}</span>}
       <span className="log-dir">⋯</span>
       <span className="log-peer" />
       <span className="log-len" />

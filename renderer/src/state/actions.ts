@@ -15,6 +15,7 @@ import { translate } from '../i18n';
 import { configFromDraft, draftFromConfig } from './config';
 import { connectionStore } from './connections';
 import { fullRecords } from './full-records';
+import { dropLogTools } from './log-tools';
 import { logStore } from './log';
 import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
 import { attachScheduleLink, fieldsFromDraft, noteSendMade, scheduleDraft, startRepeat } from './send-schedule';
@@ -196,6 +197,7 @@ export function forgetSession(sessionId: string): void {
   });
   logStore.drop(sessionId);
   connectionStore.drop(sessionId);
+  dropLogTools(sessionId);
 }
 
 export async function renameSession(sessionId: string, name: string): Promise<void> {

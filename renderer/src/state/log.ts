@@ -1,6 +1,7 @@
 import type { CaptureRecord } from '../../../shared/contract';
 import { BatchRecordCursor, MAX_RECORD_BYTES_IN_BATCH, type DecodedBatch } from '../../../shared/contract/batch';
 import type { MessageKey, NoteKey } from '../words';
+import type { StampedNotes } from './event-rows';
 import { FrameNotifier } from './frame-notifier';
 
 /** What a note says, translated when shown so switching the language changes old notes too. */
@@ -571,7 +572,11 @@ class LogStore {
   }
 
   /** Copies a batch's records into their sessions' logs: no object per record, the bytes copied once. */
-  ingest(batch: DecodedBatch, known: (sessionId: string) => boolean = () => true): void {
+  ingest(
+    batch: DecodedBatch,
+    known: (sessionId: string) => boolean = () => true,
+    stamped: StampedNotes | undefined = undefined,
+  ): void {
     const cursor = new BatchRecordCursor(batch);
     const nowUs = Date.now() * 1000;
     for (const section of batch.header.sessions) {
@@ -586,6 +591,10 @@ class LogStore {
       }
       for (let k = 0; k < section.count; k++) {
         if (!cursor.next()) break;
+        for (let early = stamped?.takeUpTo(section.sessionId, cursor.monoUs); early;) {
+          log.addNote(early.wallUs, early.note, early.peer);
+          early = stamped?.takeUpTo(section.sessionId, cursor.monoUs);
+        }
         log.appendRecord(
           cursor.seq,
           cursor.wallUs,
@@ -599,6 +608,13 @@ class LogStore {
         );
       }
       if (section.count > 0 || section.skipped > 0) this.changed(section.sessionId);
+    }
+    if (stamped) {
+      for (const late of stamped.rest()) {
+        if (!known(late.sessionId)) continue;
+        this.log(late.sessionId).addNote(late.wallUs, late.note, late.peer);
+        this.changed(late.sessionId);
+      }
     }
   }
 

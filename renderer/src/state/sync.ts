@@ -3,6 +3,7 @@ import type { DecodedBatch } from '../../../shared/contract/batch';
 import type { EngineLink } from '../link';
 import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from './actions';
 import { connectionStore } from './connections';
+import { StampedNotes } from './event-rows';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
@@ -16,12 +17,16 @@ interface BatchEffects {
   /** Notes to show before the batch's records and after them (see `opensSomething`). */
   before: PendingNote[];
   after: PendingNote[];
+  /** Notes of connection events, which the engine stamps: they go in among the records by time. */
+  stamped: StampedNotes;
 }
 
 function apply(event: EngineEvent, effects: BatchEffects): void {
   const { closed } = effects;
   const notes = opensSomething(event) ? effects.before : effects.after;
   const note = (...pending: PendingNote) => void notes.push(pending);
+  const stampedNote = (stamp: { wallUs: number; monoUs: number }, ...[sessionId, tone, say, peer]: PendingNote) =>
+    effects.stamped.add({ sessionId, note: { tone, say }, peer, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
   switch (event.type) {
     case 'session.added':
       adoptSession(event.session);
@@ -49,14 +54,20 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'connection.opened':
       connectionStore.of(event.connection.sessionId).put(event.connection);
       connectionStore.changed(event.connection.sessionId);
-      note(event.connection.sessionId, 'info', { note: 'connected' }, event.connection.peer);
+      stampedNote(event, event.connection.sessionId, 'info', { note: 'connected' }, event.connection.peer);
       return;
     case 'connection.halfClosed': {
       const conn = connectionStore
         .of(event.sessionId)
         .update(event.connectionId, { state: event.by === 'peer' ? 'half-closed-by-peer' : 'half-closed-by-us' });
       connectionStore.changed(event.sessionId);
-      note(event.sessionId, 'info', { note: event.by === 'peer' ? 'peerHalfClosed' : 'usHalfClosed' }, conn?.peer);
+      stampedNote(
+        event,
+        event.sessionId,
+        'info',
+        { note: event.by === 'peer' ? 'peerHalfClosed' : 'usHalfClosed' },
+        conn?.peer,
+      );
       return;
     }
     case 'connection.closed': {
@@ -66,7 +77,8 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       let ids = closed.get(sessionId);
       if (!ids) closed.set(sessionId, (ids = new Set()));
       ids.add(connectionId);
-      note(
+      stampedNote(
+        event,
         sessionId,
         event.reason === 'reset' || event.reason === 'error' ? 'warn' : 'info',
         {
@@ -78,7 +90,8 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       return;
     }
     case 'connection.refused':
-      note(
+      stampedNote(
+        event,
         event.sessionId,
         'warn',
         { note: 'refused', values: { limit: event.limit === 'maxClients' ? 'max clients' : 'per-address' } },
@@ -123,10 +136,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
 }
 
 /**
- * A batch says what happened (events) and what arrived (records) but not how the two interleave within
- * its ~20 ms. Events are applied in their order; of the notes they leave in the log, those that open
- * something come before the records — a connection's data never precedes its opening — and the rest
- * after them: data before a close, a reset or an error.
+ * A batch says what happened (events) and what arrived (records). Connection events carry the engine's
+ * stamps and go in among the records by monotonic time (`StampedNotes`). Of the other notes, those that
+ * open something come before the batch's records and the rest after them: data before an error.
  */
 function opensSomething(event: EngineEvent): boolean {
   switch (event.type) {
@@ -149,13 +161,13 @@ function opensSomething(event: EngineEvent): boolean {
 
 export function applyBatch(batch: DecodedBatch): void {
   const { header } = batch;
-  const effects: BatchEffects = { closed: new Map(), before: [], after: [] };
+  const effects: BatchEffects = { closed: new Map(), before: [], after: [], stamped: new StampedNotes() };
   for (const event of header.events) apply(event, effects);
   // A session removed in this batch (or not adopted yet: a snapshot brings its records) gets no log.
   const sessions = useApp.getState().sessions;
   const known = (sessionId: string) => sessionId in sessions;
   for (const note of effects.before) if (known(note[0])) logStore.note(...note);
-  logStore.ingest(batch, known);
+  logStore.ingest(batch, known, effects.stamped);
   for (const note of effects.after) if (known(note[0])) logStore.note(...note);
   for (const [sessionId, ids] of effects.closed) {
     const selected = useApp.getState().views[sessionId]?.selected ?? [];

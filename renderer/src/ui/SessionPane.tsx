@@ -4,6 +4,7 @@ import { ENCODING_LABELS } from '../../../shared/codec/text';
 import type { CaptureFileFormat, CaptureFileInfo, SessionInfo, SessionKind } from '../../../shared/contract';
 import { ChartsArea, ChartsToggle } from '../charts/ChartsArea';
 import { useT, type Translate } from '../i18n';
+import { LogToolsBar } from '../log/LogToolsBar';
 import { LogView } from '../log/LogView';
 import { formatBytes } from '../log/format';
 import {
@@ -60,6 +61,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
       <LogToolbar session={session} view={view} t={t} />
       <ChartsArea sessionId={sessionId} />
+      <LogToolsBar session={session} view={view} />
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <SendBox session={session} view={view} t={t} />
       <StatusLine session={session} view={view} t={t} />
