@@ -13,6 +13,7 @@ import type {
   SessionState,
 } from '../shared/contract';
 import type { EventEmitter } from 'node:events';
+import type { RxMessage } from '../shared/contract/messages';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { CaptureStore, nowStamp } from './capture';
 import { CaptureFileSink } from './capture-file';
@@ -44,6 +45,7 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   private captureFileOpening = false;
   /** The capture file asked us to stop reading until the disk catches up; new connections start paused too. */
   readingPaused = false;
+  private readonly messageListeners = new Set<(message: RxMessage) => void>();
 
   constructor(
     readonly id: string,
@@ -200,7 +202,33 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     else meter.addOut(bytes.byteLength);
     this.captureFile?.append(record);
     this.owner.recordsAdded(this.id, record.seq + 1);
+    if (dir === 'rx' && this.messageListeners.size > 0) {
+      // Until framing lands, each read (TCP chunk, UDP datagram) is one message.
+      const message: RxMessage = {
+        sessionId: this.id,
+        connectionId,
+        peer,
+        bytes,
+        wallUs: record.wallUs,
+        monoUs: record.monoUs,
+        firstSeq: record.seq,
+        lastSeq: record.seq,
+      };
+      for (const listener of this.messageListeners) {
+        try {
+          listener(message);
+        } catch {
+          // A broken listener must not take the socket that is reading down with it.
+        }
+      }
+    }
     return record;
+  }
+
+  /** Hear every received message of this session; returns the function that stops listening. */
+  onMessage(listener: (m: RxMessage) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
   }
 
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
