@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
 import { CaptureFileFormat } from './events';
 import { SessionConfig } from './sessions';
+import { RuleSet, TryMessage } from './rules';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
@@ -94,6 +95,18 @@ export const Command = z.discriminatedUnion('type', [
   /** Flush and close the session's capture file. */
   z.strictObject({ type: z.literal('capture.file.stop'), ...SessionRef }),
   z.strictObject({ type: z.literal('net.interfaces') }),
+  // Auto-reply rules (rules.ts). Lazy: rules.ts imports SendPayload from here.
+  /** Replace the session's rules, also while it runs; counters of rules whose name stays are kept. */
+  z.strictObject({ type: z.literal('rules.set'), ...SessionRef, rules: z.lazy(() => RuleSet) }),
+  z.strictObject({ type: z.literal('rules.get'), ...SessionRef }),
+  z.strictObject({ type: z.literal('rules.counters.reset'), ...SessionRef }),
+  /** Which rule answers a message, with what bytes, without a peer: these `rules`, or else the session's. */
+  z.strictObject({
+    type: z.literal('rules.try'),
+    sessionId: Id.optional(),
+    rules: z.lazy(() => RuleSet).optional(),
+    message: z.lazy(() => TryMessage),
+  }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SockpitError as SockpitErrorType } from '../result';
 import { SessionConfig } from './sessions';
+import { RuleCounter } from './rule-counters';
 
 // What the engine reports, declared once with runtime schemas: a face that receives events over a
 // wire (the renderer over IPC or WebSocket) checks them with the same schemas the engine's tests do.
@@ -229,6 +230,13 @@ export const EngineEvent = z.discriminatedUnion('type', [
     sessionId: z.string().optional(),
     connectionId: z.string().optional(),
     error: SockpitErrorSchema,
+  }),
+  /** Auto-reply counters moved (or were reset); at most four times a second per session while rules fire. */
+  z.object({
+    type: z.literal('rules.counters'),
+    sessionId: z.string(),
+    counters: z.array(RuleCounter),
+    skipped: z.number(),
   }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;

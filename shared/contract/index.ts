@@ -10,10 +10,12 @@ import type {
   SessionInfo,
   SessionStats,
 } from './events';
+import type { RulesState, TryAnswer } from './rules';
 
 export * from './commands';
 export * from './events';
 export * from './sessions';
+export * from './rules';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
@@ -38,6 +40,11 @@ export interface CommandValues {
   /** The file's final state: "closed" with everything flushed, or "error". */
   'capture.file.stop': CaptureFileInfo;
   'net.interfaces': NetworkInterfaceAddress[];
+  'rules.set': RulesState;
+  'rules.get': RulesState;
+  'rules.counters.reset': RulesState;
+  /** Empty when no rule matches. */
+  'rules.try': { answers: TryAnswer[] };
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 
