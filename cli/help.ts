@@ -4,10 +4,10 @@ import { MODES, OPTIONS, type Mode } from './options';
 
 const SYNOPSIS: Record<Mode, string> = {
   'tcp-server':
-    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
+    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --rules FILE | --echo] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
   'tcp-client':
-    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--echo] [--capture-file FILE] [options]',
-  udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--reply TEXT | --reply-hex HEX | --echo] [--broadcast] [options]',
+    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--wait MS] [--rules FILE | --echo] [--capture-file FILE] [options]',
+  udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--reply TEXT | --reply-hex HEX | --rules FILE | --echo] [--broadcast] [options]',
 };
 
 const ABOUT: Record<Mode, string> = {
@@ -77,6 +77,7 @@ export function helpText(mode?: Mode): string {
     '  sockpit tcp-client 127.0.0.1:7890 --send "hello" --send-hex "0D 0A" --wait 2000',
     '  sockpit udp --to [::1]:9000 --send ping --json',
     '  sockpit udp --bind 127.0.0.1:9000 --reply pong',
+    '  sockpit tcp-server --port 502 --rules modbus-rules.json',
     '  sockpit tcp-server --port 7890 --echo --capture-file capture.spcap --capture-format records',
     '',
   ].join('\n');

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
 import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { CliRun } from './parse';
+import { loadRulesFile } from './rules-file';
 
 export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'capture' | 'shutdown'>;
 
@@ -62,6 +63,12 @@ export class Runner {
       const created = await engine.run(options.create);
       if (!created.ok) return this.abort(created.error);
       this.sessionId = created.value.sessionId;
+      if (options.rulesFile !== undefined) {
+        const rules = await loadRulesFile(options.rulesFile);
+        if (!rules.ok) return this.abort(rules.error);
+        const applied = await engine.run({ type: 'rules.set', sessionId: this.sessionId, rules: rules.value });
+        if (!applied.ok) return this.abort(applied.error);
+      }
       if (options.captureFile) {
         // Armed before the start, so the file has the very first byte.
         const saving = await engine.run({
