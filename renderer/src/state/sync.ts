@@ -4,6 +4,7 @@ import type { EngineLink } from '../link';
 import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from './actions';
 import { connectionStore } from './connections';
 import { logStore, type Note, type NoteSay } from './log';
+import { applyRulesCounters } from './rules';
 import { setStatus, updateView, useApp } from './store';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
@@ -106,6 +107,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       useApp.setState((state) => ({ stats: { ...state.stats, [stats.sessionId]: { ...stats, connections: [] } } }));
       return;
     }
+    case 'rules.counters':
+      applyRulesCounters(event);
+      return;
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error);

@@ -29,6 +29,7 @@ import {
   type SettingsDraft,
 } from '../state/store';
 import { ConnectionsTable } from './ConnectionsTable';
+import { RulesPanel } from './RulesPanel';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -57,6 +58,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
       <LogToolbar session={session} view={view} t={t} />
       <LogView key={sessionId} sessionId={sessionId} view={view} />
+      <RulesPanel session={session} t={t} />
       <SendBox session={session} view={view} t={t} />
       <StatusLine session={session} view={view} t={t} />
     </section>
