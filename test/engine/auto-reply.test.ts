@@ -206,6 +206,29 @@ describe('auto-reply rules on a TCP server', () => {
   });
 });
 
+describe('auto-reply under a flood', () => {
+  it('skips, in words and counted, once a peer that does not read has 8 MiB of replies waiting', async () => {
+    h = new Harness({ keepRecords: false });
+    const server = await serverWithRules({
+      version: 1,
+      rules: [{ name: 'big', when: { kind: 'contains', text: 'A' }, reply: { data: 'x'.repeat(60_000) } }],
+    });
+    const mib = 16;
+    const peer = startPeer('never_reading_client.py', ['127.0.0.1', server.port, mib]);
+    const done = await peer.exited(60_000);
+    expect(done.code, done.stderr).toBe(0);
+    const skipping = await h.waitFor((e): e is ErrorEvent => e.type === 'error' && e.error.code === 'E_REPLY_SKIPPED');
+    expect(skipping.error.message).toMatch(/^Auto-reply is skipping messages: \d+ replies are still waiting/);
+    const state = await h.run({ type: 'rules.get', sessionId: server.id });
+    expect(state.skipped).toBeGreaterThan(0);
+    const stats = await h.run({ type: 'stats.get', sessionId: server.id });
+    // Everything sent was received; what went back is exactly the answers counted, 60,000 bytes each.
+    expect(stats.counters.bytesIn).toBe(mib * 1024 * 1024);
+    expect(stats.counters.bytesOut).toBe(state.counters[0].fired * 60_000);
+    expect(done.stdout).toContain(`got back ${stats.counters.bytesOut} bytes`);
+  });
+});
+
 describe('auto-reply rules on UDP', () => {
   it('answers each datagram to the host and port it came from', async () => {
     h = new Harness();

@@ -92,6 +92,28 @@ describe('trying rules without a peer', () => {
     expect(answers[0].text).toBe('OK C:\\temp\\n\r\n');
   });
 
+  it('inserts a regex capture into a hex reply as its bytes', () => {
+    const answers = attempt(
+      {
+        version: 1,
+        rules: [
+          { name: 'id', when: { kind: 'regex', pattern: '^ID=(\\d+)' }, reply: { mode: 'hex', data: 'AA {1} BB' } },
+        ],
+      },
+      { data: 'ID=12;' },
+    );
+    expect(answers[0].hex).toBe('AA 31 32 BB');
+  });
+
+  it('looks for contains and regex in the first 16 KiB of a message only', () => {
+    const rules = {
+      version: 1,
+      rules: [{ name: 'c', when: { kind: 'contains', text: 'NEEDLE' }, reply: { data: 'y' } }],
+    } as const;
+    expect(attempt(rules, { data: `${'.'.repeat(16 * 1024 - 6)}NEEDLE` })).toHaveLength(1);
+    expect(attempt(rules, { data: `${'.'.repeat(16 * 1024 - 5)}NEEDLE` })).toEqual([]);
+  });
+
   it('says "no rule" as an empty list, and first vs all picks one or every match', () => {
     const rules = [
       { name: 'a', when: { kind: 'contains', text: 'x' }, reply: { data: 'A' } },
