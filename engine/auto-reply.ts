@@ -29,14 +29,13 @@ export class AutoReply {
   private pendingBytes = 0;
   private countersTimer?: NodeJS.Timeout;
   private readonly lastErrorAt = new Map<string, number>();
-  private readonly stopListening: () => void;
+  /** Set while some rule is enabled: without one, received data costs nothing here. */
+  private stopListening?: () => void;
 
   constructor(
     private readonly session: Session,
     private readonly emit: (event: EngineEvent) => void,
-  ) {
-    this.stopListening = session.onMessage((message) => this.onMessage(message));
-  }
+  ) {}
 
   state(): RulesState {
     return { sessionId: this.session.id, set: this.compiled.set, counters: this.counters, skipped: this.skipped };
@@ -48,6 +47,12 @@ export class AutoReply {
     if (!compiled.ok) return compiled;
     const previous = new Map(this.counters.map((counter) => [counter.name, counter]));
     this.compiled = compiled.value;
+    if (compiled.value.enabled.length > 0) {
+      this.stopListening ??= this.session.onMessage((message) => this.onMessage(message));
+    } else {
+      this.stopListening?.();
+      this.stopListening = undefined;
+    }
     this.counters = set.rules.map(
       (rule) => previous.get(rule.name) ?? { name: rule.name, fired: 0, failed: 0, lastFiredAt: null },
     );
@@ -63,7 +68,8 @@ export class AutoReply {
   }
 
   dispose(): void {
-    this.stopListening();
+    this.stopListening?.();
+    this.stopListening = undefined;
     clearTimeout(this.countersTimer);
   }
 
@@ -123,7 +129,6 @@ export class AutoReply {
   private reportFailure(name: string, message: RxMessage, error: SockpitError): void {
     this.reportOnce(`rule:${name}`, message.connectionId, {
       ...error,
-      code: error.code,
       message: `Rule "${name}" could not reply to ${message.peer}: ${error.message}`,
     });
   }

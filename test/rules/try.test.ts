@@ -106,10 +106,10 @@ describe('trying rules without a peer', () => {
   });
 
   it('looks for contains and regex in the first 16 KiB of a message only', () => {
-    const rules = {
+    const rules: RuleSetInput = {
       version: 1,
       rules: [{ name: 'c', when: { kind: 'contains', text: 'NEEDLE' }, reply: { data: 'y' } }],
-    } as const;
+    };
     expect(attempt(rules, { data: `${'.'.repeat(16 * 1024 - 6)}NEEDLE` })).toHaveLength(1);
     expect(attempt(rules, { data: `${'.'.repeat(16 * 1024 - 5)}NEEDLE` })).toEqual([]);
   });

@@ -121,8 +121,9 @@ export function RulesPanel({ session, t }: { session: SessionInfo; t: Translate 
   const [importError, setImportError] = useState<string>();
   const fileInput = useRef<HTMLInputElement>(null);
 
+  // Loaded at once, so the folded panel's title already counts the rules; again on opening, in case another window changed them.
   useEffect(() => {
-    if (open) void loadRules(sessionId);
+    void loadRules(sessionId);
   }, [open, sessionId]);
 
   const apply = async (nextRules: AutoReplyRuleInput[], match = set.match) => {
