@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { tcpClient } from './peers';
 
@@ -90,4 +91,58 @@ test('the rules panel has the same structure in Chinese', async ({ app, page }) 
   await expect(pane.getByRole('status', { name: '试用结果' })).toContainText('01 03 02 00 2A 39 9B');
   await page.getByLabel('语言').selectOption({ label: 'English' });
   void app;
+});
+
+test('rules export to a JSON file and import into another session; a bad file says where it is wrong', async ({
+  app,
+  bridge,
+  page,
+}) => {
+  const first = await app.newSession();
+  const listed = await bridge.command({ type: 'session.list' });
+  const sessionId = (listed.value as Array<{ sessionId: string }>)[0].sessionId;
+  const rules = {
+    version: 1,
+    match: 'all',
+    rules: [
+      {
+        name: 'Modbus read',
+        enabled: true,
+        when: { kind: 'hex', pattern: '01 03 ?? ?? 00 01', whole: false },
+        reply: {
+          mode: 'hex',
+          data: '01 03 02 00 2A',
+          encoding: 'utf-8',
+          escapes: false,
+          lineEnding: 'none',
+          checksum: 'crc16-modbus',
+        },
+        delayMs: 0,
+      },
+    ],
+  };
+  expect((await bridge.command({ type: 'rules.set', sessionId, rules })).ok).toBe(true);
+  await first.getByText('Auto-reply rules (1)').click();
+  const downloading = page.waitForEvent('download');
+  await first.getByRole('button', { name: 'Export rules' }).click();
+  const download = await downloading;
+  const exported = readFileSync((await download.path())!, 'utf8');
+  expect(JSON.parse(exported)).toEqual(rules);
+
+  const second = await app.newSession();
+  await second.getByText('Auto-reply rules').click();
+  const fileInput = second.locator('input[type="file"]');
+  await fileInput.setInputFiles({ name: 'rules.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  await expect(second.getByRole('table', { name: 'Rules' }).getByRole('row', { name: /Modbus read/ })).toBeVisible();
+  await expect(second.getByLabel('When several rules match')).toHaveValue('all');
+
+  const broken = { ...rules, rules: [{ ...rules.rules[0], when: { kind: 'hex', pattern: '01 3' } }] };
+  await fileInput.setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(broken)),
+  });
+  await expect(second.getByRole('alert')).toContainText(
+    'broken.json: rules[0].when.pattern: Rule "Modbus read": "3" is not whole bytes',
+  );
 });

@@ -25,6 +25,7 @@ export class AutoReply {
   private compiled: CompiledRules = { set: EMPTY_RULE_SET, enabled: [] };
   private counters: RuleCounter[] = [];
   private skipped = 0;
+  private revision = 0;
   private pending = 0;
   private pendingBytes = 0;
   private countersTimer?: NodeJS.Timeout;
@@ -38,7 +39,13 @@ export class AutoReply {
   ) {}
 
   state(): RulesState {
-    return { sessionId: this.session.id, set: this.compiled.set, counters: this.counters, skipped: this.skipped };
+    return {
+      sessionId: this.session.id,
+      set: this.compiled.set,
+      counters: this.counters,
+      skipped: this.skipped,
+      revision: this.revision,
+    };
   }
 
   /** Takes effect for the next message; counts of rules that keep their name carry over. */
@@ -47,6 +54,7 @@ export class AutoReply {
     if (!compiled.ok) return compiled;
     const previous = new Map(this.counters.map((counter) => [counter.name, counter]));
     this.compiled = compiled.value;
+    this.revision++;
     if (compiled.value.enabled.length > 0) {
       this.stopListening ??= this.session.onMessage((message) => this.onMessage(message));
     } else {
@@ -154,6 +162,7 @@ export class AutoReply {
       sessionId: this.session.id,
       counters: this.counters.map((counter) => ({ ...counter })),
       skipped: this.skipped,
+      revision: this.revision,
     });
   }
 }

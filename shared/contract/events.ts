@@ -237,6 +237,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     sessionId: z.string(),
     counters: z.array(RuleCounter),
     skipped: z.number(),
+    /** The rule set's revision (`RulesState.revision`): a view holding another one reads the rules again. */
+    revision: z.number(),
   }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;

@@ -158,6 +158,8 @@ export const RulesState = z.object({
   counters: z.array(RuleCounter),
   /** Messages left unanswered because too many replies were already waiting to go out. */
   skipped: z.number(),
+  /** Goes up by one with every rules.set, so whoever shows the rules can tell its copy is old. */
+  revision: z.number(),
 });
 export type RulesState = z.infer<typeof RulesState>;
 

@@ -18,6 +18,8 @@ export interface SessionRules {
   set: RuleSet;
   counters: RuleCounter[];
   skipped: number;
+  /** The engine's revision of the set shown; -1 before it is loaded. */
+  revision: number;
   /** The engine's answer to the last change; undefined once one succeeds. */
   error?: string;
 }
@@ -26,16 +28,28 @@ export const useRules = create<{ bySession: Record<string, SessionRules> }>(() =
 
 function put(sessionId: string, change: (current: SessionRules) => Partial<SessionRules>): void {
   useRules.setState((state) => {
-    const current = state.bySession[sessionId] ?? { set: EMPTY_RULE_SET, counters: [], skipped: 0 };
+    const current = state.bySession[sessionId] ?? { set: EMPTY_RULE_SET, counters: [], skipped: 0, revision: -1 };
     return { bySession: { ...state.bySession, [sessionId]: { ...current, ...change(current) } } };
   });
 }
 
 function adopt(state: RulesState): void {
-  put(state.sessionId, () => ({ set: state.set, counters: state.counters, skipped: state.skipped, error: undefined }));
+  put(state.sessionId, () => ({
+    set: state.set,
+    counters: state.counters,
+    skipped: state.skipped,
+    revision: state.revision,
+    error: undefined,
+  }));
 }
 
 export function applyRulesCounters(event: Extract<EngineEvent, { type: 'rules.counters' }>): void {
+  const shown = useRules.getState().bySession[event.sessionId];
+  // Another window (or the bridge's API) changed the rules: the counters belong to a set we do not show.
+  if (!shown || shown.revision !== event.revision) {
+    void loadRules(event.sessionId);
+    return;
+  }
   put(event.sessionId, () => ({ counters: event.counters, skipped: event.skipped }));
 }
 
