@@ -42,7 +42,8 @@ export class AutoReply {
     return {
       sessionId: this.session.id,
       set: this.compiled.set,
-      counters: this.counters,
+      // Copies: an answer must not change after it was given, as the live counters do.
+      counters: this.copyCounters(),
       skipped: this.skipped,
       revision: this.revision,
     };
@@ -148,6 +149,10 @@ export class AutoReply {
     this.session.reportError(error, connectionId ?? undefined);
   }
 
+  private copyCounters(): RuleCounter[] {
+    return this.counters.map((counter) => ({ ...counter }));
+  }
+
   private scheduleCounters(): void {
     if (this.countersTimer) return;
     this.countersTimer = setTimeout(() => this.emitCounters(), COUNTERS_INTERVAL_MS);
@@ -160,7 +165,7 @@ export class AutoReply {
     this.emit({
       type: 'rules.counters',
       sessionId: this.session.id,
-      counters: this.counters.map((counter) => ({ ...counter })),
+      counters: this.copyCounters(),
       skipped: this.skipped,
       revision: this.revision,
     });

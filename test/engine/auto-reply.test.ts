@@ -206,6 +206,31 @@ describe('auto-reply rules on a TCP server', () => {
   });
 });
 
+describe('rules.try', () => {
+  it("answers from the session's rules without a peer and sends nothing", async () => {
+    h = new Harness();
+    const server = await serverWithRules({ version: 1, rules: [GET_RULE] });
+    const tried = await h.run({ type: 'rules.try', sessionId: server.id, message: { data: 'GET 温度' } });
+    expect(tried.answers).toEqual([
+      {
+        index: 0,
+        name: 'get',
+        delayMs: 0,
+        hex: '56 41 4C 55 45 20 E6 B8 A9 E5 BA A6 0A',
+        text: 'VALUE 温度\n',
+        bytes: 13,
+      },
+    ]);
+    const none = await h.run({ type: 'rules.try', sessionId: server.id, message: { mode: 'hex', data: '00 01' } });
+    expect(none.answers).toEqual([]);
+    const nothing = await h.engine.run({ type: 'rules.try', message: { data: 'GET x' } });
+    expect(nothing.ok ? 'answered' : nothing.error.message).toBe(
+      'Give the rules to try, or the session whose rules to try.',
+    );
+    expect(h.records(server.id)).toHaveLength(0);
+  });
+});
+
 describe('auto-reply under a flood', () => {
   it('skips, in words and counted, once a peer that does not read has 8 MiB of replies waiting', async () => {
     h = new Harness({ keepRecords: false });
