@@ -4,10 +4,10 @@ import { MODES, OPTIONS, type Mode } from './options';
 
 const SYNOPSIS: Record<Mode, string> = {
   'tcp-server':
-    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --echo] [--greeting TEXT] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
+    'sockpit tcp-server --port P [--host H] [--reply TEXT | --reply-hex HEX | --rules FILE | --echo] [--greeting TEXT] [--max-clients N] [--idle-timeout S] [--capture-file FILE] [options]',
   'tcp-client':
-    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--interval MS] [--repeat N|forever] [--greeting TEXT] [--wait MS] [--echo] [--capture-file FILE] [options]',
-  udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--interval MS] [--repeat N|forever] [--reply TEXT | --reply-hex HEX | --echo] [--broadcast] [options]',
+    'sockpit tcp-client HOST:PORT [--send TEXT]… [--send-hex HEX]… [--interval MS] [--repeat N|forever] [--greeting TEXT] [--wait MS] [--rules FILE | --echo] [--capture-file FILE] [options]',
+  udp: 'sockpit udp [--bind [HOST:]PORT] [--to HOST:PORT] [--send TEXT]… [--send-hex HEX]… [--interval MS] [--repeat N|forever] [--reply TEXT | --reply-hex HEX | --rules FILE | --echo] [--broadcast] [options]',
 };
 
 const ABOUT: Record<Mode, string> = {
@@ -89,6 +89,7 @@ export function helpText(mode?: Mode): string {
     '  sockpit udp --to [::1]:9000 --send ping --json',
     '  sockpit udp --bind 127.0.0.1:9000 --reply pong',
     '  sockpit tcp-client 127.0.0.1:7890 --send-hex "AA {counter}" --counter 1:1:2:be --repeat 5 --interval 1000',
+    '  sockpit tcp-server --port 502 --rules modbus-rules.json',
     '  sockpit tcp-server --port 7890 --echo --capture-file capture.spcap --capture-format records',
     '  sockpit tcp-client 127.0.0.1:502 --frame modbus-rtu --json',
     '  sockpit tcp-server --port 7890 --frame delimiter:0D0A --count 10',

@@ -101,6 +101,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'greeting-hex', value: 'HEX', modes: ['tcp-server', 'tcp-client'], help: 'The same, with these bytes.' },
   {
+    name: 'rules',
+    value: 'FILE',
+    modes: ALL,
+    help: 'Answer received messages by the auto-reply rules in FILE (JSON, the format the app exports; see the README), each to where it came from.',
+  },
+  {
     name: 'echo',
     modes: ALL,
     help: 'Send every received chunk (datagram) straight back, byte for byte, to where it came from; each echo shows as sent. Two ends that both echo bounce the data forever.',

@@ -34,6 +34,8 @@ export interface CliRun {
   /** In the order they were given, each validated and encodable. */
   sends: SendPayload[];
   reply?: Reply;
+  /** Auto-reply rules to load (absolute path); the runner reads and judges the file. */
+  rulesFile?: string;
   /** How received bytes are decoded for `text`. */
   encoding: Encoding;
   json: boolean;
@@ -210,7 +212,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     else single.set(name, value);
   }
 
-  const replyOptions = ['reply', 'reply-hex', 'echo'].filter((name) => single.has(name) || flags.has(name));
+  const replyOptions = ['reply', 'reply-hex', 'rules', 'echo'].filter((name) => single.has(name) || flags.has(name));
   if (replyOptions.length > 1)
     return usage(
       `Choose one of ${replyOptions.map((name) => `--${name}`).join(' and ')}: each answers every received chunk.`,
@@ -299,6 +301,8 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     if (!framing.ok)
       return { ok: false, error: { ...framing.error, message: `--frame "${frameText}": ${framing.error.message}` } };
     config.framing = framing.value;
+  }
+
   const greetingOptions = ['greeting', 'greeting-hex'].filter((name) => single.has(name));
   if (greetingOptions.length > 1) return usage('Choose one of --greeting and --greeting-hex.');
   for (const option of ['greeting', 'greeting-hex'] as const) {
@@ -355,7 +359,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   if (waitText !== undefined) {
     if (!/^\d+$/.test(waitText.trim())) return usage(`--wait needs a whole number of milliseconds, not "${waitText}".`);
     waitMs = Number(waitText);
-  } else if (sends.length > 0 && !reply && !echo) {
+  } else if (sends.length > 0 && !reply && !echo && !single.has('rules')) {
     waitMs = 1000;
   }
 
@@ -378,12 +382,16 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     captureFile = { path: resolvePath(capturePath), format: format.data, append: flags.has('capture-append') };
   }
 
+  const rulesText = single.get('rules');
+  if (rulesText === '') return usage('--rules needs a file name.');
+
   return ok({
     action: 'run',
     mode,
     create: create.value,
     sends,
     reply,
+    rulesFile: rulesText === undefined ? undefined : resolvePath(rulesText),
     encoding,
     json: flags.has('json'),
     hex: flags.has('hex'),

@@ -15,6 +15,7 @@ import { followRecords } from '../engine/follow-records';
 import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { CliRun } from './parse';
 import type { SendSchedule } from './send-schedule';
+import { loadRulesFile } from './rules-file';
 
 export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'onMessage' | 'capture' | 'shutdown'>;
 
@@ -80,6 +81,12 @@ export class Runner {
         this.stopMessages = engine.onMessage(this.sessionId, (message) => {
           if (!this.finishing) this.onMessage(message);
         });
+      }
+      if (options.rulesFile !== undefined) {
+        const rules = await loadRulesFile(options.rulesFile);
+        if (!rules.ok) return this.abort(rules.error);
+        const applied = await engine.run({ type: 'rules.set', sessionId: this.sessionId, rules: rules.value });
+        if (!applied.ok) return this.abort(applied.error);
       }
       if (options.captureFile) {
         // Armed before the start, so the file has the very first byte.

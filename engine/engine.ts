@@ -13,6 +13,8 @@ import {
   type SessionStats,
 } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
+import { tryRules } from '../shared/rules/answer';
+import { AutoReply } from './auto-reply';
 import type { CaptureReader } from './capture';
 import { sendGreeting } from './greeting';
 import { SendComposer } from './send-composer';
@@ -42,6 +44,7 @@ export type RecordsListener = (sessionId: string, nextSeq: number) => void;
  */
 export class Engine {
   private readonly sessions = new Map<string, Session>();
+  private readonly autoReplies = new Map<string, AutoReply>();
   private readonly listeners = new Set<Listener>();
   private readonly recordsListeners = new Set<RecordsListener>();
   private sessionCount = 0;
@@ -175,11 +178,13 @@ export class Engine {
     if (command.type === 'session.create') {
       const session = this.createSession(command.config, command.name);
       this.sessions.set(session.id, session);
+      this.autoReplies.set(session.id, new AutoReply(session, (event) => this.emit(event)));
       this.emit({ type: 'session.added', session: session.info() });
       return ok(session.info());
     }
     if (command.type === 'session.list') return ok([...this.sessions.values()].map((s) => s.info()));
     if (command.type === 'net.interfaces') return ok(listInterfaces());
+    if (command.type === 'rules.try') return this.tryRules(command);
 
     const found = this.session(command.sessionId);
     if (!found.ok) return found;
@@ -220,6 +225,8 @@ export class Engine {
         this.composer.reset(session.id);
         await session.stopAndSave();
         this.sessions.delete(session.id);
+        this.autoReplies.get(session.id)?.dispose();
+        this.autoReplies.delete(session.id);
         this.emit({ type: 'session.removed', sessionId: session.id });
         return ok({ sessionId: session.id });
       case 'send': {
@@ -263,7 +270,28 @@ export class Engine {
         return session.startCaptureFile(command.path, command.format, command.append);
       case 'capture.file.stop':
         return session.stopCaptureFile();
+      case 'rules.set':
+        return this.autoReply(session).set(command.rules);
+      case 'rules.get':
+        return ok(this.autoReply(session).state());
+      case 'rules.counters.reset':
+        return ok(this.autoReply(session).resetCounters());
     }
+  }
+
+  private autoReply(session: Session): AutoReply {
+    const autoReply = this.autoReplies.get(session.id);
+    if (!autoReply) throw new Error(`Session ${session.id} has no auto-reply rules.`);
+    return autoReply;
+  }
+
+  private tryRules(command: Extract<Command, { type: 'rules.try' }>): Result<unknown> {
+    if (command.rules) return tryRules(command.rules, command.message);
+    if (command.sessionId === undefined)
+      return fail('E_VALIDATION', 'Give the rules to try, or the session whose rules to try.');
+    const found = this.session(command.sessionId);
+    if (!found.ok) return found;
+    return tryRules(this.autoReply(found.value).state().set, command.message);
   }
 
   private stats(session: Session, connections = session.connections()): SessionStats {

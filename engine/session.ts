@@ -249,6 +249,30 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     });
   }
 
+  /**
+   * Send to where a received message came from: its TCP connection, or the UDP host and port. A peer
+   * that has gone away is an error result, never a throw.
+   */
+  reply(connectionId: string | null, peer: string, bytes: Uint8Array): Promise<Result<SendResult>> {
+    if (connectionId === null) {
+      const endpoint = /^\[?(.*?)\]?:(\d+)$/.exec(peer);
+      if (!endpoint) return Promise.resolve(fail('E_INTERNAL', `Cannot read the address of ${peer}.`));
+      return this.send(bytes, { to: 'peer', host: endpoint[1], port: Number(endpoint[2]) });
+    }
+    const connection = this.connectionById(connectionId);
+    if (!connection) return Promise.resolve(fail('ERR_SOCKET_CLOSED', `The connection to ${peer} is closed.`));
+    return connection.write(bytes);
+  }
+
+  protected connectionById(connectionId: string): TcpConnection | undefined {
+    return this.tcpConnections().find((connection) => connection.id === connectionId);
+  }
+
+  /** UDP: the datagram came from this session's own socket (answering it would answer ourselves). */
+  sentToItself(_peer: string): boolean {
+    return false;
+  }
+
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
     this.owner.emit({ type: 'connection.halfClosed', sessionId: this.id, connectionId, by, ...nowStamp() });
   }

@@ -155,6 +155,10 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     return [...this.clients.values()].map((client) => client.meter);
   }
 
+  protected connectionById(connectionId: string): TcpConnection | undefined {
+    return this.clients.get(connectionId);
+  }
+
   protected tcpConnections(): TcpConnection[] {
     return [...this.clients.values()];
   }

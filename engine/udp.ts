@@ -93,7 +93,12 @@ export class UdpSession extends Session<UdpConfig> {
     return ok(undefined);
   }
 
-  private fromItself(rinfo: RemoteInfo): boolean {
+  sentToItself(peer: string): boolean {
+    const endpoint = /^\[?(.*?)\]?:(\d+)$/.exec(peer);
+    return !!endpoint && this.fromItself({ address: endpoint[1], port: Number(endpoint[2]) });
+  }
+
+  private fromItself(rinfo: Pick<RemoteInfo, 'address' | 'port'>): boolean {
     const own = this.own;
     if (!own || rinfo.port !== own.port) return false;
     const address = rinfo.address.split('%')[0];

@@ -5,6 +5,7 @@ import { CaptureFileFormat } from './events';
 import { FramingSpec } from './framing';
 import { SessionConfig } from './sessions';
 import { JobTimes, MaxFailures, RepeatInterval, SequenceStep } from './send-jobs';
+import { RuleSet, TryMessage } from './rules';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
@@ -111,6 +112,18 @@ export const Command = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('send.jobs'), ...SessionRef }),
   /** The bytes the next send of this payload would be, counter included; nothing is sent and nothing advances. */
   z.strictObject({ type: z.literal('send.preview'), ...SessionRef, payload: SendPayload }),
+  // Auto-reply rules (rules.ts). Lazy: rules.ts imports SendPayload from here.
+  /** Replace the session's rules, also while it runs; counters of rules whose name stays are kept. */
+  z.strictObject({ type: z.literal('rules.set'), ...SessionRef, rules: z.lazy(() => RuleSet) }),
+  z.strictObject({ type: z.literal('rules.get'), ...SessionRef }),
+  z.strictObject({ type: z.literal('rules.counters.reset'), ...SessionRef }),
+  /** Which rule answers a message, with what bytes, without a peer: these `rules`, or else the session's. */
+  z.strictObject({
+    type: z.literal('rules.try'),
+    sessionId: Id.optional(),
+    rules: z.lazy(() => RuleSet).optional(),
+    message: z.lazy(() => TryMessage),
+  }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SockpitError as SockpitErrorType } from '../result';
 import { SessionConfig } from './sessions';
 import { SendJobInfo } from './send-jobs';
+import { RuleCounter } from './rule-counters';
 
 // What the engine reports, declared once with runtime schemas: a face that receives events over a
 // wire (the renderer over IPC or WebSocket) checks them with the same schemas the engine's tests do.
@@ -248,6 +249,15 @@ export const EngineEvent = z.discriminatedUnion('type', [
     sessionId: z.string().optional(),
     connectionId: z.string().optional(),
     error: SockpitErrorSchema,
+  }),
+  /** Auto-reply counters moved (or were reset); at most four times a second per session while rules fire. */
+  z.object({
+    type: z.literal('rules.counters'),
+    sessionId: z.string(),
+    counters: z.array(RuleCounter),
+    skipped: z.number(),
+    /** The rule set's revision (`RulesState.revision`): a view holding another one reads the rules again. */
+    revision: z.number(),
   }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;

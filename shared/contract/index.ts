@@ -11,6 +11,7 @@ import type {
   SessionStats,
 } from './events';
 import type { SendJobInfo, SendPreview } from './send-jobs';
+import type { RulesState, TryAnswer } from './rules';
 
 export * from './commands';
 export * from './events';
@@ -18,6 +19,7 @@ export * from './sessions';
 export * from './framing';
 export * from './send-payload';
 export * from './send-jobs';
+export * from './rules';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
@@ -48,6 +50,11 @@ export interface CommandValues {
   'send.stop': { stopped: number };
   'send.jobs': SendJobInfo[];
   'send.preview': SendPreview;
+  'rules.set': RulesState;
+  'rules.get': RulesState;
+  'rules.counters.reset': RulesState;
+  /** Empty when no rule matches. */
+  'rules.try': { answers: TryAnswer[] };
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 

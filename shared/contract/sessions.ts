@@ -29,6 +29,8 @@ const Echo = z.boolean().default(false);
  * `--frame`): per connection, per peer for UDP. Changeable while running with `session.framing`.
  */
 const Framing = FramingSpec.default({ mode: 'per-read' });
+
+/**
  * Sent automatically on every new connection: each time a TCP client (long mode) connects or reconnects,
  * or to each client a TCP server accepts. Recorded as a tx record like any send; a failure is an error event.
  */

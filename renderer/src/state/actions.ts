@@ -500,3 +500,6 @@ export async function resync(): Promise<void> {
     });
   }
 }
+
+/** The one way other state modules (auto-reply rules) give the engine a command. */
+export const runCommand = run;

@@ -5,6 +5,7 @@ import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from 
 import { connectionStore } from './connections';
 import { StampedNotes } from './event-rows';
 import { logStore, type Note, type NoteSay } from './log';
+import { applyRulesCounters } from './rules';
 import { setStatus, updateView, useApp } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
 
@@ -124,6 +125,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       useApp.setState((state) => ({ stats: { ...state.stats, [stats.sessionId]: { ...stats, connections: [] } } }));
       return;
     }
+    case 'rules.counters':
+      applyRulesCounters(event);
+      return;
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error);

@@ -33,6 +33,7 @@ import {
 import { ConnectionsTable } from './ConnectionsTable';
 import { GreetingSetting } from './GreetingSetting';
 import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
+import { RulesPanel } from './RulesPanel';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -63,6 +64,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       <ChartsArea sessionId={sessionId} />
       <LogToolsBar session={session} view={view} />
       <LogView key={sessionId} sessionId={sessionId} view={view} />
+      <RulesPanel session={session} t={t} />
       <SendBox session={session} view={view} t={t} />
       <StatusLine session={session} view={view} t={t} />
     </section>
