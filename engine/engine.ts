@@ -11,6 +11,7 @@ import {
   type SessionConfig,
   type SessionStats,
 } from '../shared/contract';
+import { sendOptionsFor } from '../shared/contract/record-encoding';
 import { fail, ok, type Result } from '../shared/result';
 import type { CaptureReader } from './capture';
 import type { Session, SessionOwner } from './session';
@@ -179,7 +180,7 @@ export class Engine {
         // Turn the payload into bytes first: bad hex or an unencodable character touches no socket.
         const bytes = buildPayload(command.payload);
         if (!bytes.ok) return bytes;
-        return session.send(bytes.value, command.target);
+        return session.send(bytes.value, command.target, sendOptionsFor(command.payload));
       }
       case 'connection.close':
         return session.closeConnections(command.connectionIds, command.reset);

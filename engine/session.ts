@@ -6,6 +6,7 @@ import type {
   ConnectionInfo,
   Direction,
   EngineEvent,
+  SendOptions,
   SendResult,
   SendTarget,
   SessionConfig,
@@ -13,6 +14,7 @@ import type {
   SessionState,
 } from '../shared/contract';
 import type { EventEmitter } from 'node:events';
+import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { CaptureStore, nowStamp } from './capture';
 import { CaptureFileSink } from './capture-file';
@@ -61,7 +63,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   abstract start(): Promise<Result<void>>;
   /** Close every socket; resolves when they are closed. */
   abstract stop(): Promise<void>;
-  abstract send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>>;
+  /** `options.encoding`: the bytes are text in this encoding (see `sendOptionsFor`); the tx records keep it. */
+  abstract send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>>;
   abstract connections(): ConnectionInfo[];
 
   closeConnections(_ids: string[] | undefined, _reset: boolean): Result<{ closed: number }> {
@@ -193,8 +196,17 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     bytes: Uint8Array,
     stamp = nowStamp(),
     meter: Meter = this.meter,
+    encoding?: Encoding,
   ): CaptureRecord {
-    const record = this.capture.append({ connectionId, dir, peer, bytes, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
+    const record = this.capture.append({
+      connectionId,
+      dir,
+      peer,
+      bytes,
+      wallUs: stamp.wallUs,
+      monoUs: stamp.monoUs,
+      encoding,
+    });
     // A connection's meter has the session's as its parent, so one add counts in both.
     if (dir === 'rx') meter.addIn(bytes.byteLength);
     else meter.addOut(bytes.byteLength);

@@ -5,7 +5,16 @@ import { loadFullRecord } from '../state/actions';
 import { fullRecords, type FullRecord } from '../state/full-records';
 import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, type SessionLog } from '../state/log';
 import { useApp, type Language, type SessionView } from '../state/store';
-import { FIRST_SLICE, formatBytes, formatTime, MORE_SLICE, RowFormatter, type Piece, type RowContent } from './format';
+import {
+  FIRST_SLICE,
+  formatBytes,
+  formatTime,
+  MORE_SLICE,
+  RowFormatter,
+  rowEncoding,
+  type Piece,
+  type RowContent,
+} from './format';
 
 // A virtualized log: the scroll bar maps to row numbers (not pixels), and only the rows that fill the
 // viewport are in the page, formatted when they appear. A million rows cost what forty do.
@@ -232,7 +241,6 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     setTick((n) => n + 1);
   };
 
-  const badTitle = t('invalidBytesTitle', { encoding: ENCODING_LABELS[view.receiveEncoding] });
   const items: ReactNode[] = [];
   for (let serial = placed.from; serial < placed.to; serial++) {
     const kind = log.kind(serial);
@@ -266,7 +274,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         content={content}
         mode={view.viewMode}
         timestamps={view.timestamps}
-        badTitle={badTitle}
+        badTitle={t('invalidBytesTitle', {
+          encoding: ENCODING_LABELS[rowEncoding(log, serial, view.receiveEncoding)],
+        })}
         t={t}
         more={moreOf(log, serial, shown, full)}
         onMore={() => {
