@@ -15,6 +15,7 @@ export * from './commands';
 export * from './events';
 export * from './sessions';
 export * from './record-encoding';
+export * from './presets';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */

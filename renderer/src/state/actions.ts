@@ -15,7 +15,8 @@ import { configFromDraft, draftFromConfig } from './config';
 import { connectionStore } from './connections';
 import { fullRecords } from './full-records';
 import { logStore } from './log';
-import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
+import { rememberSent } from '../presets/store';
+import { defaultView, setStatus, updateView, useApp, type AppState, type SendDraft, type SessionView } from './store';
 
 let link: EngineLink | undefined;
 
@@ -295,11 +296,15 @@ export async function halfClose(sessionId: string, connectionIds: Array<string |
   }
 }
 
-export async function sendMessage(sessionId: string): Promise<boolean> {
+/**
+ * Sends what the send box holds, or `message` (a preset) with the box's target. Only what the box itself
+ * sends goes into the history.
+ */
+export async function sendMessage(sessionId: string, message?: Omit<SendDraft, 'target'>): Promise<boolean> {
   const found = lookup(sessionId);
   if (!found) return false;
   const { view } = found;
-  const { send } = view;
+  const send: SendDraft = message ? { ...view.send, ...message, target: view.send.target } : view.send;
   if (send.mode === 'hex') {
     const problem = hexProblem(send.text);
     if (problem) {
@@ -329,6 +334,7 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
     setStatus(sessionId, 'error', result.error);
     return false;
   }
+  if (!message) rememberSent(sessionId, send);
   const failed = result.value.failed ?? [];
   if (failed.length > 0) setStatus(sessionId, 'error', failed[0].error);
   else setStatus(sessionId, 'info', undefined);

@@ -28,6 +28,8 @@ import {
   type SessionView,
   type SettingsDraft,
 } from '../state/store';
+import { recallKey } from '../presets/keys';
+import { SavedMessages } from '../presets/SavedMessages';
 import { ConnectionsTable } from './ConnectionsTable';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
@@ -58,6 +60,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       <LogToolbar session={session} view={view} t={t} />
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <SendBox session={session} view={view} t={t} />
+      <SavedMessages sessionId={sessionId} paneIndex={paneIndex} t={t} />
       <StatusLine session={session} view={view} t={t} />
     </section>
   );
@@ -521,6 +524,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
     if (!hexError) void sendMessage(session.sessionId);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (recallKey(event, session.sessionId)) return;
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       submit();
