@@ -243,3 +243,22 @@ test('presets and history have their Chinese names', async ({ app, page }) => {
   await page.getByLabel('语言').selectOption({ label: 'English' });
   void app;
 });
+
+test('stored presets that cannot be read are reported and kept aside, and the app still starts', async ({
+  app,
+  page,
+}) => {
+  await page.evaluate(() => localStorage.setItem('sockpit.presets', '{"version":1,"presets":[{"id":'));
+  await page.reload();
+  await expect(page.locator('[data-app-state="loaded"]')).toBeVisible();
+  const server = await app.newSession();
+  await expect(server.getByRole('alert')).toContainText('Saved presets could not be read');
+  await expect(server.getByRole('alert')).toContainText('sockpit.presets.corrupt');
+  await server.getByLabel('Message').fill('fresh');
+  await saveAsPreset(server, 'fresh');
+  expect(await page.evaluate(() => localStorage.getItem('sockpit.presets.corrupt'))).toBe(
+    '{"version":1,"presets":[{"id":',
+  );
+  await server.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(server.getByRole('alert')).toHaveCount(0);
+});
