@@ -23,7 +23,7 @@ import {
 import { CheckField, TextField } from '../ui/controls';
 
 /** The options of a saved message in a few words: "HEX", or the encoding with escapes, line ending and checksum. */
-function describe(message: SavedMessage, t: Translate): string {
+function optionsSummary(message: SavedMessage, t: Translate): string {
   const parts = [message.mode === 'hex' ? t('mode.hex') : ENCODING_LABELS[message.encoding]];
   if (message.mode === 'text' && message.escapes) parts.push('\\');
   if (message.lineEnding !== 'none') parts.push(t(`lineEnding.${message.lineEnding}`));
@@ -152,7 +152,7 @@ function PresetsPanel({ sessionId, t }: { sessionId: string; t: Translate }) {
                 type="button"
                 className="preset"
                 title={[
-                  describe(preset.message, t),
+                  optionsSummary(preset.message, t),
                   index < SHORTCUT_PRESETS ? t('presetShortcut', { n: index + 1 }) : '',
                   preset.sessionId !== null ? t('presetThisSession') : '',
                 ]
@@ -282,7 +282,7 @@ function HistoryPanel({ sessionId, t }: { sessionId: string; t: Translate }) {
             >
               {entry.message.text}
             </button>
-            <span className="history-options">{describe(entry.message, t)}</span>
+            <span className="history-options">{optionsSummary(entry.message, t)}</span>
             <button type="button" className="link" onClick={() => savePreset(sessionId, entry.message, '', false)}>
               {t('keepAsPreset')}
             </button>
