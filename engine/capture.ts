@@ -239,7 +239,7 @@ export class CaptureStore {
       peer: this.strings[this.peer[slot]]!,
       // Uint8Array's slice, not Buffer's: a kept Buffer's own slice() would be a view, not a copy.
       bytes: copy ? Uint8Array.prototype.slice.call(view) : view,
-      encoding: encodingFromCode(this.encoding[slot]),
+      encoding: this.encoding[slot] === 0 ? undefined : encodingFromCode(this.encoding[slot]),
     };
   }
 

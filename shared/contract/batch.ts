@@ -147,7 +147,8 @@ export class BatchWriter {
     view.setUint32(at + 28, this.intern(record.peer), true);
     view.setUint32(at + 32, record.bytes.byteLength, true);
     view.setUint32(at + 36, carried, true);
-    view.setUint8(at + 40, (record.dir === 'rx' ? 0 : 1) | (encodingCode(record.encoding) << 1));
+    const encoding = record.encoding;
+    view.setUint8(at + 40, record.dir === 'rx' ? 0 : encoding === undefined ? 1 : 1 | (encodingCode(encoding) << 1));
     at += RECORD_HEADER_BYTES;
     this.staging.set(carried === record.bytes.byteLength ? record.bytes : record.bytes.subarray(0, carried), at);
     this.used = at + carried;
