@@ -1,7 +1,14 @@
 import type { EngineEvent } from '../shared/contract';
 import type { RxMessage } from '../shared/contract/framing';
-import { EMPTY_RULE_SET, type RuleCounter, type RuleSet, type RulesState } from '../shared/contract/rules';
-import { answerMessage, compileRules, type CompiledRules } from '../shared/rules/answer';
+import {
+  EMPTY_RULE_SET,
+  type AutoReplyRule,
+  type RuleCounter,
+  type RuleSet,
+  type RulesState,
+} from '../shared/contract/rules';
+import { answerMessage, compileRules, type CompiledRules, type ReplyBuilder } from '../shared/rules/answer';
+import { sendOptionsFor } from '../shared/contract/record-encoding';
 import { ok, type Result, type SockpitError } from '../shared/result';
 import type { Session } from './session';
 
@@ -36,6 +43,7 @@ export class AutoReply {
   constructor(
     private readonly session: Session,
     private readonly emit: (event: EngineEvent) => void,
+    private readonly build: ReplyBuilder,
   ) {}
 
   state(): RulesState {
@@ -86,7 +94,7 @@ export class AutoReply {
     // A frame framing marked bad (a wrong CRC) is not answered, as a real device would not answer it.
     if (message.bad || this.compiled.enabled.length === 0) return;
     if (this.session.sentToItself(message.peer)) return;
-    const answers = answerMessage(this.compiled, message.bytes);
+    const answers = answerMessage(this.compiled, message.bytes, this.build);
     if (answers.length === 0) return;
     const now = Date.now();
     for (const { index, rule, bytes } of answers) {
@@ -110,18 +118,19 @@ export class AutoReply {
       }
       this.pending++;
       this.pendingBytes += bytes.value.length;
-      const send = () => void this.send(index, rule.name, message, bytes.value);
+      const send = () => void this.send(index, rule, message, bytes.value);
       if (rule.delayMs > 0) setTimeout(send, rule.delayMs).unref();
       else send();
     }
     this.scheduleCounters();
   }
 
-  private async send(index: number, name: string, message: RxMessage, bytes: Uint8Array): Promise<void> {
+  private async send(index: number, rule: AutoReplyRule, message: RxMessage, bytes: Uint8Array): Promise<void> {
+    const name = rule.name;
     try {
       // A reply whose session stopped in the meantime has nowhere to go; that is not an error.
       if (!this.session.running) return;
-      const sent = await this.session.reply(message.connectionId, message.peer, bytes);
+      const sent = await this.session.reply(message.connectionId, message.peer, bytes, sendOptionsFor(rule.reply));
       if (!sent.ok) {
         const counter = this.counters[index];
         // The set may have been replaced while this reply waited.

@@ -1,8 +1,9 @@
 import type { CaptureRecord } from '../shared/contract/events';
+import { encodingCode, encodingFromCode } from '../shared/contract/record-encoding';
 
 /**
  * What one record costs beyond its payload: its slots in the typed columns (seq is implied; wall and
- * monotonic time, block, offset, length, connection, peer, direction ≈ 41 bytes) rounded up for the
+ * monotonic time, block, offset, length, connection, peer, direction, tx encoding ≈ 42 bytes) rounded up for the
  * columns' spare capacity. Counting it keeps millions of empty records bounded by the cap too.
  */
 export const RECORD_OVERHEAD_BYTES = 64;
@@ -85,6 +86,8 @@ export class CaptureStore {
   private connection = new Int32Array(0);
   private peer = new Int32Array(0);
   private dir = new Uint8Array(0);
+  /** A text send's encoding as `encodingCode` numbers it; 0 for none. */
+  private encoding = new Uint8Array(0);
   /** Payloads kept as they arrived (KEEP_BUFFER_BYTES and up), by slot; `block` is KEPT_BUFFER there. */
   private kept: Array<Uint8Array | undefined> = [];
 
@@ -135,6 +138,7 @@ export class CaptureStore {
     this.wallUs[slot] = fields.wallUs;
     this.monoUs[slot] = fields.monoUs;
     this.dir[slot] = fields.dir === 'rx' ? 0 : 1;
+    this.encoding[slot] = fields.encoding === undefined ? 0 : encodingCode(fields.encoding);
     this.connection[slot] = fields.connectionId === null ? NO_CONNECTION : this.intern(fields.connectionId);
     this.peer[slot] = this.intern(fields.peer);
     this.length[slot] = n;
@@ -151,6 +155,7 @@ export class CaptureStore {
       monoUs: fields.monoUs,
       peer: fields.peer,
       bytes: fields.bytes,
+      encoding: fields.encoding,
     };
   }
 
@@ -234,6 +239,7 @@ export class CaptureStore {
       peer: this.strings[this.peer[slot]]!,
       // Uint8Array's slice, not Buffer's: a kept Buffer's own slice() would be a view, not a copy.
       bytes: copy ? Uint8Array.prototype.slice.call(view) : view,
+      encoding: this.encoding[slot] === 0 ? undefined : encodingFromCode(this.encoding[slot]),
     };
   }
 
@@ -323,6 +329,7 @@ export class CaptureStore {
     this.connection = move(this.connection, new Int32Array(slots));
     this.peer = move(this.peer, new Int32Array(slots));
     this.dir = move(this.dir, new Uint8Array(slots));
+    this.encoding = move(this.encoding, new Uint8Array(slots));
     const kept: Array<Uint8Array | undefined> = new Array(slots);
     for (let i = 0; i < this.count; i++) kept[i] = this.kept[(this.first + i) & (this.slots - 1)];
     this.kept = kept;

@@ -12,6 +12,7 @@ import {
   type SessionConfig,
   type SessionStats,
 } from '../shared/contract';
+import { sendOptionsFor } from '../shared/contract/record-encoding';
 import { fail, ok, type Result } from '../shared/result';
 import { tryRules } from '../shared/rules/answer';
 import { AutoReply } from './auto-reply';
@@ -178,7 +179,17 @@ export class Engine {
     if (command.type === 'session.create') {
       const session = this.createSession(command.config, command.name);
       this.sessions.set(session.id, session);
-      this.autoReplies.set(session.id, new AutoReply(session, (event) => this.emit(event)));
+      this.autoReplies.set(
+        session.id,
+        new AutoReply(
+          session,
+          (event) => this.emit(event),
+          (payload) => {
+            const composed = this.composer.compose(session.id, payload);
+            return composed.ok ? ok(composed.value.bytes) : composed;
+          },
+        ),
+      );
       this.emit({ type: 'session.added', session: session.info() });
       return ok(session.info());
     }
@@ -233,7 +244,7 @@ export class Engine {
         // Turn the payload into bytes first: bad hex or an unencodable character touches no socket.
         const composed = this.composer.compose(session.id, command.payload);
         if (!composed.ok) return composed;
-        return session.send(composed.value.bytes, command.target);
+        return session.send(composed.value.bytes, command.target, sendOptionsFor(command.payload));
       }
       case 'send.repeat':
         return this.sendJobs.startRepeat(session, command);

@@ -1,4 +1,5 @@
 import type { EngineEvent, SendPayload } from '../shared/contract';
+import { sendOptionsFor } from '../shared/contract/record-encoding';
 import type { Result } from '../shared/result';
 import type { Session } from './session';
 
@@ -30,7 +31,7 @@ export function sendGreeting(
     if (!built.ok) return report(built.error);
     const target =
       config.kind === 'tcp-server' ? { to: 'connections' as const, connectionIds: [connectionId] } : undefined;
-    session.send(built.value.bytes, target).then(
+    session.send(built.value.bytes, target, sendOptionsFor(greeting)).then(
       (sent) => {
         if (!sent.ok) report(sent.error);
       },

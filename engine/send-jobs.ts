@@ -9,6 +9,7 @@ import type {
   SequenceStep,
 } from '../shared/contract';
 import { buildPayload } from '../shared/codec';
+import { sendOptionsFor } from '../shared/contract/record-encoding';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import type { Session } from './session';
 
@@ -251,7 +252,7 @@ export class SendJobs {
   ): Promise<Result<SendResult>> {
     const built = this.host.compose(session.id, payload);
     if (!built.ok) return built;
-    return session.send(built.value.bytes, target);
+    return session.send(built.value.bytes, target, sendOptionsFor(payload));
   }
 
   /** Counts a send's outcome; false once failures in a row ended the job. */

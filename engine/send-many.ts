@@ -1,3 +1,4 @@
+import type { Encoding } from '../shared/codec/options';
 import type { SendResult } from '../shared/contract';
 import { ok, type Result } from '../shared/result';
 import type { TcpConnection } from './tcp-connection';
@@ -6,8 +7,12 @@ import type { TcpConnection } from './tcp-connection';
  * Write the same bytes to several connections. A failure on one does not stop the others; the
  * result fails only when every destination failed, and then says why for the first.
  */
-export async function sendToEach(connections: TcpConnection[], bytes: Uint8Array): Promise<Result<SendResult>> {
-  const results = await Promise.all(connections.map((connection) => connection.write(bytes)));
+export async function sendToEach(
+  connections: TcpConnection[],
+  bytes: Uint8Array,
+  encoding?: Encoding,
+): Promise<Result<SendResult>> {
+  const results = await Promise.all(connections.map((connection) => connection.write(bytes, encoding)));
   const seqs: number[] = [];
   const failed: NonNullable<SendResult['failed']> = [];
   results.forEach((result, index) => {

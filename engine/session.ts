@@ -7,6 +7,7 @@ import type {
   Direction,
   EngineEvent,
   FramingSpec,
+  SendOptions,
   SendResult,
   SendTarget,
   SessionConfig,
@@ -14,6 +15,7 @@ import type {
   SessionState,
 } from '../shared/contract';
 import type { EventEmitter } from 'node:events';
+import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { CaptureStore, nowStamp } from './capture';
 import { CaptureFileSink } from './capture-file';
@@ -65,7 +67,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   abstract start(): Promise<Result<void>>;
   /** Close every socket; resolves when they are closed. */
   abstract stop(): Promise<void>;
-  abstract send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>>;
+  /** `options.encoding`: the bytes are text in this encoding (see `sendOptionsFor`); the tx records keep it. */
+  abstract send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>>;
   abstract connections(): ConnectionInfo[];
 
   closeConnections(_ids: string[] | undefined, _reset: boolean): Result<{ closed: number }> {
@@ -198,8 +201,17 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     bytes: Uint8Array,
     stamp = nowStamp(),
     meter: Meter = this.meter,
+    encoding?: Encoding,
   ): CaptureRecord {
-    const record = this.capture.append({ connectionId, dir, peer, bytes, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
+    const record = this.capture.append({
+      connectionId,
+      dir,
+      peer,
+      bytes,
+      wallUs: stamp.wallUs,
+      monoUs: stamp.monoUs,
+      encoding,
+    });
     // A connection's meter has the session's as its parent, so one add counts in both.
     if (dir === 'rx') meter.addIn(bytes.byteLength);
     else meter.addOut(bytes.byteLength);
@@ -253,15 +265,20 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
    * Send to where a received message came from: its TCP connection, or the UDP host and port. A peer
    * that has gone away is an error result, never a throw.
    */
-  reply(connectionId: string | null, peer: string, bytes: Uint8Array): Promise<Result<SendResult>> {
+  reply(
+    connectionId: string | null,
+    peer: string,
+    bytes: Uint8Array,
+    options: SendOptions = {},
+  ): Promise<Result<SendResult>> {
     if (connectionId === null) {
       const endpoint = /^\[?(.*?)\]?:(\d+)$/.exec(peer);
       if (!endpoint) return Promise.resolve(fail('E_INTERNAL', `Cannot read the address of ${peer}.`));
-      return this.send(bytes, { to: 'peer', host: endpoint[1], port: Number(endpoint[2]) });
+      return this.send(bytes, { to: 'peer', host: endpoint[1], port: Number(endpoint[2]) }, options);
     }
     const connection = this.connectionById(connectionId);
     if (!connection) return Promise.resolve(fail('ERR_SOCKET_CLOSED', `The connection to ${peer} is closed.`));
-    return connection.write(bytes);
+    return connection.write(bytes, options.encoding);
   }
 
   protected connectionById(connectionId: string): TcpConnection | undefined {

@@ -1,8 +1,10 @@
 import { Socket } from 'node:net';
+import type { Encoding } from '../shared/codec/options';
 import type {
   CloseReason,
   ConnectionInfo,
   ExchangeInfo,
+  SendOptions,
   SendResult,
   SendTarget,
   TcpClientConfig,
@@ -147,34 +149,38 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     if (this.state !== 'idle') this.setState('idle');
   }
 
-  async send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
+  async send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>> {
     if (target)
       return fail('E_VALIDATION', 'A TCP client sends to the server it is connected to; leave the target empty.');
     if (this.config.mode === 'short') {
       if (this.state !== 'ready' && this.state !== 'connected')
         return fail('E_STATE', 'The client is not started.', { hint: 'Start it first.' });
-      return this.queueExchange(bytes);
+      return this.queueExchange(bytes, options?.encoding);
     }
     if (!this.connection) {
       const hint = this.state === 'reconnecting' ? 'It is reconnecting; try again in a moment.' : 'Connect first.';
       return fail('E_STATE', `The client is not connected to ${this.remoteText()}.`, { hint });
     }
-    return this.connection.write(bytes);
+    return this.connection.write(bytes, options?.encoding);
   }
 
   /** Short mode: exchanges run one after another; the send resolves once its bytes are written. */
-  private queueExchange(bytes: Uint8Array): Promise<Result<SendResult>> {
+  private queueExchange(bytes: Uint8Array, encoding: Encoding | undefined): Promise<Result<SendResult>> {
     return new Promise((resolveSent) => {
       // A failed exchange must not stall the ones queued behind it.
       this.exchangeQueue = this.exchangeQueue
-        .then(() => this.exchange(bytes, resolveSent))
+        .then(() => this.exchange(bytes, encoding, resolveSent))
         .catch((err) =>
           resolveSent(fail('E_INTERNAL', `The exchange failed: ${err instanceof Error ? err.message : String(err)}`)),
         );
     });
   }
 
-  private async exchange(bytes: Uint8Array, reportSent: (result: Result<SendResult>) => void): Promise<void> {
+  private async exchange(
+    bytes: Uint8Array,
+    encoding: Encoding | undefined,
+    reportSent: (result: Result<SendResult>) => void,
+  ): Promise<void> {
     const exchangeId = ++this.exchangeCount;
     const startedAt = Date.now();
     const started = performance.now();
@@ -240,7 +246,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     this.local = connection.local;
     this.owner.emit({ type: 'connection.opened', connection: connection.info(), ...nowStamp() });
     this.setState('connected');
-    reportSent(await connection.write(bytes));
+    reportSent(await connection.write(bytes, encoding));
     await connection.closed;
   }
 

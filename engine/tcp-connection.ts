@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
+import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
@@ -36,6 +37,7 @@ export interface ConnectionOwner {
     bytes: Uint8Array,
     stamp?: { wallUs: number; monoUs: number },
     meter?: Meter,
+    encoding?: Encoding,
   ): CaptureRecord;
   reportError(error: SockpitError, connectionId?: string): void;
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void;
@@ -185,7 +187,7 @@ export class TcpConnection {
   }
 
   /** Write and record exactly what went out; resolves once the kernel has taken the bytes. */
-  write(bytes: Uint8Array): Promise<Result<SendResult>> {
+  write(bytes: Uint8Array, encoding?: Encoding): Promise<Result<SendResult>> {
     if (!this.writable) {
       const why =
         this.state === 'half-closed-by-us'
@@ -200,7 +202,7 @@ export class TcpConnection {
           resolve({ ok: false, error: explainError(err, { op: 'write', protocol: 'TCP' }) });
           return;
         }
-        const record = this.session.record(this.id, 'tx', this.peer, bytes, stamp, this.meter);
+        const record = this.session.record(this.id, 'tx', this.peer, bytes, stamp, this.meter, encoding);
         resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [record.seq] }));
       });
     });

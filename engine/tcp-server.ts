@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ConnectionInfo, SendResult, SendTarget, TcpServerConfig } from '../shared/contract';
+import type { ConnectionInfo, SendOptions, SendResult, SendTarget, TcpServerConfig } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainWithOwner, formatEndpoint } from './errors';
@@ -119,7 +119,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     return fail('E_VALIDATION', 'A TCP server sends to its clients: choose "all" or some connections.');
   }
 
-  async send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
+  async send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>> {
     if (this.state !== 'listening') return fail('E_STATE', 'The server is not running.', { hint: 'Start it first.' });
     const picked = this.pick(target);
     if (!picked.ok) return picked;
@@ -128,7 +128,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
         hint: 'Wait for a client to connect.',
       });
     }
-    return sendToEach(picked.value, bytes);
+    return sendToEach(picked.value, bytes, options?.encoding);
   }
 
   closeConnections(ids: string[] | undefined, reset: boolean): Result<{ closed: number }> {

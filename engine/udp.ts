@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { ConnectionInfo, SendResult, SendTarget, SessionInfo, UdpConfig } from '../shared/contract';
+import type { ConnectionInfo, SendOptions, SendResult, SendTarget, SessionInfo, UdpConfig } from '../shared/contract';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
@@ -235,7 +235,7 @@ export class UdpSession extends Session<UdpConfig> {
     );
   }
 
-  send(bytes: Uint8Array, target: SendTarget | undefined): Promise<Result<SendResult>> {
+  send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>> {
     const socket = this.socket;
     if (!socket)
       return Promise.resolve(fail('E_STATE', 'The UDP session is not started.', { hint: 'Start it first.' }));
@@ -276,7 +276,7 @@ export class UdpSession extends Session<UdpConfig> {
           resolve({ ok: false, error });
           return;
         }
-        const record = this.record(null, 'tx', formatEndpoint(host, port), bytes, stamp);
+        const record = this.record(null, 'tx', formatEndpoint(host, port), bytes, stamp, this.meter, options?.encoding);
         resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [record.seq] }));
       });
     });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Encoding } from '../codec/options';
 import { EngineEvent, type CaptureRecord } from './events';
+import { encodingCode, encodingFromCode, MAX_ENCODING_CODE } from './record-encoding';
 
 // How new records and events travel from the engine to one user interface (an Electron window over IPC,
 // a browser tab over the bridge's WebSocket): one packed binary message per flush. Packing matters —
@@ -10,7 +12,9 @@ import { EngineEvent, type CaptureRecord } from './events';
 //   u32 BATCH_MAGIC · u32 header length H · H bytes of UTF-8 JSON (BatchHeader) · records
 // Each record, in the order of `header.sessions` (each section holds `count` records, oldest first):
 //   f64 seq · f64 wallUs · f64 monoUs · i32 connection (index into header.strings, -1 for none)
-//   · u32 peer (index into header.strings) · u32 fullLength · u32 length · u8 dir (0 rx, 1 tx)
+//   · u32 peer (index into header.strings) · u32 fullLength · u32 length
+//   · u8 dir and encoding: bit 0 the direction (0 rx, 1 tx), bits 1–7 a text send's encoding as
+//     `encodingCode` numbers it (0 for none; rx records always 0), so the encoding costs a record nothing
 //   · `length` bytes — the first `length` of the record's `fullLength` bytes; the rest stays in the
 //     capture store (`capture.read`), so one huge send cannot make a message unbounded.
 
@@ -143,7 +147,8 @@ export class BatchWriter {
     view.setUint32(at + 28, this.intern(record.peer), true);
     view.setUint32(at + 32, record.bytes.byteLength, true);
     view.setUint32(at + 36, carried, true);
-    view.setUint8(at + 40, record.dir === 'rx' ? 0 : 1);
+    const encoding = record.encoding;
+    view.setUint8(at + 40, record.dir === 'rx' ? 0 : encoding === undefined ? 1 : 1 | (encodingCode(encoding) << 1));
     at += RECORD_HEADER_BYTES;
     this.staging.set(carried === record.bytes.byteLength ? record.bytes : record.bytes.subarray(0, carried), at);
     this.used = at + carried;
@@ -253,7 +258,9 @@ export function decodeBatch(data: ArrayBuffer | Uint8Array): DecodedBatch | unde
     const length = view.getUint32(at + 36, true);
     const dir = view.getUint8(at + 40);
     if (connection < -1 || connection >= header.strings.length || peer >= header.strings.length) return undefined;
-    if (length > fullLength || dir > 1) return undefined;
+    if (length > fullLength) return undefined;
+    // Only a tx record may name an encoding, and only one this build knows.
+    if ((dir & 1) === 0 ? dir !== 0 : dir >> 1 > MAX_ENCODING_CODE) return undefined;
     at += RECORD_HEADER_BYTES + length;
     if (at > bytes.byteLength) return undefined;
   }
@@ -272,6 +279,8 @@ export class BatchRecordCursor {
   wallUs = 0;
   monoUs = 0;
   dir: 'rx' | 'tx' = 'rx';
+  /** A text send's encoding (tx only); undefined for received bytes and hex sends. */
+  encoding: Encoding | undefined = undefined;
   connectionId: string | null = null;
   peer = '';
   fullLength = 0;
@@ -310,7 +319,9 @@ export class BatchRecordCursor {
     this.peer = header.strings[view.getUint32(at + 28, true)];
     this.fullLength = view.getUint32(at + 32, true);
     this.length = view.getUint32(at + 36, true);
-    this.dir = view.getUint8(at + 40) === 0 ? 'rx' : 'tx';
+    const dirAndEncoding = view.getUint8(at + 40);
+    this.dir = (dirAndEncoding & 1) === 0 ? 'rx' : 'tx';
+    this.encoding = encodingFromCode(dirAndEncoding >> 1);
     this.bytesOffset = at + RECORD_HEADER_BYTES;
     this.at = this.bytesOffset + this.length;
     return true;

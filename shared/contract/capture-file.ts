@@ -1,4 +1,6 @@
+import type { Encoding } from '../codec/options';
 import { fail, ok, type Result } from '../result';
+import { encodingCode, encodingFromCode } from './record-encoding';
 
 // The "records" capture file: every record of a session, both directions, nothing left out. A stream
 // format (no index, no header to rewrite at the end), so a file is readable whenever it is cut off and
@@ -8,7 +10,8 @@ import { fail, ok, type Result } from '../result';
 //   file header, 16 bytes: the 8 magic bytes "SPCAP\r\n\x1a" · u32 version (1) · u32 header length (16)
 //   then records, each:
 //     u32 marker 0x52435053 ("SPCR") · u32 record length L (all of the record, marker and trailer included)
-//     f64 seq · f64 wallUs · f64 monoUs · u8 dir (0 rx, 1 tx) · u8 0
+//     f64 seq · f64 wallUs · f64 monoUs · u8 dir (0 rx, 1 tx)
+//     · u8 a text send's encoding as `encodingCode` numbers it (0 for none; files written before it existed hold 0)
 //     u16 connection id length C (0: none, i.e. UDP) · u16 peer length P · u16 0 · u32 payload length N
 //     C bytes connection id (UTF-8) · P bytes peer "host:port" (UTF-8) · N payload bytes
 //     u32 L again — the trailer lets a reader, or a capture appending to the file, check the last record
@@ -34,6 +37,8 @@ export interface CaptureFileRecord {
   peer: string;
   /** A view into the data given to the reader. */
   bytes: Uint8Array;
+  /** tx records of a text send: the encoding the text was encoded in. */
+  encoding?: Encoding;
 }
 
 export interface CaptureFileContents {
@@ -64,6 +69,7 @@ export interface RecordHeadFields {
   wallUs: number;
   monoUs: number;
   dir: 'rx' | 'tx';
+  encoding?: Encoding;
 }
 
 /**
@@ -85,7 +91,7 @@ export function writeRecordHead(
   view.setFloat64(at + 16, fields.wallUs, true);
   view.setFloat64(at + 24, fields.monoUs, true);
   view.setUint8(at + 32, fields.dir === 'rx' ? 0 : 1);
-  view.setUint8(at + 33, 0);
+  view.setUint8(at + 33, encodingCode(fields.encoding));
   view.setUint16(at + 34, connectionBytes, true);
   view.setUint16(at + 36, peerBytes, true);
   view.setUint16(at + 38, 0, true);
@@ -116,6 +122,7 @@ export function readRecordHead(view: DataView, at: number): RecordHead | undefin
     wallUs: view.getFloat64(at + 16, true),
     monoUs: view.getFloat64(at + 24, true),
     dir: dir === 0 ? 'rx' : 'tx',
+    encoding: encodingFromCode(view.getUint8(at + 33)),
     connectionBytes: view.getUint16(at + 34, true),
     peerBytes: view.getUint16(at + 36, true),
     payloadBytes: view.getUint32(at + 40, true),
@@ -180,6 +187,7 @@ export function readCaptureFile(data: Uint8Array): Result<CaptureFileContents> {
       connectionId,
       peer,
       bytes: data.subarray(cursor, cursor + head.payloadBytes),
+      ...(head.encoding ? { encoding: head.encoding } : {}),
     });
     at += head.length;
   }

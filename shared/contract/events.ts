@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SockpitError as SockpitErrorType } from '../result';
+import { Encoding } from './fields';
 import { SessionConfig } from './sessions';
 import { SendJobInfo } from './send-jobs';
 import { RuleCounter } from './rule-counters';
@@ -44,6 +45,8 @@ export const CaptureRecord = z.object({
   peer: EndpointText,
   /** Exactly the bytes that arrived or went on the wire. */
   bytes: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'The bytes must be a Uint8Array.'),
+  /** tx records of a text send: the encoding the text was encoded in. None for rx, hex sends and echoes. */
+  encoding: Encoding.optional(),
 });
 export type CaptureRecord = z.infer<typeof CaptureRecord>;
 

@@ -20,6 +20,8 @@ export * from './framing';
 export * from './send-payload';
 export * from './send-jobs';
 export * from './rules';
+export * from './record-encoding';
+export * from './presets';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */

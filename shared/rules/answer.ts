@@ -6,6 +6,7 @@ import { textToBytes } from '../codec/escapes';
 import { decodeText, encodeText } from '../codec/text';
 import type { Encoding } from '../codec/options';
 import { RULE_SCAN_BYTES, type AutoReplyRule, type RuleSet, type TryAnswer, type TryMessage } from '../contract/rules';
+import type { SendPayload } from '../contract/send-payload';
 import { ok, fail, type Result } from '../result';
 import { CAPTURE_REFERENCE, WILDCARD, compileRegex, parseHexPattern } from './pattern';
 
@@ -135,7 +136,11 @@ export function compileRules(set: RuleSet): Result<CompiledRules> {
  * checksum and whatever else the send side adds). In hex mode a capture goes in as its bytes; in text
  * mode as its text, with backslashes doubled when escapes are on so a capture cannot become an escape.
  */
-export function buildReply(rule: AutoReplyRule, captures: Capture[]): Result<Uint8Array> {
+export function buildReply(
+  rule: AutoReplyRule,
+  captures: Capture[],
+  build: ReplyBuilder = buildPayload,
+): Result<Uint8Array> {
   const reply = rule.reply;
   const data = reply.data.replace(CAPTURE_REFERENCE, (_token, which: string) => {
     const capture = captures[which === 'match' ? 0 : Number(which)];
@@ -143,18 +148,28 @@ export function buildReply(rule: AutoReplyRule, captures: Capture[]): Result<Uin
     if (reply.mode === 'hex') return ` ${formatHex(capture.bytes)} `;
     return reply.escapes ? capture.text.replace(/\\/g, '\\\\') : capture.text;
   });
-  return buildPayload({ ...reply, data });
+  return build({ ...reply, data });
 }
 
+/**
+ * Makes a reply's bytes from its payload once the captures are in. The engine passes its own, so {counter}
+ * advances per reply as it does per send; the "try it" box uses the plain codec (the counter's start value).
+ */
+export type ReplyBuilder = (payload: SendPayload) => Result<Uint8Array>;
+
 /** The rules that answer this message, in order: at most one with "first", every match with "all". */
-export function answerMessage(compiled: CompiledRules, bytes: Uint8Array): RuleAnswer[] {
+export function answerMessage(
+  compiled: CompiledRules,
+  bytes: Uint8Array,
+  build: ReplyBuilder = buildPayload,
+): RuleAnswer[] {
   const answers: RuleAnswer[] = [];
   if (compiled.enabled.length === 0) return answers;
   const view = new MessageView(bytes);
   for (const { index, rule, matches } of compiled.enabled) {
     const captures = matches(view);
     if (!captures) continue;
-    answers.push({ index, rule, bytes: buildReply(rule, captures) });
+    answers.push({ index, rule, bytes: buildReply(rule, captures, build) });
     if (compiled.set.match === 'first') break;
   }
   return answers;

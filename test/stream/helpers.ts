@@ -12,6 +12,8 @@ export interface ReceivedRecord {
   fullLength: number;
   /** The carried bytes (all of them unless the record was longer than the batch carries). */
   bytes: Buffer;
+  /** A text send's encoding, as the batch carried it. */
+  encoding?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export class BatchReceiver {
         peer: cursor.peer,
         fullLength: cursor.fullLength,
         bytes: Buffer.from(cursor.payload()),
+        ...(cursor.encoding ? { encoding: cursor.encoding } : {}),
       });
     }
     if (this.autoAck) setImmediate(() => this.sendAck(header.batchId));

@@ -16,7 +16,7 @@ import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, type SessionLog 
 import { useLogTools } from '../state/log-tools';
 import type { LogScan } from './log-scan';
 import { useApp, type Language, type SessionView } from '../state/store';
-import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, type Piece, type RowContent } from './format';
+import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, rowEncoding, type Piece, type RowContent } from './format';
 import { Marked, RowMenu, rowsBetween, type Highlight, type RowList } from './row-tools';
 import { timeText } from './time-text';
 
@@ -258,7 +258,6 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     setTick((n) => n + 1);
   };
 
-  const badTitle = t('invalidBytesTitle', { encoding: ENCODING_LABELS[view.receiveEncoding] });
   const highlight: Highlight | undefined = tools.matcher?.hasPattern ? tools.matcher.highlight : undefined;
   const startUs = hi > lo ? log.wallUs(lo) : 0;
   const timeOf = (position: number, serial: number): string | undefined =>
@@ -311,7 +310,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         highlight={highlight}
         selected={selected}
         current={tools.currentSerial === serial}
-        badTitle={badTitle}
+        badTitle={t('invalidBytesTitle', {
+          encoding: ENCODING_LABELS[rowEncoding(log, serial, view.receiveEncoding)],
+        })}
         t={t}
         more={moreOf(log, serial, shown, full)}
         onMore={() => {

@@ -74,6 +74,7 @@ export interface RowRequest {
   lo: number;
   hi: number;
   mode: ViewMode;
+  /** The receive encoding: rx rows and tx rows sent without one (hex, echo) are decoded with it. */
   encoding: Encoding;
   /** Bytes to format, FIRST_SLICE unless the person asked for more. */
   shown: number;
@@ -91,7 +92,9 @@ export class RowFormatter {
   private readonly carries = new Map<string, Uint8Array>();
 
   content(request: RowRequest): RowContent {
-    const { log, serial, lo, hi, mode, encoding, shown, full } = request;
+    const { log, serial, lo, hi, mode, shown, full } = request;
+    // Our own text sends are shown in the encoding they were sent in, whatever the view receives with.
+    const encoding = rowEncoding(log, serial, request.encoding);
     const bytes = full ?? log.bytes(serial);
     const total = full ? full.byteLength : log.fullLength(serial);
     const limit = Math.min(bytes.byteLength, shown);
@@ -105,7 +108,10 @@ export class RowFormatter {
     // shown whole, in the row whose read completed it. A UDP datagram stands alone.
     const previous = log.streamNeighbour(serial, -1, NEIGHBOUR_SEARCH, lo, hi);
     const hasNext = log.streamNeighbour(serial, 1, NEIGHBOUR_SEARCH, lo, hi) >= 0;
-    const carryIn = previous >= 0 ? this.carryOf(log, previous, encoding) : undefined;
+    const carryIn =
+      previous >= 0 && rowEncoding(log, previous, request.encoding) === encoding
+        ? this.carryOf(log, previous, encoding)
+        : undefined;
     const final = !hasNext && limit >= total;
     return this.remember(
       `${serial}|text|${encoding}|${limit}|${carryIn?.length ?? 0}|${final ? 1 : 0}|${full ? 1 : 0}`,
@@ -148,6 +154,11 @@ export class RowFormatter {
     }
     return content;
   }
+}
+
+/** The encoding a row is decoded with: a text send's own, else the view's receive encoding. */
+export function rowEncoding(log: SessionLog, serial: number, receiveEncoding: Encoding): Encoding {
+  return log.sentEncoding(serial) ?? receiveEncoding;
 }
 
 /**

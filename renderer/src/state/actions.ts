@@ -17,7 +17,8 @@ import { connectionStore } from './connections';
 import { fullRecords } from './full-records';
 import { dropLogTools } from './log-tools';
 import { logStore } from './log';
-import { defaultView, setStatus, updateView, useApp, type AppState, type SessionView } from './store';
+import { rememberSent } from '../presets/store';
+import { defaultView, setStatus, updateView, useApp, type AppState, type SendDraft, type SessionView } from './store';
 import { attachScheduleLink, fieldsFromDraft, noteSendMade, scheduleDraft, startRepeat } from './send-schedule';
 
 let link: EngineLink | undefined;
@@ -303,8 +304,7 @@ export async function halfClose(sessionId: string, connectionIds: Array<string |
 type SendPayloadInput = Extract<CommandInput, { type: 'send' }>['payload'];
 
 /** The send box as a payload, with the counter settings of the send area. */
-function sendPayloadOf(view: SessionView, sessionId: string): SendPayloadInput {
-  const { send } = view;
+function sendPayloadOf(send: Omit<SendDraft, 'target'>, sessionId: string): SendPayloadInput {
   return {
     mode: send.mode,
     data: send.text,
@@ -319,7 +319,7 @@ function sendPayloadOf(view: SessionView, sessionId: string): SendPayloadInput {
 /** What the send box would send, wherever it goes (the preview needs no target). */
 export function currentPayload(sessionId: string): SendPayloadInput | undefined {
   const found = lookup(sessionId);
-  return found ? sendPayloadOf(found.view, sessionId) : undefined;
+  return found ? sendPayloadOf(found.view.send, sessionId) : undefined;
 }
 
 /** What the send box would send, and where, for a sequence step or a sequence run. */
@@ -330,14 +330,18 @@ export function currentSend(
   if (!found) return undefined;
   const target = sendTarget(found);
   if (target && 'error' in target) return target;
-  return { payload: sendPayloadOf(found.view, sessionId), target };
+  return { payload: sendPayloadOf(found.view.send, sessionId), target };
 }
 
-export async function sendMessage(sessionId: string): Promise<boolean> {
+/**
+ * Sends what the send box holds, or `message` (a preset) with the box's target. Only what the box itself
+ * sends goes into the history, and only the box's own message can repeat.
+ */
+export async function sendMessage(sessionId: string, message?: Omit<SendDraft, 'target'>): Promise<boolean> {
   const found = lookup(sessionId);
   if (!found) return false;
   const { view } = found;
-  const { send } = view;
+  const send: SendDraft = message ? { ...view.send, ...message, target: view.send.target } : view.send;
   if (send.mode === 'hex') {
     const problem = hexProblem(send.text);
     if (problem) {
@@ -350,10 +354,11 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
     setStatus(sessionId, 'error', target.error);
     return false;
   }
-  const payload = sendPayloadOf(view, sessionId);
-  if (scheduleDraft(sessionId).repeat) {
+  const payload = sendPayloadOf(send, sessionId);
+  if (!message && scheduleDraft(sessionId).repeat) {
     const started = await startRepeat(sessionId, payload, target);
     setStatus(sessionId, started.ok ? 'info' : 'error', started.ok ? undefined : started.error);
+    if (started.ok) rememberSent(sessionId, send);
     return started.ok;
   }
   const result = await run({ type: 'send', sessionId, payload, target });
@@ -362,6 +367,7 @@ export async function sendMessage(sessionId: string): Promise<boolean> {
     return false;
   }
   noteSendMade(sessionId);
+  if (!message) rememberSent(sessionId, send);
   const failed = result.value.failed ?? [];
   if (failed.length > 0) setStatus(sessionId, 'error', failed[0].error);
   else setStatus(sessionId, 'info', undefined);

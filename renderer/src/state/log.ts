@@ -1,5 +1,7 @@
 import type { CaptureRecord } from '../../../shared/contract';
+import type { Encoding } from '../../../shared/codec/options';
 import { BatchRecordCursor, MAX_RECORD_BYTES_IN_BATCH, type DecodedBatch } from '../../../shared/contract/batch';
+import { encodingCode, encodingFromCode } from '../../../shared/contract/record-encoding';
 import type { MessageKey, NoteKey } from '../words';
 import type { StampedNotes } from './event-rows';
 import { FrameNotifier } from './frame-notifier';
@@ -28,8 +30,8 @@ export type RowKind = typeof ROW_RX | typeof ROW_TX | typeof ROW_NOTE | typeof R
 
 const ROWS_PER_BLOCK = 1 << 16;
 const CHUNK_BYTES = 1 << 20;
-/** seq, wallUs (f64) · chunk, offset, length, fullLength, connection, peer (32-bit) · kind (u8). */
-const BYTES_PER_ROW = 8 + 8 + 6 * 4 + 1;
+/** seq, wallUs (f64) · chunk, offset, length, fullLength, connection, peer (32-bit) · kind, sent encoding (u8). */
+const BYTES_PER_ROW = 8 + 8 + 6 * 4 + 2;
 const BLOCK_BYTES = ROWS_PER_BLOCK * BYTES_PER_ROW;
 
 /**
@@ -75,6 +77,8 @@ class RowBlock {
   readonly conn = new Int32Array(ROWS_PER_BLOCK);
   readonly peer = new Int32Array(ROWS_PER_BLOCK);
   readonly kind = new Uint8Array(ROWS_PER_BLOCK);
+  /** A tx row of a text send: its encoding as `encodingCode` numbers it; 0 for none. */
+  readonly sentEncoding = new Uint8Array(ROWS_PER_BLOCK);
 }
 
 const STRING_COMPACT_AT = 1 << 16;
@@ -184,6 +188,13 @@ export class SessionLog {
   peer(serial: number): string | undefined {
     const index = this.block(serial).peer[serial % ROWS_PER_BLOCK];
     return index < 0 ? undefined : this.strings[index];
+  }
+
+  /** The encoding a tx row's text was sent in; undefined for rx rows, hex sends and echoes. */
+  sentEncoding(serial: number): Encoding | undefined {
+    const block = this.block(serial);
+    const i = serial % ROWS_PER_BLOCK;
+    return block.kind[i] === ROW_TX ? encodingFromCode(block.sentEncoding[i]) : undefined;
   }
 
   /** Payload bytes held for the row. */
@@ -407,6 +418,7 @@ export class SessionLog {
     sourceOffset: number,
     length: number,
     fullLength: number,
+    sentEncoding?: Encoding,
   ): void {
     if (seq <= this.lastSeq || seq < this.clearedBefore) return;
     this.lastSeq = seq;
@@ -419,6 +431,7 @@ export class SessionLog {
     block.seq[i] = seq;
     block.wallUs[i] = wallUs;
     block.kind[i] = kind;
+    block.sentEncoding[i] = sentEncoding === undefined ? 0 : encodingCode(sentEncoding);
     block.conn[i] = connection === null ? -1 : this.intern(connection);
     block.peer[i] = this.intern(peer);
     block.chunk[i] = this.placedChunk;
@@ -450,6 +463,7 @@ export class SessionLog {
       0,
       length,
       record.bytes.byteLength,
+      record.encoding,
     );
   }
 
@@ -510,6 +524,7 @@ export class SessionLog {
         0,
         bytes.byteLength,
         other.fullLength(serial),
+        other.sentEncoding(serial),
       );
     } else if (kind === ROW_NOTE) {
       const note = other.note(serial);
@@ -605,6 +620,7 @@ class LogStore {
           cursor.bytesOffset,
           cursor.length,
           cursor.fullLength,
+          cursor.encoding,
         );
       }
       if (section.count > 0 || section.skipped > 0) this.changed(section.sessionId);

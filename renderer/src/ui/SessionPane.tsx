@@ -30,6 +30,8 @@ import {
   type SessionView,
   type SettingsDraft,
 } from '../state/store';
+import { recallKey } from '../presets/keys';
+import { SavedMessages } from '../presets/SavedMessages';
 import { ConnectionsTable } from './ConnectionsTable';
 import { GreetingSetting } from './GreetingSetting';
 import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
@@ -66,6 +68,7 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <RulesPanel session={session} t={t} />
       <SendBox session={session} view={view} t={t} />
+      <SavedMessages sessionId={sessionId} paneIndex={paneIndex} t={t} />
       <StatusLine session={session} view={view} t={t} />
     </section>
   );
@@ -531,6 +534,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
     if (!hexError) void sendMessage(session.sessionId);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (recallKey(event, session.sessionId)) return;
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       submit();
