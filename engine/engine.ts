@@ -13,6 +13,7 @@ import {
 } from '../shared/contract';
 import { fail, ok, type Result } from '../shared/result';
 import type { CaptureReader } from './capture';
+import { FileSends } from './file-send';
 import type { Session, SessionOwner } from './session';
 import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
@@ -43,6 +44,7 @@ export class Engine {
   private sessionCount = 0;
   private connectionCount = 0;
   private readonly statsTimer?: NodeJS.Timeout;
+  private readonly fileSends = new FileSends((event) => this.emit(event));
   private readonly owner: SessionOwner = {
     emit: (event) => this.emit(event),
     recordsAdded: (sessionId, nextSeq) => this.recordsAdded(sessionId, nextSeq),
@@ -168,9 +170,11 @@ export class Engine {
         return started.ok ? ok(session.info()) : started;
       }
       case 'session.stop':
+        this.fileSends.endForSession(session.id, 'stopped');
         await session.stopAndSave();
         return ok(session.info());
       case 'session.remove':
+        this.fileSends.endForSession(session.id, 'removed');
         await session.stopAndSave();
         this.sessions.delete(session.id);
         this.emit({ type: 'session.removed', sessionId: session.id });
@@ -206,6 +210,12 @@ export class Engine {
         return session.startCaptureFile(command.path, command.format, command.append);
       case 'capture.file.stop':
         return session.stopCaptureFile();
+      case 'file.send.start':
+        return this.fileSends.start(session, command);
+      case 'file.send.chunk':
+        return this.fileSends.chunk(command);
+      case 'file.send.cancel':
+        return this.fileSends.cancel(session.id, command.jobId);
     }
   }
 
@@ -234,6 +244,7 @@ export class Engine {
   /** Close every socket of every session; the process may exit afterwards. */
   async shutdown(): Promise<void> {
     clearInterval(this.statsTimer);
+    this.fileSends.endAll();
     await Promise.all([...this.sessions.values()].map((session) => session.stopAndSave()));
   }
 }

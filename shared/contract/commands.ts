@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
 import { CaptureFileFormat } from './events';
 import { SessionConfig } from './sessions';
+import { FileChunkFields, FileSendOptions } from './file-send';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
@@ -94,6 +95,16 @@ export const Command = z.discriminatedUnion('type', [
   /** Flush and close the session's capture file. */
   z.strictObject({ type: z.literal('capture.file.stop'), ...SessionRef }),
   z.strictObject({ type: z.literal('net.interfaces') }),
+  /** Start sending a file to the session's target(s); answers at once with the job, which ends with file.send.ended. */
+  z.strictObject({
+    type: z.literal('file.send.start'),
+    ...SessionRef,
+    ...FileSendOptions,
+    target: SendTarget.optional(),
+  }),
+  /** The next part of a pushed file; answered once the engine can take the one after it. */
+  z.strictObject({ type: z.literal('file.send.chunk'), ...SessionRef, ...FileChunkFields }),
+  z.strictObject({ type: z.literal('file.send.cancel'), ...SessionRef, jobId: Id }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

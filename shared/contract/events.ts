@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SockpitError as SockpitErrorType } from '../result';
 import { SessionConfig } from './sessions';
+import { FileSendInfo } from './file-send';
 
 // What the engine reports, declared once with runtime schemas: a face that receives events over a
 // wire (the renderer over IPC or WebSocket) checks them with the same schemas the engine's tests do.
@@ -230,6 +231,10 @@ export const EngineEvent = z.discriminatedUnion('type', [
     connectionId: z.string().optional(),
     error: SockpitErrorSchema,
   }),
+  /** A file send moved on: at most a few times a second while it runs. */
+  z.object({ type: z.literal('file.send.progress'), job: FileSendInfo }),
+  /** A file send is over: done, cancelled or failed (the job says why). */
+  z.object({ type: z.literal('file.send.ended'), job: FileSendInfo }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];

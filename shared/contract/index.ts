@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../result';
 import { Command, type CommandType } from './commands';
+import type { FileChunkAccepted, FileSendInfo } from './file-send';
 import type {
   CaptureFileInfo,
   CaptureRecord,
@@ -14,6 +15,7 @@ import type {
 export * from './commands';
 export * from './events';
 export * from './sessions';
+export * from './file-send';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
@@ -38,6 +40,10 @@ export interface CommandValues {
   /** The file's final state: "closed" with everything flushed, or "error". */
   'capture.file.stop': CaptureFileInfo;
   'net.interfaces': NetworkInterfaceAddress[];
+  'file.send.start': FileSendInfo;
+  'file.send.chunk': FileChunkAccepted;
+  /** The job's final info, state "cancelled" (or how it ended, if it ended first). */
+  'file.send.cancel': FileSendInfo;
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 
