@@ -244,7 +244,7 @@ class FileSendJob {
           else if (this.state === 'sending') {
             this.drop(destination, {
               ...written.error,
-              message: `${written.error.message} ${sizeText(destination.sent)} of ${sizeText(this.totalBytes)} of ${this.name} went.`,
+              message: `Sending ${this.name} to ${destination.label} stopped: ${written.error.message} ${sizeText(destination.sent)} of ${sizeText(this.totalBytes)} went.`,
             });
           }
           this.signal();
@@ -508,16 +508,14 @@ export class FileSends {
     }
     const udp = session instanceof UdpSession;
     const chunkBytes = command.chunkBytes ?? (udp ? DEFAULT_UDP_DATAGRAM_BYTES : DEFAULT_TCP_FILE_CHUNK_BYTES);
-    const way = this.way(session, command, chunkBytes);
-    if (!way.ok) return way;
     const source = await this.openSource(command.source);
     if (!source.ok) return source;
     const { name, size, handle } = source.value;
-    // Opening the file took a moment: the session or a connection may have gone, or another job started.
-    const again = this.ofSession(session.id) ? undefined : this.way(session, command, chunkBytes);
-    if (!again?.ok) {
+    // Checked after the file opened: the session or a connection may have gone meanwhile, or another job started.
+    const way = this.ofSession(session.id) ? undefined : this.way(session, command, chunkBytes);
+    if (!way?.ok) {
       await handle?.close().catch(() => {});
-      return again ?? fail('E_BUSY', 'This session started sending another file meanwhile.');
+      return way ?? fail('E_BUSY', 'This session started sending another file meanwhile.');
     }
     const job = new FileSendJob(
       `f${++this.count}`,
@@ -526,7 +524,7 @@ export class FileSends {
       size,
       chunkBytes,
       command.pauseMs,
-      again.value,
+      way.value,
       this.emit,
       (ended) => this.jobs.delete(ended.id),
     );
