@@ -1,11 +1,11 @@
 // Drives one session on the engine from a parsed command line to an exit code: creates and starts it,
 // sends, answers, prints every event and record, and ends on --count, --timeout, --wait, the peer or a signal.
 import { createTextDecoder, type TextDecoderState } from '../shared/codec';
-import type { CaptureRecord, EngineEvent, SendPayloadInput, SendTarget } from '../shared/contract';
+import type { CaptureRecord, EngineEvent, FileSendInfo, SendPayloadInput, SendTarget } from '../shared/contract';
 import type { SockpitError } from '../shared/result';
 import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
-import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
+import { errorEvent, fileProgressText, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { CliRun } from './parse';
 
 export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'capture' | 'shutdown'>;
@@ -16,6 +16,8 @@ export interface RunIo {
   err(line: string): void;
   /** Calls `stop` on SIGINT/SIGTERM; returns a function that stops listening. */
   onStopSignal(stop: () => void): () => void;
+  /** Rewrites one status line in place (stderr on a terminal); absent where nobody watches. '' clears it. */
+  progress?(line: string): void;
 }
 
 export class Runner {
@@ -32,6 +34,10 @@ export class Runner {
   private readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
   private unsubscribe?: () => void;
   private stopFollowing?: () => void;
+  /** --send-file: started (its parts are then not printed one by one), and how it ended. */
+  private fileStarted = false;
+  private fileEnded?: FileSendInfo;
+  private resolveFileEnded?: (job: FileSendInfo) => void;
 
   constructor(
     private readonly options: CliRun,
@@ -102,7 +108,61 @@ export class Runner {
       const sent = await this.engine.run({ type: 'send', sessionId: this.sessionId!, payload });
       if (!sent.ok) return this.fatal(sent.error);
     }
+    // A server sends its file once a client is there (see connection.opened).
+    if (options.sendFile && options.mode !== 'tcp-server' && !(await this.sendFile())) return;
     if (options.waitMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.waitMs));
+  }
+
+  /** Sends --send-file and waits for its end; false (having said why and set the exit status) if not all went. */
+  private async sendFile(): Promise<boolean> {
+    const choice = this.options.sendFile;
+    if (!choice || this.fileStarted || this.finishing) return false;
+    this.fileStarted = true;
+    const ended = new Promise<FileSendInfo>((resolve) => (this.resolveFileEnded = resolve));
+    const started = await this.engine.run({
+      type: 'file.send.start',
+      sessionId: this.sessionId!,
+      source: { kind: 'path', path: choice.path },
+      pauseMs: choice.pauseMs,
+      ...(choice.chunkBytes !== undefined ? { chunkBytes: choice.chunkBytes } : {}),
+      ...(this.options.mode === 'tcp-server' ? { target: { to: 'all' as const } } : {}),
+    });
+    if (!started.ok) {
+      this.fileStarted = false;
+      this.fatal(started.error);
+      return false;
+    }
+    const job = await Promise.race([ended, this.done.then(() => undefined)]);
+    if (job?.state === 'done') return true;
+    if (job) this.fatal(job.error ?? { code: 'E_FILE_NOT_SENT', message: job.reason ?? `${job.name} was not sent.` });
+    return false;
+  }
+
+  private fileEvent(job: FileSendInfo): CliEvent {
+    return {
+      event: 'file',
+      time: nowIso(),
+      file: job.name,
+      state: job.state,
+      total: job.totalBytes,
+      sent: job.sentBytes,
+      rate: job.bytesPerSecond,
+      ...(job.reason ? { message: job.reason } : {}),
+    };
+  }
+
+  private onFileEvent(job: FileSendInfo, over: boolean): void {
+    if (job.sessionId !== this.sessionId) return;
+    const event = this.fileEvent(job);
+    if (!over) {
+      if (this.options.json) this.emit(event);
+      else this.io.progress?.(fileProgressText(event));
+      return;
+    }
+    this.io.progress?.('');
+    this.fileEnded = job;
+    this.emit(event);
+    this.resolveFileEnded?.(job);
   }
 
   private emit(event: CliEvent): void {
@@ -134,6 +194,8 @@ export class Runner {
     this.finishing = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.resolveConnected?.(false);
+    // Ending with a file half sent is a failure, whatever ended it (the peer closing, Ctrl-C, --timeout).
+    if (this.fileStarted && this.fileEnded?.state !== 'done') code = code || 1;
     // Replies already on their way must reach the wire before the sockets close.
     await Promise.allSettled([...this.pending]);
     try {
@@ -179,6 +241,11 @@ export class Runner {
           return;
         }
         if (this.finishing) return;
+        if (this.options.sendFile && !this.fileStarted) {
+          void this.sendFile().then((all) => {
+            if (all) void this.finish(0);
+          });
+        }
         this.emit({
           event: 'accepted',
           time: nowIso(),
@@ -212,6 +279,10 @@ export class Runner {
       case 'error':
         if (!this.finishing) this.reportError(event.error);
         return;
+      case 'file.send.progress':
+      case 'file.send.ended':
+        this.onFileEvent(event.job, event.type === 'file.send.ended');
+        return;
       default:
         return;
     }
@@ -219,6 +290,8 @@ export class Runner {
 
   private onRecord(record: CaptureRecord): void {
     const { options } = this;
+    // A file's parts are its progress and its end, not thousands of sent lines.
+    if (record.dir === 'tx' && this.fileStarted) return;
     // One decoder per connection (UDP: per peer) and direction, so a character split across reads still decodes.
     const key = `${record.connectionId ?? record.peer}/${record.dir}`;
     let decoder = this.decoders.get(key);
