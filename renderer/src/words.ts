@@ -188,6 +188,17 @@ export const en = {
     stopped: 'stopped',
     exchange: 'exchange {id}: sent {sent} B, received {received} B in {ms} ms ({end})',
   },
+  // — file send —
+  sendFile: 'Send file…',
+  cancelFileSend: 'Cancel',
+  fileSendProgress: 'File send progress',
+  datagramBytes: 'Datagram size (bytes)',
+  datagramPauseMs: 'Pause between datagrams (ms)',
+  'fileSend.sending': 'Sending {name}: {sent} of {total} ({percent}%), {rate}/s',
+  'fileSend.done': 'Sent {name}: {total} ({rate}/s)',
+  'fileSend.cancelled': 'Stopped sending {name} after {sent} of {total}.',
+  'fileSend.failed': 'Sending {name} failed after {sent} of {total}: {reason}',
+  'fileSend.reading': 'Could not read {name}: {reason}',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -378,4 +389,15 @@ export const zh: Dictionary = {
     stopped: '已停止',
     exchange: '交互 {id}：发送 {sent} B，接收 {received} B，用时 {ms} ms（{end}）',
   },
+  // — file send —
+  sendFile: '发送文件…',
+  cancelFileSend: '取消',
+  fileSendProgress: '文件发送进度',
+  datagramBytes: '数据报大小（字节）',
+  datagramPauseMs: '数据报间隔（毫秒）',
+  'fileSend.sending': '正在发送 {name}：{sent} / {total}（{percent}%），{rate}/s',
+  'fileSend.done': '已发送 {name}：{total}（{rate}/s）',
+  'fileSend.cancelled': '已停止发送 {name}：已发送 {sent} / {total}。',
+  'fileSend.failed': '发送 {name} 失败，已发送 {sent} / {total}：{reason}',
+  'fileSend.reading': '无法读取 {name}：{reason}',
 };

@@ -3,6 +3,7 @@ import type { DecodedBatch } from '../../../shared/contract/batch';
 import type { EngineLink } from '../link';
 import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from './actions';
 import { connectionStore } from './connections';
+import { applyFileSendEvent } from './file-send';
 import { logStore, type Note, type NoteSay } from './log';
 import { setStatus, updateView, useApp } from './store';
 
@@ -106,6 +107,10 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       useApp.setState((state) => ({ stats: { ...state.stats, [stats.sessionId]: { ...stats, connections: [] } } }));
       return;
     }
+    case 'file.send.progress':
+    case 'file.send.ended':
+      applyFileSendEvent(event.job);
+      return;
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error);

@@ -29,6 +29,7 @@ import {
   type SettingsDraft,
 } from '../state/store';
 import { ConnectionsTable } from './ConnectionsTable';
+import { FileSendBox } from './FileSendBox';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -603,6 +604,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           {t('send')}
         </button>
       </div>
+      <FileSendBox session={session} t={t} />
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
           {t('hexError', { message: hexError.message })}
