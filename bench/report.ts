@@ -50,6 +50,12 @@ const METHOD: Record<BenchName, string> = {
     'kernel dropped; the view holds what it took in (it says how many it skipped). Then the "Receive encoding" select is switched ' +
     "between UTF-8 and GBK ten times. Each time the page measures from the `change` event's timestamp to the first frame painted after " +
     "the log's rows changed, and the visible rows are checked to read as the chosen encoding.",
+  file:
+    'A 1 GiB file of pseudo-random bytes (made in a temporary folder, removed afterwards) is sent over 127.0.0.1 to a receiver process ' +
+    'that sha256-hashes every byte, by a bare Node sender (`fs.createReadStream(path).pipe(socket)`) and by the Sockpit engine ' +
+    '(a TCP client session and `file.send.start` with the path; 64 KiB writes, each one tx record), each in a process of its own. ' +
+    "Rate = bytes ÷ (connection accepted → closed), timed in the receiver; the hash must equal the file's. Three runs each, " +
+    'alternating (A B, B A, A B), medians compared.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -59,6 +65,7 @@ const TITLES: Record<BenchName, string> = {
   echo: 'Echo latency',
   window: 'The window under flood',
   redecode: 'Re-decode',
+  file: 'File send over TCP',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [

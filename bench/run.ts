@@ -4,6 +4,7 @@ import path from 'node:path';
 import { benchBrowser } from './browser';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
+import { benchFile, FILE_FULL, FILE_SMOKE } from './file';
 import { ROOT } from './lib/children';
 import { describeMachine, type Machine } from './lib/machine';
 import { BENCH_NAMES, errorText, newResult, type BenchName, type BenchResult } from './lib/result';
@@ -82,6 +83,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchConnections(smoke ? CONNECTIONS_SMOKE : CONNECTIONS_FULL, mode, preliminary);
     case 'echo':
       return benchEcho(smoke ? ECHO_SMOKE : ECHO_FULL, mode, preliminary);
+    case 'file':
+      return benchFile(smoke ? FILE_SMOKE : FILE_FULL, mode, preliminary);
   }
 }
 
