@@ -142,7 +142,9 @@ class FileSendJob {
     this.progressTimer.unref();
     if (way.kind === 'tcp') {
       for (const destination of way.destinations) {
-        void destination.connection.closed.then(() => {
+        // The socket's own close, not `closed`: it runs in the same turn as the session's connection.closed
+        // event, so whoever reacts to that event (the CLI ends the run) finds this job already failed.
+        destination.connection.socket.once('close', () => {
           if (destination.gone || this.state !== 'sending') return;
           this.drop(destination, {
             code: 'E_CONNECTION_GONE',

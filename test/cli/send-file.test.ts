@@ -76,6 +76,20 @@ describe('sockpit --send-file', () => {
     expect((await peer.waitForLine(/datagrams \d+ sha256 (\w+)/))[1]).toBe(sha256);
   }, 30_000);
 
+  it('exits 1 and says how far it got when the server hangs up halfway', async () => {
+    const { file } = randomFile('large.bin', 24 * 1024 * 1024);
+    // This server reads 1 MiB and closes.
+    const peer = startPeer('sha256_tcp_server.py', [0, 1024 * 1024]);
+    const port = Number((await peer.waitForLine(/listening on port (\d+)/))[1]);
+    const result = await runCli(['tcp-client', `127.0.0.1:${port}`, '--send-file', file, '--json']);
+    expect(result.code).toBe(1);
+    const ended = result.events.filter((event) => event.event === 'file' && event.state !== 'sending');
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ file: 'large.bin', state: 'failed', total: 24 * 1024 * 1024 });
+    expect(Number(ended[0].sent)).toBeLessThan(24 * 1024 * 1024);
+    expect(String(ended[0].message)).toMatch(/127\.0\.0\.1:\d+/);
+  }, 30_000);
+
   it('exits 1 with the reason when the file is missing, and 2 for a bad --chunk', async () => {
     const missing = path.join(folder, 'missing.bin');
     const peer = startPeer('sha256_tcp_server.py', [0]);

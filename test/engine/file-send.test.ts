@@ -250,7 +250,7 @@ describe('file send errors, in words, touching no socket', () => {
     return result.error;
   }
 
-  it('names a missing file, a folder, an unreadable file, a stopped session and a missing target', async (ctx) => {
+  it('names a missing file, a folder, a relative path, a stopped session and a missing target', async () => {
     h = new Harness();
     const { id: serverId } = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const { file } = randomFile('ok.bin', 100);
@@ -283,7 +283,10 @@ describe('file send errors, in words, touching no socket', () => {
       message: 'The client is not connected to 127.0.0.1:9.',
     });
     expect(h.events.some((e) => e.type === 'file.send.progress' || e.type === 'file.send.ended')).toBe(false);
+  });
 
+  it('names a file it may not read', async (ctx) => {
+    h = new Harness();
     if (process.getuid?.() === 0) ctx.skip('an unreadable file needs a user other than root (root reads any file)');
     const locked = randomFile('locked.bin', 10).file;
     chmodSync(locked, 0o000);
