@@ -64,3 +64,44 @@ test('Cancel stops a large file that the receiver does not read', async ({ app }
   await expect(server.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
   await expect(server.getByRole('button', { name: 'Send file…' })).toBeEnabled();
 });
+
+test('UDP: Send file… splits the file into datagrams of the size typed, in order', async ({ app }) => {
+  const size = 20_500;
+  const data = randomBytes(size);
+  const file = path.join(folder, 'table.csv');
+  writeFileSync(file, data);
+  const peer = startPeer('udp_datagram_log.py', [0, 21]);
+  const port = Number((await peer.waitForLine(/listening on port (\d+)/))[1]);
+  const udp = await app.newSession('UDP');
+  await udp.getByLabel('Local address').fill('127.0.0.1');
+  await udp.getByLabel('Local port').fill('0');
+  await udp.getByLabel('Remote host').fill('127.0.0.1');
+  await udp.getByLabel('Remote port').fill(String(port));
+  await udp.getByRole('button', { name: 'Start' }).click();
+  await expect(udp.getByRole('status').filter({ hasText: 'Bound to 127.0.0.1:' })).toBeVisible();
+  await udp.getByLabel('Datagram size (bytes)').fill('1000');
+  await udp.getByLabel('Pause between datagrams (ms)').fill('1');
+  await pickFile(app, udp, file);
+  await expect(udp.getByRole('status').filter({ hasText: 'Sent table.csv: 20.0 KiB' })).toBeVisible();
+  const sizes = (await peer.waitForLine(/^sizes (.*)/, 20_000))[1].split(',').map(Number);
+  expect(sizes).toEqual([...Array(20).fill(1000), 500]);
+  expect((await peer.waitForLine(/datagrams \d+ sha256 (\w+)/))[1]).toBe(
+    createHash('sha256').update(data).digest('hex'),
+  );
+});
+
+test('a datagram size UDP cannot carry is refused in words before anything is sent', async ({ app }) => {
+  const file = path.join(folder, 'small.bin');
+  writeFileSync(file, 'x');
+  const udp = await app.newSession('UDP');
+  await udp.getByLabel('Local address').fill('127.0.0.1');
+  await udp.getByLabel('Local port').fill('0');
+  await udp.getByLabel('Remote host').fill('127.0.0.1');
+  await udp.getByLabel('Remote port').fill('9');
+  await udp.getByRole('button', { name: 'Start' }).click();
+  await expect(udp.getByRole('status').filter({ hasText: 'Bound to 127.0.0.1:' })).toBeVisible();
+  await udp.getByLabel('Datagram size (bytes)').fill('70000');
+  await pickFile(app, udp, file);
+  await expect(udp.getByText('A UDP datagram carries at most 65507 bytes over IPv4; 70000 is too many.')).toBeVisible();
+  await expect(udp.getByRole('progressbar', { name: 'File send progress' })).toHaveCount(0);
+});
