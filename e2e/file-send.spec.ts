@@ -105,3 +105,26 @@ test('a datagram size UDP cannot carry is refused in words before anything is se
   await expect(udp.getByText('A UDP datagram carries at most 65507 bytes over IPv4; 70000 is too many.')).toBeVisible();
   await expect(udp.getByRole('progressbar', { name: 'File send progress' })).toHaveCount(0);
 });
+
+test('in Chinese the same controls read 发送文件…, 文件发送进度 and 取消', async ({ app, page }) => {
+  const file = path.join(folder, 'zh.img');
+  writeFileSync(file, '');
+  truncateSync(file, 512 * 1024 * 1024);
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  const reader = startPeer('stalled_tcp_client.py', ['127.0.0.1', port, 60]);
+  await reader.waitForLine(/connected/);
+  await expect(server.getByRole('row').filter({ hasText: '127.0.0.1' })).toHaveCount(1);
+  await page.getByLabel('Language').selectOption({ label: '简体中文' });
+
+  const chooser = page.waitForEvent('filechooser');
+  await server.getByRole('button', { name: '发送文件…' }).click();
+  await (await chooser).setFiles(file);
+  await expect(server.getByRole('progressbar', { name: '文件发送进度' })).toBeVisible();
+  await expect(server.getByRole('status').filter({ hasText: /^正在发送 zh\.img：/ })).toBeVisible();
+  await server.getByRole('button', { name: '取消' }).click();
+  await expect(
+    server.getByRole('status').filter({ hasText: /^已停止发送 zh\.img：已发送 .* \/ 512\.0 MiB。$/ }),
+  ).toBeVisible();
+  await page.getByLabel('语言').selectOption({ label: 'English' });
+});
