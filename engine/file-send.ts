@@ -119,7 +119,8 @@ class FileSendJob {
   private reason?: string;
   private error?: SockpitError;
   private readonly progressTimer: NodeJS.Timeout;
-  private wake?: () => void;
+  /** Whoever waits for room (the reader, a pushed part, the final drain). */
+  private readonly wakers = new Set<() => void>();
   private resolveEnded!: () => void;
   /** Resolves when the job ends, however it ends. */
   readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
@@ -206,15 +207,15 @@ class FileSendJob {
   }
 
   private signal(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    const waiting = [...this.wakers];
+    this.wakers.clear();
+    for (const wake of waiting) wake();
   }
 
   /** Resolves once every remaining destination has room for more, or the job is over. */
   private async room(limit = this.window): Promise<void> {
     while (this.state === 'sending' && this.live().some((d) => d.outstanding >= limit)) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await new Promise<void>((resolve) => this.wakers.add(resolve));
     }
   }
 
