@@ -74,6 +74,12 @@ const METHOD: Record<BenchName, string> = {
     'yields to input and painting) until the first result: text in any case and exact, hex, a regex over the decoded text, and ' +
     'Tx rows only. The reference is a plain loop over the same rows with the same byte search, in one go. Five runs each; the ' +
     'longest slice says whether the page could have frozen.',
+  file:
+    'A 1 GiB file of pseudo-random bytes (made in a temporary folder, removed afterwards) is sent over 127.0.0.1 to a receiver process ' +
+    'that sha256-hashes every byte, by a bare Node sender (`fs.createReadStream(path).pipe(socket)`) and by the Sockpit engine ' +
+    '(a TCP client session and `file.send.start` with the path; 64 KiB writes, each one tx record), each in a process of its own. ' +
+    "Rate = bytes ÷ (connection accepted → closed), timed in the receiver; the hash must equal the file's. Three runs each, " +
+    'alternating (A B, B A, A B), medians compared.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -87,6 +93,7 @@ const TITLES: Record<BenchName, string> = {
   drift: 'Timed send drift',
   charts: 'Value charts under a flood',
   search: 'Log search',
+  file: 'File send over TCP',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [

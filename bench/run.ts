@@ -7,6 +7,7 @@ import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connect
 import { benchDrift, DRIFT_FULL, DRIFT_SMOKE } from './drift';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
 import { benchFraming, FRAMING_FULL, FRAMING_SMOKE } from './framing';
+import { benchFile, FILE_FULL, FILE_SMOKE } from './file';
 import { ROOT } from './lib/children';
 import { describeMachine, type Machine } from './lib/machine';
 import { BENCH_NAMES, errorText, newResult, type BenchName, type BenchResult } from './lib/result';
@@ -94,6 +95,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchCharts(smoke ? CHARTS_SMOKE : CHARTS_FULL, mode, preliminary);
     case 'search':
       return benchSearch(smoke ? SEARCH_SMOKE : SEARCH_FULL, mode, preliminary);
+    case 'file':
+      return benchFile(smoke ? FILE_SMOKE : FILE_FULL, mode, preliminary);
   }
 }
 

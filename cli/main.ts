@@ -19,6 +19,13 @@ export function processIo(): CliIo {
     err: (line) => {
       process.stderr.write(`${line}\n`);
     },
+    ...(process.stderr.isTTY
+      ? {
+          progress: (line: string) => {
+            process.stderr.write(`\r\u001b[K${line}`);
+          },
+        }
+      : {}),
     // The CLI prints no counters, so the engine need not compute them.
     createEngine: () => new Engine({ statsIntervalMs: 0 }),
     onStopSignal(stop) {

@@ -164,6 +164,24 @@ export const OPTIONS: readonly OptionSpec[] = [
     modes: ALL,
     help: 'Same as --capture-file FILE --capture-format raw: every received byte, in arrival order.',
   },
+  {
+    name: 'send-file',
+    value: 'PATH',
+    modes: ALL,
+    help: 'Send the file at PATH, streamed at the pace the receiver reads: tcp-client once connected, tcp-server to every client connected when the first one arrives, udp to --to as datagrams. Progress goes to stderr when it is a terminal (with --json: "file" events on stdout); the file\'s parts are not printed as sent lines. Exit status 0 only if every byte went.',
+  },
+  {
+    name: 'chunk',
+    value: 'BYTES',
+    modes: ALL,
+    help: 'With --send-file: bytes per write on TCP (default 65536), bytes per datagram on UDP (default 1472, at most 65507 on IPv4 and 65527 on IPv6).',
+  },
+  {
+    name: 'pause',
+    value: 'MS',
+    modes: ['udp'],
+    help: 'With --send-file: wait MS milliseconds after each datagram (default 0), for receivers that drop what comes too fast.',
+  },
   { name: 'help', modes: ALL, help: 'Show this help.' },
   { name: 'version', modes: ALL, help: 'Show the version.' },
 ];

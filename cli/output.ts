@@ -2,7 +2,17 @@
 // are written against, so they change only with care.
 import type { SockpitError } from '../shared/result';
 
-export type CliEventName = 'listening' | 'connected' | 'accepted' | 'data' | 'sent' | 'closed' | 'refused' | 'error';
+export type CliEventName =
+  | 'listening'
+  | 'connected'
+  | 'accepted'
+  | 'data'
+  | 'sent'
+  | 'closed'
+  | 'refused'
+  | 'error'
+  /** --send-file: its progress (state "sending", --json only) and its end (done, cancelled, failed). */
+  | 'file';
 
 /** One line of output. Field names are the NDJSON format people script against: keep them stable. */
 export interface CliEvent {
@@ -24,6 +34,12 @@ export interface CliEvent {
   message?: string;
   hint?: string;
   position?: number;
+  /** file: its name, size, bytes that went, bytes per second, and state (sending, done, cancelled, failed). */
+  file?: string;
+  total?: number;
+  sent?: number;
+  rate?: number;
+  state?: string;
 }
 
 export function isoMicros(wallUs: number): string {
@@ -87,7 +103,24 @@ export function formatEvent(event: CliEvent, style: { json: boolean; hex?: boole
       return `${stamp} Refused ${event.peer}${event.limit ? ` (over ${event.limit})` : ''}`;
     case 'error':
       return `${stamp} Error: ${event.message}${event.hint ? `\n  Hint: ${event.hint}` : ''}`;
+    case 'file':
+      return `${stamp} ${fileProgressText(event)}${event.message ? `: ${event.message}` : ''}`;
   }
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
+
+/** "File firmware.bin done: 24.0 MiB of 24.0 MiB (100%), 512.3 MiB/s" */
+export function fileProgressText(event: CliEvent): string {
+  const total = event.total ?? 0;
+  const sent = event.sent ?? 0;
+  const percent = total > 0 ? Math.floor((sent / total) * 100) : 100;
+  return `File ${event.file} ${event.state}: ${sizeText(sent)} of ${sizeText(total)} (${percent}%), ${sizeText(event.rate ?? 0)}/s`;
 }
 
 /** For stderr: the plain words and what to try, never a stack. */

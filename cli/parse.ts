@@ -48,6 +48,15 @@ export interface CliRun {
   captureFile?: CaptureFileChoice;
   /** --interval / --repeat: the engine paces the sends (send.repeat or send.sequence). */
   schedule?: SendSchedule;
+  sendFile?: SendFileChoice;
+}
+
+/** --send-file: judged by the contract's `file.send.start` schema; the file itself is opened by the engine. */
+export interface SendFileChoice {
+  /** Absolute: a relative one was resolved against the folder the CLI runs in. */
+  path: string;
+  chunkBytes?: number;
+  pauseMs: number;
 }
 
 export type CliOptions = { action: 'help'; mode?: Mode } | { action: 'version' } | CliRun;
@@ -293,6 +302,8 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     if (flags.has('broadcast')) config.broadcast = true;
     if (sendOptions.length > 0 && to === undefined)
       return usage('udp --send needs --to HOST:PORT: a datagram needs somewhere to go.');
+    if (single.has('send-file') && to === undefined)
+      return usage('udp --send-file needs --to HOST:PORT: its datagrams need somewhere to go.');
   }
 
   const frameText = single.get('frame');
@@ -359,9 +370,11 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
   if (waitText !== undefined) {
     if (!/^\d+$/.test(waitText.trim())) return usage(`--wait needs a whole number of milliseconds, not "${waitText}".`);
     waitMs = Number(waitText);
-  } else if (sends.length > 0 && !reply && !echo && !single.has('rules')) {
+  } else if ((sends.length > 0 || single.has('send-file')) && !reply && !echo && !single.has('rules')) {
     waitMs = 1000;
   }
+  const sendFile = parseSendFile(single);
+  if (!sendFile.ok) return sendFile;
 
   const save = single.get('save');
   const captureText = single.get('capture-file');
@@ -400,5 +413,36 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     waitMs,
     captureFile,
     ...(schedule.value ? { schedule: schedule.value } : {}),
+    ...(sendFile.value ? { sendFile: sendFile.value } : {}),
   });
+}
+
+const FILE_LABELS: Record<string, string> = { chunkBytes: '--chunk', pauseMs: '--pause', 'source.path': '--send-file' };
+
+function parseSendFile(single: Map<string, string>): Result<SendFileChoice | undefined> {
+  const pathText = single.get('send-file');
+  const chunkText = single.get('chunk');
+  const pauseText = single.get('pause');
+  if (pathText === undefined) {
+    if (chunkText !== undefined || pauseText !== undefined)
+      return usage(`--${chunkText !== undefined ? 'chunk' : 'pause'} goes with --send-file PATH.`);
+    return ok(undefined);
+  }
+  if (pathText === '') return usage('--send-file needs a file name.');
+  const path = resolvePath(pathText);
+  const probe = parseCommand({
+    type: 'file.send.start',
+    sessionId: 'cli',
+    source: { kind: 'path', path },
+    ...(chunkText !== undefined ? { chunkBytes: numberish(chunkText) } : {}),
+    ...(pauseText !== undefined ? { pauseMs: numberish(pauseText) } : {}),
+  });
+  if (!probe.ok) {
+    const message = probe.error.message.replace(/\b(chunkBytes|pauseMs|source\.path): /g, (whole, field: string) =>
+      FILE_LABELS[field] ? `${FILE_LABELS[field]}: ` : whole,
+    );
+    return { ok: false, error: { ...probe.error, message } };
+  }
+  if (probe.value.type !== 'file.send.start') return fail('E_INTERNAL', 'A file command did not come back as one.');
+  return ok({ path, chunkBytes: probe.value.chunkBytes, pauseMs: probe.value.pauseMs });
 }

@@ -4,6 +4,7 @@ import { createTextDecoder, decodeText, type TextDecoderState } from '../shared/
 import type {
   CaptureRecord,
   EngineEvent,
+  FileSendInfo,
   RxMessage,
   SendJobInfo,
   SendPayloadInput,
@@ -12,7 +13,7 @@ import type {
 import type { SockpitError } from '../shared/result';
 import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
-import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
+import { errorEvent, fileProgressText, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { CliRun } from './parse';
 import type { SendSchedule } from './send-schedule';
 import { loadRulesFile } from './rules-file';
@@ -25,6 +26,8 @@ export interface RunIo {
   err(line: string): void;
   /** Calls `stop` on SIGINT/SIGTERM; returns a function that stops listening. */
   onStopSignal(stop: () => void): () => void;
+  /** Rewrites one status line in place (stderr on a terminal); absent where nobody watches. '' clears it. */
+  progress?(line: string): void;
 }
 
 export class Runner {
@@ -46,6 +49,10 @@ export class Runner {
   private jobId?: string;
   private resolveJob?: (job: SendJobInfo) => void;
   private readonly finishedJobs = new Map<string, SendJobInfo>();
+  /** --send-file: started (its parts are then not printed one by one), and how it ended. */
+  private fileStarted = false;
+  private fileEnded?: FileSendInfo;
+  private resolveFileEnded?: (job: FileSendInfo) => void;
 
   constructor(
     private readonly options: CliRun,
@@ -132,6 +139,8 @@ export class Runner {
       const sent = await this.engine.run({ type: 'send', sessionId: this.sessionId!, payload });
       if (!sent.ok) return this.fatal(sent.error);
     }
+    // A server sends its file once a client is there (see connection.opened).
+    if (options.sendFile && options.mode !== 'tcp-server' && !(await this.sendFile())) return;
     if (options.waitMs !== undefined) this.timers.push(setTimeout(() => void this.finish(0), options.waitMs));
   }
 
@@ -176,6 +185,58 @@ export class Runner {
     return job.end === 'done';
   }
 
+  /** Sends --send-file and waits for its end; false (having said why and set the exit status) if not all went. */
+  private async sendFile(): Promise<boolean> {
+    const choice = this.options.sendFile;
+    if (!choice || this.fileStarted || this.finishing) return false;
+    this.fileStarted = true;
+    const ended = new Promise<FileSendInfo>((resolve) => (this.resolveFileEnded = resolve));
+    const started = await this.engine.run({
+      type: 'file.send.start',
+      sessionId: this.sessionId!,
+      source: { kind: 'path', path: choice.path },
+      pauseMs: choice.pauseMs,
+      ...(choice.chunkBytes !== undefined ? { chunkBytes: choice.chunkBytes } : {}),
+      ...(this.options.mode === 'tcp-server' ? { target: { to: 'all' as const } } : {}),
+    });
+    if (!started.ok) {
+      this.fileStarted = false;
+      this.fatal(started.error);
+      return false;
+    }
+    const job = await Promise.race([ended, this.done.then(() => undefined)]);
+    if (job?.state === 'done') return true;
+    if (job) this.fatal(job.error ?? { code: 'E_FILE_NOT_SENT', message: job.reason ?? `${job.name} was not sent.` });
+    return false;
+  }
+
+  private fileEvent(job: FileSendInfo): CliEvent {
+    return {
+      event: 'file',
+      time: nowIso(),
+      file: job.name,
+      state: job.state,
+      total: job.totalBytes,
+      sent: job.sentBytes,
+      rate: job.bytesPerSecond,
+      ...(job.reason ? { message: job.reason } : {}),
+    };
+  }
+
+  private onFileEvent(job: FileSendInfo, over: boolean): void {
+    if (job.sessionId !== this.sessionId) return;
+    const event = this.fileEvent(job);
+    if (!over) {
+      if (this.options.json) this.emit(event);
+      else this.io.progress?.(fileProgressText(event));
+      return;
+    }
+    this.io.progress?.('');
+    this.fileEnded = job;
+    this.emit(event);
+    this.resolveFileEnded?.(job);
+  }
+
   private emit(event: CliEvent): void {
     const line = formatEvent(event, this.options);
     if (event.event === 'error' && !this.options.json) this.io.err(line);
@@ -205,6 +266,8 @@ export class Runner {
     this.finishing = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.resolveConnected?.(false);
+    // Ending with a file half sent is a failure, whatever ended it (the peer closing, Ctrl-C, --timeout).
+    if (this.fileStarted && this.fileEnded?.state !== 'done') code = code || 1;
     // Replies already on their way must reach the wire before the sockets close.
     await Promise.allSettled([...this.pending]);
     try {
@@ -251,6 +314,11 @@ export class Runner {
           return;
         }
         if (this.finishing) return;
+        if (this.options.sendFile && !this.fileStarted) {
+          void this.sendFile().then((all) => {
+            if (all) void this.finish(0);
+          });
+        }
         this.emit({
           event: 'accepted',
           time: isoMicros(event.wallUs),
@@ -290,6 +358,10 @@ export class Runner {
       case 'error':
         if (!this.finishing) this.reportError(event.error);
         return;
+      case 'file.send.progress':
+      case 'file.send.ended':
+        this.onFileEvent(event.job, event.type === 'file.send.ended');
+        return;
       default:
         return;
     }
@@ -323,6 +395,8 @@ export class Runner {
   private onRecord(record: CaptureRecord): void {
     const { options } = this;
     if (record.dir === 'rx' && this.framed) return;
+    // A file's parts are its progress and its end, not thousands of sent lines.
+    if (record.dir === 'tx' && this.fileStarted) return;
     // One decoder per connection (UDP: per peer) and direction, so a character split across reads still decodes.
     const key = `${record.connectionId ?? record.peer}/${record.dir}`;
     let decoder = this.decoders.get(key);

@@ -20,6 +20,7 @@ import type { CaptureReader } from './capture';
 import { sendGreeting } from './greeting';
 import { SendComposer } from './send-composer';
 import { SendJobs } from './send-jobs';
+import { FileSends } from './file-send';
 import type { Session, SessionOwner } from './session';
 import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
@@ -51,6 +52,7 @@ export class Engine {
   private sessionCount = 0;
   private connectionCount = 0;
   private readonly statsTimer?: NodeJS.Timeout;
+  private readonly fileSends = new FileSends((event) => this.emit(event));
   private readonly owner: SessionOwner = {
     emit: (event) => this.emit(event),
     recordsAdded: (sessionId, nextSeq) => this.recordsAdded(sessionId, nextSeq),
@@ -229,10 +231,12 @@ export class Engine {
       }
       case 'session.stop':
         this.sendJobs.stop(session.id, undefined, 'session-stopped');
+        this.fileSends.endForSession(session.id, 'stopped');
         await session.stopAndSave();
         return ok(session.info());
       case 'session.remove':
         this.sendJobs.stop(session.id, undefined, 'session-stopped');
+        this.fileSends.endForSession(session.id, 'removed');
         this.composer.reset(session.id);
         await session.stopAndSave();
         this.sessions.delete(session.id);
@@ -287,6 +291,12 @@ export class Engine {
         return ok(this.autoReply(session).state());
       case 'rules.counters.reset':
         return ok(this.autoReply(session).resetCounters());
+      case 'file.send.start':
+        return this.fileSends.start(session, command);
+      case 'file.send.chunk':
+        return this.fileSends.chunk(command);
+      case 'file.send.cancel':
+        return this.fileSends.cancel(session.id, command.jobId);
     }
   }
 
@@ -332,6 +342,7 @@ export class Engine {
   async shutdown(): Promise<void> {
     clearInterval(this.statsTimer);
     this.sendJobs.shutdown();
+    this.fileSends.endAll();
     await Promise.all([...this.sessions.values()].map((session) => session.stopAndSave()));
   }
 }

@@ -32,6 +32,11 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   private exchangeQueue: Promise<void> = Promise.resolve();
   private readonly exchangeConnections = new Set<TcpConnection>();
 
+  /** The long-mode connection while it is open, for a file send. */
+  get openConnection(): TcpConnection | undefined {
+    return this.connection;
+  }
+
   remoteText(): string {
     return formatEndpoint(this.config.host, this.config.port);
   }

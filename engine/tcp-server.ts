@@ -95,7 +95,8 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     if (this.state !== 'idle') this.setState('idle');
   }
 
-  private pick(target: SendTarget | undefined): Result<TcpConnection[]> {
+  /** The clients a send (or a file send) to `target` goes to. */
+  pick(target: SendTarget | undefined): Result<TcpConnection[]> {
     if (!target || target.to === 'all') return ok([...this.clients.values()]);
     if (target.to === 'connections') {
       const chosen: TcpConnection[] = [];

@@ -48,7 +48,7 @@ export class UdpSession extends Session<UdpConfig> {
     return { recvBufferBytes: this.recvBufferBytes, multicastGroups: [...this.groups] };
   }
 
-  private get family(): 'udp4' | 'udp6' {
+  get family(): 'udp4' | 'udp6' {
     return familyOf(this.config.host);
   }
 
@@ -212,7 +212,8 @@ export class UdpSession extends Session<UdpConfig> {
     if (this.state !== 'idle') this.setState('idle');
   }
 
-  private destination(target: SendTarget | undefined): Result<{ host: string; port: number }> {
+  /** Where a send (or a file send) to `target` goes. */
+  destination(target: SendTarget | undefined): Result<{ host: string; port: number }> {
     if (!target) {
       const { remoteHost, remotePort } = this.config;
       if (remoteHost && remotePort) return ok({ host: remoteHost, port: remotePort });

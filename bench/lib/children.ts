@@ -17,6 +17,7 @@ const ENTRIES = {
   peer: 'bench/children/peer.ts',
   'ui-client': 'bench/children/ui-client.ts',
   bridge: 'bench/children/bridge.ts',
+  file: 'bench/children/file.ts',
 } as const;
 export type ChildKind = Exclude<keyof typeof ENTRIES, 'ui-client'>;
 

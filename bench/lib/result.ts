@@ -4,7 +4,7 @@ import os from 'node:os';
 // correctness checks (the part the CI smoke asserts), and the exact commands that produced it.
 
 export type BenchName =
-  'tcp' | 'udp' | 'connections' | 'echo' | 'window' | 'redecode' | 'framing' | 'drift' | 'charts' | 'search';
+  'tcp' | 'udp' | 'connections' | 'echo' | 'window' | 'redecode' | 'framing' | 'drift' | 'charts' | 'search' | 'file';
 export const BENCH_NAMES: readonly BenchName[] = [
   'tcp',
   'udp',
@@ -16,6 +16,7 @@ export const BENCH_NAMES: readonly BenchName[] = [
   'drift',
   'charts',
   'search',
+  'file',
 ];
 
 export interface Target {

@@ -408,6 +408,17 @@ export const en = {
   historyNoMatch: 'No sent message contains “{query}”.',
   putInBox: 'Put in the message box',
   keepAsPreset: 'Keep as preset',
+  // — file send —
+  sendFile: 'Send file…',
+  cancelFileSend: 'Cancel',
+  fileSendProgress: 'File send progress',
+  datagramBytes: 'Datagram size (bytes)',
+  datagramPauseMs: 'Pause between datagrams (ms)',
+  'fileSend.sending': 'Sending {name}: {sent} of {total} ({percent}%), {rate}/s',
+  'fileSend.done': 'Sent {name}: {total} ({rate}/s)',
+  'fileSend.cancelled': 'Stopped sending {name} after {sent} of {total}.',
+  'fileSend.failed': 'Sending {name} failed after {sent} of {total}: {reason}',
+  'fileSend.reading': 'Could not read {name}: {reason}',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -814,4 +825,15 @@ export const zh: Dictionary = {
   historyNoMatch: '没有包含“{query}”的已发送消息。',
   putInBox: '放入消息框',
   keepAsPreset: '存为预设',
+  // — file send —
+  sendFile: '发送文件…',
+  cancelFileSend: '取消',
+  fileSendProgress: '文件发送进度',
+  datagramBytes: '数据报大小（字节）',
+  datagramPauseMs: '数据报间隔（毫秒）',
+  'fileSend.sending': '正在发送 {name}：{sent} / {total}（{percent}%），{rate}/s',
+  'fileSend.done': '已发送 {name}：{total}（{rate}/s）',
+  'fileSend.cancelled': '已停止发送 {name}：已发送 {sent} / {total}。',
+  'fileSend.failed': '发送 {name} 失败，已发送 {sent} / {total}：{reason}',
+  'fileSend.reading': '无法读取 {name}：{reason}',
 };

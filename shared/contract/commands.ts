@@ -6,6 +6,7 @@ import { FramingSpec } from './framing';
 import { SessionConfig } from './sessions';
 import { JobTimes, MaxFailures, RepeatInterval, SequenceStep } from './send-jobs';
 import { RuleSet, TryMessage } from './rules';
+import { FileChunkFields, FileSendOptions } from './file-send';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
@@ -124,6 +125,16 @@ export const Command = z.discriminatedUnion('type', [
     rules: z.lazy(() => RuleSet).optional(),
     message: z.lazy(() => TryMessage),
   }),
+  /** Start sending a file to the session's target(s); answers at once with the job, which ends with file.send.ended. */
+  z.strictObject({
+    type: z.literal('file.send.start'),
+    ...SessionRef,
+    ...FileSendOptions,
+    target: SendTarget.optional(),
+  }),
+  /** The next part of a pushed file; answered once the engine can take the one after it. */
+  z.strictObject({ type: z.literal('file.send.chunk'), ...SessionRef, ...FileChunkFields }),
+  z.strictObject({ type: z.literal('file.send.cancel'), ...SessionRef, jobId: Id }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -4,6 +4,7 @@ import { Encoding } from './fields';
 import { SessionConfig } from './sessions';
 import { SendJobInfo } from './send-jobs';
 import { RuleCounter } from './rule-counters';
+import { FileSendInfo } from './file-send';
 
 // What the engine reports, declared once with runtime schemas: a face that receives events over a
 // wire (the renderer over IPC or WebSocket) checks them with the same schemas the engine's tests do.
@@ -262,6 +263,10 @@ export const EngineEvent = z.discriminatedUnion('type', [
     /** The rule set's revision (`RulesState.revision`): a view holding another one reads the rules again. */
     revision: z.number(),
   }),
+  /** A file send moved on: at most a few times a second while it runs. */
+  z.object({ type: z.literal('file.send.progress'), job: FileSendInfo }),
+  /** A file send is over: done, cancelled or failed (the job says why). */
+  z.object({ type: z.literal('file.send.ended'), job: FileSendInfo }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../result';
 import { Command, type CommandType } from './commands';
+import type { FileChunkAccepted, FileSendInfo } from './file-send';
 import type {
   CaptureFileInfo,
   CaptureRecord,
@@ -22,6 +23,7 @@ export * from './send-jobs';
 export * from './rules';
 export * from './record-encoding';
 export * from './presets';
+export * from './file-send';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
@@ -57,6 +59,10 @@ export interface CommandValues {
   'rules.counters.reset': RulesState;
   /** Empty when no rule matches. */
   'rules.try': { answers: TryAnswer[] };
+  'file.send.start': FileSendInfo;
+  'file.send.chunk': FileChunkAccepted;
+  /** The job's final info, state "cancelled" (or how it ended, if it ended first). */
+  'file.send.cancel': FileSendInfo;
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 

@@ -29,7 +29,7 @@ export function attachLink(connected: EngineLink): void {
   attachScheduleLink(connected);
 }
 
-async function run<T extends CommandType>(
+export async function run<T extends CommandType>(
   command: Extract<CommandInput, { type: T }>,
 ): Promise<Result<CommandValues[T]>> {
   if (!link) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
@@ -236,7 +236,7 @@ export function hexProblem(text: string): SockpitError | undefined {
 type SendTarget = Extract<CommandInput, { type: 'send' }>['target'];
 
 /** Where the send box's choice points right now, or why it points nowhere. */
-function sendTarget(found: {
+export function sendTarget(found: {
   state: AppState;
   session: SessionInfo;
   view: SessionView;

@@ -4,6 +4,7 @@ import type { EngineLink } from '../link';
 import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from './actions';
 import { connectionStore } from './connections';
 import { StampedNotes } from './event-rows';
+import { applyFileSendEvent } from './file-send';
 import { logStore, type Note, type NoteSay } from './log';
 import { applyRulesCounters } from './rules';
 import { setStatus, updateView, useApp } from './store';
@@ -127,6 +128,10 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     }
     case 'rules.counters':
       applyRulesCounters(event);
+      return;
+    case 'file.send.progress':
+    case 'file.send.ended':
+      applyFileSendEvent(event.job);
       return;
     case 'error':
       if (event.sessionId) {

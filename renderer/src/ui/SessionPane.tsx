@@ -36,6 +36,7 @@ import { ConnectionsTable } from './ConnectionsTable';
 import { GreetingSetting } from './GreetingSetting';
 import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
 import { RulesPanel } from './RulesPanel';
+import { FileSendBox } from './FileSendBox';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -619,6 +620,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
       </div>
       <SendPreviewRegion session={session} view={view} t={t} />
       <SendSchedulePanel session={session} t={t} />
+      <FileSendBox session={session} t={t} />
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
           {t('hexError', { message: hexError.message })}
