@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ENCODING_LABELS } from '../../../shared/codec/text';
 import { translate, translateNote, useT, type Translate } from '../i18n';
 import { loadFullRecord } from '../state/actions';
@@ -6,6 +6,10 @@ import { fullRecords, type FullRecord } from '../state/full-records';
 import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, type SessionLog } from '../state/log';
 import { useApp, type Language, type SessionView } from '../state/store';
 import { FIRST_SLICE, formatBytes, formatTime, MORE_SLICE, RowFormatter, type Piece, type RowContent } from './format';
+import { MAX_PENDING_BYTES } from '../framing/choice';
+import { FRAMED_PENDING, FRAMED_ROW, framedViews } from '../framing/framed-log';
+import { BAD_NONE, type BadReason } from '../framing/splitters';
+import { appliedFraming } from '../framing/view-framing';
 
 // A virtualized log: the scroll bar maps to row numbers (not pixels), and only the rows that fill the
 // viewport are in the page, formatted when they appear. A million rows cost what forty do.
@@ -127,7 +131,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const inner = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [, setTick] = useState(0);
-  const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(new Map());
+  const [expanded, setExpanded] = useState<ReadonlyMap<string, number>>(new Map());
   const formatter = useRef(new RowFormatter());
   const heights = useRef(new Map<number, number>());
   const averageHeight = useRef(DEFAULT_ROW_PX);
@@ -135,8 +139,13 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const anchor = useRef({ serial: log.first, frac: 0 });
   const programmatic = useRef(-1);
   const passes = useRef(0);
-  const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}`;
+  // A framing other than per read shows messages: rows are then positions in the framed view, not log serials.
+  const session = useApp((state) => state.sessions[sessionId]);
+  const framed = framedViews.of(sessionId, appliedFraming(sessionId, view, session).framing);
+  const framingKey = framed?.key ?? 'per-read';
+  const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}|${framingKey}`;
   const lastLayoutKey = useRef(layoutKey);
+  const lastFramingKey = useRef(framingKey);
   if (lastLayoutKey.current !== layoutKey) {
     // Heights depend on all of these; re-measure rather than trust old ones.
     lastLayoutKey.current = layoutKey;
@@ -148,8 +157,16 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     following.current = view.autoScroll;
   }
 
-  const lo = log.first;
-  const hi = Math.max(lo, log.frozenEnd ?? log.end);
+  const serialEnd = Math.max(log.first, log.frozenEnd ?? log.end);
+  // Only rows not framed before are read: following a live log costs what arrived, not the history.
+  framed?.sync(log, serialEnd, Date.now() * 1000);
+  const lo = framed ? framed.first : log.first;
+  const hi = framed ? Math.max(lo, framed.endWithPending) : serialEnd;
+  if (lastFramingKey.current !== framingKey) {
+    // Another framing numbers the rows anew: keep following, or start at the top of the new rows.
+    lastFramingKey.current = framingKey;
+    anchor.current = { serial: lo, frac: 0 };
+  }
   const count = hi - lo;
   const viewportHeight = size.height || 400;
   const pxPerRow = count * SCROLL_PX_PER_ROW > MAX_SCROLL_PX ? MAX_SCROLL_PX / count : SCROLL_PX_PER_ROW;
@@ -176,7 +193,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     let measuredSum = 0;
     let measuredCount = 0;
     for (const child of rows.children) {
-      const serial = Number((child as HTMLElement).dataset.serial);
+      const serial = Number((child as HTMLElement).dataset.row);
       const height = (child as HTMLElement).getBoundingClientRect().height;
       total += height;
       measuredSum += height;
@@ -199,9 +216,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     passes.current = 0;
     const offset = placed.bottom ? Math.min(0, viewportHeight - total) : -placed.frac * heightOf(placed.from);
     rows.style.transform = `translateY(${offset}px)`;
-    log.shownEnd = hi;
+    log.shownEnd = serialEnd;
     // A paused view keeps what it shows: the rows from its first visible one on stay, whatever arrives.
-    if (log.frozenEnd !== undefined) log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, placed.from);
+    if (log.frozenEnd !== undefined) log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, firstShownSerial);
     const maxTop = Math.max(0, element.scrollHeight - element.clientHeight);
     // Rows evicted from under the anchor leave it at the oldest row still held.
     const wanted =
@@ -232,26 +249,72 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     setTick((n) => n + 1);
   };
 
+  // An idle-gap message ends by silence: look again when the silence will have lasted.
+  const dueUs = framed?.nextDueUs() ?? Number.POSITIVE_INFINITY;
+  useEffect(() => {
+    if (!Number.isFinite(dueUs)) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), Math.max(0, dueUs / 1000 - Date.now()) + 5);
+    return () => clearTimeout(timer);
+  }, [dueUs]);
+
   const badTitle = t('invalidBytesTitle', { encoding: ENCODING_LABELS[view.receiveEncoding] });
   const items: ReactNode[] = [];
-  for (let serial = placed.from; serial < placed.to; serial++) {
+  let firstShownSerial = framed ? serialEnd : placed.from;
+  for (let row = placed.from; row < placed.to; row++) {
+    const expandKey = `${framingKey}|${row}`;
+    const rowKind = framed ? framed.kind(row) : FRAMED_ROW;
+    const serial = framed ? framed.serial(row) : row;
+    if (serial < firstShownSerial || row === placed.from) firstShownSerial = serial;
+    if (framed && rowKind !== FRAMED_ROW) {
+      const total = framed.length(row);
+      const shown = expanded.get(expandKey) ?? FIRST_SLICE;
+      const pending = rowKind === FRAMED_PENDING;
+      const bytes = framed.bytes(log, row, shown);
+      items.push(
+        <MessageRow
+          key={row}
+          log={log}
+          row={row}
+          serial={serial}
+          length={total}
+          pending={pending}
+          bad={framed.bad(row)}
+          content={formatter.current.message(
+            `${framingKey}|${row}|${total}`,
+            bytes,
+            total,
+            view.viewMode,
+            view.receiveEncoding,
+          )}
+          mode={view.viewMode}
+          timestamps={view.timestamps}
+          badTitle={badTitle}
+          t={t}
+          more={bytes.byteLength < total ? Math.min(MORE_SLICE, total - bytes.byteLength) : 0}
+          onMore={() => setExpanded((before) => new Map(before).set(expandKey, shown + MORE_SLICE))}
+        />,
+      );
+      continue;
+    }
     const kind = log.kind(serial);
     if (kind === ROW_NOTE) {
-      items.push(<NoteRow key={serial} log={log} serial={serial} timestamps={view.timestamps} language={language} />);
+      items.push(
+        <NoteRow key={row} log={log} row={row} serial={serial} timestamps={view.timestamps} language={language} />,
+      );
       continue;
     }
     if (kind === ROW_SKIPPED || kind === ROW_NOT_KEPT) {
-      items.push(<GapRow key={serial} log={log} serial={serial} timestamps={view.timestamps} t={t} />);
+      items.push(<GapRow key={row} log={log} row={row} serial={serial} timestamps={view.timestamps} t={t} />);
       continue;
     }
     const seq = log.seq(serial);
     const full = log.fullLength(serial) > log.length(serial) ? fullRecords.get(sessionId, seq) : undefined;
-    const shown = expanded.get(serial) ?? FIRST_SLICE;
+    const shown = expanded.get(expandKey) ?? FIRST_SLICE;
     const content = formatter.current.content({
       log,
       serial,
-      lo,
-      hi,
+      lo: log.first,
+      hi: serialEnd,
       mode: view.viewMode,
       encoding: view.receiveEncoding,
       shown,
@@ -259,8 +322,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     });
     items.push(
       <RecordRow
-        key={serial}
+        key={row}
         log={log}
+        row={row}
         serial={serial}
         seq={seq}
         content={content}
@@ -272,7 +336,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         onMore={() => {
           if (full === undefined && log.fullLength(serial) > log.length(serial) && shown >= log.length(serial))
             void loadFullRecord(sessionId, seq);
-          setExpanded((before) => new Map(before).set(serial, shown + MORE_SLICE));
+          setExpanded((before) => new Map(before).set(expandKey, shown + MORE_SLICE));
         }}
       />,
     );
@@ -358,6 +422,8 @@ function PieceView({ piece, badTitle }: { piece: Piece; badTitle: string }) {
 const RecordRow = memo(
   function RecordRow(props: {
     log: SessionLog;
+    /** The row's place in the view: its serial, or its position when the view is framed. */
+    row: number;
     serial: number;
     seq: number;
     content: RowContent;
@@ -368,12 +434,13 @@ const RecordRow = memo(
     more: More;
     onMore: () => void;
   }) {
-    const { log, serial, seq, content, mode, timestamps, badTitle, t, more, onMore } = props;
+    const { log, row, serial, seq, content, mode, timestamps, badTitle, t, more, onMore } = props;
     const dir = log.kind(serial) === ROW_RX ? 'rx' : 'tx';
     return (
       <div
-        className={`log-row ${dir}${serial % 2 ? ' alt' : ''}`}
+        className={`log-row ${dir}${row % 2 ? ' alt' : ''}`}
         data-seq={seq}
+        data-row={row}
         data-serial={serial}
         data-bytes={log.fullLength(serial)}
       >
@@ -409,6 +476,7 @@ const RecordRow = memo(
   // `onMore` is a new function every render; what it does depends only on the fields compared here.
   (a, b) =>
     a.log === b.log &&
+    a.row === b.row &&
     a.serial === b.serial &&
     a.content === b.content &&
     a.mode === b.mode &&
@@ -425,17 +493,19 @@ function sameMore(a: More, b: More): boolean {
 
 const NoteRow = memo(function NoteRow({
   log,
+  row,
   serial,
   timestamps,
   language,
 }: {
   log: SessionLog;
+  row: number;
   serial: number;
   timestamps: boolean;
   language: Language;
 }) {
   const note = log.note(serial);
-  if (!note) return <div className="log-row note" data-serial={serial} />;
+  if (!note) return <div className="log-row note" data-row={row} data-serial={serial} />;
   const say = note.say;
   const text =
     'text' in say
@@ -444,7 +514,7 @@ const NoteRow = memo(function NoteRow({
         ? translateNote(language, say.note, say.values)
         : translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
   return (
-    <div className={`log-row note ${note.tone}${serial % 2 ? ' alt' : ''}`} data-serial={serial}>
+    <div className={`log-row note ${note.tone}${row % 2 ? ' alt' : ''}`} data-row={row} data-serial={serial}>
       {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
       <span className="log-dir">•</span>
       <span className="log-peer">{log.peer(serial) ?? ''}</span>
@@ -456,11 +526,13 @@ const NoteRow = memo(function NoteRow({
 
 function GapRow({
   log,
+  row,
   serial,
   timestamps,
   t,
 }: {
   log: SessionLog;
+  row: number;
   serial: number;
   timestamps: boolean;
   t: Translate;
@@ -468,7 +540,7 @@ function GapRow({
   const n = log.gapCount(serial);
   const skipped = log.kind(serial) === ROW_SKIPPED;
   return (
-    <div className={`log-row note gap warn${serial % 2 ? ' alt' : ''}`} data-serial={serial} data-gap={n}>
+    <div className={`log-row note gap warn${row % 2 ? ' alt' : ''}`} data-row={row} data-serial={serial} data-gap={n}>
       {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
       <span className="log-dir">⋯</span>
       <span className="log-peer" />
@@ -477,3 +549,86 @@ function GapRow({
     </div>
   );
 }
+
+/**
+ * A received message of a framed view: its bytes may come from several reads, and its time is its first
+ * byte's. A pending (still incomplete) or bad one says so in words and colour, with a longer description.
+ */
+const MessageRow = memo(
+  function MessageRow(props: {
+    log: SessionLog;
+    row: number;
+    /** The log row its first byte is in. */
+    serial: number;
+    length: number;
+    pending: boolean;
+    bad: BadReason;
+    content: RowContent;
+    mode: SessionView['viewMode'];
+    timestamps: boolean;
+    badTitle: string;
+    t: Translate;
+    /** Bytes a "show more" adds; 0 when all are shown. */
+    more: number;
+    onMore: () => void;
+  }) {
+    const { log, row, serial, length, pending, bad, content, mode, timestamps, badTitle, t, more, onMore } = props;
+    const state = pending ? 'pending' : bad !== BAD_NONE ? 'bad' : 'message';
+    const mark = pending
+      ? { text: t('frame.pending'), description: t('frame.pendingTitle', { n: length }) }
+      : bad !== BAD_NONE
+        ? {
+            text: t(`frame.bad.${bad}` as 'frame.bad.1'),
+            description: t(`frame.bad.${bad}.title` as 'frame.bad.1.title', { n: MAX_PENDING_BYTES }),
+          }
+        : undefined;
+    return (
+      <div
+        className={`log-row rx${row % 2 ? ' alt' : ''}${state === 'message' ? '' : ` frame-${state}`}`}
+        data-seq={log.seq(serial)}
+        data-row={row}
+        data-serial={serial}
+        data-bytes={length}
+        data-frame={state}
+      >
+        {timestamps && <span className="log-time">{formatTime(log.wallUs(serial) / 1000)}</span>}
+        <span className="log-dir rx">{t('rx')}</span>
+        <span className="log-peer">{log.peer(serial)}</span>
+        <span className="log-len">{formatBytes(length)}</span>
+        <div className={`log-content ${mode}`}>
+          {mark && (
+            <span className={`frame-mark ${state}`} title={mark.description} aria-description={mark.description}>
+              {mark.text}
+            </span>
+          )}
+          {content.pieces.map((piece, k) => (
+            <PieceView key={k} piece={piece} badTitle={badTitle} />
+          ))}
+          {content.omittedBytes > 0 && (
+            <span className="omitted">
+              {t('moreBytes', { n: content.omittedBytes })}
+              {more > 0 && (
+                <button type="button" className="link" onClick={onMore}>
+                  {t('showMore', { size: formatBytes(more) })}
+                </button>
+              )}
+            </span>
+          )}
+        </div>
+      </div>
+    );
+  },
+  (a, b) =>
+    a.log === b.log &&
+    a.row === b.row &&
+    a.serial === b.serial &&
+    a.length === b.length &&
+    a.pending === b.pending &&
+    a.bad === b.bad &&
+    a.content === b.content &&
+    a.mode === b.mode &&
+    a.timestamps === b.timestamps &&
+    a.badTitle === b.badTitle &&
+    a.t === b.t &&
+    a.more === b.more,
+);

@@ -102,6 +102,8 @@ export class SessionLog {
   /** Records and payload bytes this log dropped from its front to stay within its limits. */
   evictedRecords = 0;
   evictedBytes = 0;
+  /** Bumped when the log is emptied on purpose: views derived from its rows start over. */
+  clears = 0;
   /** Rows at or after this serial are never evicted: a paused view shows them. */
   pin: number | undefined;
   /** Set while the view is paused: it shows rows before this serial only. */
@@ -207,6 +209,23 @@ export class SessionLog {
     if (block.kind[i] > ROW_TX || length === 0) return EMPTY;
     const chunk = this.chunks[block.chunk[i] - this.chunkBase];
     return chunk.subarray(block.offset[i], block.offset[i] + length);
+  }
+
+  /**
+   * The payload chunk that holds the row's bytes (from `payloadOffset`, `length` of them), without making a
+   * view: a framed view reads a million rows per re-split and must not allocate per row.
+   */
+  payloadChunk(serial: number): Uint8Array {
+    const block = this.block(serial);
+    const i = serial % ROWS_PER_BLOCK;
+    if (block.kind[i] > ROW_TX || block.length[i] === 0) return EMPTY;
+    return this.chunks[block.chunk[i] - this.chunkBase];
+  }
+
+  payloadOffset(serial: number): number {
+    const block = this.block(serial);
+    const i = serial % ROWS_PER_BLOCK;
+    return block.kind[i] > ROW_TX || block.length[i] === 0 ? 0 : block.offset[i];
   }
 
   note(serial: number): Note | undefined {
@@ -528,6 +547,7 @@ export class SessionLog {
     this.notKept = 0;
     this.evictedRecords = 0;
     this.evictedBytes = 0;
+    this.clears++;
     this.version++;
   }
 

@@ -3,6 +3,7 @@ import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, type Encoding } from '../../../shar
 import { ENCODING_LABELS } from '../../../shared/codec/text';
 import type { CaptureFileFormat, CaptureFileInfo, SessionInfo, SessionKind } from '../../../shared/contract';
 import { useT, type Translate } from '../i18n';
+import { FramingControls } from '../framing/FramingControls';
 import { LogView } from '../log/LogView';
 import { formatBytes } from '../log/format';
 import {
@@ -495,6 +496,7 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
         onChange={(value) => set({ viewMode: value })}
       />
+      <FramingControls session={session} view={view} t={t} />
       <button
         type="button"
         aria-pressed={view.paused}
