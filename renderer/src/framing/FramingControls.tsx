@@ -28,7 +28,7 @@ export function FramingControls({ session, view, t }: { session: SessionInfo; vi
     />
   );
   return (
-    <span className="framing" role="group" aria-label={t('framingOptions')}>
+    <span className="framing">
       <SelectField
         label={t('framing')}
         value={draft.mode}

@@ -94,7 +94,8 @@ export function parseDelimiter(text: string): { ok: true; bytes: Uint8Array } | 
   // An empty message stands for "empty", which the view says in the person's language.
   if (text.trim() === '') return { ok: false, message: '' };
   const parsed = text.includes('\\') ? textToBytes(text, 'utf-8', true) : parseHex(text);
-  if (!parsed.ok) return { ok: false, message: parsed.error.message };
+  // The codec's sentence ends the clause the error line continues.
+  if (!parsed.ok) return { ok: false, message: parsed.error.message.replace(/\.$/, '') };
   if (parsed.value.byteLength === 0) return { ok: false, message: '' };
   if (parsed.value.byteLength > 64) return { ok: false, message: 'it is longer than 64 bytes' };
   return { ok: true, bytes: parsed.value };
