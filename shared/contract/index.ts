@@ -14,6 +14,7 @@ import type {
 export * from './commands';
 export * from './events';
 export * from './sessions';
+export * from './framing';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Host, LocalPort, Millis, RemotePort } from './fields';
+import { FramingSpec } from './framing';
 
 // What a person configures for each kind of session. Every object is strict: an unknown key
 // (including "__proto__" or "constructor") is refused, never merged.
@@ -22,6 +23,12 @@ const CaptureCap = z
  */
 const Echo = z.boolean().default(false);
 
+/**
+ * How received bytes are cut into messages for whoever listens to messages (auto-reply rules, the CLI's
+ * `--frame`): per connection, per peer for UDP. Changeable while running with `session.framing`.
+ */
+const Framing = FramingSpec.default({ mode: 'per-read' });
+
 export const TcpServerConfig = z.strictObject({
   kind: z.literal('tcp-server'),
   /** 0.0.0.0 = any IPv4, :: = any IPv6 (and IPv4 where the OS maps it), 127.0.0.1, ::1 or one interface's address. */
@@ -37,6 +44,7 @@ export const TcpServerConfig = z.strictObject({
   noDelay: z.boolean().default(true),
   echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
+  framing: Framing,
 });
 
 export const ReconnectOptions = z.strictObject({
@@ -67,6 +75,7 @@ export const TcpClientConfig = z.strictObject({
   shortTimeoutMs: Millis(50, 600_000).default(5000),
   echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
+  framing: Framing,
 });
 
 export const UdpConfig = z.strictObject({
@@ -95,6 +104,7 @@ export const UdpConfig = z.strictObject({
   reuseAddr: z.boolean().default(false),
   echo: Echo,
   captureCapBytes: CaptureCap.default(DEFAULT_CAPTURE_CAP_BYTES),
+  framing: Framing,
 });
 
 export const SessionConfig = z.discriminatedUnion('kind', [TcpServerConfig, TcpClientConfig, UdpConfig]);
