@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksumBytes } from '../../shared/codec/checksum';
-import { parseFramingDraft, DEFAULT_FRAMING_DRAFT, type ViewFraming } from '../../renderer/src/framing/choice';
+import { parseFramingDraft, DEFAULT_FRAMING_DRAFT } from '../../renderer/src/framing/choice';
+import { FramingSpec, type FramingSpecInput } from '../../shared/contract/framing';
 import { FRAMED_MESSAGE, FRAMED_PENDING, FRAMED_ROW, FramedLog } from '../../renderer/src/framing/framed-log';
 import { ROW_RX, ROW_SKIPPED, ROW_TX, SessionLog, StorageBudget, type LogLimits } from '../../renderer/src/state/log';
 
@@ -11,7 +12,9 @@ import { ROW_RX, ROW_SKIPPED, ROW_TX, SessionLog, StorageBudget, type LogLimits 
 
 const MIB = 1024 * 1024;
 const ROOMY: LogLimits = { rowsPerSession: 1 << 20, bytesPerSession: 64 * MIB, totalBytes: 1024 * MIB };
-const LINE: ViewFraming = { mode: 'line' };
+/** A framing as the contract fills it in (defaults such as the largest message size included). */
+const spec = (input: FramingSpecInput): FramingSpec => FramingSpec.parse(input);
+const LINE = spec({ mode: 'line' });
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -73,8 +76,8 @@ function shown(framed: FramedLog, log: SessionLog): Shown[] {
   return rows;
 }
 
-function frame(feed: Feed, framing: ViewFraming, nowUs = 0): Shown[] {
-  const framed = new FramedLog(framing);
+function frame(feed: Feed, framing: FramingSpecInput, nowUs = 0): Shown[] {
+  const framed = new FramedLog(spec(framing));
   framed.sync(feed.log, feed.log.end, nowUs);
   return shown(framed, feed.log);
 }
@@ -115,12 +118,12 @@ describe('framed view of the log', () => {
 
   it('gives the same messages however the same bytes are cut into reads', () => {
     const stream = encoder.encode('alpha\r\nbe\nta\n\n7E7E gamma--END--tail--END--x');
-    const framings: ViewFraming[] = [
+    const framings: FramingSpecInput[] = [
       LINE,
-      { mode: 'delimiter', delimiter: encoder.encode('--END--'), keep: false },
-      { mode: 'delimiter', delimiter: encoder.encode('--END--'), keep: true },
+      { mode: 'delimiter', delimiter: '2D 2D 45 4E 44 2D 2D', keep: false },
+      { mode: 'delimiter', delimiter: '2D 2D 45 4E 44 2D 2D', keep: true },
       { mode: 'fixed', length: 5 },
-      { mode: 'length-field', offset: 1, size: 1, endian: 'be', includesHeader: false, adjustment: -90 },
+      { mode: 'length-field', offset: 1, size: 1, endian: 'be', includesHeader: false, adjust: -90 },
     ];
     const whole = framings.map((framing) => texts(frame(new Feed().rx(stream), framing)));
     fc.assert(
@@ -176,7 +179,7 @@ describe('framed view of the log', () => {
       .rx(fourth.subarray(0, 2))
       .rx(fourth.subarray(2, 5))
       .rx(fourth.subarray(5));
-    const framed = new FramedLog({ mode: 'modbus-rtu' });
+    const framed = new FramedLog(spec({ mode: 'modbus-rtu' }));
     framed.sync(feed.log, feed.log.end, 0);
     const lengths: number[] = [];
     const bad: number[] = [];
@@ -192,15 +195,8 @@ describe('framed view of the log', () => {
 
   it('marks an impossible length and starts again after it', () => {
     const feed = new Feed().rx(Uint8Array.from([0, 3, 65, 66, 67, 0xff, 0xff, 0, 1, 68]));
-    const framed = new FramedLog({
-      mode: 'length-field',
-      offset: 0,
-      size: 2,
-      endian: 'be',
-      includesHeader: false,
-      adjustment: 0,
-    });
-    // The generic field allows up to 1 MiB, so the second header (0xFFFF) starts a long message still pending.
+    const framed = new FramedLog(spec({ mode: 'length-field', offset: 0, size: 2, maxBytes: 1 << 20 }));
+    // With room for 1 MiB messages the second header (0xFFFF) starts a long message still pending.
     framed.sync(feed.log, feed.log.end, 0);
     expect(shown(framed, feed.log).map((r) => [r.kind, r.text.length])).toEqual([
       ['message', 5],
@@ -245,7 +241,7 @@ describe('framed view of the log', () => {
       .rx('ab', 'c1', undefined, 1000)
       .rx('cd', 'c1', undefined, 1010)
       .rx('ef', 'c1', undefined, 1200);
-    const framed = new FramedLog({ mode: 'idle-gap', gapMs: 50 });
+    const framed = new FramedLog(spec({ mode: 'idle-gap', gapMs: 50 }));
     framed.sync(feed.log, feed.log.end, 1_220_000);
     expect(texts(shown(framed, feed.log))).toEqual(['abcd', '…ef']);
     expect(framed.nextDueUs()).toBe(1_250_000);
@@ -299,11 +295,12 @@ describe('framing controls as typed', () => {
     const parse = (delimiter: string) => parseFramingDraft({ ...DEFAULT_FRAMING_DRAFT, mode: 'delimiter', delimiter });
     const bytes = (delimiter: string) => {
       const result = parse(delimiter);
-      return result.ok && result.framing.mode === 'delimiter' ? Array.from(result.framing.delimiter) : result;
+      return result.ok && result.framing.mode === 'delimiter' ? result.framing.delimiter : result;
     };
-    expect(bytes('\\r\\n')).toEqual([13, 10]);
-    expect(bytes('0D 0A')).toEqual([13, 10]);
-    expect(bytes('7e')).toEqual([0x7e]);
+    expect(bytes('\\r\\n')).toBe('0D 0A');
+    expect(bytes('0D 0A')).toBe('0D 0A');
+    expect(bytes('7e')).toBe('7E');
+    expect(bytes('END\\n')).toBe('45 4E 44 0A');
     const odd = parse('0D0');
     expect(odd.ok).toBe(false);
     if (!odd.ok) {
@@ -316,7 +313,7 @@ describe('framing controls as typed', () => {
     expect(fixed.ok ? 'ok' : fixed.problem).toEqual({
       field: 'fixedLength',
       key: 'framing.numberError',
-      values: { min: 1, max: 1 << 20 },
+      values: { min: 1, max: 16 * 1024 * 1024 },
     });
   });
 });

@@ -1,34 +1,14 @@
-import { parseHex } from '../../../shared/codec/hex';
+import { formatHex, parseHex } from '../../../shared/codec/hex';
 import { textToBytes } from '../../../shared/codec/escapes';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  FramingSpec,
+  MAX_IDLE_GAP_MS,
+  MAX_MAX_MESSAGE_BYTES,
+  type FramingMode,
+} from '../../../shared/contract/framing';
 
-/** Every way the log can cut a connection's bytes into messages. `per-read` is today's: one read, one row. */
-export const FRAMING_MODES = [
-  'per-read',
-  'line',
-  'json-lines',
-  'delimiter',
-  'fixed',
-  'length-field',
-  'idle-gap',
-  'modbus-rtu',
-  'modbus-tcp',
-] as const;
-export type FramingMode = (typeof FRAMING_MODES)[number];
-
-/** A framing the view applies, checked and ready: what the splitters are built from. */
-export type ViewFraming =
-  | { mode: 'per-read' | 'line' | 'json-lines' | 'modbus-rtu' | 'modbus-tcp' }
-  | { mode: 'delimiter'; delimiter: Uint8Array; keep: boolean }
-  | { mode: 'fixed'; length: number }
-  | {
-      mode: 'length-field';
-      offset: number;
-      size: 1 | 2 | 4;
-      endian: 'be' | 'le';
-      includesHeader: boolean;
-      adjustment: number;
-    }
-  | { mode: 'idle-gap'; gapMs: number };
+export { FRAMING_MODES, type FramingMode, type FramingSpec } from '../../../shared/contract/framing';
 
 /** The framing controls as typed: strings, so a half-typed number is an error under its field, not lost. */
 export interface FramingDraft {
@@ -57,22 +37,19 @@ export const DEFAULT_FRAMING_DRAFT: FramingDraft = {
   idleGapMs: '50',
 };
 
-/** Longest fixed or length-field message the view accepts; longer ones are "impossible length". */
-export const MAX_MESSAGE_BYTES = 1 << 20;
-/** Longest header offset of a length field: the header bytes are kept per connection until it is complete. */
-export const MAX_LENGTH_OFFSET = 1024;
-/** Bytes a delimiter or line may wait for before what came is shown as a bad message (memory stays bounded). */
-export const MAX_PENDING_BYTES = 1 << 20;
+/** Longest header offset of a length field, as the contract allows. */
+const MAX_LENGTH_OFFSET = 1024;
+const MAX_ADJUSTMENT = 65536;
 
 export type DraftField = 'delimiter' | 'fixedLength' | 'lengthOffset' | 'lengthAdjustment' | 'idleGapMs';
 /** What is wrong with a field, as a key of the dictionary and its values. */
 export interface DraftProblem {
   field: DraftField;
-  key: 'framing.delimiterError' | 'framing.numberError';
+  key: 'framing.delimiterError' | 'framing.numberError' | 'framing.specError';
   values: Record<string, string | number>;
 }
 
-export type DraftResult = { ok: true; framing: ViewFraming } | { ok: false; problem: DraftProblem };
+export type DraftResult = { ok: true; framing: FramingSpec } | { ok: false; problem: DraftProblem };
 
 function whole(
   text: string,
@@ -102,58 +79,89 @@ export function parseDelimiter(text: string): { ok: true; bytes: Uint8Array } | 
 }
 
 export function parseFramingDraft(draft: FramingDraft): DraftResult {
+  const input = draftInput(draft);
+  if ('problem' in input) return { ok: false, problem: input.problem };
+  // The contract has the last word, as it does for the engine and the CLI.
+  const checked = FramingSpec.safeParse(input.spec);
+  if (!checked.success) {
+    const field: DraftField = draft.mode === 'delimiter' ? 'delimiter' : 'fixedLength';
+    return {
+      ok: false,
+      problem: { field, key: 'framing.specError', values: { message: checked.error.issues[0]?.message ?? '' } },
+    };
+  }
+  return { ok: true, framing: checked.data };
+}
+
+function draftInput(draft: FramingDraft): { spec: unknown } | { problem: DraftProblem } {
   switch (draft.mode) {
     case 'delimiter': {
       const parsed = parseDelimiter(draft.delimiter);
       if (!parsed.ok)
-        return {
-          ok: false,
-          problem: { field: 'delimiter', key: 'framing.delimiterError', values: { message: parsed.message } },
-        };
-      return { ok: true, framing: { mode: 'delimiter', delimiter: parsed.bytes, keep: draft.keepDelimiter } };
+        return { problem: { field: 'delimiter', key: 'framing.delimiterError', values: { message: parsed.message } } };
+      return { spec: { mode: 'delimiter', delimiter: formatHex(parsed.bytes), keep: draft.keepDelimiter } };
     }
     case 'fixed': {
-      const length = whole(draft.fixedLength, 'fixedLength', 1, MAX_MESSAGE_BYTES);
-      return length.ok ? { ok: true, framing: { mode: 'fixed', length: length.value } } : length;
+      const length = whole(draft.fixedLength, 'fixedLength', 1, MAX_MAX_MESSAGE_BYTES);
+      return length.ok ? { spec: { mode: 'fixed', length: length.value } } : length;
     }
     case 'length-field': {
       const offset = whole(draft.lengthOffset, 'lengthOffset', 0, MAX_LENGTH_OFFSET);
       if (!offset.ok) return offset;
-      const adjustment = whole(draft.lengthAdjustment, 'lengthAdjustment', -MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES);
-      if (!adjustment.ok) return adjustment;
+      const adjust = whole(draft.lengthAdjustment, 'lengthAdjustment', -MAX_ADJUSTMENT, MAX_ADJUSTMENT);
+      if (!adjust.ok) return adjust;
       return {
-        ok: true,
-        framing: {
+        spec: {
           mode: 'length-field',
           offset: offset.value,
-          size: Number(draft.lengthSize) as 1 | 2 | 4,
+          size: Number(draft.lengthSize),
           endian: draft.lengthEndian,
           includesHeader: draft.lengthIncludesHeader,
-          adjustment: adjustment.value,
+          adjust: adjust.value,
         },
       };
     }
     case 'idle-gap': {
-      const gap = whole(draft.idleGapMs, 'idleGapMs', 1, 3_600_000);
-      return gap.ok ? { ok: true, framing: { mode: 'idle-gap', gapMs: gap.value } } : gap;
+      const gap = whole(draft.idleGapMs, 'idleGapMs', 1, MAX_IDLE_GAP_MS);
+      return gap.ok ? { spec: { mode: 'idle-gap', gapMs: gap.value } } : gap;
     }
     default:
-      return { ok: true, framing: { mode: draft.mode } };
+      return { spec: { mode: draft.mode } };
   }
 }
 
-/** A string that is equal for equal framings: the view re-splits its history only when it changes. */
-export function framingKey(framing: ViewFraming): string {
-  switch (framing.mode) {
-    case 'delimiter':
-      return `delimiter:${Array.from(framing.delimiter, (b) => b.toString(16).padStart(2, '0')).join('')}:${framing.keep ? 'keep' : 'strip'}`;
+/** The controls as they show a framing set elsewhere (the session's config, from the CLI or the engine). */
+export function draftFromSpec(spec: FramingSpec): FramingDraft {
+  const draft: FramingDraft = { ...DEFAULT_FRAMING_DRAFT, mode: spec.mode };
+  switch (spec.mode) {
+    case 'delimiter': {
+      const bytes = parseHex(spec.delimiter);
+      return { ...draft, delimiter: bytes.ok ? formatHex(bytes.value) : spec.delimiter, keepDelimiter: spec.keep };
+    }
     case 'fixed':
-      return `fixed:${framing.length}`;
+      return { ...draft, fixedLength: String(spec.length) };
     case 'length-field':
-      return `length:${framing.offset}:${framing.size}:${framing.endian}:${framing.includesHeader ? 'incl' : 'excl'}:${framing.adjustment}`;
+      return {
+        ...draft,
+        lengthOffset: String(spec.offset),
+        lengthSize: String(spec.size) as FramingDraft['lengthSize'],
+        lengthEndian: spec.endian,
+        lengthIncludesHeader: spec.includesHeader,
+        lengthAdjustment: String(spec.adjust),
+      };
     case 'idle-gap':
-      return `idle:${framing.gapMs}`;
+      return { ...draft, idleGapMs: String(spec.gapMs) };
     default:
-      return framing.mode;
+      return draft;
   }
+}
+
+/** The most a partial message of `spec` may hold before it is given up on, as the engine's framer counts. */
+export function maxBytesOf(spec: FramingSpec): number {
+  return 'maxBytes' in spec ? spec.maxBytes : DEFAULT_MAX_MESSAGE_BYTES;
+}
+
+/** A string that is equal for equal framings: the view re-splits its history only when it changes. */
+export function framingKey(framing: FramingSpec): string {
+  return JSON.stringify(framing);
 }

@@ -1,6 +1,14 @@
 import { ROW_RX, ROW_TX, ROW_NOTE, type SessionLog } from '../state/log';
-import { framingKey, type ViewFraming } from './choice';
-import { BAD_MISSING, BAD_NONE, IdleGapSplitter, makeSplitter, type BadReason, type Splitter } from './splitters';
+import { framingKey, type FramingSpec } from './choice';
+import {
+  BAD_MISSING,
+  BAD_NONE,
+  BAD_NOT_JSON,
+  FramerSplitter,
+  makeSplitter,
+  type BadReason,
+  type Splitter,
+} from './splitters';
 
 // A session's log seen as messages: received bytes cut by a framing, per connection (per peer for UDP),
 // and every other row (sends, notes, gaps) as it is. The log keeps the reads; this keeps, per message,
@@ -23,6 +31,8 @@ const MAX_MESSAGES = 1 << 22;
 const INITIAL_CAPACITY = 1 << 12;
 /** Streams (connections, UDP peers) kept with nothing under way before the idle ones are forgotten. */
 const MAX_IDLE_STREAMS = 4096;
+/** JSON-lines verdicts kept for rows shown; a few screenfuls. */
+const MAX_JSON_VERDICTS = 2000;
 
 /** One connection's (or UDP peer's) splitter and where its message under way starts. */
 interface Stream {
@@ -58,8 +68,12 @@ export class FramedLog {
   private lastStream: Stream | undefined;
   private pending: Stream[] = [];
   private pendingDirty = false;
+  /** The framer's own words for bad messages, by position (few: bad frames are the exception). */
+  private readonly details = new Map<number, string>();
+  private readonly jsonVerdicts = new Map<number, string | undefined>();
+  private jsonDecoder: { decode(bytes: Uint8Array): string } | undefined;
 
-  constructor(readonly framing: ViewFraming) {
+  constructor(readonly framing: FramingSpec) {
     this.key = framingKey(framing);
   }
 
@@ -128,9 +142,35 @@ export class FramedLog {
     return this.lengths[position - this.base];
   }
 
-  bad(position: number): BadReason {
+  /** What is wrong with the message. JSON lines are checked here, when shown, not while splitting. */
+  bad(position: number, log?: SessionLog): BadReason {
     if (position >= this.end) return BAD_NONE;
-    return (this.flags[position - this.base] >> 2) as BadReason;
+    const bad = (this.flags[position - this.base] >> 2) as BadReason;
+    if (bad !== BAD_NONE || this.framing.mode !== 'json-lines' || !log) return bad;
+    return this.jsonProblem(log, position) === undefined ? BAD_NONE : BAD_NOT_JSON;
+  }
+
+  /** The framer's own words about a bad message, when it gave any (in English, as the engine logs them). */
+  detail(position: number, log?: SessionLog): string | undefined {
+    return (
+      this.details.get(position) ??
+      (log && this.bad(position, log) === BAD_NOT_JSON ? this.jsonProblem(log, position) : undefined)
+    );
+  }
+
+  private jsonProblem(log: SessionLog, position: number): string | undefined {
+    if (this.jsonVerdicts.has(position)) return this.jsonVerdicts.get(position);
+    let verdict: string | undefined;
+    try {
+      const text = (this.jsonDecoder ??= new TextDecoder('utf-8', { fatal: true })).decode(this.bytes(log, position));
+      if (text.trim() === '') verdict = 'not JSON: the line is empty';
+      else JSON.parse(text);
+    } catch (err) {
+      verdict = err instanceof SyntaxError ? `not JSON: ${err.message}` : 'not JSON: the line is not valid UTF-8';
+    }
+    if (this.jsonVerdicts.size >= MAX_JSON_VERDICTS) this.jsonVerdicts.clear();
+    this.jsonVerdicts.set(position, verdict);
+    return verdict;
   }
 
   /**
@@ -167,6 +207,8 @@ export class FramedLog {
     this.lastKey = undefined;
     this.lastStream = undefined;
     this.pending = [];
+    this.details.clear();
+    this.jsonVerdicts.clear();
     this.first = this.base = this.end;
     this.scanned = log.first;
     this.pendingDirty = true;
@@ -203,6 +245,7 @@ export class FramedLog {
       }
       const cutAt = splitter.next(chunk, at, end, wallUs);
       if (cutAt < 0) break;
+      if (splitter.cutDetail !== undefined) this.details.set(this.end, splitter.cutDetail);
       this.push(stream.startSerial, stream.startOffset, splitter.cutLength, FRAMED_MESSAGE | (splitter.cutBad << 2));
       stream.startSerial = -1;
       at = cutAt;
@@ -233,8 +276,7 @@ export class FramedLog {
 
   private flushIfDue(stream: Stream, nowUs: number): void {
     const splitter = stream.splitter;
-    if (stream.startSerial < 0 || splitter.dueUs() > nowUs || !(splitter instanceof IdleGapSplitter)) return;
-    splitter.flush();
+    if (stream.startSerial < 0 || !(splitter instanceof FramerSplitter) || !splitter.flushIdle(nowUs)) return;
     this.push(stream.startSerial, stream.startOffset, splitter.cutLength, FRAMED_MESSAGE);
     stream.startSerial = -1;
     this.pendingDirty = true;
@@ -284,7 +326,10 @@ export class FramedLog {
    * started long before its neighbours may stay a little longer; `bytes` shows what of it is left.
    */
   private evict(logFirst: number): void {
+    const before = this.first;
     while (this.first < this.end && this.serials[this.first - this.base] < logFirst) this.first++;
+    if (this.first !== before && this.details.size > 0)
+      for (const position of this.details.keys()) if (position < this.first) this.details.delete(position);
   }
 
   private collectPending(log: SessionLog): void {
@@ -304,7 +349,7 @@ export class FramedLog {
 class FramedViews {
   private readonly views = new Map<string, FramedLog>();
 
-  of(sessionId: string, framing: ViewFraming): FramedLog | undefined {
+  of(sessionId: string, framing: FramingSpec): FramedLog | undefined {
     if (framing.mode === 'per-read') {
       this.views.delete(sessionId);
       return undefined;

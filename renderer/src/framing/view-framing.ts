@@ -2,29 +2,35 @@ import type { SessionInfo } from '../../../shared/contract';
 import type { SessionView } from '../state/store';
 import {
   DEFAULT_FRAMING_DRAFT,
+  draftFromSpec,
   parseFramingDraft,
   type DraftProblem,
   type FramingDraft,
-  type ViewFraming,
+  type FramingSpec,
 } from './choice';
-import { sessionFramingDraft } from './session-framing';
 
 /** What the view applies: the framing as typed when it is valid, else the last valid one, and what is wrong. */
 export interface AppliedFraming {
   draft: FramingDraft;
-  framing: ViewFraming;
+  framing: FramingSpec;
   problem?: DraftProblem;
 }
 
-const PER_READ: ViewFraming = { mode: 'per-read' };
-/** Drafts are replaced, never changed, so a parse is remembered per draft object. */
+const PER_READ: FramingSpec = { mode: 'per-read' };
+/** Drafts and specs are replaced, never changed, so work on them is remembered per object. */
 const parsed = new WeakMap<FramingDraft, ReturnType<typeof parseFramingDraft>>();
+const sessionDrafts = new WeakMap<FramingSpec, FramingDraft>();
 /** The last valid framing per session: a half-typed delimiter must not undo the split on screen. */
-const lastValid = new Map<string, ViewFraming>();
+const lastValid = new Map<string, FramingSpec>();
 
 /** The framing as the view's controls show it: the view's own, or the session's until the view changes it. */
 export function framingDraftOf(view: SessionView, session: SessionInfo | undefined): FramingDraft {
-  return view.framing ?? (session ? sessionFramingDraft(session) : undefined) ?? DEFAULT_FRAMING_DRAFT;
+  if (view.framing) return view.framing;
+  const spec = session?.config.framing;
+  if (!spec) return DEFAULT_FRAMING_DRAFT;
+  let draft = sessionDrafts.get(spec);
+  if (!draft) sessionDrafts.set(spec, (draft = draftFromSpec(spec)));
+  return draft;
 }
 
 export function appliedFraming(sessionId: string, view: SessionView, session: SessionInfo | undefined): AppliedFraming {

@@ -6,7 +6,6 @@ import { fullRecords, type FullRecord } from '../state/full-records';
 import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, type SessionLog } from '../state/log';
 import { useApp, type Language, type SessionView } from '../state/store';
 import { FIRST_SLICE, formatBytes, formatTime, MORE_SLICE, RowFormatter, type Piece, type RowContent } from './format';
-import { MAX_PENDING_BYTES } from '../framing/choice';
 import { FRAMED_PENDING, FRAMED_ROW, framedViews } from '../framing/framed-log';
 import { BAD_NONE, type BadReason } from '../framing/splitters';
 import { appliedFraming } from '../framing/view-framing';
@@ -278,7 +277,8 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
           serial={serial}
           length={total}
           pending={pending}
-          bad={framed.bad(row)}
+          bad={framed.bad(row, log)}
+          detail={framed.detail(row, log)}
           content={formatter.current.message(
             `${framingKey}|${row}|${total}`,
             bytes,
@@ -563,6 +563,8 @@ const MessageRow = memo(
     length: number;
     pending: boolean;
     bad: BadReason;
+    /** The framer's own words about a bad frame. */
+    detail: string | undefined;
     content: RowContent;
     mode: SessionView['viewMode'];
     timestamps: boolean;
@@ -572,14 +574,15 @@ const MessageRow = memo(
     more: number;
     onMore: () => void;
   }) {
-    const { log, row, serial, length, pending, bad, content, mode, timestamps, badTitle, t, more, onMore } = props;
+    const { log, row, serial, length, pending, bad, detail, content, mode, timestamps, badTitle, t, more, onMore } =
+      props;
     const state = pending ? 'pending' : bad !== BAD_NONE ? 'bad' : 'message';
     const mark = pending
       ? { text: t('frame.pending'), description: t('frame.pendingTitle', { n: length }) }
       : bad !== BAD_NONE
         ? {
             text: t(`frame.bad.${bad}` as 'frame.bad.1'),
-            description: t(`frame.bad.${bad}.title` as 'frame.bad.1.title', { n: MAX_PENDING_BYTES }),
+            description: t(`frame.bad.${bad}.title` as 'frame.bad.1.title') + (detail ? ` (${detail})` : ''),
           }
         : undefined;
     return (
@@ -625,6 +628,7 @@ const MessageRow = memo(
     a.length === b.length &&
     a.pending === b.pending &&
     a.bad === b.bad &&
+    a.detail === b.detail &&
     a.content === b.content &&
     a.mode === b.mode &&
     a.timestamps === b.timestamps &&
