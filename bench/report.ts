@@ -50,6 +50,13 @@ const METHOD: Record<BenchName, string> = {
     'kernel dropped; the view holds what it took in (it says how many it skipped). Then the "Receive encoding" select is switched ' +
     "between UTF-8 and GBK ten times. Each time the page measures from the `change` event's timestamp to the first frame painted after " +
     "the log's rows changed, and the visible rows are checked to read as the chosen encoding.",
+  reframe:
+    'The same setup with one UDP session (capture limit 1024 MiB). A peer sends 1,000,000 datagrams of one 24-byte numbered text ' +
+    'line each, paced at 25k/s and topped up until the engine holds all of them. As the reference, the "Receive encoding" select is ' +
+    'switched four times (re-decoding, the existing path); then the "Framing" select is switched between "Line" and "By delimiter" ' +
+    '(delimiter 0A) ten times, each switch re-splitting the whole kept history into messages. Each switch is timed from its `change` ' +
+    "event to the first frame painted after the log's rows changed, and the view must show one message per line of the whole " +
+    'history, none pending or bad.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -59,6 +66,7 @@ const TITLES: Record<BenchName, string> = {
   echo: 'Echo latency',
   window: 'The window under flood',
   redecode: 'Re-decode',
+  reframe: 'Re-frame',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [
@@ -181,7 +189,7 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   out.push('```sh');
   out.push('npm install');
   out.push('npm run bench                      # all six, full scale (about 10 minutes); rewrites this file');
-  out.push('npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode');
+  out.push('npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode reframe');
   out.push(
     'npm run bench -- --smoke           # every benchmark at small scale, correctness only; prints, writes nothing',
   );
