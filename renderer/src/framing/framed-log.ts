@@ -1,4 +1,4 @@
-import { ROW_RX, ROW_TX, ROW_NOTE, type SessionLog } from '../state/log';
+import { ROW_RX, ROW_TX, ROW_NOTE, RowFields, type SessionLog } from '../state/log';
 import { framingKey, type FramingSpec } from './choice';
 import {
   BAD_MISSING,
@@ -64,8 +64,12 @@ export class FramedLog {
   private source: SessionLog | undefined;
   private readonly connections = new Map<string, Stream>();
   private readonly peers = new Map<string, Stream>();
-  private lastKey: string | null | undefined;
+  /** The stream of the last row read, by its string indexes: consecutive rows are mostly of one stream. */
+  private lastConn = -2;
+  private lastPeer = -2;
+  private lastStringsVersion = -1;
   private lastStream: Stream | undefined;
+  private readonly row = new RowFields();
   private pending: Stream[] = [];
   private pendingDirty = false;
   /** The framer's own words for bad messages, by position (few: bad frames are the exception). */
@@ -95,9 +99,11 @@ export class FramedLog {
       this.scanned = log.first;
     }
     const before = this.end;
+    const row = this.row;
     for (let s = this.scanned; s < hi; s++) {
-      const kind = log.kind(s);
-      if (kind === ROW_RX) this.feed(log, s);
+      log.readRow(s, row);
+      const kind = row.kind;
+      if (kind === ROW_RX) this.feed(log, s, row);
       else {
         // Records the view never got may belong to any connection: whatever was under way lost bytes.
         if (kind !== ROW_TX && kind !== ROW_NOTE) this.cutAll();
@@ -204,7 +210,7 @@ export class FramedLog {
     this.clears = log.clears;
     this.connections.clear();
     this.peers.clear();
-    this.lastKey = undefined;
+    this.lastConn = this.lastPeer = -2;
     this.lastStream = undefined;
     this.pending = [];
     this.details.clear();
@@ -214,29 +220,39 @@ export class FramedLog {
     this.pendingDirty = true;
   }
 
-  private streamOf(log: SessionLog, serial: number): Stream {
-    const connection = log.connection(serial);
-    const key = connection ?? log.peer(serial) ?? '';
-    if (key === this.lastKey && this.lastStream) return this.lastStream;
-    const map = connection === null ? this.peers : this.connections;
+  private streamOf(log: SessionLog, row: RowFields): Stream {
+    // TCP: one stream per connection; UDP (no connection): one per peer.
+    const peerIndex = row.conn < 0 ? row.peer : -1;
+    if (
+      row.conn === this.lastConn &&
+      peerIndex === this.lastPeer &&
+      log.stringsVersion === this.lastStringsVersion &&
+      this.lastStream
+    )
+      return this.lastStream;
+    const connection = log.stringAt(row.conn);
+    const key = connection ?? log.stringAt(row.peer) ?? '';
+    const map = connection === undefined ? this.peers : this.connections;
     let stream = map.get(key);
     if (!stream) {
       if (map.size >= MAX_IDLE_STREAMS) for (const [k, s] of map) if (s.startSerial < 0) map.delete(k);
       stream = { splitter: makeSplitter(this.framing)!, startSerial: -1, startOffset: 0 };
       map.set(key, stream);
     }
-    this.lastKey = key;
+    this.lastConn = row.conn;
+    this.lastPeer = peerIndex;
+    this.lastStringsVersion = log.stringsVersion;
     this.lastStream = stream;
     return stream;
   }
 
-  private feed(log: SessionLog, serial: number): void {
-    const stream = this.streamOf(log, serial);
+  private feed(log: SessionLog, serial: number, row: RowFields): void {
+    const stream = this.streamOf(log, row);
     const splitter = stream.splitter;
-    const chunk = log.payloadChunk(serial);
-    const from = log.payloadOffset(serial);
-    const end = from + log.length(serial);
-    const wallUs = log.wallUs(serial);
+    const chunk = row.chunk;
+    const from = row.offset;
+    const end = from + row.length;
+    const wallUs = row.wallUs;
     let at = from;
     while (at < end) {
       if (stream.startSerial < 0) {
@@ -251,7 +267,7 @@ export class FramedLog {
       at = cutAt;
     }
     // Only the start of a long record is in the log: what follows it in the stream is unknown.
-    if (log.fullLength(serial) > log.length(serial)) this.cut(stream, BAD_MISSING);
+    if (row.fullLength > row.length) this.cut(stream, BAD_MISSING);
     this.pendingDirty = true;
   }
 
