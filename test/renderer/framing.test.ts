@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksumBytes } from '../../shared/codec/checksum';
 import { parseFramingDraft, DEFAULT_FRAMING_DRAFT } from '../../renderer/src/framing/choice';
+import { appliedFraming } from '../../renderer/src/framing/view-framing';
+import type { SessionView } from '../../renderer/src/state/store';
+import type { SessionInfo } from '../../shared/contract';
 import { FramingSpec, type FramingSpecInput } from '../../shared/contract/framing';
+import { Framer } from '../../shared/framing';
 import { FRAMED_MESSAGE, FRAMED_PENDING, FRAMED_ROW, FramedLog } from '../../renderer/src/framing/framed-log';
 import { ROW_RX, ROW_SKIPPED, ROW_TX, SessionLog, StorageBudget, type LogLimits } from '../../renderer/src/state/log';
 
@@ -144,6 +148,53 @@ describe('framed view of the log', () => {
     expect(whole[2]).toEqual(['alpha\r\nbe\nta\n\n7E7E gamma--END--', 'tail--END--', '…x']);
   });
 
+  it("cuts text streams exactly as the engine's framer does, however the reads fall", () => {
+    const framings: FramingSpecInput[] = [
+      { mode: 'line', maxBytes: 16 },
+      { mode: 'delimiter', delimiter: '0D 0A', keep: false, maxBytes: 16 },
+      { mode: 'delimiter', delimiter: '0D 0A', keep: true, maxBytes: 16 },
+      { mode: 'delimiter', delimiter: '78', keep: false, maxBytes: 16 },
+    ];
+    const alphabet = encoder.encode('ab\r\nx');
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: alphabet.length - 1 }), { minLength: 1, maxLength: 120 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 119 }), { maxLength: 10 }),
+        (letters, cuts) => {
+          const stream = Uint8Array.from(letters, (k) => alphabet[k]);
+          const reads: Uint8Array[] = [];
+          let from = 0;
+          for (const at of [...cuts].filter((c) => c < stream.length).sort((a, b) => a - b)) {
+            reads.push(stream.subarray(from, at));
+            from = at;
+          }
+          reads.push(stream.subarray(from));
+          for (const input of framings) {
+            const framing = spec(input);
+            const engine = new Framer(framing);
+            const expected: Array<[string, boolean]> = [];
+            for (const read of reads)
+              for (const message of engine.push(read, 0, 0))
+                expected.push([Array.from(message.bytes).join(','), message.bad !== undefined]);
+            const pending = engine.pending();
+            if (pending) expected.push([`pending:${Array.from(pending.bytes).join(',')}`, false]);
+            const feed = new Feed();
+            for (const read of reads) feed.rx(read);
+            const framed = new FramedLog(framing);
+            framed.sync(feed.log, feed.log.end, 0);
+            const actual: Array<[string, boolean]> = [];
+            for (let p = framed.first; p < framed.endWithPending; p++) {
+              const bytes = Array.from(framed.bytes(feed.log, p)).join(',');
+              actual.push([framed.kind(p) === FRAMED_PENDING ? `pending:${bytes}` : bytes, framed.bad(p) !== 0]);
+            }
+            expect(actual).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps each connection apart when their reads interleave, and gives each message the time of its first byte', () => {
     const feed = new Feed()
       .rx('one-', 'c1', '10.0.0.1:1', 100)
@@ -279,6 +330,32 @@ describe('framed view of the log', () => {
     expect(rows[rows.length - 1].text.startsWith('2999:')).toBe(true);
   });
 
+  it('marks a JSON line that is not JSON, and gives up on a delimiter that does not come in time', () => {
+    const feed = new Feed().rx('{"t":21.5}\n{"t":').rx('22}\nnot json\n');
+    const framed = new FramedLog(spec({ mode: 'json-lines' }));
+    framed.sync(feed.log, feed.log.end, 0);
+    const verdicts = [0, 1, 2].map((k) => [
+      decoder.decode(framed.bytes(feed.log, framed.first + k)),
+      framed.bad(framed.first + k, feed.log),
+    ]);
+    expect(verdicts).toEqual([
+      ['{"t":21.5}', 0],
+      ['{"t":22}', 0],
+      ['not json', 6],
+    ]);
+    expect(framed.detail(framed.first + 2, feed.log)).toMatch(/^not JSON/);
+
+    const flood = new Feed().rx('x'.repeat(40)).rx('y'.repeat(40) + '\nz');
+    expect(
+      frame(flood, { mode: 'delimiter', delimiter: '0A', maxBytes: 32 }).map((r) => [r.text.length, r.bad ?? 0]),
+    ).toEqual([
+      [32, 3],
+      [32, 3],
+      [16, 0],
+      [1, 0],
+    ]);
+  });
+
   it('starts over when the log is cleared', () => {
     const feed = new Feed().rx('old\npart');
     const framed = new FramedLog(LINE);
@@ -291,6 +368,25 @@ describe('framed view of the log', () => {
 });
 
 describe('framing controls as typed', () => {
+  it("follows the session's framing until the view chooses its own, and keeps the last valid one while a field is wrong", () => {
+    const session = {
+      sessionId: 's1',
+      config: { kind: 'tcp-server', framing: spec({ mode: 'delimiter', delimiter: '0D0A', keep: true }) },
+    } as unknown as SessionInfo;
+    // Only the view's framing matters here; the rest of a view needs the page's store.
+    const view = {} as SessionView;
+    const fromSession = appliedFraming('s1', view, session);
+    expect(fromSession.draft).toMatchObject({ mode: 'delimiter', delimiter: '0D 0A', keepDelimiter: true });
+    expect(fromSession.framing).toMatchObject({ mode: 'delimiter', delimiter: '0D 0A', keep: true });
+    const typing = appliedFraming('s1', { ...view, framing: { ...fromSession.draft, delimiter: '0D0' } }, session);
+    expect(typing.problem?.field).toBe('delimiter');
+    expect(typing.framing).toEqual(fromSession.framing);
+    const own = appliedFraming('s1', { ...view, framing: { ...fromSession.draft, mode: 'line' } }, session);
+    expect(own.framing.mode).toBe('line');
+    // The session's own setting is untouched by the view's choice.
+    expect((session.config as { framing: FramingSpec }).framing).toMatchObject({ mode: 'delimiter', keep: true });
+  });
+
   it('takes a delimiter in hex or with escapes, and says what is wrong with a bad one', () => {
     const parse = (delimiter: string) => parseFramingDraft({ ...DEFAULT_FRAMING_DRAFT, mode: 'delimiter', delimiter });
     const bytes = (delimiter: string) => {
