@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { checksumBytes } from '../../shared/codec/checksum';
 import { parseFramingDraft, DEFAULT_FRAMING_DRAFT } from '../../renderer/src/framing/choice';
 import { appliedFraming } from '../../renderer/src/framing/view-framing';
-import type { SessionView } from '../../renderer/src/state/store';
 import type { SessionInfo } from '../../shared/contract';
 import { FramingSpec, type FramingSpecInput } from '../../shared/contract/framing';
 import { Framer } from '../../shared/framing';
@@ -373,15 +372,13 @@ describe('framing controls as typed', () => {
       sessionId: 's1',
       config: { kind: 'tcp-server', framing: spec({ mode: 'delimiter', delimiter: '0D0A', keep: true }) },
     } as unknown as SessionInfo;
-    // Only the view's framing matters here; the rest of a view needs the page's store.
-    const view = {} as SessionView;
-    const fromSession = appliedFraming('s1', view, session);
+    const fromSession = appliedFraming('s1', undefined, session);
     expect(fromSession.draft).toMatchObject({ mode: 'delimiter', delimiter: '0D 0A', keepDelimiter: true });
     expect(fromSession.framing).toMatchObject({ mode: 'delimiter', delimiter: '0D 0A', keep: true });
-    const typing = appliedFraming('s1', { ...view, framing: { ...fromSession.draft, delimiter: '0D0' } }, session);
+    const typing = appliedFraming('s1', { ...fromSession.draft, delimiter: '0D0' }, session);
     expect(typing.problem?.field).toBe('delimiter');
     expect(typing.framing).toEqual(fromSession.framing);
-    const own = appliedFraming('s1', { ...view, framing: { ...fromSession.draft, mode: 'line' } }, session);
+    const own = appliedFraming('s1', { ...fromSession.draft, mode: 'line' }, session);
     expect(own.framing.mode).toBe('line');
     // The session's own setting is untouched by the view's choice.
     expect((session.config as { framing: FramingSpec }).framing).toMatchObject({ mode: 'delimiter', keep: true });

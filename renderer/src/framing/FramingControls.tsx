@@ -11,7 +11,7 @@ import { appliedFraming } from './view-framing';
  * the session (and what the engine frames for rules and the CLI) is left as it is.
  */
 export function FramingControls({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
-  const { draft, problem } = appliedFraming(session.sessionId, view, session);
+  const { draft, problem } = appliedFraming(session.sessionId, view.framing, session);
   const set = (change: Partial<FramingDraft>) =>
     updateView(session.sessionId, (current) => ({
       framing: { ...(current.framing ?? draft), ...change },

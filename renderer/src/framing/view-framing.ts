@@ -1,5 +1,4 @@
 import type { SessionInfo } from '../../../shared/contract';
-import type { SessionView } from '../state/store';
 import {
   DEFAULT_FRAMING_DRAFT,
   draftFromSpec,
@@ -23,9 +22,12 @@ const sessionDrafts = new WeakMap<FramingSpec, FramingDraft>();
 /** The last valid framing per session: a half-typed delimiter must not undo the split on screen. */
 const lastValid = new Map<string, FramingSpec>();
 
-/** The framing as the view's controls show it: the view's own, or the session's until the view changes it. */
-export function framingDraftOf(view: SessionView, session: SessionInfo | undefined): FramingDraft {
-  if (view.framing) return view.framing;
+/**
+ * The framing as the view's controls show it: the view's own (`viewDraft`, the view's `framing`), or the
+ * session's until the view changes it.
+ */
+export function framingDraftOf(viewDraft: FramingDraft | undefined, session: SessionInfo | undefined): FramingDraft {
+  if (viewDraft) return viewDraft;
   const spec = session?.config.framing;
   if (!spec) return DEFAULT_FRAMING_DRAFT;
   let draft = sessionDrafts.get(spec);
@@ -33,8 +35,12 @@ export function framingDraftOf(view: SessionView, session: SessionInfo | undefin
   return draft;
 }
 
-export function appliedFraming(sessionId: string, view: SessionView, session: SessionInfo | undefined): AppliedFraming {
-  const draft = framingDraftOf(view, session);
+export function appliedFraming(
+  sessionId: string,
+  viewDraft: FramingDraft | undefined,
+  session: SessionInfo | undefined,
+): AppliedFraming {
+  const draft = framingDraftOf(viewDraft, session);
   let result = parsed.get(draft);
   if (!result) parsed.set(draft, (result = parseFramingDraft(draft)));
   if (result.ok) {

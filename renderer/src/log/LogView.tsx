@@ -140,7 +140,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const passes = useRef(0);
   // A framing other than per read shows messages: rows are then positions in the framed view, not log serials.
   const session = useApp((state) => state.sessions[sessionId]);
-  const framed = framedViews.of(sessionId, appliedFraming(sessionId, view, session).framing);
+  const framed = framedViews.of(sessionId, appliedFraming(sessionId, view.framing, session).framing);
   const framingKey = framed?.key ?? 'per-read';
   const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}|${framingKey}`;
   const lastLayoutKey = useRef(layoutKey);
