@@ -50,6 +50,12 @@ const METHOD: Record<BenchName, string> = {
     'kernel dropped; the view holds what it took in (it says how many it skipped). Then the "Receive encoding" select is switched ' +
     "between UTF-8 and GBK ten times. Each time the page measures from the `change` event's timestamp to the first frame painted after " +
     "the log's rows changed, and the visible rows are checked to read as the chosen encoding.",
+  framing:
+    'The TCP ingest setup with the client writing 1 GiB of 64-byte lines ending in "\\n", in 64 KiB writes. Four servers alternate, ' +
+    'five runs each: bare Node that only counts; a Sockpit TCP server session as in TCP ingest (per-read framing, UI attached); the ' +
+    'same session with framing `delimiter 0A` and one message listener (`Engine.onMessage`) counting every message, as auto-reply rules ' +
+    'or `sockpit --frame` listen; and the same framing with nobody listening for messages (only a view would use it). The figures are ' +
+    'the ingest ratio (Sockpit ÷ bare, medians) with framing minus the ratio without it.',
   reframe:
     'The same setup with one UDP session (capture limit 1024 MiB). A peer sends 1,000,000 datagrams of one 24-byte numbered text ' +
     'line each, paced at 25k/s and topped up until the engine holds all of them. As the reference, the "Receive encoding" select is ' +
@@ -66,6 +72,7 @@ const TITLES: Record<BenchName, string> = {
   echo: 'Echo latency',
   window: 'The window under flood',
   redecode: 'Re-decode',
+  framing: 'Framing at ingest',
   reframe: 'Re-frame',
 };
 
@@ -189,7 +196,9 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   out.push('```sh');
   out.push('npm install');
   out.push('npm run bench                      # all six, full scale (about 10 minutes); rewrites this file');
-  out.push('npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode reframe');
+  out.push(
+    'npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode framing reframe',
+  );
   out.push(
     'npm run bench -- --smoke           # every benchmark at small scale, correctness only; prints, writes nothing',
   );

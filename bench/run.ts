@@ -4,6 +4,7 @@ import path from 'node:path';
 import { benchBrowser, type BrowserBench } from './browser';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
 import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
+import { benchFraming, FRAMING_FULL, FRAMING_SMOKE } from './framing';
 import { ROOT } from './lib/children';
 import { describeMachine, type Machine } from './lib/machine';
 import { BENCH_NAMES, errorText, newResult, type BenchName, type BenchResult } from './lib/result';
@@ -86,6 +87,8 @@ async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Pr
       return benchConnections(smoke ? CONNECTIONS_SMOKE : CONNECTIONS_FULL, mode, preliminary);
     case 'echo':
       return benchEcho(smoke ? ECHO_SMOKE : ECHO_FULL, mode, preliminary);
+    case 'framing':
+      return benchFraming(smoke ? FRAMING_SMOKE : FRAMING_FULL, mode, preliminary);
   }
 }
 

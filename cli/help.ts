@@ -49,7 +49,8 @@ export function helpText(mode?: Mode): string {
   const output = [
     'Output: readable lines such as "[12:03:04.123456] RX 127.0.0.1:5555 (5 B) hello", or with --json one object',
     'per line: event (listening, connected, accepted, data, sent, closed, refused, error), time (ISO, µs),',
-    'dir (rx/tx), peer (host:port), conn, hex, text, bytes, reason (closed), code/message/hint (error).',
+    'dir (rx/tx), peer (host:port), conn, hex, text, bytes, reason (closed), code/message/hint (error),',
+    'bad (with --frame: why a received message is not a good one). With --frame each data line is one message.',
     '',
     'Exit status: 0 done; 1 the network said no (port busy, nothing listening, …); 2 a bad option or value.',
     'Values are checked before any socket is opened. Ctrl-C stops cleanly.',
@@ -78,6 +79,8 @@ export function helpText(mode?: Mode): string {
     '  sockpit udp --to [::1]:9000 --send ping --json',
     '  sockpit udp --bind 127.0.0.1:9000 --reply pong',
     '  sockpit tcp-server --port 7890 --echo --capture-file capture.spcap --capture-format records',
+    '  sockpit tcp-client 127.0.0.1:502 --frame modbus-rtu --json',
+    '  sockpit tcp-server --port 7890 --frame delimiter:0D0A --count 10',
     '',
   ].join('\n');
 }

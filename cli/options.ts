@@ -101,7 +101,18 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'json', modes: ALL, help: 'Print one JSON object per line (NDJSON) per event instead of readable lines.' },
   { name: 'hex', modes: ALL, help: 'Readable output shows received and sent bytes as hex instead of text.' },
-  { name: 'count', value: 'N', modes: ALL, help: 'Exit after N received data chunks (datagrams).' },
+  {
+    name: 'frame',
+    value: 'SPEC',
+    modes: ALL,
+    help: 'Cut received bytes into messages and show (and --reply to, and --count) each message instead of each read: per-read (default), line, json-lines, delimiter:HEX[:keep], fixed:LEN, length:OFFSET:SIZE[:be|le][:incl][:ADJUST], idle:MS, modbus-rtu, modbus-tcp. A message that is not good (wrong CRC, impossible length, cut off) is still shown, with "bad" saying why.',
+  },
+  {
+    name: 'count',
+    value: 'N',
+    modes: ALL,
+    help: 'Exit after N received data chunks (datagrams); with --frame, after N messages.',
+  },
   { name: 'timeout', value: 'S', modes: ALL, help: 'Exit after S seconds.' },
   {
     name: 'capture-file',

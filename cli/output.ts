@@ -17,6 +17,8 @@ export interface CliEvent {
   hex?: string;
   text?: string;
   reason?: string;
+  /** With --frame: why a received message is not a good one (wrong CRC, impossible length, cut off). */
+  bad?: string;
   limit?: string;
   code?: string;
   message?: string;
@@ -76,7 +78,8 @@ export function formatEvent(event: CliEvent, style: { json: boolean; hex?: boole
     case 'data':
     case 'sent': {
       const body = style.hex ? spacedHex(event.hex ?? '') : visibleText(event.text ?? '');
-      return `${stamp} ${event.dir === 'tx' ? 'TX' : 'RX'} ${event.peer} (${event.bytes} B) ${body}`.trimEnd();
+      const bad = event.bad !== undefined ? ` [bad: ${event.bad}]` : '';
+      return `${stamp} ${event.dir === 'tx' ? 'TX' : 'RX'} ${event.peer} (${event.bytes} B)${bad} ${body}`.trimEnd();
     }
     case 'closed':
       return `${stamp} Closed ${event.peer}${event.reason ? ` (${event.reason})` : ''}${event.message ? `: ${event.message}` : ''}`;

@@ -11,6 +11,7 @@ import {
   type SendPayloadInput,
   type SessionConfigInput,
 } from '../shared/contract';
+import { parseFramingText } from '../shared/framing';
 import { fail, ok, type Result } from '../shared/result';
 import { MODES, OPTION_BY_NAME, type Mode } from './options';
 
@@ -275,6 +276,14 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     if (flags.has('broadcast')) config.broadcast = true;
     if (sendOptions.length > 0 && to === undefined)
       return usage('udp --send needs --to HOST:PORT: a datagram needs somewhere to go.');
+  }
+
+  const frameText = single.get('frame');
+  if (frameText !== undefined) {
+    const framing = parseFramingText(frameText);
+    if (!framing.ok)
+      return { ok: false, error: { ...framing.error, message: `--frame "${frameText}": ${framing.error.message}` } };
+    config.framing = framing.value;
   }
 
   // Echo runs inside the engine: the reply leaves before this face even hears of the chunk.

@@ -1,14 +1,14 @@
 // Drives one session on the engine from a parsed command line to an exit code: creates and starts it,
 // sends, answers, prints every event and record, and ends on --count, --timeout, --wait, the peer or a signal.
-import { createTextDecoder, type TextDecoderState } from '../shared/codec';
-import type { CaptureRecord, EngineEvent, SendPayloadInput, SendTarget } from '../shared/contract';
+import { createTextDecoder, decodeText, type TextDecoderState } from '../shared/codec';
+import type { CaptureRecord, EngineEvent, RxMessage, SendPayloadInput, SendTarget } from '../shared/contract';
 import type { SockpitError } from '../shared/result';
 import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
 import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { CliRun } from './parse';
 
-export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'capture' | 'shutdown'>;
+export type EngineLike = Pick<Engine, 'run' | 'subscribe' | 'onRecords' | 'onMessage' | 'capture' | 'shutdown'>;
 
 /** What a run needs from the process around it. */
 export interface RunIo {
@@ -32,6 +32,7 @@ export class Runner {
   private readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
   private unsubscribe?: () => void;
   private stopFollowing?: () => void;
+  private stopMessages?: () => void;
 
   constructor(
     private readonly options: CliRun,
@@ -62,6 +63,12 @@ export class Runner {
       const created = await engine.run(options.create);
       if (!created.ok) return this.abort(created.error);
       this.sessionId = created.value.sessionId;
+      if (this.framed) {
+        // Received bytes are shown, answered and counted as the framing cuts them, not as they were read.
+        this.stopMessages = engine.onMessage(this.sessionId, (message) => {
+          if (!this.finishing) this.onMessage(message);
+        });
+      }
       if (options.captureFile) {
         // Armed before the start, so the file has the very first byte.
         const saving = await engine.run({
@@ -144,6 +151,7 @@ export class Runner {
     }
     this.unsubscribe?.();
     this.stopFollowing?.();
+    this.stopMessages?.();
     this.resolveDone(code);
   }
 
@@ -217,8 +225,34 @@ export class Runner {
     }
   }
 
+  /** A framing other than per-read was asked for: messages replace rx records in the output. */
+  private get framed(): boolean {
+    return this.options.create.config.framing.mode !== 'per-read';
+  }
+
+  private onMessage(message: RxMessage): void {
+    const { options } = this;
+    const bytes = message.bytes;
+    this.emit({
+      event: 'data',
+      time: isoMicros(message.wallUs),
+      dir: 'rx',
+      ...(message.connectionId ? { conn: message.connectionId } : {}),
+      peer: message.peer,
+      bytes: bytes.byteLength,
+      hex: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'),
+      // A message is a whole unit: decoded on its own, not carried on from the one before.
+      text: decodeText(bytes, options.encoding),
+      ...(message.bad !== undefined ? { bad: message.bad } : {}),
+    });
+    if (options.reply) this.answer(message.connectionId, message.lastSeq);
+    this.received++;
+    if (options.count !== undefined && this.received >= options.count) void this.finish(0);
+  }
+
   private onRecord(record: CaptureRecord): void {
     const { options } = this;
+    if (record.dir === 'rx' && this.framed) return;
     // One decoder per connection (UDP: per peer) and direction, so a character split across reads still decodes.
     const key = `${record.connectionId ?? record.peer}/${record.dir}`;
     let decoder = this.decoders.get(key);
@@ -236,18 +270,19 @@ export class Runner {
       text: decoder.write(bytes),
     });
     if (record.dir !== 'rx' || this.finishing) return;
-    if (options.reply) this.answer(record);
+    if (options.reply) this.answer(record.connectionId, record.seq);
     this.received++;
     if (options.count !== undefined && this.received >= options.count) void this.finish(0);
   }
 
-  private answer(record: CaptureRecord): void {
+  /** Answer whoever sent the record `seq`: its connection, or for UDP its sender. */
+  private answer(connectionId: string | null, seq: number): void {
     const { reply } = this.options;
     if (!reply || this.sessionId === undefined) return;
     const payload: SendPayloadInput = reply.payload;
     let target: SendTarget;
-    if (record.connectionId !== null) target = { to: 'connections', connectionIds: [record.connectionId] };
-    else target = { to: 'reply', seq: record.seq };
+    if (connectionId !== null) target = { to: 'connections', connectionIds: [connectionId] };
+    else target = { to: 'reply', seq };
     const sending = this.engine.run({ type: 'send', sessionId: this.sessionId, payload, target }).then((result) => {
       if (!result.ok && !this.finishing) this.reportError(result.error);
     });

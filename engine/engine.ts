@@ -8,6 +8,7 @@ import {
   type CommandType,
   type EngineEvent,
   type NetworkInterfaceAddress,
+  type RxMessage,
   type SessionConfig,
   type SessionStats,
 } from '../shared/contract';
@@ -69,6 +70,14 @@ export class Engine {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Hear the received messages of one session, cut by its framing (`Session.onMessage`); undefined when there
+   * is no such session.
+   */
+  onMessage(sessionId: string, listener: (message: RxMessage) => void): (() => void) | undefined {
+    return this.sessions.get(sessionId)?.onMessage(listener);
   }
 
   onRecords(listener: RecordsListener): () => void {
@@ -156,12 +165,16 @@ export class Engine {
         }
         session.config = command.config;
         session.capture.setCap(command.config.captureCapBytes);
+        session.framingReplaced();
         this.emit({ type: 'session.state', session: session.info() });
         return ok(session.info());
       }
       case 'session.rename':
         session.name = command.name;
         this.emit({ type: 'session.state', session: session.info() });
+        return ok(session.info());
+      case 'session.framing':
+        session.setFraming(command.framing);
         return ok(session.info());
       case 'session.start': {
         const started = await session.start();

@@ -6,6 +6,7 @@ import type {
   ConnectionInfo,
   Direction,
   EngineEvent,
+  FramingSpec,
   SendResult,
   SendTarget,
   SessionConfig,
@@ -16,6 +17,7 @@ import type { EventEmitter } from 'node:events';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { CaptureStore, nowStamp } from './capture';
 import { CaptureFileSink } from './capture-file';
+import { SessionMessages, type MessageListener } from './messages';
 import { Meter } from './stats';
 import type { TcpConnection } from './tcp-connection';
 
@@ -44,6 +46,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   private captureFileOpening = false;
   /** The capture file asked us to stop reading until the disk catches up; new connections start paused too. */
   readingPaused = false;
+  /** Received messages for listeners (engine/messages.ts); absent while nobody listens, so reads cost nothing. */
+  private messages?: SessionMessages;
 
   constructor(
     readonly id: string,
@@ -143,6 +147,7 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   /** Stop the sockets, then close the capture file, so it holds everything received up to the stop. */
   async stopAndSave(): Promise<void> {
     await this.stop();
+    this.messages?.flushAll();
     if (this.captureFile?.active) await this.stopCaptureFile();
   }
 
@@ -200,7 +205,48 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     else meter.addOut(bytes.byteLength);
     this.captureFile?.append(record);
     this.owner.recordsAdded(this.id, record.seq + 1);
+    if (dir === 'rx' && this.messages) this.messages.received(record, bytes);
     return record;
+  }
+
+  /**
+   * Hear every received message as the session's framing cuts it (per read unless `config.framing` says
+   * otherwise), from the next read on; returns the function that stops listening. A message's bytes may be a
+   * view into the received chunk: copy what you keep.
+   */
+  onMessage(listener: MessageListener): () => void {
+    const messages = (this.messages ??= new SessionMessages(this));
+    messages.add(listener);
+    return () => {
+      messages.delete(listener);
+      if (messages.size === 0 && this.messages === messages) {
+        messages.stopIdleTimer();
+        this.messages = undefined;
+      }
+    };
+  }
+
+  /**
+   * Change how received bytes are cut into messages; allowed while running. Partial messages cut the old way
+   * come out first (marked incomplete), then the new framing applies from the next read.
+   */
+  setFraming(framing: FramingSpec): void {
+    this.messages?.flushAll();
+    this.config = { ...this.config, framing };
+    this.emitInfo();
+  }
+
+  /** The session's settings were replaced (session.update): framers start over with the new framing. */
+  framingReplaced(): void {
+    this.messages?.flushAll();
+  }
+
+  reportListenerError(err: unknown): void {
+    this.reportError({
+      code: 'E_INTERNAL',
+      message: `A listener of received messages failed: ${err instanceof Error ? err.message : String(err)}`,
+      hint: 'The data is still received and recorded; please report this.',
+    });
   }
 
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void {
@@ -208,6 +254,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   emitClosed(connection: ConnectionInfo, reason: CloseReason, error?: SockpitError): void {
+    // The connection's partial message comes out before the news that it closed.
+    this.messages?.connectionClosed(connection.connectionId);
     this.owner.emit({ type: 'connection.closed', connection, reason, error });
   }
 }

@@ -25,6 +25,17 @@ function textChunk(size: number): Buffer {
   return chunk;
 }
 
+/** Lines of `lineBytes` bytes ("0000123 ....\n"): a chunk of whole lines for the framing benchmark. */
+function lineChunk(size: number, lineBytes: number): Buffer {
+  if (size % lineBytes !== 0) throw new Error(`a ${size}-byte chunk does not hold whole ${lineBytes}-byte lines`);
+  const chunk = Buffer.alloc(size, 0x2e);
+  for (let at = 0, n = 0; at < size; at += lineBytes, n++) {
+    chunk.write(`${String(n).padStart(7, '0')} `, at, 'latin1');
+    chunk[at + lineBytes - 1] = 0x0a;
+  }
+  return chunk;
+}
+
 /** A deterministic stream of pseudo-random numbers, so every run sends the same "random" text. */
 function lcg(seed: number): () => number {
   let state = seed >>> 0;
@@ -130,9 +141,16 @@ serve({
   /**
    * Connects, writes `totalBytes` in `chunkBytes` writes (waiting for 'drain' like any well-behaved writer), then ends.
    */
-  async tcpWrite(args: { port: number; totalBytes: number; chunkBytes: number; timeoutMs: number }) {
+  /** `messageBytes`: the text is lines of exactly that many bytes, each ending in "\n", aligned to the chunk. */
+  async tcpWrite(args: {
+    port: number;
+    totalBytes: number;
+    chunkBytes: number;
+    timeoutMs: number;
+    messageBytes?: number;
+  }) {
     const socket = await connected(args.port);
-    const chunk = textChunk(args.chunkBytes);
+    const chunk = args.messageBytes ? lineChunk(args.chunkBytes, args.messageBytes) : textChunk(args.chunkBytes);
     const cpuStart = process.cpuUsage();
     const started = performance.now();
     let written = 0;

@@ -17,6 +17,8 @@ let stream: EventStream | undefined;
 let ui: ChildProcess | undefined;
 let uiWaiting: Array<(totals: UiTotals) => void> = [];
 const sessions: string[] = [];
+/** Received messages heard through `Engine.onMessage`, when `create` asked for a listener. */
+const messages = { count: 0, bytes: 0, bad: 0 };
 
 interface Watch {
   /** Connections opened so far; `accepted` is sent when it reaches `expectOpened`. */
@@ -135,6 +137,7 @@ async function stats(withConnections: boolean) {
     connectionCount: value.connections.length,
     connections: withConnections ? value.connections : undefined,
     stream: stream?.counters(),
+    messages: { ...messages },
     ui: await askUi(),
     rssBytes: rssBytes(),
     maxRssBytes: usage.maxRSS * 1024,
@@ -146,12 +149,24 @@ async function stats(withConnections: boolean) {
 
 serve({
   /** Creates and starts one session (raw config, validated by the engine as any face's would be). */
-  async create(args: { config: Record<string, unknown>; ui: boolean }): Promise<SessionInfo> {
+  /** `listenToMessages`: one message listener that counts, as auto-reply rules or the CLI's --frame listen. */
+  async create(args: {
+    config: Record<string, unknown>;
+    ui: boolean;
+    listenToMessages?: boolean;
+  }): Promise<SessionInfo> {
     if (args.ui) attachUi();
     const created = (await unwrap(
       engine.execute({ type: 'session.create', config: args.config }) as Promise<never>,
     )) as SessionInfo;
     sessions.push(created.sessionId);
+    if (args.listenToMessages) {
+      engine.onMessage(created.sessionId, (message) => {
+        messages.count++;
+        messages.bytes += message.bytes.byteLength;
+        if (message.bad !== undefined) messages.bad++;
+      });
+    }
     return unwrap(engine.execute({ type: 'session.start', sessionId: created.sessionId }) as Promise<never>);
   },
   /** Starts counting from zero: `accepted` after this many opened connections, `closed` after this many closed. */

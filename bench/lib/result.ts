@@ -3,8 +3,17 @@ import os from 'node:os';
 // What every benchmark hands back: the figures it measured next to their references and targets, the
 // correctness checks (the part the CI smoke asserts), and the exact commands that produced it.
 
-export type BenchName = 'tcp' | 'udp' | 'connections' | 'echo' | 'window' | 'redecode' | 'reframe';
-export const BENCH_NAMES: readonly BenchName[] = ['tcp', 'udp', 'connections', 'echo', 'window', 'redecode', 'reframe'];
+export type BenchName = 'tcp' | 'udp' | 'connections' | 'echo' | 'window' | 'redecode' | 'framing' | 'reframe';
+export const BENCH_NAMES: readonly BenchName[] = [
+  'tcp',
+  'udp',
+  'connections',
+  'echo',
+  'window',
+  'redecode',
+  'framing',
+  'reframe',
+];
 
 export interface Target {
   /** What is compared, e.g. "ingest rate, Sockpit / bare Node". */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Checksum, Encoding, Host, Id, LineEnding, MAX_SEND_INPUT_CHARS, RemotePort, SendMode } from './fields';
 import { CaptureFileFormat } from './events';
+import { FramingSpec } from './framing';
 import { SessionConfig } from './sessions';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
@@ -42,6 +43,8 @@ export const Command = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('session.create'), config: SessionConfig, name: z.string().max(200).optional() }),
   z.strictObject({ type: z.literal('session.update'), ...SessionRef, config: SessionConfig }),
   z.strictObject({ type: z.literal('session.rename'), ...SessionRef, name: z.string().max(200) }),
+  /** Change how received bytes are cut into messages (config.framing); allowed while the session runs. */
+  z.strictObject({ type: z.literal('session.framing'), ...SessionRef, framing: FramingSpec }),
   z.strictObject({ type: z.literal('session.start'), ...SessionRef }),
   z.strictObject({ type: z.literal('session.stop'), ...SessionRef }),
   z.strictObject({ type: z.literal('session.remove'), ...SessionRef }),

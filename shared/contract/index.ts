@@ -22,6 +22,7 @@ export interface CommandValues {
   'session.create': SessionInfo;
   'session.update': SessionInfo;
   'session.rename': SessionInfo;
+  'session.framing': SessionInfo;
   'session.start': SessionInfo;
   'session.stop': SessionInfo;
   'session.remove': { sessionId: string };
