@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { startPeer, stopAll } from '../test/helpers/processes';
+import { tcpClient } from './peers';
 
 // Framing as a person uses it: a device's bytes arrive cut anywhere; choosing how to cut them into messages
 // shows one row per message, re-splits what is already there, and marks what is broken.
@@ -91,4 +92,29 @@ test('a Modbus RTU device writing three frames at once shows three rows, the one
   await pane.getByLabel('分帧').selectOption({ label: '按读取' });
   await expect(chineseRows).toHaveCount(1);
   await page.getByLabel('语言').selectOption({ label: 'English' });
+});
+
+test('a paused framed view holds its messages while a line completes underneath; resuming shows it, and clearing empties it', async ({
+  app,
+}) => {
+  const server = await app.newSession();
+  const port = await app.startServer(server);
+  await server.getByLabel('Framing').selectOption({ label: 'Line (LF or CRLF)' });
+  const peer = await tcpClient(port);
+  peer.socket.write('one\ntw');
+  const rows = app.log(server).locator('.log-row.rx');
+  await expect(rows.locator('.log-content')).toHaveText(['one', /tw$/]);
+  await expect(rows.last()).toHaveAttribute('data-frame', 'pending');
+  await server.getByRole('button', { name: 'Pause view' }).click();
+  peer.socket.write('o\nthree\n');
+  await expect(app.log(server)).toContainText('1 new row(s) waiting');
+  await expect(rows.last()).toHaveAttribute('data-frame', 'pending');
+  await server.getByRole('button', { name: 'Pause view' }).click();
+  await expect(rows.locator('.log-content')).toHaveText(['one', 'two', 'three']);
+  await expect(rows.locator('[data-frame="pending"]')).toHaveCount(0);
+  await server.getByRole('button', { name: 'Clear log' }).click();
+  await expect(rows).toHaveCount(0);
+  peer.socket.write('four\n');
+  await expect(rows.locator('.log-content')).toHaveText(['four']);
+  peer.socket.destroy();
 });
