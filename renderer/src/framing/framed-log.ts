@@ -99,6 +99,9 @@ export class FramedLog {
       this.scanned = log.first;
     }
     const before = this.end;
+    // A whole history at once (a new framing): room for a message per row up front, not by doubling.
+    const needed = this.end - this.first + (hi - this.scanned);
+    if (needed > this.capacity && needed <= MAX_MESSAGES) this.resize(2 ** Math.ceil(Math.log2(needed)));
     const row = this.row;
     for (let s = this.scanned; s < hi; s++) {
       log.readRow(s, row);
@@ -324,7 +327,13 @@ export class FramedLog {
       this.base = this.first;
       return;
     }
-    const capacity = this.capacity * 2;
+    this.resize(this.capacity * 2);
+  }
+
+  /** New arrays of `capacity` entries holding the live messages from index 0. */
+  private resize(capacity: number): void {
+    const dead = this.first - this.base;
+    const live = this.end - this.first;
     const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, fresh: T): T => {
       fresh.set(old.subarray(dead, dead + live) as never);
       return fresh;
