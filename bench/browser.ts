@@ -12,9 +12,13 @@ import { finish, newResult, type BenchResult } from './lib/result';
 // scenarios live in e2e/bench.spec.ts, which is also the CI smoke (small sizes, correctness only); here it
 // runs at full scale and hands its figures back through a JSON file.
 
-export type BrowserBench = 'window' | 'redecode';
+export type BrowserBench = 'window' | 'redecode' | 'reframe';
 
-const TITLES: Record<BrowserBench, string> = { window: 'The window under flood', redecode: 'Re-decode' };
+const TITLES: Record<BrowserBench, string> = {
+  window: 'The window under flood',
+  redecode: 'Re-decode',
+  reframe: 'Re-frame',
+};
 /**
  * The whole Playwright run, build excluded: the flood is 30 s and the re-decode history takes a few minutes to send.
  */

@@ -80,6 +80,13 @@ const METHOD: Record<BenchName, string> = {
     '(a TCP client session and `file.send.start` with the path; 64 KiB writes, each one tx record), each in a process of its own. ' +
     "Rate = bytes ÷ (connection accepted → closed), timed in the receiver; the hash must equal the file's. Three runs each, " +
     'alternating (A B, B A, A B), medians compared.',
+  reframe:
+    'The same setup with one UDP session (capture limit 1024 MiB). A peer sends 1,000,000 datagrams of one 24-byte numbered text ' +
+    'line each, paced at 25k/s and topped up until the engine holds all of them. As the reference, the "Receive encoding" select is ' +
+    'switched four times (re-decoding, the existing path); then the "Framing" select is switched between "Line" and "By delimiter" ' +
+    '(delimiter 0A) ten times, each switch re-splitting the whole kept history into messages. Each switch is timed from its `change` ' +
+    "event to the first frame painted after the log's rows changed, and the view must show one message per line of the whole " +
+    'history, none pending or bad.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -94,6 +101,7 @@ const TITLES: Record<BenchName, string> = {
   charts: 'Value charts under a flood',
   search: 'Log search',
   file: 'File send over TCP',
+  reframe: 'Re-frame',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [
@@ -216,7 +224,9 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
   out.push('```sh');
   out.push('npm install');
   out.push('npm run bench                      # all six, full scale (about 10 minutes); rewrites this file');
-  out.push('npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode framing');
+  out.push(
+    'npm run bench -- tcp udp           # some of them: tcp udp connections echo window redecode framing reframe',
+  );
   out.push(
     'npm run bench -- --smoke           # every benchmark at small scale, correctness only; prints, writes nothing',
   );

@@ -1,7 +1,7 @@
 // `npm run bench [-- NAME… | --smoke | --preliminary]`: runs the benchmarks and writes docs/PERFORMANCE.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchBrowser } from './browser';
+import { benchBrowser, type BrowserBench } from './browser';
 import { benchCharts, CHARTS_FULL, CHARTS_SMOKE } from './charts';
 import { benchConnections, CONNECTIONS_FULL, CONNECTIONS_SMOKE } from './connections';
 import { benchDrift, DRIFT_FULL, DRIFT_SMOKE } from './drift';
@@ -74,7 +74,11 @@ function print(result: BenchResult): void {
   for (const line of result.why) say(`  · ${line}`);
 }
 
-type NodeBench = Exclude<BenchName, 'window' | 'redecode'>;
+type NodeBench = Exclude<BenchName, BrowserBench>;
+
+function isBrowserBench(name: BenchName): name is BrowserBench {
+  return name === 'window' || name === 'redecode' || name === 'reframe';
+}
 
 async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Promise<BenchResult> {
   const mode = smoke ? 'smoke' : 'full';
@@ -163,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
   const done: BenchResult[] = [];
   const mode = args.smoke ? 'smoke' : 'full';
   for (const name of args.names) {
-    if (name === 'window' || name === 'redecode') continue;
+    if (isBrowserBench(name)) continue;
     let result: BenchResult;
     try {
       result = await runOne(name, args.smoke, args.preliminary);
@@ -173,8 +177,8 @@ async function main(argv: string[]): Promise<number> {
     print(result);
     done.push(result);
   }
-  // The two browser benchmarks share one build of the UI and one Playwright run.
-  const browserNames = args.names.filter((n): n is 'window' | 'redecode' => n === 'window' || n === 'redecode');
+  // The browser benchmarks share one build of the UI and one Playwright run.
+  const browserNames = args.names.filter(isBrowserBench);
   let chromium: string | undefined;
   if (browserNames.length > 0) {
     const browser = await benchBrowser(browserNames, mode, args.preliminary);

@@ -45,6 +45,15 @@ const REDECODE =
     ? { count: 1_000_000, perSecond: 25_000, rounds: 4, switches: 10 }
     : { count: 3000, perSecond: 3000, rounds: 2, switches: 4 };
 
+/**
+ * The re-frame history: numbered text lines, one per datagram, so per read and framed by line give the same
+ * count of messages and every re-split covers the whole history.
+ */
+const REFRAME =
+  MODE === 'full'
+    ? { count: 1_000_000, size: 24, perSecond: 25_000, rounds: 4, switches: 10, redecodes: 4 }
+    : { count: 3000, size: 24, perSecond: 3000, rounds: 2, switches: 4, redecodes: 2 };
+
 /** What the page records about itself; installed once per page by `instrument`. */
 interface PageBench {
   frames: number[];
@@ -713,6 +722,148 @@ test.describe('benchmarks in the browser', () => {
       result.why.push(
         `With the history loaded: renderer JS heap ${fmtMiB(heap.usedSize)} plus ${fmtMiB(heap.backingStorageSize ?? NaN)} of typed arrays, engine RSS ${fmtMiB(rssOfPid(bridge.pid) ?? NaN)}; ` +
           `the view holds ${fmtCount(inView)} rows (it skipped ${fmtCount(hidden.skipped)} while the history was sent, and says so).`,
+      );
+    } catch (err) {
+      result.error = err instanceof Error ? err.message : String(err);
+    }
+    finish(result, started);
+    saveResult(result);
+    expect(failures(result)).toEqual([]);
+  });
+
+  test('bench reframe: changing the framing of a long history re-splits it and repaints, next to re-decoding it', async ({
+    page,
+  }) => {
+    test.setTimeout(MODE === 'full' ? 15 * 60_000 : 90_000);
+    const started = performance.now();
+    const result = newResult('reframe', 'Re-frame', MODE, PRELIMINARY);
+    result.commands.push(
+      'npx playwright test e2e/bench.spec.ts --grep "bench reframe" (SOCKPIT_BENCH=full for full scale)',
+      `peer: bench/children/peer.ts udpSend — ${fmtCount(REFRAME.count)} datagrams of one ${REFRAME.size}-byte numbered text line each at ${fmtPerSecond(REFRAME.perSecond)}, topped up until the engine holds them all`,
+    );
+    let bridge: BenchChild | undefined;
+    try {
+      bridge = await startChild('bridge');
+      await page.goto(await bridge.call<string>('url'));
+      await expect(page.locator('[data-app-state="loaded"]')).toBeVisible();
+      const app = new App(page);
+      const pane = await app.newSession('UDP');
+      const port = await startUdp(pane, 1024);
+      const name = await pane.getAttribute('aria-label');
+      const held = async () => (await bridge!.call<EngineCounters[]>('counters')).find((c) => c.name === name);
+      const peer = await startChild('peer');
+      let sent = 0;
+      let rounds = 0;
+      for (let need = REFRAME.count; need > 0 && rounds < REFRAME.rounds; rounds++) {
+        const seconds = need / REFRAME.perSecond;
+        const round = await peer.call<{ sent: number }>(
+          'udpSend',
+          {
+            port,
+            count: need,
+            size: REFRAME.size,
+            perSecond: REFRAME.perSecond,
+            payload: 'text',
+            firstNumber: sent,
+            timeoutMs: seconds * 3000 + 30_000,
+          },
+          seconds * 3000 + 35_000,
+        );
+        sent += round.sent;
+        await expect
+          .poll(async () => ((await held())?.counters.packetsIn ?? 0) + (udpDrops(port) ?? 0), { timeout: 30_000 })
+          .toBe(sent);
+        need = REFRAME.count - ((await held())?.counters.packetsIn ?? 0);
+      }
+      await peer.stop();
+      const counted = await held();
+      check(
+        result,
+        'the engine holds the whole history',
+        counted?.counters.packetsIn === REFRAME.count && counted.capture.evictedBytes === 0,
+        `${fmtCount(sent)} datagrams sent in ${rounds} round(s); the engine counted ${fmtCount(counted?.counters.packetsIn ?? NaN)}`,
+      );
+      const shown = await waitForShown(pane, counted?.counters.bytesIn ?? NaN, 60_000);
+      check(result, "the page shows the engine's byte count", shown.ok, `the page shows "${shown.text}"`);
+      const hidden = await notShown(pane);
+      const inView = REFRAME.count - hidden.skipped - hidden.dropped;
+      if (MODE === 'smoke')
+        check(
+          result,
+          'the view holds the whole history',
+          inView === REFRAME.count,
+          `the log says it skipped ${fmtCount(hidden.skipped)} and dropped ${fmtCount(hidden.dropped)}`,
+        );
+
+      await instrument(page);
+      const log = app.log(pane);
+      const rows = log.locator('[data-total-rows]');
+      const latencies = async () => (await pageBench(page)).redecodes;
+      // The reference, in the same run on the same history: re-decoding it (the existing path).
+      const encoding = pane.getByLabel('Receive encoding');
+      for (let i = 0; i < REFRAME.redecodes; i++) {
+        const before = (await latencies()).length;
+        await encoding.selectOption({ label: i % 2 === 0 ? 'GBK' : 'UTF-8' });
+        await expect.poll(async () => (await latencies()).length, { timeout: 10_000 }).toBe(before + 1);
+      }
+      const redecodes = (await latencies()).slice();
+      // Line and delimiter "\n" cut the same messages, and each switch re-splits the whole history.
+      const framing = pane.getByLabel('Framing', { exact: true });
+      // Per read, the rows are the records plus the session's notes ("bound to …"); framed, the same count.
+      const perRead = Number(await rows.getAttribute('data-total-rows'));
+      let whole = 0;
+      let seen = '';
+      for (let i = 0; i < REFRAME.switches; i++) {
+        const before = (await latencies()).length;
+        await framing.selectOption({ label: i % 2 === 0 ? 'Line (LF or CRLF)' : 'By delimiter' });
+        await expect.poll(async () => (await latencies()).length, { timeout: 10_000 }).toBe(before + 1);
+        const total = Number(await rows.getAttribute('data-total-rows'));
+        const last = await log.locator('.log-row.rx .log-content').last().innerText();
+        const pending = await log.locator('[data-frame="pending"], [data-frame="bad"]').count();
+        if (total === perRead && pending === 0 && /^#\d{9} temp=/.test(last) && !last.includes('\n')) whole++;
+        else
+          seen = `${fmtCount(total)} rows (per read: ${fmtCount(perRead)}), ${pending} pending or bad, last "${last}"`;
+      }
+      check(
+        result,
+        'every re-split shows one message per line of the whole history, none pending or bad',
+        whole === REFRAME.switches,
+        `${whole} of ${REFRAME.switches} switches${seen ? `; one showed ${seen}` : ''}`,
+      );
+      const reframes = (await latencies()).slice(redecodes.length);
+      result.targets.push(
+        atMost(
+          `change to repainted, worst of ${reframes.length} re-frames`,
+          Math.max(...reframes),
+          200,
+          fmtMs,
+          `re-decoding the same history: median ${fmtMs(median(redecodes))}, worst ${fmtMs(Math.max(...redecodes))}`,
+        ),
+      );
+      result.tables.push({
+        caption: 'Every switch, change event to the first frame painted after the rows changed',
+        head: ['history', 'what changed', 'median', 'worst', 'all (ms)'],
+        rows: [
+          [
+            `${fmtCount(inView)} messages in the view`,
+            'framing (line ⇄ delimiter 0A)',
+            fmtMs(median(reframes)),
+            fmtMs(Math.max(...reframes)),
+            reframes.map((ms) => ms.toFixed(0)).join(', '),
+          ],
+          [
+            `${fmtCount(inView)} records in the view`,
+            'receive encoding (reference)',
+            fmtMs(median(redecodes)),
+            fmtMs(Math.max(...redecodes)),
+            redecodes.map((ms) => ms.toFixed(0)).join(', '),
+          ],
+        ],
+      });
+      const heap = (await (await page.context().newCDPSession(page)).send('Runtime.getHeapUsage')) as HeapUsage;
+      result.why.push(
+        `With the history framed: renderer JS heap ${fmtMiB(heap.usedSize)} plus ${fmtMiB(heap.backingStorageSize ?? NaN)} of typed arrays. ` +
+          'Re-framing reads every kept row once and keeps message boundaries in typed arrays; only the rows on screen are decoded.',
       );
     } catch (err) {
       result.error = err instanceof Error ? err.message : String(err);

@@ -4,7 +4,18 @@ import os from 'node:os';
 // correctness checks (the part the CI smoke asserts), and the exact commands that produced it.
 
 export type BenchName =
-  'tcp' | 'udp' | 'connections' | 'echo' | 'window' | 'redecode' | 'framing' | 'drift' | 'charts' | 'search' | 'file';
+  | 'tcp'
+  | 'udp'
+  | 'connections'
+  | 'echo'
+  | 'window'
+  | 'redecode'
+  | 'framing'
+  | 'drift'
+  | 'charts'
+  | 'search'
+  | 'file'
+  | 'reframe';
 export const BENCH_NAMES: readonly BenchName[] = [
   'tcp',
   'udp',
@@ -17,6 +28,7 @@ export const BENCH_NAMES: readonly BenchName[] = [
   'charts',
   'search',
   'file',
+  'reframe',
 ];
 
 export interface Target {

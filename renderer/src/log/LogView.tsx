@@ -1,5 +1,6 @@
 import {
   memo,
+  useEffect,
   useLayoutEffect,
   useRef,
   useState,
@@ -19,6 +20,9 @@ import { useApp, type Language, type SessionView } from '../state/store';
 import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, rowEncoding, type Piece, type RowContent } from './format';
 import { Marked, RowMenu, rowsBetween, type Highlight, type RowList } from './row-tools';
 import { timeText } from './time-text';
+import { FRAMED_PENDING, FRAMED_ROW, framedViews, type FramedLog } from '../framing/framed-log';
+import { BAD_NONE, type BadReason } from '../framing/splitters';
+import { appliedFraming } from '../framing/view-framing';
 
 // A virtualized log: the scroll bar maps to row numbers (not pixels), and only the rows that fill the
 // viewport are in the page, formatted when they appear. A million rows cost what forty do.
@@ -141,7 +145,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const inner = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [, setTick] = useState(0);
-  const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(new Map());
+  const [expanded, setExpanded] = useState<ReadonlyMap<string, number>>(new Map());
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   const formatter = useRef(new RowFormatter());
   const heights = useRef(new Map<number, number>());
@@ -150,8 +154,13 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const anchor = useRef({ serial: log.first, frac: 0 });
   const programmatic = useRef(-1);
   const passes = useRef(0);
-  const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}|${tools.timeMode}`;
+  // A framing other than per read shows messages: rows are then positions in the framed view, not log serials.
+  const session = useApp((state) => state.sessions[sessionId]);
+  const framed = framedViews.of(sessionId, appliedFraming(sessionId, view.framing, session).framing);
+  const framingKey = framed?.key ?? 'per-read';
+  const layoutKey = `${view.viewMode}|${view.receiveEncoding}|${view.timestamps}|${size.width}|${language}|${tools.timeMode}|${framingKey}`;
   const lastLayoutKey = useRef(layoutKey);
+  const lastFramingKey = useRef(framingKey);
   if (lastLayoutKey.current !== layoutKey) {
     // Heights depend on all of these; re-measure rather than trust old ones.
     lastLayoutKey.current = layoutKey;
@@ -163,16 +172,27 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     following.current = view.autoScroll;
   }
 
-  const lo = log.first;
-  const hi = Math.max(lo, log.frozenEnd ?? log.end);
-  // The rows shown, by position: every row, or in filter mode only the search's matches.
-  const rowsShown = rowList(lo, hi, tools.filterOnly ? tools.scan : undefined);
+  const serialEnd = Math.max(log.first, log.frozenEnd ?? log.end);
+  // Only rows not framed before are read: following a live log costs what arrived, not the history.
+  framed?.sync(log, serialEnd, Date.now() * 1000);
+  const lo = framed ? framed.first : log.first;
+  const hi = framed ? Math.max(lo, framed.endWithPending) : serialEnd;
+  if (lastFramingKey.current !== framingKey) {
+    // Another framing numbers the rows anew: keep following, or start at the top of the new rows.
+    lastFramingKey.current = framingKey;
+    anchor.current = { serial: lo, frac: 0 };
+  }
+  // The rows shown, by position. A row is a log serial, or a framed message's index when framed. Filter mode
+  // shows only the search's matches; the search reads the log's rows, so a framed view shows every message.
+  const rowsShown = rowList(lo, hi, tools.filterOnly && !framed ? tools.scan : undefined);
   const count = rowsShown.count;
+  /** The log row a view row stands for: itself, or the row a framed message's first byte is in. */
+  const logSerial = (row: number) => (framed ? framed.serial(row) : row);
   const viewportHeight = size.height || 400;
   const pxPerRow = count * SCROLL_PX_PER_ROW > MAX_SCROLL_PX ? MAX_SCROLL_PX / count : SCROLL_PX_PER_ROW;
   const heightOf = (position: number) => heights.current.get(rowsShown.serialAt(position)) ?? averageHeight.current;
   const lastFocus = useRef(0);
-  if (tools.focus && tools.focus.nonce !== lastFocus.current) {
+  if (tools.focus && tools.focus.nonce !== lastFocus.current && !framed) {
     // A search moved to a match: show it a few rows below the top, and stop following.
     lastFocus.current = tools.focus.nonce;
     following.current = false;
@@ -201,7 +221,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     let measuredSum = 0;
     let measuredCount = 0;
     for (const child of rows.children) {
-      const serial = Number((child as HTMLElement).dataset.serial);
+      const serial = Number((child as HTMLElement).dataset.row);
       const height = (child as HTMLElement).getBoundingClientRect().height;
       total += height;
       measuredSum += height;
@@ -224,10 +244,10 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     passes.current = 0;
     const offset = placed.bottom ? Math.min(0, viewportHeight - total) : -placed.frac * heightOf(placed.from);
     rows.style.transform = `translateY(${offset}px)`;
-    log.shownEnd = hi;
+    log.shownEnd = serialEnd;
     // A paused view keeps what it shows: the rows from its first visible one on stay, whatever arrives.
     if (log.frozenEnd !== undefined && placed.from < count)
-      log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, rowsShown.serialAt(placed.from));
+      log.pin = Math.min(log.pin ?? Number.POSITIVE_INFINITY, logSerial(rowsShown.serialAt(placed.from)));
     const maxTop = Math.max(0, element.scrollHeight - element.clientHeight);
     // Rows evicted from under the anchor leave it at the oldest row still held.
     const wanted =
@@ -258,36 +278,65 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     setTick((n) => n + 1);
   };
 
+  // An idle-gap message ends by silence: look again when the silence will have lasted.
+  const dueUs = framed?.nextDueUs() ?? Number.POSITIVE_INFINITY;
+  useEffect(() => {
+    if (!Number.isFinite(dueUs)) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), Math.max(0, dueUs / 1000 - Date.now()) + 5);
+    return () => clearTimeout(timer);
+  }, [dueUs]);
+
   const highlight: Highlight | undefined = tools.matcher?.hasPattern ? tools.matcher.highlight : undefined;
-  const startUs = hi > lo ? log.wallUs(lo) : 0;
+  const startUs = hi > lo ? log.wallUs(logSerial(lo)) : 0;
   const timeOf = (position: number, serial: number): string | undefined =>
     view.timestamps
       ? timeText(
           tools.timeMode,
           log.wallUs(serial),
           startUs,
-          position > 0 ? log.wallUs(rowsShown.serialAt(position - 1)) : undefined,
+          position > 0 ? log.wallUs(logSerial(rowsShown.serialAt(position - 1))) : undefined,
         )
       : undefined;
   const items: ReactNode[] = [];
   for (let position = placed.from; position < placed.to; position++) {
-    const serial = rowsShown.serialAt(position);
+    const row = rowsShown.serialAt(position);
+    const serial = logSerial(row);
+    const rowKind = framed ? framed.kind(row) : FRAMED_ROW;
+    if (framed && rowKind !== FRAMED_ROW) {
+      items.push(
+        messageRow({
+          framed,
+          framingKey,
+          log,
+          row,
+          serial,
+          view,
+          expanded,
+          setExpanded,
+          formatter: formatter.current,
+          t,
+          time: timeOf(position, serial),
+        }),
+      );
+      continue;
+    }
     const kind = log.kind(serial);
     const time = timeOf(position, serial);
     const selected = tools.selection.has(serial);
     if (kind === ROW_NOTE) {
       items.push(
-        <NoteRow key={serial} log={log} serial={serial} time={time} language={language} selected={selected} />,
+        <NoteRow key={row} log={log} row={row} serial={serial} time={time} language={language} selected={selected} />,
       );
       continue;
     }
     if (kind === ROW_SKIPPED || kind === ROW_NOT_KEPT) {
-      items.push(<GapRow key={serial} log={log} serial={serial} time={time} t={t} selected={selected} />);
+      items.push(<GapRow key={row} log={log} row={row} serial={serial} time={time} t={t} selected={selected} />);
       continue;
     }
     const seq = log.seq(serial);
     const full = log.fullLength(serial) > log.length(serial) ? fullRecords.get(sessionId, seq) : undefined;
-    const shown = expanded.get(serial) ?? FIRST_SLICE;
+    const expandKey = `${framingKey}|${row}`;
+    const shown = expanded.get(expandKey) ?? FIRST_SLICE;
     const content = formatter.current.content({
       log,
       serial,
@@ -300,8 +349,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     });
     items.push(
       <RecordRow
-        key={serial}
+        key={row}
         log={log}
+        row={row}
         serial={serial}
         seq={seq}
         content={content}
@@ -318,7 +368,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         onMore={() => {
           if (full === undefined && log.fullLength(serial) > log.length(serial) && shown >= log.length(serial))
             void loadFullRecord(sessionId, seq);
-          setExpanded((before) => new Map(before).set(serial, shown + MORE_SLICE));
+          setExpanded((before) => new Map(before).set(expandKey, shown + MORE_SLICE));
         }}
       />,
     );
@@ -496,6 +546,8 @@ function PieceView({
 const RecordRow = memo(
   function RecordRow(props: {
     log: SessionLog;
+    /** The row's place in the view: its serial, or its position when the view is framed. */
+    row: number;
     serial: number;
     seq: number;
     content: RowContent;
@@ -509,12 +561,14 @@ const RecordRow = memo(
     more: More;
     onMore: () => void;
   }) {
-    const { log, serial, seq, content, mode, time, highlight, selected, current, badTitle, t, more, onMore } = props;
+    const { log, row, serial, seq, content, mode, time, highlight, selected, current, badTitle, t, more, onMore } =
+      props;
     const dir = log.kind(serial) === ROW_RX ? 'rx' : 'tx';
     return (
       <div
-        className={`log-row ${dir}${serial % 2 ? ' alt' : ''}${selected ? ' selected' : ''}${current ? ' current-match' : ''}`}
+        className={`log-row ${dir}${row % 2 ? ' alt' : ''}${selected ? ' selected' : ''}${current ? ' current-match' : ''}`}
         data-seq={seq}
+        data-row={row}
         data-serial={serial}
         data-bytes={log.fullLength(serial)}
         data-selected={selected || undefined}
@@ -552,6 +606,7 @@ const RecordRow = memo(
   // `onMore` is a new function every render; what it does depends only on the fields compared here.
   (a, b) =>
     a.log === b.log &&
+    a.row === b.row &&
     a.serial === b.serial &&
     a.content === b.content &&
     a.mode === b.mode &&
@@ -571,19 +626,21 @@ function sameMore(a: More, b: More): boolean {
 
 const NoteRow = memo(function NoteRow({
   log,
+  row,
   serial,
   time,
   language,
   selected,
 }: {
   log: SessionLog;
+  row: number;
   serial: number;
   time: string | undefined;
   language: Language;
   selected: boolean;
 }) {
   const note = log.note(serial);
-  if (!note) return <div className="log-row note" data-serial={serial} />;
+  if (!note) return <div className="log-row note" data-row={row} data-serial={serial} />;
   const say = note.say;
   const text =
     'text' in say
@@ -593,7 +650,8 @@ const NoteRow = memo(function NoteRow({
         : translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
   return (
     <div
-      className={`log-row note ${note.tone}${serial % 2 ? ' alt' : ''}${selected ? ' selected' : ''}`}
+      className={`log-row note ${note.tone}${row % 2 ? ' alt' : ''}${selected ? ' selected' : ''}`}
+      data-row={row}
       data-serial={serial}
       data-selected={selected || undefined}
     >
@@ -608,12 +666,14 @@ const NoteRow = memo(function NoteRow({
 
 function GapRow({
   log,
+  row,
   serial,
   time,
   t,
   selected,
 }: {
   log: SessionLog;
+  row: number;
   serial: number;
   time: string | undefined;
   t: Translate;
@@ -623,7 +683,8 @@ function GapRow({
   const skipped = log.kind(serial) === ROW_SKIPPED;
   return (
     <div
-      className={`log-row note gap warn${serial % 2 ? ' alt' : ''}${selected ? ' selected' : ''}`}
+      className={`log-row note gap warn${row % 2 ? ' alt' : ''}${selected ? ' selected' : ''}`}
+      data-row={row}
       data-serial={serial}
       data-gap={n}
     >
@@ -633,5 +694,127 @@ function GapRow({
       <span className="log-len" />
       <div className="log-content">{skipped ? t('gapSkipped', { n }) : t('gapNotKept', { n })}</div>
     </div>
+  );
+}
+
+const MessageRow = memo(
+  function MessageRow(props: {
+    log: SessionLog;
+    row: number;
+    /** The log row its first byte is in. */
+    serial: number;
+    length: number;
+    pending: boolean;
+    bad: BadReason;
+    /** The framer's own words about a bad frame. */
+    detail: string | undefined;
+    content: RowContent;
+    mode: SessionView['viewMode'];
+    time: string | undefined;
+    badTitle: string;
+    t: Translate;
+    /** Bytes a "show more" adds; 0 when all are shown. */
+    more: number;
+    onMore: () => void;
+  }) {
+    const { log, row, serial, length, pending, bad, detail, content, mode, time, badTitle, t, more, onMore } = props;
+    const state = pending ? 'pending' : bad !== BAD_NONE ? 'bad' : 'message';
+    const mark = pending
+      ? { text: t('frame.pending'), description: t('frame.pendingTitle', { n: length }) }
+      : bad !== BAD_NONE
+        ? {
+            text: t(`frame.bad.${bad}` as 'frame.bad.1'),
+            description: t(`frame.bad.${bad}.title` as 'frame.bad.1.title') + (detail ? ` (${detail})` : ''),
+          }
+        : undefined;
+    return (
+      <div
+        className={`log-row rx${row % 2 ? ' alt' : ''}${state === 'message' ? '' : ` frame-${state}`}`}
+        data-seq={log.seq(serial)}
+        data-row={row}
+        data-serial={serial}
+        data-bytes={length}
+        data-frame={state}
+      >
+        {time !== undefined && <span className="log-time">{time}</span>}
+        <span className="log-dir rx">{t('rx')}</span>
+        <span className="log-peer">{log.peer(serial)}</span>
+        <span className="log-len">{formatBytes(length)}</span>
+        <div className={`log-content ${mode}`}>
+          {mark && (
+            <span className={`frame-mark ${state}`} title={mark.description} aria-description={mark.description}>
+              {mark.text}
+            </span>
+          )}
+          {content.pieces.map((piece, k) => (
+            <PieceView key={k} piece={piece} badTitle={badTitle} highlight={undefined} mode={mode} />
+          ))}
+          {content.omittedBytes > 0 && (
+            <span className="omitted">
+              {t('moreBytes', { n: content.omittedBytes })}
+              {more > 0 && (
+                <button type="button" className="link" onClick={onMore}>
+                  {t('showMore', { size: formatBytes(more) })}
+                </button>
+              )}
+            </span>
+          )}
+        </div>
+      </div>
+    );
+  },
+  (a, b) =>
+    a.log === b.log &&
+    a.row === b.row &&
+    a.serial === b.serial &&
+    a.length === b.length &&
+    a.pending === b.pending &&
+    a.bad === b.bad &&
+    a.detail === b.detail &&
+    a.content === b.content &&
+    a.mode === b.mode &&
+    a.time === b.time &&
+    a.badTitle === b.badTitle &&
+    a.t === b.t &&
+    a.more === b.more,
+);
+
+/** A framed message's row: its bytes gathered from the reads it spans, marked pending or bad. */
+function messageRow(args: {
+  framed: FramedLog;
+  framingKey: string;
+  log: SessionLog;
+  row: number;
+  serial: number;
+  view: SessionView;
+  expanded: ReadonlyMap<string, number>;
+  setExpanded: (change: (before: ReadonlyMap<string, number>) => ReadonlyMap<string, number>) => void;
+  formatter: RowFormatter;
+  t: Translate;
+  time: string | undefined;
+}): ReactNode {
+  const { framed, framingKey, log, row, serial, view, expanded, setExpanded, formatter, t, time } = args;
+  const expandKey = `${framingKey}|${row}`;
+  const total = framed.length(row);
+  const shown = expanded.get(expandKey) ?? FIRST_SLICE;
+  const bytes = framed.bytes(log, row, shown);
+  return (
+    <MessageRow
+      key={row}
+      log={log}
+      row={row}
+      serial={serial}
+      length={total}
+      pending={framed.kind(row) === FRAMED_PENDING}
+      bad={framed.bad(row, log)}
+      detail={framed.detail(row, log)}
+      content={formatter.message(`${framingKey}|${row}|${total}`, bytes, total, view.viewMode, view.receiveEncoding)}
+      mode={view.viewMode}
+      time={time}
+      badTitle={t('invalidBytesTitle', { encoding: ENCODING_LABELS[view.receiveEncoding] })}
+      t={t}
+      more={bytes.byteLength < total ? Math.min(MORE_SLICE, total - bytes.byteLength) : 0}
+      onMore={() => setExpanded((before) => new Map(before).set(expandKey, shown + MORE_SLICE))}
+    />
   );
 }

@@ -124,6 +124,25 @@ export class RowFormatter {
     );
   }
 
+  /**
+   * Formats a framed message: its bytes gathered from one or more reads (`bytes` holds its first `shown` or
+   * fewer, `total` is its length). A message is decoded on its own: a character never spans two messages.
+   * `key` names the message and its length, which grows while it is pending.
+   */
+  message(key: string, bytes: Uint8Array, total: number, mode: ViewMode, encoding: Encoding): RowContent {
+    const limit = bytes.byteLength;
+    if (mode !== 'text')
+      return this.remember(`m|${key}|${mode}|${limit}`, () => ({
+        pieces: hexPieces(bytes, limit, mode),
+        omittedBytes: total - limit,
+      }));
+    return this.remember(`m|${key}|text|${encoding}|${limit}`, () => {
+      const decoded = decodeForDisplay(bytes, encoding, { final: limit >= total });
+      const held = limit < total ? decoded.carry.length : 0;
+      return { pieces: segmentsToPieces(decoded.segments), omittedBytes: total - limit + held };
+    });
+  }
+
   /** Forget everything, e.g. when the rows' serials start over. */
   clear(): void {
     this.rows.clear();

@@ -1,3 +1,4 @@
+import { framedViews } from '../framing/framed-log';
 import {
   hostProblem,
   type CaptureFileInfo,
@@ -199,6 +200,7 @@ export function forgetSession(sessionId: string): void {
   logStore.drop(sessionId);
   connectionStore.drop(sessionId);
   dropLogTools(sessionId);
+  framedViews.drop(sessionId);
 }
 
 export async function renameSession(sessionId: string, name: string): Promise<void> {

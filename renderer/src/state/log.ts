@@ -83,6 +83,20 @@ class RowBlock {
 
 const STRING_COMPACT_AT = 1 << 16;
 
+/** The fields of one row, filled by `SessionLog.readRow` in one look-up: a reader keeps one and reuses it. */
+export class RowFields {
+  kind: RowKind = ROW_NOTE;
+  /** Indexes into the log's string table (valid while `SessionLog.stringsVersion` stays the same); -1 for none. */
+  conn = -1;
+  peer = -1;
+  /** The payload chunk, and where in it the row's `length` held bytes are (no view is made). */
+  chunk: Uint8Array = new Uint8Array(0);
+  offset = 0;
+  length = 0;
+  fullLength = 0;
+  wallUs = 0;
+}
+
 /**
  * One session's log: records and notes in arrival order, addressed by a serial number that only grows
  * (the oldest live row is `first`, the next one to come `end`). Payloads sit in 1 MiB chunks, rows in
@@ -107,6 +121,10 @@ export class SessionLog {
   /** Records and payload bytes this log dropped from its front to stay within its limits. */
   evictedRecords = 0;
   evictedBytes = 0;
+  /** Bumped when the log is emptied on purpose: views derived from its rows start over. */
+  clears = 0;
+  /** Bumped when the string table is compacted: string indexes read before mean nothing after. */
+  stringsVersion = 0;
   /** Rows at or after this serial are never evicted: a paused view shows them. */
   pin: number | undefined;
   /** Set while the view is paused: it shows rows before this serial only. */
@@ -221,6 +239,50 @@ export class SessionLog {
     return chunk.subarray(block.offset[i], block.offset[i] + length);
   }
 
+  /** Every field of a row into `out`, for readers that go through many rows (a framed view re-splitting). */
+  readRow(serial: number, out: RowFields): void {
+    const block = this.block(serial);
+    const i = serial % ROWS_PER_BLOCK;
+    const kind = block.kind[i] as RowKind;
+    out.kind = kind;
+    out.conn = block.conn[i];
+    out.peer = block.peer[i];
+    out.wallUs = block.wallUs[i];
+    if (kind <= ROW_TX && block.length[i] > 0) {
+      out.chunk = this.chunks[block.chunk[i] - this.chunkBase];
+      out.offset = block.offset[i];
+      out.length = block.length[i];
+      out.fullLength = block.fullLength[i];
+    } else {
+      out.chunk = EMPTY;
+      out.offset = 0;
+      out.length = 0;
+      out.fullLength = kind <= ROW_TX ? block.fullLength[i] : 0;
+    }
+  }
+
+  /** The string a `RowFields` index stands for. */
+  stringAt(index: number): string | undefined {
+    return index < 0 ? undefined : this.strings[index];
+  }
+
+  /**
+   * The payload chunk that holds the row's bytes (from `payloadOffset`, `length` of them), without making a
+   * view: a framed view reads a million rows per re-split and must not allocate per row.
+   */
+  payloadChunk(serial: number): Uint8Array {
+    const block = this.block(serial);
+    const i = serial % ROWS_PER_BLOCK;
+    if (block.kind[i] > ROW_TX || block.length[i] === 0) return EMPTY;
+    return this.chunks[block.chunk[i] - this.chunkBase];
+  }
+
+  payloadOffset(serial: number): number {
+    const block = this.block(serial);
+    const i = serial % ROWS_PER_BLOCK;
+    return block.kind[i] > ROW_TX || block.length[i] === 0 ? 0 : block.offset[i];
+  }
+
   note(serial: number): Note | undefined {
     return this.notes.get(serial);
   }
@@ -286,6 +348,7 @@ export class SessionLog {
     this.stringIndex = new Map(kept.map((text, index) => [text, index]));
     this.lastStringIndex = -1;
     this.nextCompactAt = Math.max(STRING_COMPACT_AT, kept.length * 2);
+    this.stringsVersion++;
   }
 
   /** Makes sure the row `end` has a place; false when only pinned rows could make room. */
@@ -544,6 +607,7 @@ export class SessionLog {
     this.notKept = 0;
     this.evictedRecords = 0;
     this.evictedBytes = 0;
+    this.clears++;
     this.version++;
   }
 

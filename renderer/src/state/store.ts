@@ -10,6 +10,7 @@ import type { LinkState } from '../../../shared/contract/wire';
 import type { ChecksumKind, Encoding, LineEnding, SendMode } from '../../../shared/codec/options';
 import type { SockpitError } from '../../../shared/result';
 import type { ViewMode } from '../log/format';
+import type { FramingDraft } from '../framing/choice';
 
 export type { ViewMode };
 export type Language = 'en' | 'zh-CN';
@@ -82,6 +83,8 @@ export interface SessionView {
   status?: { tone: 'error' | 'info'; error: SockpitError };
   /** The session's name was made by us and follows its kind. */
   autoName: boolean;
+  /** How this view cuts received bytes into messages, as typed; absent: the session's framing. */
+  framing?: FramingDraft;
 }
 
 export interface AppState {

@@ -5,6 +5,7 @@ import type { CaptureFileFormat, CaptureFileInfo, SessionInfo, SessionKind } fro
 import { ChartsArea, ChartsToggle } from '../charts/ChartsArea';
 import { useT, type Translate } from '../i18n';
 import { LogToolsBar } from '../log/LogToolsBar';
+import { FramingControls } from '../framing/FramingControls';
 import { LogView } from '../log/LogView';
 import { formatBytes } from '../log/format';
 import {
@@ -508,6 +509,7 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
         onChange={(value) => set({ viewMode: value })}
       />
+      <FramingControls session={session} view={view} t={t} />
       <button
         type="button"
         aria-pressed={view.paused}
