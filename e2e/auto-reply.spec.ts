@@ -131,7 +131,7 @@ test('rules export to a JSON file and import into another session; a bad file sa
 
   const second = await app.newSession();
   await second.getByText('Auto-reply rules').click();
-  const fileInput = second.locator('input[type="file"]');
+  const fileInput = second.locator('details.rules-panel input[type="file"]');
   await fileInput.setInputFiles({ name: 'rules.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
   await expect(second.getByRole('table', { name: 'Rules' }).getByRole('row', { name: /Modbus read/ })).toBeVisible();
   await expect(second.getByLabel('When several rules match')).toHaveValue('all');

@@ -65,7 +65,7 @@ test('a Modbus RTU device writing three frames at once shows three rows, the one
   const server = await app.newSession();
   const port = await app.startServer(server);
   await server.getByLabel('Framing').selectOption({ label: 'Modbus RTU' });
-  await server.getByLabel('View').selectOption({ label: 'Hex' });
+  await server.getByLabel('View', { exact: true }).selectOption({ label: 'Hex' });
   const peer = startPeer('framed_tcp_client.py', ['127.0.0.1', port, 'modbus']);
   await peer.waitForLine(/sent/);
   const rows = app.log(server).locator('.log-row.rx');

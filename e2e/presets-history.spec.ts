@@ -243,7 +243,7 @@ test('presets and history have their Chinese names', async ({ app, page }) => {
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
   await page.getByRole('button', { name: '新建会话' }).click();
   const pane = page.getByRole('region', { name: 'TCP 服务器 1', exact: true });
-  await pane.getByLabel('消息').fill('查询');
+  await pane.getByRole('textbox', { name: '消息', exact: true }).fill('查询');
   await pane.getByRole('button', { name: '保存为预设' }).click();
   const list = pane.getByRole('list', { name: '预设', exact: true });
   await expect(list.getByRole('button', { name: '查询', exact: true })).toBeVisible();

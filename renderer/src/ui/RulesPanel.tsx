@@ -126,6 +126,7 @@ export function RulesPanel({ session, t }: { session: SessionInfo; t: Translate 
     void loadRules(sessionId);
   }, [open, sessionId]);
 
+  const [toggled, setToggled] = useState<ReadonlyMap<string, boolean>>(new Map());
   const apply = async (nextRules: AutoReplyRuleInput[], match = set.match) => {
     setImportError(undefined);
     return saveRules(sessionId, { version: 1, match, rules: nextRules });
@@ -228,10 +229,19 @@ export function RulesPanel({ session, t }: { session: SessionInfo; t: Translate 
                     <input
                       type="checkbox"
                       aria-label={t('rules.enableRule', { name: rule.name })}
-                      checked={rule.enabled}
-                      onChange={(event) =>
-                        void apply(set.rules.map((r, i) => (i === index ? { ...r, enabled: event.target.checked } : r)))
-                      }
+                      checked={toggled.get(rule.name) ?? rule.enabled}
+                      onChange={(event) => {
+                        const enabled = event.target.checked;
+                        // Shown at once; the engine's answer (or its refusal) then replaces it.
+                        setToggled((before) => new Map(before).set(rule.name, enabled));
+                        void apply(set.rules.map((r, i) => (i === index ? { ...r, enabled } : r))).finally(() =>
+                          setToggled((before) => {
+                            const after = new Map(before);
+                            after.delete(rule.name);
+                            return after;
+                          }),
+                        );
+                      }}
                     />
                   </td>
                   <td
