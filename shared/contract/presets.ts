@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Checksum, Encoding, LineEnding, MAX_SEND_INPUT_CHARS, SendMode } from './fields';
+import { SendFields } from './send-payload';
 
 // Saved messages (presets) and the send history: what the renderer keeps between runs and what a presets
 // file holds. Declared here so the file a person imports is checked by the same rules everywhere.
@@ -31,6 +32,8 @@ export const SavedMessage = z.looseObject({
   escapes: z.boolean({ error: '"escapes" must be true or false.' }),
   lineEnding: LineEnding,
   checksum: Checksum,
+  /** The send-time field settings, kept with a message whose text has a placeholder such as {counter}. */
+  fields: SendFields.optional(),
 });
 export type SavedMessage = z.infer<typeof SavedMessage>;
 

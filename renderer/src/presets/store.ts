@@ -1,7 +1,8 @@
 import { create } from 'zustand';
-import { StoredHistory, StoredPresets } from '../../../shared/contract';
+import { SendFields, StoredHistory, StoredPresets } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import { sendMessage } from '../state/actions';
+import { fieldsFromDraft, scheduleDraft } from '../state/send-schedule';
 import { updateSend, useApp, type SendDraft } from '../state/store';
 import {
   addPresets,
@@ -92,10 +93,22 @@ function sendDraft(sessionId: string): SendDraft | undefined {
   return useApp.getState().views[sessionId]?.send;
 }
 
+/**
+ * The box's message as it is kept: with its send-time field settings (counter, length, checksum range) when
+ * its text has a placeholder, so a preset or a recalled message with {counter} counts the way it did.
+ */
+function keptMessage(sessionId: string, send: SendDraft): SavedMessage {
+  const message = messageOf(send);
+  if (!send.text.includes('{')) return message;
+  // Settings the send itself would refuse are not kept: the message then counts with the box's settings.
+  const fields = SendFields.safeParse(fieldsFromDraft(scheduleDraft(sessionId)));
+  return fields.success ? { ...message, fields: fields.data } : message;
+}
+
 /** The box sent `send`: it becomes the newest history entry and ↑ starts again from it. */
 export function rememberSent(sessionId: string, send: SendDraft): void {
   useSaved.setState((state) => ({
-    history: remember(state.history, messageOf(send), Date.now()),
+    history: remember(state.history, keptMessage(sessionId, send), Date.now()),
     recall: { ...state.recall, [sessionId]: NOT_RECALLING },
   }));
 }
@@ -104,7 +117,7 @@ export function rememberSent(sessionId: string, send: SendDraft): void {
 export function saveAsPreset(sessionId: string, name: string, onlyThisSession: boolean): void {
   const send = sendDraft(sessionId);
   if (!send) return;
-  savePreset(sessionId, messageOf(send), name, onlyThisSession);
+  savePreset(sessionId, keptMessage(sessionId, send), name, onlyThisSession);
 }
 
 export function savePreset(sessionId: string, message: SavedMessage, name: string, onlyThisSession: boolean): void {

@@ -304,9 +304,11 @@ export async function halfClose(sessionId: string, connectionIds: Array<string |
 }
 
 type SendPayloadInput = Extract<CommandInput, { type: 'send' }>['payload'];
+/** The box's draft, or a preset: a draft without its target, maybe with send-time field settings of its own. */
+type KeptSend = Omit<SendDraft, 'target'> & { fields?: SendPayloadInput['fields'] };
 
 /** The send box as a payload, with the counter settings of the send area. */
-function sendPayloadOf(send: Omit<SendDraft, 'target'>, sessionId: string): SendPayloadInput {
+function sendPayloadOf(send: KeptSend, sessionId: string): SendPayloadInput {
   return {
     mode: send.mode,
     data: send.text,
@@ -314,7 +316,8 @@ function sendPayloadOf(send: Omit<SendDraft, 'target'>, sessionId: string): Send
     escapes: send.escapes,
     lineEnding: send.lineEnding,
     checksum: send.checksum,
-    fields: fieldsFromDraft(scheduleDraft(sessionId)),
+    // A preset keeps the field settings it was saved with; the box uses the send area's.
+    fields: send.fields ?? fieldsFromDraft(scheduleDraft(sessionId)),
   };
 }
 
@@ -339,11 +342,11 @@ export function currentSend(
  * Sends what the send box holds, or `message` (a preset) with the box's target. Only what the box itself
  * sends goes into the history, and only the box's own message can repeat.
  */
-export async function sendMessage(sessionId: string, message?: Omit<SendDraft, 'target'>): Promise<boolean> {
+export async function sendMessage(sessionId: string, message?: KeptSend): Promise<boolean> {
   const found = lookup(sessionId);
   if (!found) return false;
   const { view } = found;
-  const send: SendDraft = message ? { ...view.send, ...message, target: view.send.target } : view.send;
+  const send: SendDraft & KeptSend = message ? { ...view.send, ...message, target: view.send.target } : view.send;
   if (send.mode === 'hex') {
     const problem = hexProblem(send.text);
     if (problem) {

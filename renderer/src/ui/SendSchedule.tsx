@@ -15,6 +15,8 @@ import {
   type NumberFormatChoice,
 } from '../state/send-schedule';
 import { setStatus, type SessionView } from '../state/store';
+import { presetsFor } from '../presets/saved';
+import { useSaved } from '../presets/store';
 import { CheckField, SelectField } from './controls';
 
 // The timed side of the send area: Repeat (the engine sends every interval), the counter behind {counter},
@@ -224,6 +226,7 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
           <button type="button" onClick={onAddStep}>
             {t('addStep')}
           </button>
+          <PresetStepPicker sessionId={sessionId} t={t} onPick={(payload) => report(addStep(sessionId, payload))} />
         </div>
         <ol aria-label={t('sequenceSteps')}>
           {draft.steps.map((step, index) => (
@@ -275,5 +278,33 @@ export function SendSchedulePanel({ session, t }: { session: SessionInfo; t: Tra
         </div>
       </details>
     </div>
+  );
+}
+
+/** A sequence step can be a saved preset: choosing one adds it, with its own options, after the last step. */
+function PresetStepPicker({
+  sessionId,
+  t,
+  onPick,
+}: {
+  sessionId: string;
+  t: Translate;
+  onPick: (payload: NonNullable<ReturnType<typeof currentPayload>>) => void;
+}) {
+  const all = useSaved((state) => state.presets);
+  const presets = presetsFor(all, sessionId);
+  if (presets.length === 0) return null;
+  return (
+    <SelectField
+      label={t('addPresetStep')}
+      value=""
+      options={[{ value: '', label: '—' }, ...presets.map((preset) => ({ value: preset.id, label: preset.name }))]}
+      onChange={(id) => {
+        const preset = presets.find((p) => p.id === id);
+        if (!preset) return;
+        const { text, mode, encoding, escapes, lineEnding, checksum, fields } = preset.message;
+        onPick({ mode, data: text, encoding, escapes, lineEnding, checksum, ...(fields ? { fields } : {}) });
+      }}
+    />
   );
 }
