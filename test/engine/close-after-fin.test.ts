@@ -61,9 +61,17 @@ async function closeThenReset(sessionId: string, connectionId: string, first: Fi
   expect(reset.ok).toBe(true);
 }
 
-async function expectClosedOnceAndStopped(sessionId: string, connectionId: string, peer: Child): Promise<void> {
+async function expectClosedOnceAndStopped(
+  sessionId: string,
+  connectionId: string,
+  peer: Child,
+  reason: Closed['reason'],
+): Promise<void> {
   const closed = await h!.waitFor((e): e is Closed => isClosed(e) && e.connection.connectionId === connectionId);
   expect(closed.connection.state).toBe('closed');
+  // Closed by the user, not by an error: the failed reset used to surface as EINVAL.
+  expect(closed.reason).toBe(reason);
+  expect(closed.error).toBeUndefined();
   expect(await stopWithin(sessionId)).toBe('stopped');
   // The python peer sees the connection end and exits on its own.
   await peer.exited(10_000);
@@ -83,7 +91,7 @@ describe.each<FirstClose>(['Disconnect', 'Half-close'])('%s then Reset, back to 
     await peer.waitForLine(/client connected/);
 
     await closeThenReset(client.id, opened.connection.connectionId, first);
-    await expectClosedOnceAndStopped(client.id, opened.connection.connectionId, peer);
+    await expectClosedOnceAndStopped(client.id, opened.connection.connectionId, peer, 'local-closed');
 
     await h.close();
     h = undefined;
@@ -99,7 +107,7 @@ describe.each<FirstClose>(['Disconnect', 'Half-close'])('%s then Reset, back to 
     await peer.waitForLine(/connected/);
 
     await closeThenReset(server.id, opened.connection.connectionId, first);
-    await expectClosedOnceAndStopped(server.id, opened.connection.connectionId, peer);
+    await expectClosedOnceAndStopped(server.id, opened.connection.connectionId, peer, 'kicked');
 
     await h.close();
     h = undefined;
