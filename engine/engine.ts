@@ -12,6 +12,7 @@ import {
   type SessionConfig,
   type SessionStats,
 } from '../shared/contract';
+import { describeThrown } from '../shared/contract/issue-text';
 import { sendOptionsFor } from '../shared/contract/record-encoding';
 import { fail, ok, type Result } from '../shared/result';
 import { tryRules } from '../shared/rules/answer';
@@ -131,12 +132,12 @@ export class Engine {
 
   /** The entry for anything from outside: validated, never throws, answers with a result envelope. */
   async execute(raw: unknown): Promise<Result<unknown>> {
-    const parsed = parseCommand(raw);
-    if (!parsed.ok) return parsed;
     try {
+      const parsed = parseCommand(raw);
+      if (!parsed.ok) return parsed;
       return await this.dispatch(parsed.value);
     } catch (err) {
-      return fail('E_INTERNAL', `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}`, {
+      return fail('E_INTERNAL', `Sockpit hit an internal error: ${describeThrown(err)}`, {
         hint: 'Please report it; the sockets are unaffected.',
       });
     }

@@ -10,6 +10,13 @@ import { Meter } from './stats';
 const CLOSE_GRACE_MS = 1500;
 
 /**
+ * The longest anyone waits for a socket to report that it closed. Stop, session stop and shutdown wait on
+ * `closed`; if Node never emits 'close' (a failed reset once left the socket open forever), the connection
+ * is destroyed and reported closed anyway, so no wait can hang.
+ */
+export const CLOSE_WAIT_LIMIT_MS = CLOSE_GRACE_MS + 1500;
+
+/**
  * Echo stops on a connection once this much of what it echoed is still waiting in our send buffer
  * (beyond what the kernel holds): that peer is not reading, and echoing more would only grow memory.
  */
@@ -58,6 +65,9 @@ export class TcpConnection {
   private lastError?: SockpitError;
   private peerFinished = false;
   private graceTimer?: NodeJS.Timeout;
+  private closeLimitTimer?: NodeJS.Timeout;
+  private finished = false;
+  private readonly finishClosed: () => void;
   private echoing: boolean;
   /** What the last periodic report said about this connection (see reportIfChanged). */
   private readonly reported: { version: number; active: boolean; state: ConnectionInfo['state'] } = {
@@ -110,14 +120,36 @@ export class TcpConnection {
     if (options.idleTimeoutMs) {
       socket.setTimeout(options.idleTimeoutMs, () => this.close('idle-timeout', false));
     }
-    socket.on('close', () => {
+    // Reported once, whether Node's 'close' comes or the close wait runs out first.
+    this.finishClosed = () => {
+      if (this.finished) return;
+      this.finished = true;
       clearTimeout(this.graceTimer);
+      clearTimeout(this.closeLimitTimer);
       this.state = 'closed';
       this.closeReason = this.decideReason();
       const error = this.closeReason === 'error' || this.closeReason === 'reset' ? this.lastError : undefined;
       options.onClosed(this, this.closeReason, error);
       resolveClosed();
-    });
+    };
+    socket.on('close', this.finishClosed);
+  }
+
+  /** Our FIN is queued or sent (Disconnect, Half-close, or Node ending it after the peer's FIN). */
+  private get finPending(): boolean {
+    return this.socket.writableEnded;
+  }
+
+  /** Whoever waits on `closed` from here on waits at most CLOSE_WAIT_LIMIT_MS. */
+  private limitCloseWait(): Promise<void> {
+    if (!this.finished && !this.closeLimitTimer) {
+      this.closeLimitTimer = setTimeout(() => {
+        this.socket.destroy();
+        this.finishClosed();
+      }, CLOSE_WAIT_LIMIT_MS);
+      this.closeLimitTimer.unref();
+    }
+    return this.closed;
   }
 
   private decideReason(): CloseReason {
@@ -216,24 +248,31 @@ export class TcpConnection {
     this.session.emitHalfClosed(this.id, 'us');
   }
 
-  /** Close with FIN (or RST when `reset`), remembering why for the close event. */
+  /**
+   * Close with FIN (or RST when `reset`), remembering why for the close event. Once our FIN is on its way
+   * an RST is no longer possible (the system refuses it while a shutdown is pending, and Node then never
+   * closes the socket), so a reset after Disconnect or Half-close closes the socket at once instead.
+   */
   close(reason: CloseReason, reset: boolean): Promise<void> {
-    if (this.socket.destroyed) return this.closed;
+    if (this.socket.destroyed) return this.limitCloseWait();
     this.requestedReason ??= reason;
-    if (reset) {
+    if (reset && !this.finPending) {
       this.socket.resetAndDestroy();
+    } else if (reset) {
+      this.socket.destroy();
     } else {
       this.socket.end();
+      clearTimeout(this.graceTimer);
       this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
       this.graceTimer.unref();
     }
-    return this.closed;
+    return this.limitCloseWait();
   }
 
   /** Close at once; used when a session stops. */
   destroy(reason: CloseReason): Promise<void> {
     this.requestedReason ??= reason;
     this.socket.destroy();
-    return this.closed;
+    return this.limitCloseWait();
   }
 }

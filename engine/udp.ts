@@ -5,6 +5,7 @@ import type { ConnectionInfo, SendOptions, SendResult, SendTarget, SessionInfo, 
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
+import { explainMulticastError } from './multicast-errors';
 import { Session, whenListening } from './session';
 
 function familyOf(host: string): 'udp4' | 'udp6' {
@@ -189,16 +190,7 @@ export class UdpSession extends Session<UdpConfig> {
         this.groups.delete(key);
       }
     } catch (err) {
-      const error = explainError(err, { op: 'multicast', host: group, protocol: 'UDP' });
-      return fail(
-        error.code,
-        `Could not ${action} multicast group ${group}${iface ? ` on ${iface}` : ''}: ${error.message}`,
-        {
-          hint:
-            error.hint ??
-            'A multicast group is 224.0.0.0–239.255.255.255 (IPv4) or ff00::/8 (IPv6), on the same IP version as the bound address.',
-        },
-      );
+      return { ok: false, error: explainMulticastError(err, { action, group, iface, socketFamily: this.family }) };
     }
     this.owner.emit({ type: 'session.state', session: this.info() });
     return ok({ groups: [...this.groups] });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../result';
 import { Command, type CommandType } from './commands';
+import { describeThrown, formatIssueList } from './issue-text';
 import type { FileChunkAccepted, FileSendInfo } from './file-send';
 import type {
   CaptureFileInfo,
@@ -66,28 +67,25 @@ export interface CommandValues {
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 
-function issuePath(path: PropertyKey[]): string {
-  return path
-    .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
-    .join('.')
-    .replace(/\.\[/g, '[');
-}
-
 /**
  * Validate anything that arrived from outside (IPC, WebSocket, CLI flags) against the contract.
  * The message names the field and says what is wrong in words, e.g. "config.port: The port must be at most 65535."
  */
 export function parseCommand(raw: unknown): Result<Command> {
-  const parsed = Command.safeParse(raw);
+  let parsed: ReturnType<typeof Command.safeParse>;
+  try {
+    parsed = Command.safeParse(raw);
+  } catch (thrown) {
+    // Only plain data crosses a boundary; an object whose getter or Proxy trap throws is refused in words.
+    return fail('E_VALIDATION', `The command could not be read: reading it threw "${describeThrown(thrown)}".`, {
+      hint: 'Send the command as plain data (JSON-like values, no getters or proxies). Nothing was sent and no socket was touched.',
+    });
+  }
   if (parsed.success) return ok(parsed.data);
   return fail('E_VALIDATION', formatIssues(parsed.error), { hint: 'Nothing was sent and no socket was touched.' });
 }
 
+/** Capped in length whatever the input was (see `formatIssueList`). */
 export function formatIssues(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 5).map((issue) => {
-    const where = issuePath(issue.path);
-    return where ? `${where}: ${issue.message}` : issue.message;
-  });
-  if (error.issues.length > 5) lines.push(`…and ${error.issues.length - 5} more problems.`);
-  return lines.join(' ');
+  return formatIssueList(error.issues);
 }
