@@ -45,13 +45,15 @@ export class BridgeLink implements EngineApi {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      // These commands left the tab; the engine may well have carried them out and only the answer was lost.
+      // Saying they failed made people send again and duplicate what had gone.
       for (const [, resolve] of this.waiting) {
         resolve({
           ok: false,
           error: {
-            code: 'E_LINK',
-            message: 'The connection to Sockpit was lost before it answered.',
-            hint: 'It reconnects by itself; try again in a moment.',
+            code: 'E_LINK_UNKNOWN',
+            message: 'The connection to Sockpit was lost before it answered, so it is not known whether this was done.',
+            hint: 'Check the log before trying again: it may have gone through.',
           },
         });
       }
