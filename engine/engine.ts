@@ -325,6 +325,9 @@ export class Engine {
       capture: session.capture.stats(),
       connections,
       ...(session.captureFile ? { captureFile: session.captureFile.info() } : {}),
+      ...(session instanceof UdpSession && session.systemDrops() !== undefined
+        ? { systemDrops: session.systemDrops() }
+        : {}),
       takenAt: Date.now(),
     };
   }
