@@ -7,37 +7,63 @@ import type { Result } from '../shared/result';
 export const LEDGER_KEEP_MS = 60_000;
 /** Tabs whose answers are kept at once; past it the one that left longest ago is forgotten. */
 export const LEDGER_MAX_CLIENTS = 64;
-/** Finished answers kept per tab; the oldest go first. Commands still running are never forgotten. */
+/** Finished answers kept per tab, in count and in bytes of their wire text; the oldest go first. */
 export const LEDGER_MAX_ANSWERS = 4096;
+export const LEDGER_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/**
+ * Ids of commands whose answers were let go, per tab: asked again, they are said to have been carried out
+ * rather than run a second time.
+ */
+export const LEDGER_MAX_FORGOTTEN = 65_536;
 
 interface Entry {
   answer: Promise<Result<unknown>>;
-  done: boolean;
+  /** Size of the answer's wire text once it was sent; -1 while the command runs (it is never let go then). */
+  bytes: number;
 }
 
+const FORGOTTEN: Result<unknown> = {
+  ok: false,
+  error: {
+    code: 'E_ANSWER_NOT_KEPT',
+    message: 'This command was carried out, but its answer was too big or too old to be kept for asking again.',
+    hint: 'Look at the log and the session to see what it did; do not send it again unless it is missing.',
+  },
+};
+
 export class ClientLedger {
-  readonly entries = new Map<number, Entry>();
+  private readonly entries = new Map<number, Entry>();
+  private readonly forgotten = new Set<number>();
+  private bytes = 0;
   tabs = 0;
   leftAt = 0;
 
   /** Command `id`'s answer: the one already given or under way, or a new run of `run`. */
-  answer(id: number, run: () => Promise<Result<unknown>>): { answer: Promise<Result<unknown>>; repeated: boolean } {
+  answer(id: number, run: () => Promise<Result<unknown>>): Promise<Result<unknown>> {
     const known = this.entries.get(id);
-    if (known) return { answer: known.answer, repeated: true };
-    const entry: Entry = { answer: run(), done: false };
+    if (known) return known.answer;
+    if (this.forgotten.has(id)) return Promise.resolve(FORGOTTEN);
+    const entry: Entry = { answer: run(), bytes: -1 };
     this.entries.set(id, entry);
-    void entry.answer.then(() => {
-      entry.done = true;
-      this.trim();
-    });
-    return { answer: entry.answer, repeated: false };
+    return entry.answer;
   }
 
-  private trim(): void {
-    if (this.entries.size <= LEDGER_MAX_ANSWERS) return;
-    for (const [id, entry] of this.entries) {
-      if (this.entries.size <= LEDGER_MAX_ANSWERS) break;
-      if (entry.done) this.entries.delete(id);
+  /** The answer to `id` went out as `bytes` of text: from now on it counts against the limits. */
+  sent(id: number, bytes: number): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.bytes >= 0) return;
+    entry.bytes = bytes;
+    this.bytes += bytes;
+    for (const [oldId, old] of this.entries) {
+      if (this.entries.size <= LEDGER_MAX_ANSWERS && this.bytes <= LEDGER_MAX_ANSWER_BYTES) break;
+      if (old.bytes < 0) continue;
+      this.entries.delete(oldId);
+      this.bytes -= old.bytes;
+      this.forgotten.add(oldId);
+    }
+    for (const oldId of this.forgotten) {
+      if (this.forgotten.size <= LEDGER_MAX_FORGOTTEN) break;
+      this.forgotten.delete(oldId);
     }
   }
 }

@@ -92,6 +92,7 @@ export class Tab {
       });
     }
     ws.send(text);
+    this.client?.sent(message.id, text.length);
     // Batches are held back by the acknowledgements, replies are not: MAX_PENDING_COMMANDS bounds the commands
     // waiting for the engine, not the answers waiting for a tab that never reads them. This is the bound.
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
@@ -178,7 +179,7 @@ export class Tab {
         },
       }));
     // A tab that said who it is may ask again for an answer it lost with its connection: it gets the first one.
-    const answer = this.client ? this.client.answer(id, run).answer : run();
+    const answer = this.client ? this.client.answer(id, run) : run();
     void answer.then((result) => {
       this.pending--;
       this.send({ type: 'reply', id, result });
