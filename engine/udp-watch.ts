@@ -105,7 +105,7 @@ export function droppedError(dropped: number, recvBufferBytes: number | undefine
   const granted = recvBufferBytes !== undefined ? ` (the system granted ${recvBufferBytes} bytes)` : '';
   return {
     code: 'E_UDP_DROPPED',
-    message: `${dropped} datagram${dropped === 1 ? '' : 's'} dropped by the system: the receive buffer was full.`,
+    message: `${dropped.toLocaleString('en-US')} datagram${dropped === 1 ? '' : 's'} dropped by the system: the receive buffer was full.`,
     hint: `Raise the receive buffer (recvBufferBytes${granted}), or have the sender send more slowly; on Linux the system's ceiling is net.core.rmem_max.`,
   };
 }

@@ -29,11 +29,14 @@ async function closedPort(): Promise<number> {
 }
 
 describe('UDP loss made visible', () => {
-  it.skipIf(process.platform !== 'linux')(
-    'a burst into a tiny receive buffer of a starved session is counted and reported once with a hint',
-    async () => {
+  it.skipIf(process.platform !== 'linux').each([
+    ['127.0.0.1', 'AF_INET'],
+    ['::1', 'AF_INET6'],
+  ])(
+    'a burst into a tiny receive buffer of a starved session on %s is counted and reported once with a hint',
+    async (host, family) => {
       h = new Harness();
-      const udp = await h.start({ kind: 'udp', host: '127.0.0.1', port: 0, recvBufferBytes: 4096 });
+      const udp = await h.start({ kind: 'udp', host, port: 0, recvBufferBytes: 4096 });
       const total = 5000;
       // spawnSync holds this process (and so the engine) still while python sends: the session cannot read.
       const sender = spawnSync(
@@ -41,9 +44,9 @@ describe('UDP loss made visible', () => {
         [
           '-c',
           `import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s = socket.socket(socket.${family}, socket.SOCK_DGRAM)
 for i in range(${total}):
-    s.sendto(b"x" * 512, ("127.0.0.1", ${udp.port}))
+    s.sendto(b"x" * 512, ("${host}", ${udp.port}))
 print("sent")`,
         ],
         { timeout: 30_000, encoding: 'utf8' },
@@ -52,7 +55,9 @@ print("sent")`,
 
       const report = await h.waitFor(isError('E_UDP_DROPPED'), 10_000);
       const dropped = Number(
-        /^(\d+) datagrams dropped by the system: the receive buffer was full\.$/.exec(report.error.message)?.[1],
+        /^([\d,]+) datagrams dropped by the system: the receive buffer was full\.$/
+          .exec(report.error.message)?.[1]
+          ?.replaceAll(',', ''),
       );
       expect(dropped).toBeGreaterThan(0);
       expect(report.sessionId).toBe(udp.id);
