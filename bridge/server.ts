@@ -23,6 +23,7 @@ import {
 } from './guard';
 import { rejectMalformed, rejectRequest, rejectUpgrade, respond, SECURITY_HEADERS } from './responses';
 import { serveStatic } from './static-files';
+import { ReplyLedger } from './reply-ledger';
 import { Tab } from './tab';
 
 export interface BridgeOptions {
@@ -92,6 +93,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const guard = new Guard();
   const rejections = new RejectionLog(log);
   const tabs = new Set<Tab>();
+  const ledger = new ReplyLedger();
   let closing: Promise<void> | undefined;
 
   // Node would answer a missing Host itself, without the security headers; the guard answers it instead.
@@ -144,6 +146,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         engine,
         maxBufferedBytes,
         log,
+        ledger,
         onClose: () => {
           tabs.delete(tab);
           // Sessions belong to the engine: a closed tab stops nothing, and a reloaded tab finds everything.

@@ -3,10 +3,18 @@
 // cannot flood the engine or the bridge.
 import { WebSocket, type RawData } from 'ws';
 import { formatIssues } from '../shared/contract';
-import { AckMessage, CommandMessage, fromWireText, MAX_PENDING_COMMANDS, toWireText } from '../shared/contract/wire';
+import {
+  AckMessage,
+  CommandMessage,
+  fromWireText,
+  HelloMessage,
+  MAX_PENDING_COMMANDS,
+  toWireText,
+} from '../shared/contract/wire';
 import type { Result } from '../shared/result';
 import type { Engine } from '../engine/engine';
 import { EventStream } from '../stream/event-stream';
+import type { ClientLedger, ReplyLedger } from './reply-ledger';
 
 type Reply = { type: 'reply'; id: number; result: Result<unknown> };
 
@@ -15,6 +23,8 @@ export interface TabOptions {
   /** Unsent data past this disconnects the tab with close code 1013 (see BridgeOptions.maxBufferedBytes). */
   maxBufferedBytes: number;
   log: (line: string) => void;
+  /** Answers kept per tab across reconnects, for tabs that say who they are (HelloMessage). */
+  ledger: ReplyLedger;
   /** Called once, when the tab's WebSocket has closed. */
   onClose: (tab: Tab) => void;
 }
@@ -28,6 +38,7 @@ function idOf(raw: unknown): number {
 export class Tab {
   private readonly stream: EventStream;
   private pending = 0;
+  private client: ClientLedger | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -47,6 +58,7 @@ export class Tab {
     ws.on('error', () => {});
     ws.on('close', () => {
       this.stream.close();
+      if (this.client) options.ledger.detach(this.client);
       options.onClose(this);
     });
   }
@@ -80,6 +92,7 @@ export class Tab {
       });
     }
     ws.send(text);
+    this.client?.sent(message.id, text.length);
     // Batches are held back by the acknowledgements, replies are not: MAX_PENDING_COMMANDS bounds the commands
     // waiting for the engine, not the answers waiting for a tab that never reads them. This is the bound.
     if (ws.bufferedAmount > this.options.maxBufferedBytes) {
@@ -123,6 +136,16 @@ export class Tab {
       this.stream.ack(ack.data.batchId);
       return;
     }
+    if (isObject && (raw as Record<string, unknown>).type === 'hello') {
+      const hello = HelloMessage.safeParse(raw);
+      if (!hello.success) {
+        this.replyError(-1, 'E_VALIDATION', `The message is not a hello: ${formatIssues(hello.error)}`);
+        return;
+      }
+      if (this.client) this.options.ledger.detach(this.client);
+      this.client = this.options.ledger.attach(hello.data.clientId);
+      return;
+    }
     // JSON has no undefined, so `execute(undefined)` arrives with no command at all; the router, not the
     // envelope, must judge it, or the same bad command would get other words here than over IPC.
     const withoutCommand = isObject && !Object.hasOwn(raw as object, 'command');
@@ -147,18 +170,19 @@ export class Tab {
       return;
     }
     this.pending++;
-    this.options.engine
-      .execute(command)
-      .catch((err: unknown): Result<unknown> => ({
+    const run = () =>
+      this.options.engine.execute(command).catch((err: unknown): Result<unknown> => ({
         ok: false,
         error: {
           code: 'E_INTERNAL',
           message: `Sockpit hit an internal error: ${err instanceof Error ? err.message : String(err)}`,
         },
-      }))
-      .then((result) => {
-        this.pending--;
-        this.send({ type: 'reply', id, result });
-      });
+      }));
+    // A tab that said who it is may ask again for an answer it lost with its connection: it gets the first one.
+    const answer = this.client ? this.client.answer(id, run) : run();
+    void answer.then((result) => {
+      this.pending--;
+      this.send({ type: 'reply', id, result });
+    });
   }
 }

@@ -160,13 +160,26 @@ export class CaptureStore {
   }
 
   /** Records with their own copies of the bytes: a reader may keep them as long as it likes. */
-  read(fromSeq: number, limit: number): CaptureReadResult {
+  /**
+   * With `tailBytes`, only the newest records of the range whose payloads fit in that many bytes (always at least
+   * one) are read: a snapshot of the tail whose size is bounded, however big the records are.
+   */
+  read(fromSeq: number, limit: number, tailBytes?: number): CaptureReadResult {
     const base = this.count > 0 ? this.firstSeqHeld : this.nextSeqToAssign;
     let start = Number.isFinite(fromSeq) ? Math.floor(fromSeq) : base;
     if (start < base) start = base;
     if (start > this.nextSeqToAssign) start = this.nextSeqToAssign;
     const max = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : this.count;
     const end = Math.min(this.nextSeqToAssign, start + max);
+    if (tailBytes !== undefined && end > start) {
+      let bytes = 0;
+      let seq = end - 1;
+      for (; seq >= start; seq--) {
+        bytes += this.length[(this.first + (seq - this.firstSeqHeld)) & (this.slots - 1)]!;
+        if (bytes > tailBytes && seq < end - 1) break;
+      }
+      start = seq + 1;
+    }
     const records: CaptureRecord[] = [];
     for (let seq = start; seq < end; seq++) records.push(this.materialize(seq, true));
     return {

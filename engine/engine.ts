@@ -276,7 +276,7 @@ export class Engine {
         session.resetCounters();
         return ok(this.stats(session));
       case 'capture.read':
-        return ok(session.capture.read(command.fromSeq, command.limit));
+        return ok(session.capture.read(command.fromSeq, command.limit, command.tailBytes));
       case 'capture.clear': {
         const cleared = session.capture.clear();
         this.emit({ type: 'capture.cleared', sessionId: session.id, nextSeq: session.capture.nextSeq });
@@ -325,6 +325,9 @@ export class Engine {
       capture: session.capture.stats(),
       connections,
       ...(session.captureFile ? { captureFile: session.captureFile.info() } : {}),
+      ...(session instanceof UdpSession && session.systemDrops() !== undefined
+        ? { systemDrops: session.systemDrops() }
+        : {}),
       takenAt: Date.now(),
     };
   }

@@ -7,6 +7,14 @@ import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
 import { explainMulticastError } from './multicast-errors';
 import { Session, whenListening } from './session';
+import {
+  DropWatch,
+  droppedError,
+  openRefusalWatch,
+  readSystemDrops,
+  REFUSED_QUIET_MS,
+  refusedError,
+} from './udp-watch';
 
 function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
@@ -39,6 +47,14 @@ export class UdpSession extends Session<UdpConfig> {
   private readonly groups = new Set<string>();
   private own?: { port: number; addresses: Set<string>; anyLoopback: boolean };
   private echoNoticesGiven = new Set<string>();
+  private dropWatch?: DropWatch;
+  private refusalWatch?: DgramSocket;
+  private lastRefusedAt = Number.NEGATIVE_INFINITY;
+
+  /** Datagrams the system dropped for this socket since it started (Linux only); undefined where unknown. */
+  systemDrops(): number | undefined {
+    return this.dropWatch?.dropped;
+  }
 
   remoteText(): string | undefined {
     const { remoteHost, remotePort } = this.config;
@@ -55,9 +71,15 @@ export class UdpSession extends Session<UdpConfig> {
 
   async start(): Promise<Result<void>> {
     if (this.running) return fail('E_STATE', `The UDP socket is already ${this.state}.`);
-    const { host, port, reuseAddr, recvBufferBytes } = this.config;
+    const { host, port, reuseAddr, recvBufferBytes, remoteHost, remotePort } = this.config;
     this.setState('starting');
-    const socket = createSocket({ type: this.family, reuseAddr, recvBufferSize: recvBufferBytes });
+    // With a default remote, a second socket shares the port to hear ICMP port-unreachable (see openRefusalWatch).
+    const watchRefusals = !!remoteHost && !!remotePort;
+    const socket = createSocket({
+      type: this.family,
+      reuseAddr: reuseAddr || watchRefusals,
+      recvBufferSize: recvBufferBytes,
+    });
     const explain = (err: Error) => explainWithOwner(err, { op: 'bind', host, port, protocol: 'UDP' });
     const bound = await whenListening(socket, () => socket.bind({ address: host, port }), explain);
     if (!bound.ok) {
@@ -68,19 +90,18 @@ export class UdpSession extends Session<UdpConfig> {
     socket.on('error', (err) => this.reportError(explainError(err, { op: 'read', protocol: 'UDP' })));
     this.own = { port: socket.address().port, ...ownAddresses(host) };
     this.echoNoticesGiven = new Set();
-    if (this.config.echo) {
-      // The echo goes out before the datagram is recorded, so listeners of the record cannot delay it.
-      socket.on('message', (message, rinfo) => {
-        const peer = formatEndpoint(rinfo.address, rinfo.port);
-        const stamp = nowStamp();
-        this.echo(socket, message, rinfo, peer, stamp);
-        this.record(null, 'rx', peer, message, stamp);
-      });
-    } else {
-      socket.on('message', (message, rinfo) => {
-        this.record(null, 'rx', formatEndpoint(rinfo.address, rinfo.port), message);
-      });
-    }
+    const onMessage = this.config.echo
+      ? (message: Buffer, rinfo: RemoteInfo) => {
+          // The echo goes out before the datagram is recorded, so listeners of the record cannot delay it.
+          const peer = formatEndpoint(rinfo.address, rinfo.port);
+          const stamp = nowStamp();
+          this.echo(socket, message, rinfo, peer, stamp);
+          this.record(null, 'rx', peer, message, stamp);
+        }
+      : (message: Buffer, rinfo: RemoteInfo) => {
+          this.record(null, 'rx', formatEndpoint(rinfo.address, rinfo.port), message);
+        };
+    socket.on('message', onMessage);
     this.socket = socket;
     const applied = this.applyOptions(socket);
     if (!applied.ok) {
@@ -89,9 +110,40 @@ export class UdpSession extends Session<UdpConfig> {
       return applied;
     }
     const address = socket.address();
+    if (watchRefusals) {
+      const watch = await openRefusalWatch({
+        family: this.family,
+        host,
+        port: address.port,
+        remoteHost,
+        remotePort,
+        onMessage,
+        onRefused: () => this.reportRefused(remoteHost, remotePort),
+      });
+      if (this.socket !== socket) watch?.close();
+      else this.refusalWatch = watch;
+    }
+    if (this.socket !== socket) return fail('E_STATE', 'The UDP session was stopped while it started.');
+    const family = this.family;
+    const report = (dropped: number) => this.reportError(droppedError(dropped, this.recvBufferBytes));
+    const dropWatch = new DropWatch(() => readSystemDrops(family, address.port), report);
+    this.dropWatch = dropWatch;
+    await dropWatch.start();
+    if (this.socket !== socket) {
+      dropWatch.stop();
+      return fail('E_STATE', 'The UDP session was stopped while it started.');
+    }
     this.local = formatEndpoint(address.address, address.port);
     this.setState('listening');
     return ok(undefined);
+  }
+
+  /** One report per REFUSED_QUIET_MS: a repeating send to a closed port gets an ICMP answer for every datagram. */
+  private reportRefused(host: string, port: number): void {
+    const now = performance.now();
+    if (now - this.lastRefusedAt < REFUSED_QUIET_MS) return;
+    this.lastRefusedAt = now;
+    this.reportError(refusedError(host, port));
   }
 
   sentToItself(peer: string): boolean {
@@ -198,8 +250,13 @@ export class UdpSession extends Session<UdpConfig> {
 
   async stop(): Promise<void> {
     const socket = this.socket;
+    const watch = this.refusalWatch;
     this.socket = undefined;
+    this.refusalWatch = undefined;
+    this.dropWatch?.stop();
+    this.lastRefusedAt = Number.NEGATIVE_INFINITY;
     this.groups.clear();
+    if (watch) await new Promise<void>((resolve) => watch.close(() => resolve()));
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
     if (this.state !== 'idle') this.setState('idle');
   }

@@ -461,6 +461,10 @@ export const en = {
   'frame.bad.5.title': 'Bad frame: some of its bytes are not in this view (skipped or not kept)',
   'frame.bad.6': 'not JSON',
   'frame.bad.6.title': 'Bad line: it is not one JSON value in UTF-8',
+  // — UDP datagrams and loss —
+  'udp.datagrams': 'Datagrams: {in} in · {out} out',
+  'udp.systemDrops': '{n} dropped by the system',
+  'udp.systemDropsTitle': 'Datagrams the system dropped because the receive buffer was full: raise the receive buffer',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -920,4 +924,8 @@ export const zh: Dictionary = {
   'frame.bad.5.title': '坏帧：部分字节不在此视图中（被跳过或未保留）',
   'frame.bad.6': '非 JSON',
   'frame.bad.6.title': '坏行：不是一个 UTF-8 编码的 JSON 值',
+  // — UDP datagrams and loss —
+  'udp.datagrams': '数据报：收 {in} · 发 {out}',
+  'udp.systemDrops': '系统丢弃 {n} 个',
+  'udp.systemDropsTitle': '接收缓冲区已满，被系统丢弃的数据报：请调大接收缓冲区',
 };

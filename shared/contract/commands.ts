@@ -64,6 +64,11 @@ export const Command = z.discriminatedUnion('type', [
     ...SessionRef,
     fromSeq: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(100_000).default(1000),
+    /**
+     * Read only the newest records of the range whose payloads fit in this many bytes (at least one record): a
+     * reconnecting view's snapshot stays small however big the records are.
+     */
+    tailBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   }),
   z.strictObject({ type: z.literal('capture.clear'), ...SessionRef }),
   /**

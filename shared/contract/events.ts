@@ -172,6 +172,11 @@ export const SessionStats = z.object({
   captureFile: CaptureFileInfo.optional(),
   /** Wall-clock ms since the epoch when the engine took these figures: rates between two reports divide by it. */
   takenAt: z.number().optional(),
+  /**
+   * UDP on Linux: datagrams the system dropped for this session's socket since it started, because the receive
+   * buffer was full (the `drops` of /proc/net/udp). Absent where the system does not say.
+   */
+  systemDrops: z.number().optional(),
 });
 export type SessionStats = z.infer<typeof SessionStats>;
 

@@ -33,7 +33,20 @@ export const AckMessage = z.strictObject({
   batchId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
 
-export const ClientMessage = z.discriminatedUnion('type', [CommandMessage, AckMessage]);
+/**
+ * Renderer → bridge, first on every connection: which tab this is (a random id per page load). The bridge then
+ * keeps its answers by command id across reconnects, so a command the tab asks again after a reconnect, with
+ * the same id, gets the answer of its one run instead of running twice.
+ */
+export const HelloMessage = z.strictObject({
+  type: z.literal('hello'),
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'A client id is 16 to 64 letters, digits, _ or -.'),
+});
+
+/** A tab asks again for answers lost with its connection only this long; the bridge keeps them longer. */
+export const RESEND_WITHIN_MS = 30_000;
+
+export const ClientMessage = z.discriminatedUnion('type', [CommandMessage, AckMessage, HelloMessage]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 const WireResult = z.union([

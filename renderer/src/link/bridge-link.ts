@@ -2,6 +2,7 @@ import {
   fromWireText,
   ReplyMessage,
   MAX_CLIENT_MESSAGE_BYTES,
+  RESEND_WITHIN_MS,
   toWireText,
   type AnyResult,
   type ClientMessage,
@@ -11,14 +12,30 @@ import {
 import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
 import { deliverBatch } from './deliver';
 
+/** A command sent and not answered yet; `lostAt` is set while the connection it went out on is gone. */
+interface Waiting {
+  resolve: (result: AnyResult) => void;
+  text: string;
+  lostAt?: number;
+}
+
+/** A random id for this page load, which the bridge files its answers under (HelloMessage). */
+function newClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /**
- * The engine behind the browser bridge's WebSocket. A tab can lose the bridge (laptop sleeps, the
- * bridge restarts); commands in flight then fail in words, and the link comes back by itself.
+ * The engine behind the browser bridge's WebSocket. A tab can lose the bridge (laptop sleeps, a flood
+ * outruns it); the link comes back by itself and asks again, with the same ids, for every answer it was
+ * still waiting for. The bridge answers those from what it kept, so nothing is carried out twice. Only when
+ * the link does not come back within RESEND_WITHIN_MS is a command reported as perhaps done, perhaps not.
  */
 export class BridgeLink implements EngineApi {
   private socket: WebSocket | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, (result: AnyResult) => void>();
+  private readonly clientId = newClientId();
+  private readonly waiting = new Map<number, Waiting>();
   private readonly batchListeners = new Set<(batch: DecodedBatch) => void>();
   private readonly linkListeners = new Set<(state: LinkState) => void>();
   private retryMs = 250;
@@ -36,6 +53,12 @@ export class BridgeLink implements EngineApi {
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = 250;
+      socket.send(toWireText({ type: 'hello', clientId: this.clientId }));
+      for (const entry of this.waiting.values()) {
+        if (entry.lostAt === undefined) continue;
+        entry.lostAt = undefined;
+        socket.send(entry.text);
+      }
       this.setLink('open');
     };
     socket.onmessage = (message) => {
@@ -45,21 +68,33 @@ export class BridgeLink implements EngineApi {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      for (const [, resolve] of this.waiting) {
-        resolve({
-          ok: false,
-          error: {
-            code: 'E_LINK',
-            message: 'The connection to Sockpit was lost before it answered.',
-            hint: 'It reconnects by itself; try again in a moment.',
-          },
-        });
-      }
-      this.waiting.clear();
+      const lostAt = performance.now();
+      for (const entry of this.waiting.values()) entry.lostAt ??= lostAt;
+      setTimeout(() => this.giveUp(), RESEND_WITHIN_MS);
       this.setLink('closed');
       setTimeout(() => this.open(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 4000);
     };
+  }
+
+  /**
+   * Commands whose connection has been gone for RESEND_WITHIN_MS: the engine may well have carried them out and
+   * only the answer was lost. Saying they failed made people send again and duplicate what had gone.
+   */
+  private giveUp(): void {
+    const now = performance.now();
+    for (const [id, entry] of this.waiting) {
+      if (entry.lostAt === undefined || now - entry.lostAt < RESEND_WITHIN_MS) continue;
+      this.waiting.delete(id);
+      entry.resolve({
+        ok: false,
+        error: {
+          code: 'E_LINK_UNKNOWN',
+          message: 'The connection to Sockpit was lost before it answered, so it is not known whether this was done.',
+          hint: 'Check the log before trying again: it may have gone through.',
+        },
+      });
+    }
   }
 
   private receive(text: string): void {
@@ -75,9 +110,9 @@ export class BridgeLink implements EngineApi {
       return;
     }
     const message = parsed.data;
-    const resolve = this.waiting.get(message.id);
+    const entry = this.waiting.get(message.id);
     this.waiting.delete(message.id);
-    resolve?.(message.result as AnyResult);
+    entry?.resolve(message.result as AnyResult);
   }
 
   /**
@@ -127,7 +162,7 @@ export class BridgeLink implements EngineApi {
       });
     }
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve as (result: AnyResult) => void);
+      this.waiting.set(id, { resolve: resolve as (result: AnyResult) => void, text });
       socket.send(text);
     });
   };

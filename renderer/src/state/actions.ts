@@ -481,6 +481,11 @@ function reportGlobal(error: SockpitError): void {
 
 /** How many records a reconnecting tab reads back per session: the newest, like a terminal's scrollback. */
 const SNAPSHOT_RECORDS = 2000;
+/**
+ * The payload a reconnecting tab reads back per session. Without it a snapshot of a flooded session was 2000 records
+ * of up to 64 KiB, a reply of over 100 MB that put the tab past the bridge's buffer limit again at every reconnect.
+ */
+const SNAPSHOT_BYTES = 512 * 1024;
 
 /**
  * A tab that opens (or reopens after losing the bridge) rebuilds everything from the engine with
@@ -499,7 +504,13 @@ export async function resync(): Promise<void> {
     connectionStore.changed(info.sessionId);
     useApp.setState((state) => ({ stats: { ...state.stats, [info.sessionId]: { ...stats.value, connections: [] } } }));
     const fromSeq = Math.max(stats.value.capture.firstSeq, stats.value.capture.lastSeq - SNAPSHOT_RECORDS + 1, 0);
-    const records = await run({ type: 'capture.read', sessionId: info.sessionId, fromSeq, limit: SNAPSHOT_RECORDS });
+    const records = await run({
+      type: 'capture.read',
+      sessionId: info.sessionId,
+      fromSeq,
+      limit: SNAPSHOT_RECORDS,
+      tailBytes: SNAPSHOT_BYTES,
+    });
     if (records.ok) logStore.replaceWithSnapshot(info.sessionId, records.value.records);
   }
   const state = useApp.getState();

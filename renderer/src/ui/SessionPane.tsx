@@ -7,6 +7,7 @@ import { useT, type Translate } from '../i18n';
 import { LogToolsBar } from '../log/LogToolsBar';
 import { FramingControls } from '../framing/FramingControls';
 import { LogView } from '../log/LogView';
+import { DatagramCounters } from './DatagramCounters';
 import { formatBytes } from '../log/format';
 import {
   changeKind,
@@ -683,6 +684,7 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
           {t('resetCounters')}
         </button>
       </div>
+      {session.config.kind === 'udp' && <DatagramCounters stats={stats} t={t} />}
       <CaptureFileStatus session={session} t={t} />
       {error && (
         <div role="alert" className="error">
