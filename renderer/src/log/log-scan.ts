@@ -1,3 +1,4 @@
+import { FRAMED_ROW, type FramedLog } from '../framing/framed-log';
 import { ROW_NOTE, ROW_RX, ROW_TX, type SessionLog } from '../state/log';
 import type { RowFacts, RowMatcher } from './search';
 
@@ -17,9 +18,7 @@ export class LogScan {
   scannedTo: number;
   /** Matching rows whose record is longer than what the log holds: only their start was searched. */
   partialRows = 0;
-  private serials = new Float64Array(1024);
-  private start = 0;
-  private count = 0;
+  private readonly matches = new MatchList();
   private readonly facts: RowFacts = {
     kind: 'rx',
     bytes: new Uint8Array(0),
@@ -68,7 +67,7 @@ export class LogScan {
           facts.connection = log.connection(serial);
         }
         if (needsText) facts.asciiText = this.asciiText(serial, facts.bytes);
-        if (matcher.matches(facts)) this.push(serial);
+        if (matcher.matches(facts)) this.matches.push(serial);
         if (matcher.hasPattern && log.fullLength(serial) > log.length(serial)) this.partialRows++;
       }
       if (now() >= stopAt) break;
@@ -93,45 +92,162 @@ export class LogScan {
     return this.decodedText.substring(bytes.byteOffset, bytes.byteOffset + bytes.length);
   }
 
-  private push(serial: number): void {
-    if (this.start + this.count === this.serials.length) {
-      // Evicted matches at the front make room before the array grows.
-      const live = this.serials.subarray(this.start, this.start + this.count);
-      const next = this.count * 2 > this.serials.length ? new Float64Array(this.serials.length * 2) : this.serials;
-      next.set(live, 0);
-      this.serials = next;
-      this.start = 0;
-    }
-    this.serials[this.start + this.count++] = serial;
-  }
-
-  private dropEvicted(): void {
-    const first = this.log.first;
-    while (this.count > 0 && this.serials[this.start] < first) {
-      this.start++;
-      this.count--;
-    }
-  }
-
   /** Matches still in the log, found so far. */
   get matchCount(): number {
-    this.dropEvicted();
-    return this.count;
+    return this.matches.count(this.log.first);
   }
 
   /** The serial of match `index` (0-based, oldest first). */
   at(index: number): number {
-    return this.serials[this.start + index];
+    return this.matches.at(index);
   }
 
   /** The index of the first match at or after `serial`; `matchCount` when there is none. */
   indexAtOrAfter(serial: number): number {
-    this.dropEvicted();
+    return this.matches.indexAtOrAfter(serial, this.log.first);
+  }
+}
+
+/**
+ * One search over a framed view of a log: the positions of the matching messages (and of the rows a framed
+ * view shows as they are: sends, notes), each message tested whole however many reads it came in, so a
+ * match cut across two reads is found. Pending messages are tested once they end. Like `LogScan`, a slice
+ * at a time, and no object per message: the positions sit in one typed array.
+ */
+export class FramedScan {
+  /** Positions before this one have been tested. */
+  scannedTo: number;
+  /** A framed view marks messages with missing bytes itself; nothing is counted here. */
+  readonly partialRows = 0;
+  private readonly matches = new MatchList();
+  private readonly facts: RowFacts = {
+    kind: 'rx',
+    bytes: new Uint8Array(0),
+    peer: undefined,
+    connection: null,
+    asciiText: undefined,
+  };
+
+  constructor(
+    readonly log: SessionLog,
+    readonly framed: FramedLog,
+    readonly matcher: RowMatcher,
+  ) {
+    this.scannedTo = framed.first;
+  }
+
+  /** Every ended message up to the view's end has been tested. */
+  get done(): boolean {
+    return this.scannedTo >= this.framed.end && this.syncedTo >= this.viewEnd();
+  }
+
+  /** Where the view stops in the log: a paused view at the row it froze at, as the log view frames it. */
+  private viewEnd(): number {
+    return Math.max(this.log.first, this.log.frozenEnd ?? this.log.end);
+  }
+
+  /** The log row the framed view had been brought up to at the last step. */
+  private syncedTo = -1;
+
+  step(budgetMs: number, now: () => number = () => performance.now()): boolean {
+    const log = this.log;
+    const framed = this.framed;
+    // The rows that came since are cut into messages first, as the view does when it paints.
+    const hi = this.viewEnd();
+    framed.sync(log, hi, Date.now() * 1000);
+    this.syncedTo = hi;
+    if (this.scannedTo < framed.first) this.scannedTo = framed.first;
+    const stopAt = now() + budgetMs;
+    const facts = this.facts;
+    const matcher = this.matcher;
+    const needsPeer = matcher.needsPeer;
+    const end = framed.end;
+    let position = this.scannedTo;
+    while (position < end) {
+      const sliceEnd = Math.min(end, position + ROWS_PER_CLOCK_CHECK);
+      for (; position < sliceEnd; position++) {
+        const serial = framed.serial(position);
+        if (serial < log.first) continue;
+        if (framed.kind(position) === FRAMED_ROW) {
+          const kind = log.kind(serial);
+          facts.kind = kind === ROW_RX ? 'rx' : kind === ROW_TX ? 'tx' : kind === ROW_NOTE ? 'note' : 'gap';
+          facts.bytes = log.bytes(serial);
+        } else {
+          facts.kind = 'rx';
+          facts.bytes = framed.bytes(log, position);
+        }
+        if (needsPeer) {
+          facts.peer = log.peer(serial);
+          facts.connection = log.connection(serial);
+        }
+        if (matcher.matches(facts)) this.matches.push(position);
+      }
+      if (now() >= stopAt) break;
+    }
+    this.scannedTo = position;
+    return this.done;
+  }
+
+  /** Matches still in the framed view, found so far. */
+  get matchCount(): number {
+    return this.matches.count(this.framed.first);
+  }
+
+  /** The position of match `index` (0-based, oldest first). */
+  at(index: number): number {
+    return this.matches.at(index);
+  }
+
+  /** The index of the first match at or after `position`; `matchCount` when there is none. */
+  indexAtOrAfter(position: number): number {
+    return this.matches.indexAtOrAfter(position, this.framed.first);
+  }
+}
+
+/** A search's matches over either kind of scan: log serials, or positions in a framed view. */
+export type Scan = LogScan | FramedScan;
+
+/** Row numbers in ascending order in one growing typed array; those below the first kept drop off the front. */
+class MatchList {
+  private rows = new Float64Array(1024);
+  private start = 0;
+  private size = 0;
+
+  push(row: number): void {
+    if (this.start + this.size === this.rows.length) {
+      // Evicted matches at the front make room before the array grows.
+      const live = this.rows.subarray(this.start, this.start + this.size);
+      const next = this.size * 2 > this.rows.length ? new Float64Array(this.rows.length * 2) : this.rows;
+      next.set(live, 0);
+      this.rows = next;
+      this.start = 0;
+    }
+    this.rows[this.start + this.size++] = row;
+  }
+
+  private dropBelow(first: number): void {
+    while (this.size > 0 && this.rows[this.start] < first) {
+      this.start++;
+      this.size--;
+    }
+  }
+
+  count(first: number): number {
+    this.dropBelow(first);
+    return this.size;
+  }
+
+  at(index: number): number {
+    return this.rows[this.start + index];
+  }
+
+  indexAtOrAfter(row: number, first: number): number {
+    this.dropBelow(first);
     let lo = 0;
-    let hi = this.count;
+    let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.serials[this.start + mid] < serial) lo = mid + 1;
+      if (this.rows[this.start + mid] < row) lo = mid + 1;
       else hi = mid;
     }
     return lo;
