@@ -1,4 +1,3 @@
-import { decodeForDisplay } from '../../../shared/codec/display';
 import type { Encoding } from '../../../shared/codec/options';
 import { translate, translateNote } from '../i18n';
 import { loadFullRecord } from '../state/actions';
@@ -14,8 +13,8 @@ import {
   type SessionLog,
 } from '../state/log';
 import { logTools } from '../state/log-tools';
-import { FRAMED_PENDING, FRAMED_ROW, type FramedLog } from '../framing/framed-log';
-import { BAD_NONE } from '../framing/splitters';
+import { FRAMED_ROW } from '../framing/framed-log';
+import { decodedText, messageBytes, pendingMessages, savedMessage } from './framed-rows';
 import type { Language } from '../state/store';
 import { copyText, type CopyFormat } from './copy-formats';
 import {
@@ -40,16 +39,6 @@ export function noteWords(note: Note, language: Language): string {
   if ('text' in say) return say.text;
   if ('note' in say) return translateNote(language, say.note, say.values);
   return translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
-}
-
-/** Decoded text with bytes the encoding rejects written as \xNN, as the log shows them. */
-export function decodedText(bytes: Uint8Array, encoding: Encoding): string {
-  let text = '';
-  for (const segment of decodeForDisplay(bytes, encoding, { final: true }).segments) {
-    if ('text' in segment) text += segment.text;
-    else for (const byte of segment.invalid) text += `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return text;
 }
 
 /**
@@ -85,10 +74,9 @@ export async function copyRows(
   let partial = 0;
   for (const row of tools.rowsToCopy(log)) {
     if (framed && framed.kind(row) !== FRAMED_ROW) {
-      // A message: its bytes gathered from every read it came in, copied now (the page may go on meanwhile).
-      const bytes = framed.bytes(log, row).slice();
-      if (bytes.byteLength < framed.length(row)) partial++;
-      rows.push({ bytes, text: format === 'text' ? decodedText(bytes, encoding) : '' });
+      const message = messageBytes(framed, log, row);
+      if (message.partial) partial++;
+      rows.push({ bytes: message.bytes, text: format === 'text' ? decodedText(message.bytes, encoding) : '' });
       continue;
     }
     const serial = framed ? framed.serial(row) : row;
@@ -177,7 +165,8 @@ export async function saveLog(request: SaveRequest): Promise<void> {
   const first = framed ? framed.first : log.first;
   const end = framed ? framed.end : log.end;
   // Pending messages are not at fixed positions (one that ends moves among the ended), so they are taken now.
-  const pending = framed && !scan ? pendingMessages(framed, log, encoding, language) : [];
+  const pending =
+    framed && !scan ? pendingMessages(framed, log, encoding, (key, values) => translate(language, key, values)) : [];
   const total = (scan ? scan.matchCount : end - first) + pending.length;
   let position = 0;
   /** The next row to write: the next match, or the next row; a log serial, or a framed position. */
@@ -222,7 +211,7 @@ export async function saveLog(request: SaveRequest): Promise<void> {
           ? pending[shown - end]
           : framed.kind(shown) === FRAMED_ROW
             ? await savedRow(sessionId, log, serial, encoding, language)
-            : savedMessage(framed, log, shown, encoding, language);
+            : savedMessage(framed, log, shown, encoding, (key, values) => translate(language, key, values));
       if (!row) continue;
       if (row.partial) partial++;
       const wallUs = row.wallUs;
@@ -248,51 +237,6 @@ export async function saveLog(request: SaveRequest): Promise<void> {
   if (partial > 0) said += ` ${t('savedPartly', { n: partial })}`;
   if (evicted > 0) said += ` ${t('savedEvicted', { n: evicted })}`;
   tools.setStatus({ tone: partial > 0 || evicted > 0 ? 'error' : 'info', text: said });
-}
-
-/** A received message as saved: the time of its first byte, its bytes from every read, what is wrong with it. */
-function savedMessage(
-  framed: FramedLog,
-  log: SessionLog,
-  position: number,
-  encoding: Encoding,
-  language: Language,
-): SavedRow {
-  const serial = framed.serial(position);
-  const length = framed.length(position);
-  const bytes = framed.bytes(log, position).slice();
-  const row: SavedRow = {
-    wallUs: log.wallUs(serial),
-    elapsedUs: 0,
-    peer: log.peer(serial) ?? '',
-    connection: log.connection(serial) ?? '',
-    direction: 'rx',
-    length,
-    bytes,
-    text: decodedText(bytes, encoding),
-    partial: bytes.byteLength < length,
-  };
-  if (framed.kind(position) === FRAMED_PENDING) {
-    row.frame = 'pending';
-    row.frameReason = translate(language, 'frame.pendingTitle', { n: length });
-    return row;
-  }
-  const bad = framed.bad(position, log);
-  if (bad !== BAD_NONE) {
-    row.frame = 'bad';
-    const detail = framed.detail(position, log);
-    row.frameReason =
-      translate(language, `frame.bad.${bad}.title` as 'frame.bad.1.title') + (detail ? ` (${detail})` : '');
-  }
-  return row;
-}
-
-/** The messages under way at the end of a framed view, in its order. */
-function pendingMessages(framed: FramedLog, log: SessionLog, encoding: Encoding, language: Language): SavedRow[] {
-  const rows: SavedRow[] = [];
-  for (let position = framed.end; position < framed.endWithPending; position++)
-    rows.push(savedMessage(framed, log, position, encoding, language));
-  return rows;
 }
 
 async function savedRow(
