@@ -9,7 +9,6 @@ import { messageBytes, pendingMessages, savedMessage } from '../../renderer/src/
 import { FramedScan, LogScan } from '../../renderer/src/log/log-scan';
 import { csvHeader, csvLine, jsonLine, textLine } from '../../renderer/src/log/save-formats';
 import { compileSearch, EMPTY_QUERY, type SearchQuery } from '../../renderer/src/log/search';
-import { LogTools } from '../../renderer/src/state/log-tools';
 import { logStore, ROW_RX, ROW_TX, SessionLog, StorageBudget } from '../../renderer/src/state/log';
 import { en } from '../../renderer/src/words';
 
@@ -42,7 +41,7 @@ class Feed {
   tx(data: string, connection = 'c1'): this {
     return this.add(ROW_TX, data, connection, '127.0.0.1:5000');
   }
-  private add(kind: number, data: string | Uint8Array, connection: string, peer: string): this {
+  private add(kind: typeof ROW_RX | typeof ROW_TX, data: string | Uint8Array, connection: string, peer: string): this {
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     this.seq++;
     this.log.appendRecord(this.seq, this.seq * 1000, kind, connection, peer, bytes, 0, bytes.length, bytes.length);
@@ -135,21 +134,15 @@ describe('searching a framed view', () => {
 });
 
 describe('copying and saving framed messages', () => {
-  it('copies the selected messages, each whole, as hex, a C array and a Python literal', () => {
+  it('copies a message whole, from both its reads, as hex, a C array and a Python literal', () => {
     const feed = new Feed().rx('T=2').rx('1.5\nT=22.0\n');
     const framed = framedOf(feed);
-    const tools = new LogTools('copy-test');
-    tools.setFramed(framed);
-    tools.select(framed.first, 'only', () => []);
-    const rows = tools.rowsToCopy(feed.log).map((p) => messageBytes(framed, feed.log, p));
+    const rows = [messageBytes(framed, feed.log, framed.first)];
     expect(rows.map((row) => row.partial)).toEqual([false]);
     const copied = rows.map((row) => ({ bytes: row.bytes, text: '' }));
     expect(copyText('hex', copied)).toBe('54 3D 32 31 2E 35');
     expect(copyText('c', copied)).toBe('{0x54, 0x3D, 0x32, 0x31, 0x2E, 0x35}');
     expect(copyText('python', copied)).toBe("b'T=21.5'");
-    // Another framing numbers the rows anew: the selection goes with the old one.
-    tools.setFramed(framedOf(feed, spec({ mode: 'fixed', length: 2 })));
-    expect(tools.rowsToCopy(feed.log)).toEqual([]);
   });
 
   it('saves one line per message, with the time of its first byte, and flags bad and pending ones with why', () => {
