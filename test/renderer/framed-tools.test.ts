@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { checksumBytes } from '../../shared/codec/checksum';
 import { FramingSpec, type FramingSpecInput } from '../../shared/contract/framing';
@@ -8,7 +9,7 @@ import { copyText } from '../../renderer/src/log/copy-formats';
 import { messageBytes, pendingMessages, savedMessage } from '../../renderer/src/log/framed-rows';
 import { FramedScan, LogScan } from '../../renderer/src/log/log-scan';
 import { csvHeader, csvLine, jsonLine, textLine } from '../../renderer/src/log/save-formats';
-import { compileSearch, EMPTY_QUERY, type SearchQuery } from '../../renderer/src/log/search';
+import { assertionFree, compileSearch, EMPTY_QUERY, type SearchQuery } from '../../renderer/src/log/search';
 import { logStore, ROW_RX, ROW_TX, SessionLog, StorageBudget } from '../../renderer/src/state/log';
 import { en } from '../../renderer/src/words';
 
@@ -232,5 +233,52 @@ describe('value charts over framed messages', () => {
     await vi.waitFor(() => expect(points.map(([text]) => text)).toEqual(['T=21.5', 'T=22.0', '3.0\n']));
     stop();
     logStore.drop(sessionId);
+  });
+});
+
+describe('a regex search over whole blocks of rows', () => {
+  it('tells patterns with assertions from those without', () => {
+    expect(assertionFree('ALARM \\w+ \\d+\\.\\d')).toBe(true);
+    expect(assertionFree('[^,]+=\\$?\\d')).toBe(true);
+    expect(assertionFree('a\\\\b')).toBe(true);
+    for (const asserting of ['^T=', 'end$', '\\bT', 'a\\B', 'x(?=y)', 'x(?!y)', '(?<=a)b', '(?<!a)b', '[$]'])
+      expect(assertionFree(asserting)).toBe(false);
+  });
+
+  it('finds exactly the rows that testing each row alone finds', () => {
+    const patterns = ['a+b', 'ab|ba', 'b.a', 'a\\d*c', '[^a]c', 'c?', '^ab', 'b$', '\\bba', 'A(?=B)'];
+    const row = fc.oneof(fc.stringMatching(/^[abc0-9 ]{0,6}$/), fc.constant('é a b'), fc.constant('AB\r\n'));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(row, fc.boolean()), { maxLength: 40 }),
+        fc.constantFrom(...patterns),
+        fc.boolean(),
+        (rows, text, matchCase) => {
+          const feed = new Feed();
+          for (const [data, sent] of rows) {
+            if (sent) feed.tx(data);
+            else feed.rx(data);
+          }
+          const compiled = compileSearch({ ...EMPTY_QUERY, text, mode: 'regex', matchCase }, 'utf-8');
+          if (!compiled.ok) throw new Error(compiled.error);
+          const scan = new LogScan(feed.log, compiled.matcher);
+          scan.step(1000);
+          const alone: number[] = [];
+          for (let serial = feed.log.first; serial < feed.log.end; serial++) {
+            const kind = feed.log.kind(serial) === ROW_RX ? 'rx' : 'tx';
+            const facts = {
+              kind,
+              bytes: feed.log.bytes(serial),
+              peer: undefined,
+              connection: null,
+              asciiText: undefined,
+            } as const;
+            if (compiled.matcher.matches(facts)) alone.push(serial);
+          }
+          expect(matches(scan)).toEqual(alone);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

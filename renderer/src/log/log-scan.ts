@@ -1,9 +1,12 @@
 import { FRAMED_ROW, type FramedLog } from '../framing/framed-log';
-import { ROW_NOTE, ROW_RX, ROW_TX, type SessionLog } from '../state/log';
+import { ROW_NOTE, ROW_RX, ROW_TX, RowFields, type SessionLog } from '../state/log';
 import type { RowFacts, RowMatcher } from './search';
 
 /** One character per byte, whatever the byte: positions in the text are positions in the bytes. */
 const LATIN1 = new TextDecoder('windows-1252');
+
+/** The first character a windows-1252 decoding gives for a byte above 0x7F. */
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** How many rows are tested between two looks at the clock. */
 const ROWS_PER_CLOCK_CHECK = 256;
@@ -19,6 +22,7 @@ export class LogScan {
   /** Matching rows whose record is longer than what the log holds: only their start was searched. */
   partialRows = 0;
   private readonly matches = new MatchList();
+  private readonly row = new RowFields();
   private readonly facts: RowFacts = {
     kind: 'rx',
     bytes: new Uint8Array(0),
@@ -30,6 +34,11 @@ export class LogScan {
   private decodedBuffer: ArrayBufferLike | undefined;
   private decodedText = '';
   private decodedBelow = 0;
+  /** Where the decoded block's first byte above 0x7F is: rows before it read the same in every ASCII-safe encoding. */
+  private asciiBelow = 0;
+  /** Where the block pattern next matches in the decoded block, looking from `candidateFrom`. */
+  private candidateFrom = Number.POSITIVE_INFINITY;
+  private candidateAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly log: SessionLog,
@@ -55,10 +64,19 @@ export class LogScan {
     const matcher = this.matcher;
     const needsPeer = matcher.needsPeer;
     const needsText = matcher.needsText;
+    const blockPattern = matcher.blockPattern;
+    const row = this.row;
     let serial = this.scannedTo;
     while (serial < log.end) {
       const sliceEnd = Math.min(log.end, serial + ROWS_PER_CLOCK_CHECK);
       for (; serial < sliceEnd; serial++) {
+        if (blockPattern) {
+          // Most rows are ruled out by where the block's next match is, without a view of their bytes.
+          log.readRow(serial, row);
+          if (row.fullLength > row.length) this.partialRows++;
+          if (row.length > 0 && this.blockRulesOut(serial, row.chunk, row.chunk.byteOffset + row.offset, row.length))
+            continue;
+        } else if (matcher.hasPattern && log.fullLength(serial) > log.length(serial)) this.partialRows++;
         const kind = log.kind(serial);
         facts.kind = kind === ROW_RX ? 'rx' : kind === ROW_TX ? 'tx' : kind === ROW_NOTE ? 'note' : 'gap';
         facts.bytes = log.bytes(serial);
@@ -68,7 +86,6 @@ export class LogScan {
         }
         if (needsText) facts.asciiText = this.asciiText(serial, facts.bytes);
         if (matcher.matches(facts)) this.matches.push(serial);
-        if (matcher.hasPattern && log.fullLength(serial) > log.length(serial)) this.partialRows++;
       }
       if (now() >= stopAt) break;
     }
@@ -84,12 +101,37 @@ export class LogScan {
    */
   private asciiText(serial: number, bytes: Uint8Array): string | undefined {
     for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return undefined;
-    if (bytes.buffer !== this.decodedBuffer || serial >= this.decodedBelow) {
-      this.decodedBuffer = bytes.buffer;
-      this.decodedText = LATIN1.decode(new Uint8Array(bytes.buffer));
-      this.decodedBelow = this.log.end;
-    }
+    if (bytes.buffer !== this.decodedBuffer || serial >= this.decodedBelow) this.decode(bytes.buffer);
     return this.decodedText.substring(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  }
+
+  private decode(buffer: ArrayBufferLike): void {
+    this.decodedBuffer = buffer;
+    this.decodedText = LATIN1.decode(new Uint8Array(buffer));
+    this.decodedBelow = this.log.end;
+    const nonAscii = NON_ASCII.exec(this.decodedText);
+    this.asciiBelow = nonAscii ? nonAscii.index : this.decodedText.length;
+    this.candidateFrom = this.candidateAt = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The row certainly does not match: it is plain ASCII in the decoded block, and the block pattern, run over
+   * the block's text from this row on, first matches only after it. One regex run over a block answers for
+   * its thousands of rows (rows with no assertion-free match in them cannot match alone); a row it cannot
+   * rule out is tested on its own.
+   */
+  private blockRulesOut(serial: number, chunk: Uint8Array, start: number, length: number): boolean {
+    if (chunk.buffer !== this.decodedBuffer || serial >= this.decodedBelow) this.decode(chunk.buffer);
+    const end = start + length;
+    if (end > this.asciiBelow) return false;
+    if (this.candidateAt < start || this.candidateFrom > start) {
+      const pattern = this.matcher.blockPattern!;
+      pattern.lastIndex = start;
+      const found = pattern.exec(this.decodedText);
+      this.candidateFrom = start;
+      this.candidateAt = found ? found.index : Number.POSITIVE_INFINITY;
+    }
+    return end <= this.candidateAt;
   }
 
   /** Matches still in the log, found so far. */
