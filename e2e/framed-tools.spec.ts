@@ -109,11 +109,30 @@ s.close()
   ]);
   expect(rows.map((row) => row[6])).toContain('connected');
 
+  // Several messages: Shift+click takes both, each copied on its own line; Ctrl+click takes one away, and the
+  // arrow keys move the selection to the next message.
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  await messages.nth(0).locator('.log-content').click();
+  await messages
+    .nth(1)
+    .locator('.log-content')
+    .click({ modifiers: ['Shift'] });
+  await expect(server.locator('.selected-count')).toHaveText('2 selected');
+  await server.getByRole('button', { name: 'Copy as hex' }).click();
+  await expect.poll(clipboard).toBe('54 3D 32 31 2E 35\n54 3D 32 32 2E 30');
+  await messages
+    .nth(1)
+    .locator('.log-content')
+    .click({ modifiers: ['Control'] });
+  await expect(server.locator('.selected-count')).toHaveText('1 selected');
+  await page.keyboard.press('ArrowDown');
+  await expect(messages.nth(1)).toHaveAttribute('data-selected', 'true');
+  await expect(messages.nth(0)).not.toHaveAttribute('data-selected', 'true');
+  await server.getByRole('button', { name: 'Copy as Python bytes' }).click();
+  await expect.poll(clipboard).toBe("b'T=22.0'");
+
   // Per read, the same history is the two reads the network delivered.
   await server.getByLabel('Framing').selectOption({ label: 'Per read' });
   await expect(messages).toHaveCount(2);
-  expect(await messages.evaluateAll((list) => list.map((row) => row.getAttribute('data-bytes')))).toEqual([
-    '3',
-    '11',
-  ]);
+  expect(await messages.evaluateAll((list) => list.map((row) => row.getAttribute('data-bytes')))).toEqual(['3', '11']);
 });
