@@ -100,9 +100,11 @@ export class LogScan {
    * that text as it is now: its block cannot have been reused while the row lives.
    */
   private asciiText(serial: number, bytes: Uint8Array): string | undefined {
-    for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return undefined;
     if (bytes.buffer !== this.decodedBuffer || serial >= this.decodedBelow) this.decode(bytes.buffer);
-    return this.decodedText.substring(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    const end = bytes.byteOffset + bytes.length;
+    // Rows before the block's first byte above 0x7F need no look at their bytes.
+    if (end > this.asciiBelow) for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return undefined;
+    return this.decodedText.substring(bytes.byteOffset, end);
   }
 
   private decode(buffer: ArrayBufferLike): void {
