@@ -1,3 +1,4 @@
+import { appliedFraming } from '../framing/view-framing';
 import { useApp } from '../state/store';
 import { ThroughputStore } from './throughput-store';
 import { ValueChartStore } from './value-charts';
@@ -9,6 +10,11 @@ import { ValueChartStore } from './value-charts';
 export const valueCharts = new ValueChartStore({
   exists: (sessionId) => sessionId in useApp.getState().sessions,
   encoding: (sessionId) => useApp.getState().views[sessionId]?.receiveEncoding ?? 'utf-8',
+  // The framing the session's log view shows: charts take the messages a person sees there.
+  framing: (sessionId) => {
+    const state = useApp.getState();
+    return appliedFraming(sessionId, state.views[sessionId]?.framing, state.sessions[sessionId]).framing;
+  },
 });
 
 export const throughputStore = new ThroughputStore();

@@ -15,7 +15,7 @@ import { loadFullRecord } from '../state/actions';
 import { fullRecords, type FullRecord } from '../state/full-records';
 import { logStore, ROW_NOT_KEPT, ROW_NOTE, ROW_RX, ROW_SKIPPED, type SessionLog } from '../state/log';
 import { useLogTools } from '../state/log-tools';
-import type { LogScan } from './log-scan';
+import type { Scan } from './log-scan';
 import { useApp, type Language, type SessionView } from '../state/store';
 import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, rowEncoding, type Piece, type RowContent } from './format';
 import { Marked, RowMenu, rowsBetween, type Highlight, type RowList } from './row-tools';
@@ -182,9 +182,12 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
     lastFramingKey.current = framingKey;
     anchor.current = { serial: lo, frac: 0 };
   }
+  // The tools number rows as this view does only once told of its framing (an effect, after this render).
+  const toolsFit = tools.framed === framed;
+  useEffect(() => tools.setFramed(framed), [tools, framed]);
   // The rows shown, by position. A row is a log serial, or a framed message's index when framed. Filter mode
-  // shows only the search's matches; the search reads the log's rows, so a framed view shows every message.
-  const rowsShown = rowList(lo, hi, tools.filterOnly && !framed ? tools.scan : undefined);
+  // shows only the search's matches: rows per read, messages when framed.
+  const rowsShown = rowList(lo, hi, tools.filterOnly && toolsFit ? tools.scan : undefined);
   const count = rowsShown.count;
   /** The log row a view row stands for: itself, or the row a framed message's first byte is in. */
   const logSerial = (row: number) => (framed ? framed.serial(row) : row);
@@ -192,11 +195,11 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const pxPerRow = count * SCROLL_PX_PER_ROW > MAX_SCROLL_PX ? MAX_SCROLL_PX / count : SCROLL_PX_PER_ROW;
   const heightOf = (position: number) => heights.current.get(rowsShown.serialAt(position)) ?? averageHeight.current;
   const lastFocus = useRef(0);
-  if (tools.focus && tools.focus.nonce !== lastFocus.current && !framed) {
+  if (tools.focus && tools.focus.nonce !== lastFocus.current && toolsFit) {
     // A search moved to a match: show it a few rows below the top, and stop following.
     lastFocus.current = tools.focus.nonce;
     following.current = false;
-    anchor.current = { serial: rowsShown.serialAt(Math.max(0, rowsShown.positionOf(tools.focus.serial) - 3)), frac: 0 };
+    anchor.current = { serial: rowsShown.serialAt(Math.max(0, rowsShown.positionOf(tools.focus.row) - 3)), frac: 0 };
   }
   const anchorAt = () => ({ serial: rowsShown.positionOf(anchor.current.serial), frac: anchor.current.frac });
   const placed = placeWindow(0, count, viewportHeight, following.current, anchorAt(), heightOf);
@@ -316,13 +319,16 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
           formatter: formatter.current,
           t,
           time: timeOf(position, serial),
+          highlight,
+          selected: toolsFit && tools.selection.has(row),
+          current: toolsFit && tools.currentRow === row,
         }),
       );
       continue;
     }
     const kind = log.kind(serial);
     const time = timeOf(position, serial);
-    const selected = tools.selection.has(serial);
+    const selected = toolsFit && tools.selection.has(row);
     if (kind === ROW_NOTE) {
       items.push(
         <NoteRow key={row} log={log} row={row} serial={serial} time={time} language={language} selected={selected} />,
@@ -359,7 +365,7 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
         time={time}
         highlight={highlight}
         selected={selected}
-        current={tools.currentSerial === serial}
+        current={toolsFit && tools.currentRow === row}
         badTitle={t('invalidBytesTitle', {
           encoding: ENCODING_LABELS[rowEncoding(log, serial, view.receiveEncoding)],
         })}
@@ -375,21 +381,22 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   }
 
   const spacer = Math.max(0, count * pxPerRow - viewportHeight);
-  const serialOfEvent = (event: MouseEvent): number | undefined => {
-    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-serial]');
-    return row ? Number(row.dataset.serial) : undefined;
+  /** The row clicked: a log serial per read, a framed position when framed (the rows' `data-row`). */
+  const rowOfEvent = (event: MouseEvent): number | undefined => {
+    const element = (event.target as HTMLElement).closest<HTMLElement>('[data-row]');
+    return element && toolsFit ? Number(element.dataset.row) : undefined;
   };
   const onRowClick = (event: MouseEvent) => {
-    const serial = serialOfEvent(event);
-    if (serial === undefined || (event.target as HTMLElement).closest('button')) return;
+    const row = rowOfEvent(event);
+    if (row === undefined || (event.target as HTMLElement).closest('button')) return;
     const how = event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'only';
-    tools.select(serial, how, (from, to) => rowsBetween(rowsShown, from, to));
+    tools.select(row, how, (from, to) => rowsBetween(rowsShown, from, to));
   };
   const onContextMenu = (event: MouseEvent) => {
-    const serial = serialOfEvent(event);
-    if (serial === undefined) return;
+    const row = rowOfEvent(event);
+    if (row === undefined) return;
     event.preventDefault();
-    if (!tools.selection.has(serial)) tools.select(serial, 'only', (from, to) => rowsBetween(rowsShown, from, to));
+    if (!tools.selection.has(row)) tools.select(row, 'only', (from, to) => rowsBetween(rowsShown, from, to));
     setMenu({ x: event.clientX, y: event.clientY });
   };
   const onKeyDown = (event: KeyboardEvent) => {
@@ -405,14 +412,14 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
       return;
     }
     // With a row selected, the arrows move the selection (Shift extends it) and keep it in view.
-    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && tools.anchor !== undefined && count > 0) {
+    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && tools.anchor !== undefined && count > 0 && toolsFit) {
       event.preventDefault();
       const from = tools.selection.size > 0 ? lastSelected(tools.selection, event.key === 'ArrowUp') : tools.anchor;
       const at = rowsShown.positionOf(from);
       const position = Math.min(count - 1, Math.max(0, event.key === 'ArrowDown' ? at + 1 : at - 1));
-      const serial = rowsShown.serialAt(position);
-      if (event.shiftKey) tools.select(serial, 'range', (a, b) => rowsBetween(rowsShown, a, b));
-      else tools.select(serial, 'only', (a, b) => rowsBetween(rowsShown, a, b));
+      const row = rowsShown.serialAt(position);
+      if (event.shiftKey) tools.select(row, 'range', (a, b) => rowsBetween(rowsShown, a, b));
+      else tools.select(row, 'only', (a, b) => rowsBetween(rowsShown, a, b));
       if (position < placed.from + 1 || position >= placed.to - 1) {
         following.current = false;
         anchor.current = { serial: rowsShown.serialAt(Math.max(0, position - 3)), frac: 0 };
@@ -464,7 +471,7 @@ function lastSelected(selection: ReadonlySet<number>, up: boolean): number {
   return found;
 }
 
-function rowList(lo: number, hi: number, matches: LogScan | undefined): RowList {
+function rowList(lo: number, hi: number, matches: Scan | undefined): RowList {
   if (!matches) {
     return { count: hi - lo, serialAt: (position) => lo + position, positionOf: (serial) => Math.max(0, serial - lo) };
   }
@@ -716,8 +723,12 @@ const MessageRow = memo(
     /** Bytes a "show more" adds; 0 when all are shown. */
     more: number;
     onMore: () => void;
+    highlight: Highlight | undefined;
+    selected: boolean;
+    current: boolean;
   }) {
     const { log, row, serial, length, pending, bad, detail, content, mode, time, badTitle, t, more, onMore } = props;
+    const { highlight, selected, current } = props;
     const state = pending ? 'pending' : bad !== BAD_NONE ? 'bad' : 'message';
     const mark = pending
       ? { text: t('frame.pending'), description: t('frame.pendingTitle', { n: length }) }
@@ -729,12 +740,14 @@ const MessageRow = memo(
         : undefined;
     return (
       <div
-        className={`log-row rx${row % 2 ? ' alt' : ''}${state === 'message' ? '' : ` frame-${state}`}`}
+        className={`log-row rx${row % 2 ? ' alt' : ''}${state === 'message' ? '' : ` frame-${state}`}${selected ? ' selected' : ''}${current ? ' current-match' : ''}`}
         data-seq={log.seq(serial)}
         data-row={row}
         data-serial={serial}
         data-bytes={length}
         data-frame={state}
+        data-selected={selected || undefined}
+        aria-current={current || undefined}
       >
         {time !== undefined && <span className="log-time">{time}</span>}
         <span className="log-dir rx">{t('rx')}</span>
@@ -747,7 +760,7 @@ const MessageRow = memo(
             </span>
           )}
           {content.pieces.map((piece, k) => (
-            <PieceView key={k} piece={piece} badTitle={badTitle} highlight={undefined} mode={mode} />
+            <PieceView key={k} piece={piece} badTitle={badTitle} highlight={highlight} mode={mode} />
           ))}
           {content.omittedBytes > 0 && (
             <span className="omitted">
@@ -776,7 +789,10 @@ const MessageRow = memo(
     a.time === b.time &&
     a.badTitle === b.badTitle &&
     a.t === b.t &&
-    a.more === b.more,
+    a.more === b.more &&
+    a.highlight === b.highlight &&
+    a.selected === b.selected &&
+    a.current === b.current,
 );
 
 /** A framed message's row: its bytes gathered from the reads it spans, marked pending or bad. */
@@ -792,6 +808,9 @@ function messageRow(args: {
   formatter: RowFormatter;
   t: Translate;
   time: string | undefined;
+  highlight: Highlight | undefined;
+  selected: boolean;
+  current: boolean;
 }): ReactNode {
   const { framed, framingKey, log, row, serial, view, expanded, setExpanded, formatter, t, time } = args;
   const expandKey = `${framingKey}|${row}`;
@@ -815,6 +834,9 @@ function messageRow(args: {
       t={t}
       more={bytes.byteLength < total ? Math.min(MORE_SLICE, total - bytes.byteLength) : 0}
       onMore={() => setExpanded((before) => new Map(before).set(expandKey, shown + MORE_SLICE))}
+      highlight={args.highlight}
+      selected={args.selected}
+      current={args.current}
     />
   );
 }

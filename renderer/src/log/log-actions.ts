@@ -1,4 +1,3 @@
-import { decodeForDisplay } from '../../../shared/codec/display';
 import type { Encoding } from '../../../shared/codec/options';
 import { translate, translateNote } from '../i18n';
 import { loadFullRecord } from '../state/actions';
@@ -14,6 +13,8 @@ import {
   type SessionLog,
 } from '../state/log';
 import { logTools } from '../state/log-tools';
+import { FRAMED_ROW } from '../framing/framed-log';
+import { decodedText, messageBytes, pendingMessages, savedMessage } from './framed-rows';
 import type { Language } from '../state/store';
 import { copyText, type CopyFormat } from './copy-formats';
 import {
@@ -38,16 +39,6 @@ export function noteWords(note: Note, language: Language): string {
   if ('text' in say) return say.text;
   if ('note' in say) return translateNote(language, say.note, say.values);
   return translate(language, say.key, say.values) + (say.detail ? ` — ${say.detail}` : '');
-}
-
-/** Decoded text with bytes the encoding rejects written as \xNN, as the log shows them. */
-export function decodedText(bytes: Uint8Array, encoding: Encoding): string {
-  let text = '';
-  for (const segment of decodeForDisplay(bytes, encoding, { final: true }).segments) {
-    if ('text' in segment) text += segment.text;
-    else for (const byte of segment.invalid) text += `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return text;
 }
 
 /**
@@ -78,10 +69,17 @@ export async function copyRows(
   const log = logStore.log(sessionId);
   const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) =>
     translate(language, key, values);
-  const serials = tools.rowsToCopy(log);
+  const framed = tools.framed;
   const rows: Array<{ bytes: Uint8Array; text: string }> = [];
   let partial = 0;
-  for (const serial of serials) {
+  for (const row of tools.rowsToCopy(log)) {
+    if (framed && framed.kind(row) !== FRAMED_ROW) {
+      const message = messageBytes(framed, log, row);
+      if (message.partial) partial++;
+      rows.push({ bytes: message.bytes, text: format === 'text' ? decodedText(message.bytes, encoding) : '' });
+      continue;
+    }
+    const serial = framed ? framed.serial(row) : row;
     if (serial < log.first) continue;
     const kind = log.kind(serial);
     if (kind === ROW_RX || kind === ROW_TX) {
@@ -161,54 +159,70 @@ export async function saveLog(request: SaveRequest): Promise<void> {
   // A matching-rows save waits for the search to reach the end of the history.
   while (request.rows === 'matching' && tools.searching) await yieldToPage();
   const scan = request.rows === 'matching' ? tools.scan : undefined;
+  // A framed view saves its messages: one line per message, pending and bad ones flagged with why.
+  const framed = tools.framed;
   let log = logStore.log(sessionId);
-  const end = log.end;
-  const total = scan ? scan.matchCount : end - log.first;
+  const first = framed ? framed.first : log.first;
+  const end = framed ? framed.end : log.end;
+  // Pending messages are not at fixed positions (one that ends moves among the ended), so they are taken now.
+  const pending =
+    framed && !scan ? pendingMessages(framed, log, encoding, (key, values) => translate(language, key, values)) : [];
+  const total = (scan ? scan.matchCount : end - first) + pending.length;
   let position = 0;
-  /** The next row to write: the next match, or the next serial. */
-  let nextSerial = log.first;
+  /** The next row to write: the next match, or the next row; a log serial, or a framed position. */
+  let nextRow = first;
   const next = (): number | undefined => {
     if (scan) {
       while (position < scan.matchCount) {
-        const serial = scan.at(position++);
-        if (serial < end) return serial;
+        const row = scan.at(position++);
+        if (row < end) return row;
       }
       return undefined;
     }
     position++;
-    return nextSerial < end ? nextSerial++ : undefined;
+    return nextRow < end + pending.length ? nextRow++ : undefined;
   };
 
   const parts: string[] = [];
-  if (format === 'csv') parts.push(csvHeader(mode));
-  const startUs = log.end > log.first ? log.wallUs(log.first) : 0;
+  if (format === 'csv') parts.push(csvHeader(mode, framed !== undefined));
+  const startUs = end > first ? log.wallUs(framed ? framed.serial(first) : first) : 0;
   let previousUs: number | undefined;
   let written = 0;
   let partial = 0;
   let evicted = 0;
   tools.setStatus({ tone: 'info', text: t('saving', { done: 0, total }) });
-  for (let serial = next(); serial !== undefined;) {
+  for (let shown = next(); shown !== undefined;) {
     const sliceStart = performance.now();
     let slice = '';
-    for (let n = 0; serial !== undefined && n < SAVE_SLICE_ROWS; n++, serial = next()) {
-      if (logStore.log(sessionId) !== log || serial < log.first) {
+    for (let n = 0; shown !== undefined && n < SAVE_SLICE_ROWS; n++, shown = next()) {
+      const serial = framed && shown < end ? framed.serial(shown) : shown;
+      if (
+        logStore.log(sessionId) !== log ||
+        (framed ? shown < framed.first || (shown < end && serial < log.first) : serial < log.first)
+      ) {
         // The log moved on under the save (evicted or replaced): the rows that left are counted, not invented.
         log = logStore.log(sessionId);
         evicted++;
         continue;
       }
-      const row = await savedRow(sessionId, log, serial, encoding, language);
+      const row = !framed
+        ? await savedRow(sessionId, log, serial, encoding, language)
+        : shown >= end
+          ? pending[shown - end]
+          : framed.kind(shown) === FRAMED_ROW
+            ? await savedRow(sessionId, log, serial, encoding, language)
+            : savedMessage(framed, log, shown, encoding, (key, values) => translate(language, key, values));
       if (!row) continue;
       if (row.partial) partial++;
       const wallUs = row.wallUs;
       row.elapsedUs = mode === 'relative' ? wallUs - startUs : previousUs === undefined ? 0 : wallUs - previousUs;
-      if (format === 'csv') slice += csvLine(row, mode);
+      if (format === 'csv') slice += csvLine(row, mode, framed !== undefined);
       else if (format === 'jsonl') slice += jsonLine(row, mode);
       else slice += textLine(row, mode, timeText(mode, wallUs, startUs, previousUs));
       previousUs = wallUs;
       written++;
       if (performance.now() - sliceStart > SAVE_SLICE_MS) {
-        serial = next();
+        shown = next();
         break;
       }
     }

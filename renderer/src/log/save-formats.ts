@@ -30,6 +30,10 @@ export interface SavedRow {
   /** The decoded text (bytes the encoding rejects as \xNN), or the event's words. */
   text: string;
   partial: boolean;
+  /** A framed message still under way, or one the framing marks bad; absent for a whole, good one and per read. */
+  frame?: 'pending' | 'bad';
+  /** Why, in the interface's words. */
+  frameReason?: string;
 }
 
 /** RFC 4180: a field with a comma, a quote or a line break goes in quotes, its quotes doubled. */
@@ -41,17 +45,18 @@ function elapsedColumn(mode: TimeMode): string | undefined {
   return mode === 'relative' ? 'relative_s' : mode === 'delta' ? 'delta_s' : undefined;
 }
 
-/** The first line of a CSV file; lines end in CRLF, as RFC 4180 has them. */
-export function csvHeader(mode: TimeMode): string {
+/**
+ * The first line of a CSV file; lines end in CRLF, as RFC 4180 has them. A framed log (one line per message)
+ * adds `frame` (pending, bad or empty) and `frame_reason`.
+ */
+export function csvHeader(mode: TimeMode, framed = false): string {
   const elapsed = elapsedColumn(mode);
-  return (
-    ['time', ...(elapsed ? [elapsed] : []), 'direction', 'peer', 'connection', 'length', 'hex', 'text', 'partial'].join(
-      ',',
-    ) + '\r\n'
-  );
+  const columns = ['time', ...(elapsed ? [elapsed] : []), 'direction', 'peer', 'connection', 'length', 'hex', 'text'];
+  columns.push('partial', ...(framed ? ['frame', 'frame_reason'] : []));
+  return columns.join(',') + '\r\n';
 }
 
-export function csvLine(row: SavedRow, mode: TimeMode): string {
+export function csvLine(row: SavedRow, mode: TimeMode, framed = false): string {
   const fields = [
     isoTime(row.wallUs),
     ...(mode === 'absolute' ? [] : [secondsText(row.elapsedUs)]),
@@ -62,6 +67,7 @@ export function csvLine(row: SavedRow, mode: TimeMode): string {
     formatHex(row.bytes),
     row.text,
     row.partial ? 'yes' : '',
+    ...(framed ? [row.frame ?? '', row.frameReason ?? ''] : []),
   ];
   return fields.map(csvField).join(',') + '\r\n';
 }
@@ -79,6 +85,10 @@ export function jsonLine(row: SavedRow, mode: TimeMode): string {
   }
   object.text = row.text;
   if (row.partial) object.partial = true;
+  if (row.frame) {
+    object.frame = row.frame;
+    object.frame_reason = row.frameReason;
+  }
   return JSON.stringify(object) + '\n';
 }
 
@@ -100,5 +110,6 @@ export function textLine(row: SavedRow, mode: TimeMode, elapsedText: string): st
     parts.push(`${row.length} B`, formatHex(row.bytes) + (row.partial ? ' …' : ''));
   }
   parts.push(oneLine(row.text));
+  if (row.frame) parts.push(`[${row.frame}: ${oneLine(row.frameReason ?? '')}]`);
   return parts.join('  ') + '\n';
 }

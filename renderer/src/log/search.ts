@@ -43,6 +43,12 @@ export interface RowMatcher {
   /** The matcher reads the rows' decoded text: a scan offers `asciiText`. */
   readonly needsText: boolean;
   matches(row: RowFacts): boolean;
+  /**
+   * The regex, when it has no assertions (^ $ \b \B lookarounds), for a scan to run over many rows' text at
+   * once: what it matches in one row it matches there in any surrounding text, so a stretch of text where
+   * it finds nothing holds no matching row. Global, so a scan can start it anywhere with `lastIndex`.
+   */
+  readonly blockPattern?: RegExp;
   /** Where the pattern appears in a piece of text shown for a row: [start, end) pairs, in order. */
   highlight(shown: string, view: 'text' | 'hex' | 'both'): Array<[number, number]>;
 }
@@ -130,6 +136,7 @@ export function compileSearch(query: SearchQuery, encoding: Encoding): Compiled 
         hasPattern: true,
         needsPeer: peer !== '',
         needsText: true,
+        blockPattern: assertionFree(query.text) ? new RegExp(query.text, pattern.flags) : undefined,
         matches: (row) => isData(row) && passesFilters(row) && test(textOf(row)),
         highlight: (shown, view) => (view === 'text' ? regexRanges(pattern, shown) : []),
       },
@@ -171,6 +178,15 @@ export function compileSearch(query: SearchQuery, encoding: Encoding): Compiled 
           : textRanges(shown, hexNeedle, false),
     },
   };
+}
+
+/**
+ * The pattern asserts nothing about what lies around a match. Conservative: an escaped character is a
+ * character, `[^` negates a class, and any other ^ or $, \b or \B, or lookaround counts as an assertion.
+ */
+export function assertionFree(source: string): boolean {
+  const plain = source.replace(/\\([bB])|\\[\s\S]/g, (_all, boundary: string | undefined) => (boundary ? '^' : 'x'));
+  return !/[\^$]|\(\?<?[=!]/.test(plain.replace(/\[\^/g, '['));
 }
 
 function isData(row: RowFacts): boolean {

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import type { Encoding } from '../../../shared/codec/options';
-import { LogScan } from '../log/log-scan';
+import type { FramedLog } from '../framing/framed-log';
+import { FramedScan, LogScan, type Scan } from '../log/log-scan';
 import { compileSearch, EMPTY_QUERY, type RowMatcher, type SearchQuery } from '../log/search';
 import type { TimeMode } from '../log/time-text';
 import { logStore, type SessionLog } from './log';
@@ -22,6 +23,9 @@ export interface ToolStatus {
  * One session's log tools: the search and its matches, whether the view shows only them, the time column,
  * the rows selected for copying. Kept outside React state and outside the log itself, so the log's rows and
  * these tools change independently; views subscribe to `version`.
+ *
+ * A row here is what the view shows as one row: a log serial per read, or a position in the framed view
+ * (`framed`) when the view shows messages. Matches, the current match and the selection are all rows.
  */
 export class LogTools {
   query: SearchQuery = EMPTY_QUERY;
@@ -30,12 +34,14 @@ export class LogTools {
   filterOnly = false;
   timeMode: TimeMode = 'absolute';
   /** The matches, while a query or a filter is set. */
-  scan: LogScan | undefined;
+  scan: Scan | undefined;
+  /** The framed view the rows are positions in; undefined per read, where rows are log serials. */
+  framed: FramedLog | undefined;
   matcher: RowMatcher | undefined;
-  /** The match the person moved to, by serial (indexes shift when old rows are evicted). */
-  currentSerial: number | undefined;
+  /** The row of the match the person moved to (indexes shift when old rows are evicted). */
+  currentRow: number | undefined;
   /** Asks the view to bring a row into sight; the nonce makes asking twice for one row work twice. */
-  focus: { serial: number; nonce: number } | undefined;
+  focus: { row: number; nonce: number } | undefined;
   selection = new Set<number>();
   /** Where a Shift+click range starts. */
   anchor: number | undefined;
@@ -72,6 +78,21 @@ export class LogTools {
     if (this.scan) this.restart();
   }
 
+  /**
+   * The view now shows these messages (or, undefined, the reads): rows are numbered anew, so the selection
+   * and the current match go and the search starts over on the new rows.
+   */
+  setFramed(framed: FramedLog | undefined): void {
+    if (framed === this.framed) return;
+    this.framed = framed;
+    this.selection = new Set();
+    this.anchor = undefined;
+    this.currentRow = undefined;
+    this.focus = undefined;
+    if (this.scan) this.restart();
+    else this.changed();
+  }
+
   setFilterOnly(on: boolean): void {
     this.filterOnly = on;
     this.changed();
@@ -95,9 +116,9 @@ export class LogTools {
   /** 1-based position of the current match, 0 when there is none. */
   get currentIndex(): number {
     const scan = this.scan;
-    if (!scan || this.currentSerial === undefined) return 0;
-    const index = scan.indexAtOrAfter(this.currentSerial);
-    return index < scan.matchCount && scan.at(index) === this.currentSerial ? index + 1 : 0;
+    if (!scan || this.currentRow === undefined) return 0;
+    const index = scan.indexAtOrAfter(this.currentRow);
+    return index < scan.matchCount && scan.at(index) === this.currentRow ? index + 1 : 0;
   }
 
   /** Next (1) or previous (-1) match, wrapping around; brings it into view. */
@@ -111,33 +132,34 @@ export class LogTools {
     this.goTo(scan.at(next));
   }
 
-  private goTo(serial: number): void {
-    this.currentSerial = serial;
-    this.focus = { serial, nonce: ++this.nonce };
+  private goTo(row: number): void {
+    this.currentRow = row;
+    this.focus = { row, nonce: ++this.nonce };
     this.changed();
   }
 
   /** Plain click: this row only; toggle (Ctrl/⌘): add or remove it; range (Shift): every shown row from the anchor. */
-  select(serial: number, how: 'only' | 'toggle' | 'range', shownBetween: (from: number, to: number) => number[]): void {
+  select(row: number, how: 'only' | 'toggle' | 'range', shownBetween: (from: number, to: number) => number[]): void {
     if (how === 'range' && this.anchor !== undefined) {
-      const [from, to] = this.anchor <= serial ? [this.anchor, serial] : [serial, this.anchor];
+      const [from, to] = this.anchor <= row ? [this.anchor, row] : [row, this.anchor];
       this.selection = new Set(shownBetween(from, to));
     } else if (how === 'toggle') {
       this.selection = new Set(this.selection);
-      if (!this.selection.delete(serial)) this.selection.add(serial);
-      this.anchor = serial;
+      if (!this.selection.delete(row)) this.selection.add(row);
+      this.anchor = row;
     } else {
-      this.selection = new Set([serial]);
-      this.anchor = serial;
+      this.selection = new Set([row]);
+      this.anchor = row;
     }
     this.changed();
   }
 
-  /** The rows a copy takes: the selection, or else the current match. */
+  /** The rows a copy takes: the selection, or else the current match; only those still shown. */
   rowsToCopy(log: SessionLog): number[] {
-    const rows = [...this.selection].filter((serial) => serial >= log.first && serial < log.end);
-    if (rows.length === 0 && this.currentSerial !== undefined && this.currentSerial >= log.first)
-      rows.push(this.currentSerial);
+    const first = this.framed ? this.framed.first : log.first;
+    const end = this.framed ? this.framed.endWithPending : log.end;
+    const rows = [...this.selection].filter((row) => row >= first && row < end);
+    if (rows.length === 0 && this.currentRow !== undefined && this.currentRow >= first) rows.push(this.currentRow);
     return rows.sort((a, b) => a - b);
   }
 
@@ -156,20 +178,24 @@ export class LogTools {
       return;
     }
     this.error = undefined;
-    this.currentSerial = undefined;
+    this.currentRow = undefined;
     this.matcher = compiled.matcher;
     if (compiled.matcher.everything) {
       this.scan = undefined;
       this.unfollow?.();
       this.unfollow = undefined;
     } else {
-      this.scan = new LogScan(logStore.log(this.sessionId), compiled.matcher);
+      this.scan = this.scanOf(logStore.log(this.sessionId), compiled.matcher);
       // New rows (and a log replaced by a reconnecting tab's snapshot) are searched as they come.
       this.unfollow ??= logStore.subscribe(this.sessionId, () => this.schedule());
       this.lastProgress = 0;
       this.schedule();
     }
     this.changed();
+  }
+
+  private scanOf(log: SessionLog, matcher: RowMatcher): Scan {
+    return this.framed ? new FramedScan(log, this.framed, matcher) : new LogScan(log, matcher);
   }
 
   private schedule(): void {
@@ -186,14 +212,14 @@ export class LogTools {
     if (!scan || !this.matcher) return;
     const log = logStore.log(this.sessionId);
     if (scan.log !== log) {
-      this.scan = scan = new LogScan(log, this.matcher);
-      this.currentSerial = undefined;
+      this.scan = scan = this.scanOf(log, this.matcher);
+      this.currentRow = undefined;
     }
     const before = scan.matchCount;
     const done = scan.step(SLICE_MS);
     const found = scan.matchCount;
     // The first match is shown at once, as a browser's find does; after that the person moves.
-    if (this.currentSerial === undefined && found > 0 && this.matcher.hasPattern) {
+    if (this.currentRow === undefined && found > 0 && this.matcher.hasPattern) {
       this.goTo(scan.at(0));
     } else {
       const now = performance.now();
