@@ -389,6 +389,12 @@ export async function disconnect(sessionId: string, connectionIds: string[] | un
   }
 }
 
+/** The client list forgets the closed clients; their rows stay in the log and the capture. */
+export function clearClosed(sessionId: string): void {
+  connectionStore.of(sessionId).clearClosed();
+  connectionStore.changed(sessionId);
+}
+
 /** Pause view: frozen at once, in the click's own task, so rows arriving after it never show. */
 export function setPaused(sessionId: string, paused: boolean): void {
   logStore.freeze(sessionId, paused);

@@ -2,7 +2,7 @@ import { useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from
 import type { ConnectionInfo, SessionInfo } from '../../../shared/contract';
 import type { Translate } from '../i18n';
 import { formatBytes, formatTime } from '../log/format';
-import { disconnect, halfClose } from '../state/actions';
+import { clearClosed, disconnect, halfClose } from '../state/actions';
 import { connectionStore } from '../state/connections';
 import { updateView, type SessionView } from '../state/store';
 import { Toolbar } from './controls';
@@ -10,13 +10,13 @@ import { Toolbar } from './controls';
 /** Every row has this height, so the visible ones follow from the scroll position alone. */
 const ROW_PX = 24;
 
-function useConnections(sessionId: string): { list: ConnectionInfo[]; open: string[] } {
+function useConnections(sessionId: string): { list: ConnectionInfo[]; open: string[]; closed: number } {
   useSyncExternalStore(
     (listener) => connectionStore.subscribe(sessionId, listener),
     () => connectionStore.of(sessionId).version,
   );
   const connections = connectionStore.of(sessionId);
-  return { list: connections.list(), open: connections.open() };
+  return { list: connections.list(), open: connections.open(), closed: connections.closedCount };
 }
 
 /**
@@ -26,7 +26,7 @@ function useConnections(sessionId: string): { list: ConnectionInfo[]; open: stri
  */
 export function ConnectionsTable({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
   const sessionId = session.sessionId;
-  const { list, open } = useConnections(sessionId);
+  const { list, open, closed } = useConnections(sessionId);
   const selected = useMemo(() => new Set(view.selected), [view.selected]);
   const allSelected = open.length > 0 && open.every((id) => selected.has(id));
   const scroller = useRef<HTMLDivElement>(null);
@@ -73,6 +73,9 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
           onClick={() => void halfClose(sessionId, view.selected)}
         >
           {t('halfClose')}
+        </button>
+        <button type="button" disabled={closed === 0} onClick={() => clearClosed(sessionId)}>
+          {t('clearClosed')}
         </button>
       </Toolbar>
       <div className="conn-table" role="table" aria-label={t('connections')} aria-rowcount={list.length + 1}>

@@ -517,7 +517,7 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         className={view.paused ? 'pressed' : ''}
         onClick={() => setPaused(session.sessionId, !view.paused)}
       >
-        {t('pauseView')}
+        {view.paused ? t('resumeView') : t('pauseView')}
       </button>
       <button type="button" onClick={() => void clearLog(session.sessionId)}>
         {t('clearLog')}
