@@ -472,6 +472,8 @@ export const en = {
   removeRunningText: '"{name}" is running. Removing it stops it and closes its connections, and its log goes too.',
   removeRunningConfirm: 'Remove',
   removeRunningCancel: 'Cancel',
+  exactCountersUdp: 'Received {rx} bytes in {datagramsIn} datagram(s), sent {tx} bytes in {datagramsOut} datagram(s)',
+  countersGroup: 'Counters',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -942,4 +944,6 @@ export const zh: Dictionary = {
   removeRunningText: '“{name}”正在运行。删除会停止它并关闭它的连接，它的日志也会一并删除。',
   removeRunningConfirm: '删除',
   removeRunningCancel: '取消',
+  exactCountersUdp: '已接收 {rx} 字节（{datagramsIn} 个数据报），已发送 {tx} 字节（{datagramsOut} 个数据报）',
+  countersGroup: '计数',
 };

@@ -6,6 +6,7 @@ import { createSession, duplicateSession, removeSession, renameSession, showSess
 import { useApp, type Language, type ThemeChoice } from '../state/store';
 import { SelectField } from './controls';
 import { ConfirmRemove } from './ConfirmRemove';
+import { exactCounters } from './exact-counts';
 import { isRunning, SessionPane } from './SessionPane';
 
 function useTheme(): void {
@@ -146,6 +147,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
           type="button"
           className="session-open"
           aria-label={t('showInPane', { name: session.name })}
+          title={exactCounters(t, stats?.counters, session.config.kind)}
           onClick={() => showSession(session.sessionId)}
         >
           <span
@@ -157,7 +159,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
             {t(`kind.${session.config.kind}`)} · {endpoint}
           </span>
           <span className="session-meta">
-            {t(`state.${session.state}`)} · Rx {formatBytes(stats?.counters.bytesIn ?? 0)} · Tx{' '}
+            {t(`state.${session.state}`)} · {t('rx')} {formatBytes(stats?.counters.bytesIn ?? 0)} · {t('tx')}{' '}
             {formatBytes(stats?.counters.bytesOut ?? 0)}
           </span>
         </button>

@@ -6,6 +6,7 @@ import { clearClosed, disconnect, halfClose } from '../state/actions';
 import { connectionStore } from '../state/connections';
 import { updateView, type SessionView } from '../state/store';
 import { Toolbar } from './controls';
+import { exactNumber } from './exact-counts';
 
 /** Every row has this height, so the visible ones follow from the scroll position alone. */
 const ROW_PX = 24;
@@ -160,10 +161,14 @@ function ConnectionRow({
         {c.peer}
       </span>
       <span role="cell">{formatTime(c.connectedAt)}</span>
-      <span role="cell" title={t('exactBytes', { n: c.counters.bytesIn })} data-bytes={c.counters.bytesIn}>
+      <span role="cell" title={t('exactBytes', { n: exactNumber(c.counters.bytesIn) })} data-bytes={c.counters.bytesIn}>
         {formatBytes(c.counters.bytesIn)}
       </span>
-      <span role="cell" title={t('exactBytes', { n: c.counters.bytesOut })} data-bytes={c.counters.bytesOut}>
+      <span
+        role="cell"
+        title={t('exactBytes', { n: exactNumber(c.counters.bytesOut) })}
+        data-bytes={c.counters.bytesOut}
+      >
         {formatBytes(c.counters.bytesOut)}
       </span>
       <span role="cell">

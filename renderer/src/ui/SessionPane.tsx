@@ -8,6 +8,7 @@ import { LogToolsBar } from '../log/LogToolsBar';
 import { FramingControls } from '../framing/FramingControls';
 import { LogView } from '../log/LogView';
 import { DatagramCounters } from './DatagramCounters';
+import { exactCounters } from './exact-counts';
 import { formatBytes } from '../log/format';
 import {
   changeKind,
@@ -668,9 +669,11 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
       </div>
       <div
         className="counters"
+        role="group"
+        aria-label={t('countersGroup')}
         data-bytes-in={counters?.bytesIn ?? 0}
         data-bytes-out={counters?.bytesOut ?? 0}
-        title={counters ? t('exactCounters', { rx: counters.bytesIn, tx: counters.bytesOut }) : undefined}
+        title={exactCounters(t, counters, session.config.kind)}
       >
         {counters
           ? t('counters', {
