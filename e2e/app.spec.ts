@@ -211,11 +211,11 @@ test('pause view freezes the log while capture goes on; clear empties it', async
   const rows = app.log(server).locator('.log-row.rx');
   await expect(rows).toHaveCount(1);
   await server.getByRole('button', { name: 'Pause view' }).click();
-  await expect(server.getByRole('button', { name: 'Pause view' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(server.getByRole('button', { name: 'Resume view' })).toHaveAttribute('aria-pressed', 'true');
   peer.socket.write('second');
   await expect(app.log(server)).toContainText('1 new row(s) waiting');
   await expect(rows).toHaveCount(1);
-  await server.getByRole('button', { name: 'Pause view' }).click();
+  await server.getByRole('button', { name: 'Resume view' }).click();
   await expect(rows).toHaveCount(2);
   await server.getByRole('button', { name: 'Clear log' }).click();
   await expect(rows).toHaveCount(0);
@@ -269,6 +269,11 @@ test('sessions are renamed, duplicated and removed from the sidebar; four panes 
   await expect(app.pane('UDP 1')).toBeVisible();
 
   await sidebar.getByRole('button', { name: 'Remove PLC gateway' }).click();
+  // It is running, so the × asks first.
+  await page
+    .getByRole('alertdialog', { name: 'Remove running session?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
   await expect(app.pane('PLC gateway')).toHaveCount(0);
   await expect(sidebar.getByRole('button', { name: /PLC gateway/ })).toHaveCount(0);
   // Removing a running server closes its socket: the port is free for a new listener at once.

@@ -137,7 +137,7 @@ test('Pause view during a flood freezes the rows on screen; resuming shows the n
 
   const pause = server.getByRole('button', { name: 'Pause view' });
   await pause.click();
-  await expect(pause).toHaveAttribute('aria-pressed', 'true');
+  await expect(server.getByRole('button', { name: 'Resume view' })).toHaveAttribute('aria-pressed', 'true');
   const frozen = (await visibleRecords(log)).map((row) => row.seq);
   const waiting = log.getByRole('note', { name: 'Rows waiting' });
   // Data keeps arriving behind the paused view…
@@ -149,7 +149,8 @@ test('Pause view during a flood freezes the rows on screen; resuming shows the n
   const counts = await rowCounts(log);
   expect(counts.rendered).toBeLessThanOrEqual(2 * counts.visible);
 
-  await pause.click();
+  const resume = server.getByRole('button', { name: 'Resume view' });
+  await resume.click();
   await expect(pause).toHaveAttribute('aria-pressed', 'false');
   await expect(waiting).toHaveCount(0);
   await expect

@@ -109,7 +109,7 @@ test('a paused framed view holds its messages while a line completes underneath;
   peer.socket.write('o\nthree\n');
   await expect(app.log(server)).toContainText('1 new row(s) waiting');
   await expect(rows.last()).toHaveAttribute('data-frame', 'pending');
-  await server.getByRole('button', { name: 'Pause view' }).click();
+  await server.getByRole('button', { name: 'Resume view' }).click();
   await expect(rows.locator('.log-content')).toHaveText(['one', 'two', 'three']);
   await expect(rows.locator('[data-frame="pending"]')).toHaveCount(0);
   await server.getByRole('button', { name: 'Clear log' }).click();

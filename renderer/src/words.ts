@@ -465,6 +465,15 @@ export const en = {
   'udp.datagrams': 'Datagrams: {in} in · {out} out',
   'udp.systemDrops': '{n} dropped by the system',
   'udp.systemDropsTitle': 'Datagrams the system dropped because the receive buffer was full: raise the receive buffer',
+  // — ux faults: resume, closed clients, remove confirmation, exact counters —
+  resumeView: 'Resume view',
+  clearClosed: 'Clear closed',
+  removeRunningTitle: 'Remove running session?',
+  removeRunningText: '"{name}" is running. Removing it stops it and closes its connections, and its log goes too.',
+  removeRunningConfirm: 'Remove',
+  removeRunningCancel: 'Cancel',
+  exactCountersUdp: 'Received {rx} bytes in {datagramsIn} datagram(s), sent {tx} bytes in {datagramsOut} datagram(s)',
+  countersGroup: 'Counters',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -928,4 +937,13 @@ export const zh: Dictionary = {
   'udp.datagrams': '数据报：收 {in} · 发 {out}',
   'udp.systemDrops': '系统丢弃 {n} 个',
   'udp.systemDropsTitle': '接收缓冲区已满，被系统丢弃的数据报：请调大接收缓冲区',
+  // — ux faults: resume, closed clients, remove confirmation, exact counters —
+  resumeView: '恢复显示',
+  clearClosed: '清除已关闭',
+  removeRunningTitle: '删除运行中的会话？',
+  removeRunningText: '“{name}”正在运行。删除会停止它并关闭它的连接，它的日志也会一并删除。',
+  removeRunningConfirm: '删除',
+  removeRunningCancel: '取消',
+  exactCountersUdp: '已接收 {rx} 字节（{datagramsIn} 个数据报），已发送 {tx} 字节（{datagramsOut} 个数据报）',
+  countersGroup: '计数',
 };

@@ -19,7 +19,16 @@ import { fullRecords } from './full-records';
 import { dropLogTools } from './log-tools';
 import { logStore } from './log';
 import { rememberSent } from '../presets/store';
-import { defaultView, setStatus, updateView, useApp, type AppState, type SendDraft, type SessionView } from './store';
+import {
+  clearStaleError,
+  defaultView,
+  setStatus,
+  updateView,
+  useApp,
+  type AppState,
+  type SendDraft,
+  type SessionView,
+} from './store';
 import { attachScheduleLink, fieldsFromDraft, noteSendMade, scheduleDraft, startRepeat } from './send-schedule';
 
 let link: EngineLink | undefined;
@@ -159,17 +168,17 @@ export async function startSession(sessionId: string): Promise<void> {
   const { view } = found;
   const config = configFromDraft(view.draft);
   if (!config.ok) {
-    setStatus(sessionId, 'error', config.error);
+    setStatus(sessionId, 'error', config.error, 'start');
     return;
   }
   setStatus(sessionId, 'info', undefined);
   const updated = await run({ type: 'session.update', sessionId, config: config.value });
   if (!updated.ok) {
-    setStatus(sessionId, 'error', updated.error);
+    setStatus(sessionId, 'error', updated.error, 'start');
     return;
   }
   const started = await run({ type: 'session.start', sessionId });
-  if (!started.ok) setStatus(sessionId, 'error', started.error);
+  if (!started.ok) setStatus(sessionId, 'error', started.error, 'start');
 }
 
 export async function stopSession(sessionId: string): Promise<void> {
@@ -350,32 +359,33 @@ export async function sendMessage(sessionId: string, message?: KeptSend): Promis
   if (send.mode === 'hex') {
     const problem = hexProblem(send.text);
     if (problem) {
-      setStatus(sessionId, 'error', problem);
+      setStatus(sessionId, 'error', problem, 'send');
       return false;
     }
   }
   const target = sendTarget(found);
   if (target && 'error' in target) {
-    setStatus(sessionId, 'error', target.error);
+    setStatus(sessionId, 'error', target.error, 'send');
     return false;
   }
   const payload = sendPayloadOf(send, sessionId);
   if (!message && scheduleDraft(sessionId).repeat) {
     const started = await startRepeat(sessionId, payload, target);
-    setStatus(sessionId, started.ok ? 'info' : 'error', started.ok ? undefined : started.error);
+    if (started.ok) clearStaleError(sessionId, 'send');
+    else setStatus(sessionId, 'error', started.error, 'send');
     if (started.ok) rememberSent(sessionId, send);
     return started.ok;
   }
   const result = await run({ type: 'send', sessionId, payload, target });
   if (!result.ok) {
-    setStatus(sessionId, 'error', result.error);
+    setStatus(sessionId, 'error', result.error, 'send');
     return false;
   }
   noteSendMade(sessionId);
   if (!message) rememberSent(sessionId, send);
   const failed = result.value.failed ?? [];
-  if (failed.length > 0) setStatus(sessionId, 'error', failed[0].error);
-  else setStatus(sessionId, 'info', undefined);
+  if (failed.length > 0) setStatus(sessionId, 'error', failed[0].error, 'send');
+  else clearStaleError(sessionId, 'send');
   return true;
 }
 
@@ -387,6 +397,12 @@ export async function disconnect(sessionId: string, connectionIds: string[] | un
     const closed = connectionIds ? new Set(connectionIds) : undefined;
     updateView(sessionId, (view) => ({ selected: closed ? view.selected.filter((id) => !closed.has(id)) : [] }));
   }
+}
+
+/** The client list forgets the closed clients; their rows stay in the log and the capture. */
+export function clearClosed(sessionId: string): void {
+  connectionStore.of(sessionId).clearClosed();
+  connectionStore.changed(sessionId);
 }
 
 /** Pause view: frozen at once, in the click's own task, so rows arriving after it never show. */

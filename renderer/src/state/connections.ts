@@ -13,6 +13,8 @@ export class SessionConnections {
   private readonly byId = new Map<string, ConnectionInfo>();
   /** Closed ids, oldest first, to forget all but the newest KEEP_CLOSED. */
   private closed: string[] = [];
+  /** Closed ids the user cleared: a late report of one must not bring it back. */
+  private cleared = new Set<string>();
   private sorted: ConnectionInfo[] | undefined;
   private openIds: string[] | undefined;
   version = 0;
@@ -25,12 +27,40 @@ export class SessionConnections {
     return this.byId.size;
   }
 
-  /** Oldest first, as they connected. */
+  /**
+   * Live clients first, oldest first as they connected; then the closed ones, the latest to close first,
+   * so a list of five rows never hides a live client under the ones that are gone.
+   */
   list(): ConnectionInfo[] {
-    this.sorted ??= [...this.byId.values()].sort(
-      (a, b) => a.connectedAt - b.connectedAt || (a.connectionId < b.connectionId ? -1 : 1),
-    );
+    if (!this.sorted) {
+      const live = [...this.byId.values()]
+        .filter((c) => c.state !== 'closed')
+        .sort((a, b) => a.connectedAt - b.connectedAt || (a.connectionId < b.connectionId ? -1 : 1));
+      const gone: ConnectionInfo[] = [];
+      for (let at = this.closed.length - 1; at >= 0; at--) {
+        const connection = this.byId.get(this.closed[at]);
+        if (connection) gone.push(connection);
+      }
+      this.sorted = [...live, ...gone];
+    }
     return this.sorted;
+  }
+
+  /** How many closed clients the list still shows. */
+  get closedCount(): number {
+    return this.closed.length;
+  }
+
+  /** "Clear closed": the list forgets the clients that are gone; the log keeps their rows. */
+  clearClosed(): void {
+    if (this.closed.length === 0) return;
+    if (this.cleared.size > KEEP_CLOSED * 50) this.cleared.clear();
+    for (const id of this.closed) {
+      this.byId.delete(id);
+      this.cleared.add(id);
+    }
+    this.closed = [];
+    this.touch();
   }
 
   /** Ids of the connections not closed, oldest first. */
@@ -45,6 +75,7 @@ export class SessionConnections {
     const known = this.byId.get(connection.connectionId);
     // A late counter report must not reopen a connection already closed.
     if (known?.state === 'closed' && connection.state !== 'closed') return;
+    if (!known && this.cleared.has(connection.connectionId)) return;
     this.byId.set(connection.connectionId, connection);
     if (connection.state === 'closed' && known?.state !== 'closed') {
       this.closed.push(connection.connectionId);
@@ -71,7 +102,7 @@ export class SessionConnections {
     this.byId.clear();
     for (const c of keepClosed) this.byId.set(c.connectionId, c);
     this.closed = keepClosed.map((c) => c.connectionId);
-    for (const c of connections) this.byId.set(c.connectionId, c);
+    for (const c of connections) if (!this.cleared.has(c.connectionId)) this.byId.set(c.connectionId, c);
     this.touch();
   }
 

@@ -80,7 +80,7 @@ export interface SessionView {
   timestamps: boolean;
   selected: string[];
   /** What the status line says: the last error in words with its hint, or the last outcome. */
-  status?: { tone: 'error' | 'info'; error: SockpitError };
+  status?: { tone: 'error' | 'info'; error: SockpitError; action?: StatusAction };
   /** The session's name was made by us and follows its kind. */
   autoName: boolean;
   /** How this view cuts received bytes into messages, as typed; absent: the session's framing. */
@@ -226,6 +226,23 @@ export function updateSend(sessionId: string, change: Partial<SendDraft>): void 
   updateView(sessionId, (view) => ({ send: { ...view.send, ...change } }));
 }
 
-export function setStatus(sessionId: string, tone: 'error' | 'info', error: SockpitError | undefined): void {
-  updateView(sessionId, () => ({ status: error ? { tone, error } : undefined }));
+/** The kind of action an error in the status line came from: the next success of that kind clears it. */
+export type StatusAction = 'start' | 'send';
+
+export function setStatus(
+  sessionId: string,
+  tone: 'error' | 'info',
+  error: SockpitError | undefined,
+  action?: StatusAction,
+): void {
+  updateView(sessionId, () => ({ status: error ? { tone, error, action } : undefined }));
+}
+
+/**
+ * An action of this kind went well: an error a failed one of the same kind left in the status line is stale, and
+ * so is one no action is known for. An error of the other kind stays: a send does not explain away a failed start.
+ */
+export function clearStaleError(sessionId: string, action: StatusAction): void {
+  const status = useApp.getState().views[sessionId]?.status;
+  if (status && (status.action === undefined || status.action === action)) setStatus(sessionId, 'info', undefined);
 }

@@ -1,4 +1,4 @@
-import type { EngineEvent, SessionState } from '../../../shared/contract';
+import type { ConnectionInfo, EngineEvent, SessionInfo, SessionState } from '../../../shared/contract';
 import type { DecodedBatch } from '../../../shared/contract/batch';
 import type { EngineLink } from '../link';
 import { adoptSession, forgetSession, loadInterfaces, resync, attachLink } from './actions';
@@ -7,7 +7,7 @@ import { StampedNotes } from './event-rows';
 import { applyFileSendEvent } from './file-send';
 import { logStore, type Note, type NoteSay } from './log';
 import { applyRulesCounters } from './rules';
-import { setStatus, updateView, useApp } from './store';
+import { clearStaleError, setStatus, updateView, useApp, type StatusAction } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
@@ -40,8 +40,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       const before = useApp.getState().sessions[event.session.sessionId];
       adoptSession(event.session);
       if (event.session.error && event.session.state === 'failed')
-        setStatus(event.session.sessionId, 'error', event.session.error);
-      if (before && before.state !== event.session.state)
+        setStatus(event.session.sessionId, 'error', event.session.error, 'start');
+      if (UP_STATES.has(event.session.state)) clearStaleError(event.session.sessionId, 'start');
+      if (before && before.state !== event.session.state && !saidByItsConnection(event.session))
         note(
           event.session.sessionId,
           event.session.state === 'failed' ? 'error' : 'info',
@@ -56,7 +57,7 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'connection.opened':
       connectionStore.of(event.connection.sessionId).put(event.connection);
       connectionStore.changed(event.connection.sessionId);
-      stampedNote(event, event.connection.sessionId, 'info', { note: 'connected' }, event.connection.peer);
+      stampedNote(event, event.connection.sessionId, 'info', openedSay(event.connection), event.connection.peer);
       return;
     case 'connection.halfClosed': {
       const conn = connectionStore
@@ -135,7 +136,7 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       return;
     case 'error':
       if (event.sessionId) {
-        setStatus(event.sessionId, 'error', event.error);
+        setStatus(event.sessionId, 'error', event.error, actionOfError(event.sessionId, event.error.code));
         note(event.sessionId, 'error', {
           text: event.error.hint ? `${event.error.message} ${event.error.hint}` : event.error.message,
         });
@@ -185,6 +186,38 @@ export function applyBatch(batch: DecodedBatch): void {
   }
   // The engine's stream dropped events for this tab (it stopped acknowledging for too long): read everything again.
   if (header.resync) void resync();
+}
+
+/** A session in one of these states has started: listening, connected, or (a short-mode client) ready. */
+const UP_STATES = new Set<SessionState>(['listening', 'connected', 'ready']);
+const STARTING_STATES = new Set<SessionState>(['starting', 'connecting', 'reconnecting']);
+
+/**
+ * Which action an error the engine reports by itself belongs to: while a session is still getting up (a client
+ * retrying its connect), its start; a UDP send's "port unreachable", the send. Others belong to no action.
+ */
+function actionOfError(sessionId: string, code: string): StatusAction | undefined {
+  const session = useApp.getState().sessions[sessionId];
+  if (!session) return undefined;
+  if (STARTING_STATES.has(session.state)) return 'start';
+  if (session.config.kind === 'udp' && code === 'ECONNREFUSED') return 'send';
+  return undefined;
+}
+
+/**
+ * A TCP client's connect is one line in the log: its connection's own, which says where to and where from and
+ * sits among the records by the engine's stamp. The session's "Connecting" and "Connected" states would only
+ * repeat it (the status line shows them as they happen).
+ */
+function saidByItsConnection(session: SessionInfo): boolean {
+  return session.config.kind === 'tcp-client' && (session.state === 'connecting' || session.state === 'connected');
+}
+
+function openedSay(connection: ConnectionInfo): NoteSay {
+  const kind = useApp.getState().sessions[connection.sessionId]?.config.kind;
+  return kind === 'tcp-client'
+    ? { key: 'connectedTo', values: { remote: connection.peer, local: connection.local } }
+    : { note: 'connected' };
 }
 
 function describeState(state: SessionState, local?: string, remote?: string, error?: string): NoteSay {

@@ -5,6 +5,8 @@ import { formatBytes } from '../log/format';
 import { createSession, duplicateSession, removeSession, renameSession, showSession } from '../state/actions';
 import { useApp, type Language, type ThemeChoice } from '../state/store';
 import { SelectField } from './controls';
+import { ConfirmRemove } from './ConfirmRemove';
+import { exactCounters } from './exact-counts';
 import { isRunning, SessionPane } from './SessionPane';
 
 function useTheme(): void {
@@ -114,6 +116,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
   const stats = useApp((state) => state.stats[session.sessionId]);
   const shown = useApp((state) => state.panes.includes(session.sessionId));
   const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [name, setName] = useState(session.name);
   const endpoint =
     session.config.kind === 'tcp-client'
@@ -144,6 +147,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
           type="button"
           className="session-open"
           aria-label={t('showInPane', { name: session.name })}
+          title={exactCounters(t, stats?.counters, session.config.kind)}
           onClick={() => showSession(session.sessionId)}
         >
           <span
@@ -155,7 +159,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
             {t(`kind.${session.config.kind}`)} · {endpoint}
           </span>
           <span className="session-meta">
-            {t(`state.${session.state}`)} · Rx {formatBytes(stats?.counters.bytesIn ?? 0)} · Tx{' '}
+            {t(`state.${session.state}`)} · {t('rx')} {formatBytes(stats?.counters.bytesIn ?? 0)} · {t('tx')}{' '}
             {formatBytes(stats?.counters.bytesOut ?? 0)}
           </span>
         </button>
@@ -187,11 +191,21 @@ function SessionItem({ session }: { session: SessionInfo }) {
           className="icon"
           title={t('remove')}
           aria-label={`${t('remove')} ${session.name}`}
-          onClick={() => void removeSession(session.sessionId)}
+          onClick={() => (isRunning(session) ? setConfirming(true) : void removeSession(session.sessionId))}
         >
           <Icon path="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z" />
         </button>
       </span>
+      {confirming && (
+        <ConfirmRemove
+          session={session}
+          onCancel={() => setConfirming(false)}
+          onRemove={() => {
+            setConfirming(false);
+            void removeSession(session.sessionId);
+          }}
+        />
+      )}
     </li>
   );
 }

@@ -2,21 +2,22 @@ import { useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from
 import type { ConnectionInfo, SessionInfo } from '../../../shared/contract';
 import type { Translate } from '../i18n';
 import { formatBytes, formatTime } from '../log/format';
-import { disconnect, halfClose } from '../state/actions';
+import { clearClosed, disconnect, halfClose } from '../state/actions';
 import { connectionStore } from '../state/connections';
 import { updateView, type SessionView } from '../state/store';
 import { Toolbar } from './controls';
+import { exactNumber } from './exact-counts';
 
 /** Every row has this height, so the visible ones follow from the scroll position alone. */
 const ROW_PX = 24;
 
-function useConnections(sessionId: string): { list: ConnectionInfo[]; open: string[] } {
+function useConnections(sessionId: string): { list: ConnectionInfo[]; open: string[]; closed: number } {
   useSyncExternalStore(
     (listener) => connectionStore.subscribe(sessionId, listener),
     () => connectionStore.of(sessionId).version,
   );
   const connections = connectionStore.of(sessionId);
-  return { list: connections.list(), open: connections.open() };
+  return { list: connections.list(), open: connections.open(), closed: connections.closedCount };
 }
 
 /**
@@ -26,7 +27,7 @@ function useConnections(sessionId: string): { list: ConnectionInfo[]; open: stri
  */
 export function ConnectionsTable({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
   const sessionId = session.sessionId;
-  const { list, open } = useConnections(sessionId);
+  const { list, open, closed } = useConnections(sessionId);
   const selected = useMemo(() => new Set(view.selected), [view.selected]);
   const allSelected = open.length > 0 && open.every((id) => selected.has(id));
   const scroller = useRef<HTMLDivElement>(null);
@@ -73,6 +74,9 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
           onClick={() => void halfClose(sessionId, view.selected)}
         >
           {t('halfClose')}
+        </button>
+        <button type="button" disabled={closed === 0} onClick={() => clearClosed(sessionId)}>
+          {t('clearClosed')}
         </button>
       </Toolbar>
       <div className="conn-table" role="table" aria-label={t('connections')} aria-rowcount={list.length + 1}>
@@ -157,10 +161,14 @@ function ConnectionRow({
         {c.peer}
       </span>
       <span role="cell">{formatTime(c.connectedAt)}</span>
-      <span role="cell" title={t('exactBytes', { n: c.counters.bytesIn })} data-bytes={c.counters.bytesIn}>
+      <span role="cell" title={t('exactBytes', { n: exactNumber(c.counters.bytesIn) })} data-bytes={c.counters.bytesIn}>
         {formatBytes(c.counters.bytesIn)}
       </span>
-      <span role="cell" title={t('exactBytes', { n: c.counters.bytesOut })} data-bytes={c.counters.bytesOut}>
+      <span
+        role="cell"
+        title={t('exactBytes', { n: exactNumber(c.counters.bytesOut) })}
+        data-bytes={c.counters.bytesOut}
+      >
         {formatBytes(c.counters.bytesOut)}
       </span>
       <span role="cell">

@@ -8,6 +8,7 @@ import { LogToolsBar } from '../log/LogToolsBar';
 import { FramingControls } from '../framing/FramingControls';
 import { LogView } from '../log/LogView';
 import { DatagramCounters } from './DatagramCounters';
+import { exactCounters } from './exact-counts';
 import { formatBytes } from '../log/format';
 import {
   changeKind,
@@ -517,7 +518,7 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         className={view.paused ? 'pressed' : ''}
         onClick={() => setPaused(session.sessionId, !view.paused)}
       >
-        {t('pauseView')}
+        {view.paused ? t('resumeView') : t('pauseView')}
       </button>
       <button type="button" onClick={() => void clearLog(session.sessionId)}>
         {t('clearLog')}
@@ -668,9 +669,11 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
       </div>
       <div
         className="counters"
+        role="group"
+        aria-label={t('countersGroup')}
         data-bytes-in={counters?.bytesIn ?? 0}
         data-bytes-out={counters?.bytesOut ?? 0}
-        title={counters ? t('exactCounters', { rx: counters.bytesIn, tx: counters.bytesOut }) : undefined}
+        title={exactCounters(t, counters, session.config.kind)}
       >
         {counters
           ? t('counters', {
