@@ -170,7 +170,8 @@ function walkUtf8(data: Uint8Array, final: boolean): DisplayDecode {
       i += length;
       continue;
     }
-    if (!final && data.length - i < MAX_CHAR_BYTES['utf-8']) break;
+    // Only bytes that could still become a character wait for the next read; the rest are invalid now.
+    if (!final && length < 0) break;
     if (invalidStart < 0) {
       flushRun(i);
       invalidStart = i;
@@ -182,7 +183,10 @@ function walkUtf8(data: Uint8Array, final: boolean): DisplayDecode {
   return { segments, carry: i < data.length ? data.slice(i) : EMPTY };
 }
 
-/** Bytes of the well-formed UTF-8 sequence at `start`; 0 when there is none (invalid, or cut off by the end). */
+/**
+ * Bytes of the well-formed UTF-8 sequence at `start`; 0 when there is none; -1 when the bytes up to the end
+ * are the start of one (a character cut between two reads).
+ */
 function utf8SequenceLength(data: Uint8Array, start: number): number {
   const lead = data[start];
   if (lead < 0x80) return 1;
@@ -200,7 +204,7 @@ function utf8SequenceLength(data: Uint8Array, start: number): number {
     if (lead === 0xf4) upper = 0x8f;
   } else return 0;
   for (let k = 1; k <= need; k++) {
-    if (start + k >= data.length) return 0;
+    if (start + k >= data.length) return -1;
     const byte = data[start + k];
     if (byte < lower || byte > upper) return 0;
     lower = 0x80;

@@ -36,6 +36,13 @@ describe('decodeForDisplay', () => {
     expect(decode('C4 E3 BA', 'gbk', {})).toEqual({ text: '你', carry: 'BA' });
   });
 
+  it('waits only for bytes that can still become a UTF-8 character: GBK 您好 shows its bad bytes at once', () => {
+    // C4 cannot be followed by FA, FA starts nothing, BA continues nothing: only the trailing C3 may wait.
+    expect(decode('C4 FA BA C3', 'utf-8', {})).toEqual({ text: '[C4 FA BA]', carry: 'C3' });
+    expect(decode('41 E0 80', 'utf-8', {})).toEqual({ text: 'A[E0 80]', carry: '' });
+    expect(decode('41 F0 9F 98', 'utf-8', {})).toEqual({ text: 'A', carry: 'F0 9F 98' });
+  });
+
   it('a U+FFFD that was really sent is text, not an error', () => {
     expect(decode('EF BF BD 41', 'utf-8').text).toBe('\uFFFDA');
   });
@@ -141,6 +148,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * The definition the fast paths must agree with: at each byte, the shortest sequence that decodes cleanly, else one bad
  * unit.
  */
+/**
+ * Whether more bytes could still make these a character. UTF-8 can be told exactly: a streaming decoder
+ * holds a well-formed prefix back and answers at once for anything else. The other encodings are given the
+ * benefit of the doubt, as the walk gives it.
+ */
+function couldStillBecomeText(tail: Uint8Array, encoding: Encoding): boolean {
+  if (encoding !== 'utf-8') return true;
+  return new TextDecoder('utf-8').decode(tail, { stream: true }) === '';
+}
+
 function referenceWalk(
   data: Uint8Array,
   encoding: Encoding,
@@ -182,7 +199,7 @@ function referenceWalk(
       i += found;
       continue;
     }
-    if (!final && data.length - i < maxLen[encoding]!) break;
+    if (!final && data.length - i < maxLen[encoding]! && couldStillBecomeText(data.subarray(i), encoding)) break;
     const bad = Math.min(unit, data.length - i);
     push({ invalid: data.slice(i, i + bad) });
     i += bad;
