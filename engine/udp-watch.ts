@@ -133,10 +133,12 @@ export async function openRefusalWatch(options: {
   port: number;
   remoteHost: string;
   remotePort: number;
+  /** Datagrams from the remote arrive on this socket, so it gets the session's receive buffer too. */
+  recvBufferBytes: number;
   onMessage: (message: Buffer, rinfo: RemoteInfo) => void;
   onRefused: () => void;
 }): Promise<DgramSocket | undefined> {
-  const socket = createSocket({ type: options.family, reuseAddr: true });
+  const socket = createSocket({ type: options.family, reuseAddr: true, recvBufferSize: options.recvBufferBytes });
   socket.on('message', options.onMessage);
   const ready = await new Promise<boolean>((resolve) => {
     const failed = () => resolve(false);

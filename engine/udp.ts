@@ -117,6 +117,7 @@ export class UdpSession extends Session<UdpConfig> {
         port: address.port,
         remoteHost,
         remotePort,
+        recvBufferBytes,
         onMessage,
         onRefused: () => this.reportRefused(remoteHost, remotePort),
       });
