@@ -10,7 +10,12 @@ import {
   type NetworkInterfaceAddress,
   type RxMessage,
   type SessionConfig,
+  type SessionInfo,
   type SessionStats,
+  type CommandValues,
+  type WorkspaceDocument,
+  type WorkspaceSession,
+  type WorkspaceState,
 } from '../shared/contract';
 import { describeThrown } from '../shared/contract/issue-text';
 import { sendOptionsFor } from '../shared/contract/record-encoding';
@@ -26,6 +31,7 @@ import type { Session, SessionOwner } from './session';
 import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
 import { UdpSession } from './udp';
+import { Workspace } from './workspace';
 
 export interface EngineOptions {
   /** How often running sessions report their counters; 0 turns the reports off. */
@@ -47,6 +53,8 @@ export type RecordsListener = (sessionId: string, nextSeq: number) => void;
  */
 export class Engine {
   private readonly sessions = new Map<string, Session>();
+  /** What is remembered between runs; a host gives it a keeper (`workspace.keepWith`) to store it. */
+  readonly workspace = new Workspace(() => this.workspaceSessions());
   private readonly autoReplies = new Map<string, AutoReply>();
   private readonly listeners = new Set<Listener>();
   private readonly recordsListeners = new Set<RecordsListener>();
@@ -115,6 +123,8 @@ export class Engine {
 
   private emit(event: EngineEvent): void {
     this.sendJobs.observe(event);
+    if (event.type === 'session.added' || event.type === 'session.state' || event.type === 'session.removed')
+      this.workspace.changed();
     if (event.type === 'connection.opened') this.greet(event.connection.sessionId, event.connection.connectionId);
     for (const listener of this.listeners) {
       try {
@@ -159,9 +169,12 @@ export class Engine {
     return session ? ok(session) : fail('E_NOT_FOUND', `There is no session "${id}".`);
   }
 
-  private createSession(config: SessionConfig, name: string | undefined): Session {
-    const id = `s${++this.sessionCount}`;
-    const label = name ?? `${config.kind} ${this.sessionCount}`;
+  private createSession(config: SessionConfig, name: string | undefined, givenId?: string): Session {
+    const id = givenId ?? `s${++this.sessionCount}`;
+    // Ids the engine picks later must not collide with one a workspace brought back.
+    const numbered = /^s(\d+)$/.exec(id);
+    if (numbered) this.sessionCount = Math.max(this.sessionCount, Number(numbered[1]));
+    const label = name ?? `${config.kind} ${numbered ? numbered[1] : id}`;
     switch (config.kind) {
       case 'tcp-server':
         return new TcpServerSession(id, label, config, this.owner);
@@ -180,23 +193,15 @@ export class Engine {
         return { ok: false, error: { ...built.error, message: `The greeting: ${built.error.message}` } };
     }
     if (command.type === 'session.create') {
-      const session = this.createSession(command.config, command.name);
-      this.sessions.set(session.id, session);
-      this.autoReplies.set(
-        session.id,
-        new AutoReply(
-          session,
-          (event) => this.emit(event),
-          (payload) => {
-            const composed = this.composer.compose(session.id, payload);
-            return composed.ok ? ok(composed.value.bytes) : composed;
-          },
-        ),
-      );
-      this.emit({ type: 'session.added', session: session.info() });
-      return ok(session.info());
+      if (command.id !== undefined && this.sessions.has(command.id))
+        return fail('E_STATE', `There is already a session "${command.id}".`);
+      return ok(this.addSession(command.config, command.name, command.id).info());
     }
     if (command.type === 'session.list') return ok([...this.sessions.values()].map((s) => s.info()));
+    if (command.type === 'session.startAll') return this.startAll(command.sessionIds);
+    if (command.type === 'workspace.get') return ok(this.workspace.state());
+    if (command.type === 'workspace.ui') return ok({ saved: this.workspace.setUi(command.ui) });
+    if (command.type === 'workspace.import') return this.importWorkspace(command.document);
     if (command.type === 'net.interfaces') return ok(listInterfaces());
     if (command.type === 'rules.try') return this.tryRules(command);
 
@@ -225,25 +230,15 @@ export class Engine {
       case 'session.framing':
         session.setFraming(command.framing);
         return ok(session.info());
-      case 'session.start': {
-        this.composer.reset(session.id);
-        const started = await session.start();
-        return started.ok ? ok(session.info()) : started;
-      }
+      case 'session.start':
+        return this.startSession(session);
       case 'session.stop':
         this.sendJobs.stop(session.id, undefined, 'session-stopped');
         this.fileSends.endForSession(session.id, 'stopped');
         await session.stopAndSave();
         return ok(session.info());
       case 'session.remove':
-        this.sendJobs.stop(session.id, undefined, 'session-stopped');
-        this.fileSends.endForSession(session.id, 'removed');
-        this.composer.reset(session.id);
-        await session.stopAndSave();
-        this.sessions.delete(session.id);
-        this.autoReplies.get(session.id)?.dispose();
-        this.autoReplies.delete(session.id);
-        this.emit({ type: 'session.removed', sessionId: session.id });
+        await this.removeSession(session);
         return ok({ sessionId: session.id });
       case 'send': {
         // Turn the payload into bytes first: bad hex or an unencodable character touches no socket.
@@ -286,8 +281,11 @@ export class Engine {
         return session.startCaptureFile(command.path, command.format, command.append);
       case 'capture.file.stop':
         return session.stopCaptureFile();
-      case 'rules.set':
-        return this.autoReply(session).set(command.rules);
+      case 'rules.set': {
+        const set = this.autoReply(session).set(command.rules);
+        this.workspace.changed();
+        return set;
+      }
       case 'rules.get':
         return ok(this.autoReply(session).state());
       case 'rules.counters.reset':
@@ -299,6 +297,102 @@ export class Engine {
       case 'file.send.cancel':
         return this.fileSends.cancel(session.id, command.jobId);
     }
+  }
+
+  private addSession(config: SessionConfig, name: string | undefined, id?: string): Session {
+    const session = this.createSession(config, name, id);
+    this.sessions.set(session.id, session);
+    this.autoReplies.set(
+      session.id,
+      new AutoReply(
+        session,
+        (event) => this.emit(event),
+        (payload) => {
+          const composed = this.composer.compose(session.id, payload);
+          return composed.ok ? ok(composed.value.bytes) : composed;
+        },
+      ),
+    );
+    this.emit({ type: 'session.added', session: session.info() });
+    return session;
+  }
+
+  private async startSession(session: Session): Promise<Result<SessionInfo>> {
+    this.composer.reset(session.id);
+    this.workspace.sessionStarted(session.id);
+    const started = await session.start();
+    return started.ok ? ok(session.info()) : started;
+  }
+
+  private async removeSession(session: Session): Promise<void> {
+    this.sendJobs.stop(session.id, undefined, 'session-stopped');
+    this.fileSends.endForSession(session.id, 'removed');
+    this.composer.reset(session.id);
+    await session.stopAndSave();
+    this.sessions.delete(session.id);
+    this.autoReplies.get(session.id)?.dispose();
+    this.autoReplies.delete(session.id);
+    this.workspace.sessionStarted(session.id);
+    this.emit({ type: 'session.removed', sessionId: session.id });
+  }
+
+  /** Starts the sessions one after another, so that two which need the same port fail in a known order. */
+  private async startAll(ids: string[] | undefined): Promise<Result<CommandValues['session.startAll']>> {
+    const started: string[] = [];
+    const failed: CommandValues['session.startAll']['failed'] = [];
+    for (const id of ids ?? this.workspace.waitingToStart()) {
+      const session = this.sessions.get(id);
+      if (!session) {
+        failed.push({ sessionId: id, error: { code: 'E_NOT_FOUND', message: `There is no session "${id}".` } });
+        continue;
+      }
+      if (session.running) continue;
+      const result = await this.startSession(session);
+      if (result.ok) started.push(id);
+      else failed.push({ sessionId: id, error: result.error });
+    }
+    return ok({ started, failed });
+  }
+
+  /** The sessions as the workspace keeps them, in the order they were made. */
+  private workspaceSessions(): WorkspaceSession[] {
+    return [...this.sessions.values()].map((session) => {
+      const rules = this.autoReplies.get(session.id)?.state().set;
+      return {
+        id: session.id,
+        name: session.name,
+        config: session.config,
+        ...(rules && rules.rules.length > 0 ? { rules } : {}),
+        wasRunning: session.running,
+      };
+    });
+  }
+
+  /**
+   * Checks the whole document before touching anything, then stops and removes every session and makes those of
+   * the document, stopped; the ones that were running wait for "Start all".
+   */
+  private async importWorkspace(document: WorkspaceDocument): Promise<Result<WorkspaceState>> {
+    const seen = new Set<string>();
+    for (const entry of document.sessions) {
+      if (seen.has(entry.id)) return fail('E_VALIDATION', `The workspace has two sessions with the id "${entry.id}".`);
+      seen.add(entry.id);
+      const greeting = entry.config.kind === 'udp' ? undefined : entry.config.greeting;
+      const built = greeting ? buildPayload(greeting) : undefined;
+      if (built && !built.ok)
+        return fail(built.error.code, `Session "${entry.name}", its greeting: ${built.error.message}`);
+    }
+    for (const session of [...this.sessions.values()]) await this.removeSession(session);
+    for (const entry of document.sessions) {
+      const session = this.addSession(entry.config, entry.name, entry.id);
+      if (entry.rules) {
+        const set = this.autoReply(session).set(entry.rules);
+        if (!set.ok) return fail(set.error.code, `Session "${entry.name}", its rules: ${set.error.message}`);
+      }
+    }
+    this.workspace.opened(document);
+    this.workspace.changed();
+    return ok(this.workspace.state());
   }
 
   private autoReply(session: Session): AutoReply {

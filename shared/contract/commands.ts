@@ -7,6 +7,7 @@ import { SessionConfig } from './sessions';
 import { JobTimes, MaxFailures, RepeatInterval, SequenceStep } from './send-jobs';
 import { RuleSet, TryMessage } from './rules';
 import { FileChunkFields, FileSendOptions } from './file-send';
+import { WorkspaceDocument, WorkspaceUi } from './workspace';
 
 // Every command any face (Electron IPC, browser bridge, CLI) can give the engine, declared once.
 // The router validates raw input against `Command` before anything touches a socket.
@@ -29,7 +30,13 @@ export type SendTarget = z.output<typeof SendTarget>;
 const SessionRef = { sessionId: Id };
 
 export const Command = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('session.create'), config: SessionConfig, name: z.string().max(200).optional() }),
+  z.strictObject({
+    type: z.literal('session.create'),
+    config: SessionConfig,
+    name: z.string().max(200).optional(),
+    /** Given when a workspace brings a session back under the id it had; otherwise the engine picks one. */
+    id: Id.optional(),
+  }),
   z.strictObject({ type: z.literal('session.update'), ...SessionRef, config: SessionConfig }),
   z.strictObject({ type: z.literal('session.rename'), ...SessionRef, name: z.string().max(200) }),
   /** Change how received bytes are cut into messages (config.framing); allowed while the session runs. */
@@ -140,6 +147,13 @@ export const Command = z.discriminatedUnion('type', [
   /** The next part of a pushed file; answered once the engine can take the one after it. */
   z.strictObject({ type: z.literal('file.send.chunk'), ...SessionRef, ...FileChunkFields }),
   z.strictObject({ type: z.literal('file.send.cancel'), ...SessionRef, jobId: Id }),
+  /** Starts the given stopped sessions, or, without ids, every session the workspace says was running. */
+  z.strictObject({ type: z.literal('session.startAll'), sessionIds: z.array(Id).max(1000).optional() }),
+  z.strictObject({ type: z.literal('workspace.get') }),
+  /** The page's part of the workspace (views, layout, presets, …); saved shortly after, atomically. */
+  z.strictObject({ type: z.literal('workspace.ui'), ui: z.lazy(() => WorkspaceUi) }),
+  /** Replaces every session (stopping running ones) and the page's part with those of a workspace file. */
+  z.strictObject({ type: z.literal('workspace.import'), document: z.lazy(() => WorkspaceDocument) }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

@@ -272,6 +272,13 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file.send.progress'), job: FileSendInfo }),
   /** A file send is over: done, cancelled or failed (the job says why). */
   z.object({ type: z.literal('file.send.ended'), job: FileSendInfo }),
+  /** The workspace file was saved, or could not be (then `error` says why and nothing older was lost). */
+  z.object({
+    type: z.literal('workspace.saved'),
+    path: z.string(),
+    savedAt: z.string(),
+    error: SockpitErrorSchema.optional(),
+  }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail, ok, type Result } from '../result';
+import { fail, ok, type Result, type SockpitError } from '../result';
 import { Command, type CommandType } from './commands';
 import { describeThrown, formatIssueList } from './issue-text';
 import type { FileChunkAccepted, FileSendInfo } from './file-send';
@@ -14,6 +14,7 @@ import type {
 } from './events';
 import type { SendJobInfo, SendPreview } from './send-jobs';
 import type { RulesState, TryAnswer } from './rules';
+import type { WorkspaceState } from './workspace';
 
 export * from './commands';
 export * from './events';
@@ -25,6 +26,7 @@ export * from './rules';
 export * from './record-encoding';
 export * from './presets';
 export * from './file-send';
+export * from './workspace';
 export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
@@ -64,6 +66,12 @@ export interface CommandValues {
   'file.send.chunk': FileChunkAccepted;
   /** The job's final info, state "cancelled" (or how it ended, if it ended first). */
   'file.send.cancel': FileSendInfo;
+  /** Sessions it started, and those that failed to start with why. */
+  'session.startAll': { started: string[]; failed: Array<{ sessionId: string; error: SockpitError }> };
+  'workspace.get': WorkspaceState;
+  /** `saved` false: this run keeps the workspace in memory only (no data folder). */
+  'workspace.ui': { saved: boolean };
+  'workspace.import': WorkspaceState;
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 
