@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../engine/engine';
 import { explainWithOwner } from '../engine/errors';
-import { startBridge } from './server';
+import { openWorkspace, WORKSPACE_FILE_NAME, type OpenedWorkspace } from '../engine/workspace-open';
+import { defaultDataDir, openInBrowser, rememberedPort, rememberPort } from './data-dir';
+import { startBridge, type Bridge } from './server';
 
 /**
  * Sockpit's own folder, the nearest one above this module with a package.json: the same folder whether
@@ -24,17 +26,28 @@ export interface BridgeArgs {
   host: string;
   allowRemote: boolean;
   rendererDir: string;
+  /** Where the workspace and the remembered port are kept. */
+  dataDir: string;
+  /** The port was chosen (--port or SOCKPIT_BRIDGE_PORT), so the remembered one is not asked for. */
+  portChosen: boolean;
+  /** Open the page in the default browser once listening (a person at a terminal, not CI, not --no-open). */
+  open: boolean;
 }
 
 export type ParsedBridgeArgs =
   { action: 'run'; args: BridgeArgs } | { action: 'help' } | { action: 'error'; message: string };
 
-export const USAGE = `Usage: npm run web -- [--port N] [--host ADDRESS] [--allow-remote]
+export const USAGE = `Usage: npm run web -- [--port N] [--host ADDRESS] [--allow-remote] [--data-dir DIR] [--no-open]
 
 Serves the Sockpit user interface to your browser from this computer.
-  --port N          Port to listen on (default: SOCKPIT_BRIDGE_PORT, or 0 for any free port).
+  --port N          Port to listen on (default: SOCKPIT_BRIDGE_PORT, else the port it had last time, else any free one;
+                    0 always takes any free port).
   --host ADDRESS    Address to listen on (default 127.0.0.1, this computer only).
   --allow-remote    Allow an address other computers can reach, such as 0.0.0.0. The link's token is still required.
+  --data-dir DIR    Keep the workspace (sessions, settings, layout) and the remembered port in DIR
+                    (default: SOCKPIT_DATA_DIR, else ~/.config/sockpit, ~/Library/Application Support/Sockpit
+                    or %APPDATA%\\Sockpit).
+  --no-open         Do not open the page in the default browser (it is not opened under CI or without a terminal either).
   --help            Show this text.`;
 
 function parsePort(text: string, from: string): number | string {
@@ -50,11 +63,15 @@ export function parseBridgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     host: '127.0.0.1',
     allowRemote: false,
     rendererDir: env.SOCKPIT_RENDERER_DIR ? path.resolve(env.SOCKPIT_RENDERER_DIR) : DEFAULT_RENDERER_DIR,
+    dataDir: env.SOCKPIT_DATA_DIR ? path.resolve(env.SOCKPIT_DATA_DIR) : defaultDataDir(env),
+    portChosen: false,
+    open: !env.CI,
   };
   if (env.SOCKPIT_BRIDGE_PORT) {
     const port = parsePort(env.SOCKPIT_BRIDGE_PORT, 'SOCKPIT_BRIDGE_PORT');
     if (typeof port === 'string') return { action: 'error', message: port };
     args.port = port;
+    args.portChosen = true;
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -75,8 +92,18 @@ export function parseBridgeArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         const port = parsePort(text, '--port');
         if (typeof port === 'string') return { action: 'error', message: port };
         args.port = port;
+        args.portChosen = true;
         break;
       }
+      case '--data-dir': {
+        const text = value();
+        if (!text) return { action: 'error', message: '--data-dir needs a folder, e.g. --data-dir ~/sockpit-data.' };
+        args.dataDir = path.resolve(text);
+        break;
+      }
+      case '--no-open':
+        args.open = false;
+        break;
       case '--host': {
         const text = value();
         if (!text) return { action: 'error', message: '--host needs an address, e.g. --host 127.0.0.1.' };
@@ -113,21 +140,20 @@ export async function main(argv: readonly string[], io: BridgeIo = STD_IO): Prom
   }
   const { args } = parsed;
   const engine = new Engine();
-  let bridge;
+  const workspace = await openWorkspace(engine, path.join(args.dataDir, WORKSPACE_FILE_NAME));
+  if (workspace.state.problem) io.err(`Sockpit: ${workspace.state.problem.message}`);
+  const remembered = args.portChosen ? undefined : await rememberedPort(args.dataDir);
+  let bridge: Bridge;
   try {
-    bridge = await startBridge({
-      engine,
-      rendererDir: args.rendererDir,
-      host: args.host,
-      port: args.port,
-      allowRemote: args.allowRemote,
-      log: (line) => io.err(`Sockpit: ${line}`),
-    });
+    bridge = await listenWhereRemembered(engine, args, remembered, io);
   } catch (err) {
+    await workspace.close();
     await engine.shutdown();
     io.err(`Sockpit could not start the browser bridge: ${await describeStartError(err, args)}`);
     return 1;
   }
+  const notRemembered = await rememberPort(args.dataDir, bridge.port);
+  if (notRemembered) io.err(`Sockpit: the port could not be remembered for next time (${notRemembered}).`);
 
   if (!existsSync(path.join(args.rendererDir, 'index.html'))) {
     io.err(
@@ -136,6 +162,9 @@ export async function main(argv: readonly string[], io: BridgeIo = STD_IO): Prom
   }
   io.out(`Sockpit is running in your browser at ${bridge.url}`);
   io.out('Press Ctrl+C to stop it; the sessions you started stop with it.');
+  reportStartedOnOpen(workspace, io);
+  // Only for a person at a terminal: a test, a service or a pipe has nobody to show a browser to.
+  if (args.open && process.stdout.isTTY) openInBrowser(bridge.url);
 
   const running = bridge;
   return new Promise<number>((resolve) => {
@@ -149,9 +178,11 @@ export async function main(argv: readonly string[], io: BridgeIo = STD_IO): Prom
       }
       stopping = true;
       io.err(`Sockpit: stopping (${signal}).`);
-      // Sockets first, so a quick restart can listen on the same ports again.
-      engine
-        .shutdown()
+      // The workspace first, while it still says which sessions run; then the sockets, so a quick restart can
+      // listen on the same ports again.
+      workspace
+        .close()
+        .then(() => engine.shutdown())
         .then(() => running.close())
         .then(
           () => resolve(0),
@@ -168,6 +199,48 @@ export async function main(argv: readonly string[], io: BridgeIo = STD_IO): Prom
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * Listens on the chosen port, or on the one it had last time; when that one is taken now, on any free port,
+ * said in one line. A chosen port that is taken is an error: the person asked for that one.
+ */
+async function listenWhereRemembered(
+  engine: Engine,
+  args: BridgeArgs,
+  remembered: number | undefined,
+  io: BridgeIo,
+): Promise<Bridge> {
+  const start = (port: number) =>
+    startBridge({
+      engine,
+      rendererDir: args.rendererDir,
+      host: args.host,
+      port,
+      allowRemote: args.allowRemote,
+      log: (line) => io.err(`Sockpit: ${line}`),
+    });
+  if (remembered === undefined) return start(args.port);
+  try {
+    return await start(remembered);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+    const bridge = await start(0);
+    io.err(
+      `Sockpit: port ${remembered}, used last time, is taken now; this time the address uses port ${bridge.port}.`,
+    );
+    return bridge;
+  }
+}
+
+function reportStartedOnOpen(workspace: OpenedWorkspace, io: BridgeIo): void {
+  const started = workspace.startedOnOpen;
+  if (!started) return;
+  if (started.started.length > 0)
+    io.err(`Sockpit: started ${started.started.length} session(s) that were running, as the workspace asks.`);
+  for (const failure of started.failed)
+    io.err(`Sockpit: session ${failure.sessionId} did not start: ${failure.error.message}`);
 }
 
 async function describeStartError(err: unknown, args: BridgeArgs): Promise<string> {

@@ -5,6 +5,7 @@ import { helpText, versionText } from './help';
 import { formatFailure } from './output';
 import { parseArgs } from './parse';
 import { Runner, type EngineLike, type RunIo } from './run';
+import { WorkspaceRunner } from './workspace-run';
 
 /** Everything the CLI touches outside itself; tests hand in their own engine and collect the lines. */
 export interface CliIo extends RunIo {
@@ -63,6 +64,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return 0;
   }
   try {
+    if (options.action === 'workspace') return await new WorkspaceRunner(options, io.createEngine(), io).run();
     return await new Runner(options, io.createEngine(), io).run();
   } catch (err) {
     io.err(`sockpit: internal error: ${(err as Error)?.message ?? String(err)}`);

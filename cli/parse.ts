@@ -15,6 +15,7 @@ import { parseFramingText } from '../shared/framing';
 import { fail, ok, type Result } from '../shared/result';
 import { MODES, OPTION_BY_NAME, type Mode } from './options';
 import { parseCounter, parseSchedule, type SendSchedule } from './send-schedule';
+import { isWorkspaceRun, parseWorkspaceArgs, type WorkspaceRunOptions } from './workspace-args';
 
 export type CreateCommand = Extract<Command, { type: 'session.create' }>;
 export type Reply = { kind: 'payload'; payload: SendPayload; option: string };
@@ -59,7 +60,7 @@ export interface SendFileChoice {
   pauseMs: number;
 }
 
-export type CliOptions = { action: 'help'; mode?: Mode } | { action: 'version' } | CliRun;
+export type CliOptions = { action: 'help'; mode?: Mode } | { action: 'version' } | CliRun | WorkspaceRunOptions;
 
 function usage(message: string, hint?: string): Result<never> {
   return fail('E_USAGE', message, { hint: hint ?? 'Run "sockpit --help" to see every option.' });
@@ -166,6 +167,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     return ok({ action: 'help', mode: mode && MODES.includes(mode) ? mode : undefined });
   }
   if (first === '--version' || first === '-V') return ok({ action: 'version' });
+  if (isWorkspaceRun(args)) return parseWorkspaceArgs(args);
   if (!MODES.includes(first as Mode)) {
     return first.startsWith('-')
       ? usage(`Choose a mode before options: tcp-server, tcp-client or udp (got "${first}" first).`)

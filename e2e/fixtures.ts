@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import WebSocket from 'ws';
@@ -19,10 +21,14 @@ export interface Bridge {
 }
 
 async function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void> }> {
-  const child = startProgram(process.execPath, [path.join(ROOT, 'bin', 'web.cjs'), '--port', '0'], undefined, {
-    cwd: ROOT,
-    outlivesTests: true,
-  });
+  // Its own workspace folder: a test never reads or writes the workspace of the person running it.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sockpit-e2e-data-'));
+  const child = startProgram(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'web.cjs'), '--port', '0', '--data-dir', dataDir, '--no-open'],
+    undefined,
+    { cwd: ROOT, outlivesTests: true },
+  );
   // The first run of a fresh clone builds the UI before it prints the address.
   const url = (await child.waitForLine(/(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/, 60_000))[1];
   const wsUrl = url.replace('http://', 'ws://').replace(/\/#token=(.*)$/, '/ws?token=$1');
@@ -70,6 +76,7 @@ async function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void
       socket?.close();
       child.process.kill('SIGTERM');
       await child.exited(5000).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -16,6 +16,7 @@ import {
 } from 'electron';
 import { IPC_CHANNELS } from '../shared/contract/wire';
 import { Engine } from '../engine/engine';
+import { openWorkspace, WORKSPACE_FILE_NAME, type OpenedWorkspace } from '../engine/workspace-open';
 import { EventStream } from '../stream/event-stream';
 import { isTrustedSenderFrame, registerIpc } from './ipc';
 import {
@@ -62,6 +63,14 @@ if (app.requestSingleInstanceLock()) {
 function start(): void {
   const engine = new Engine();
   let mainWindow: BrowserWindow | undefined;
+  // Opened before the window exists, so the page's first session.list already has the saved sessions.
+  const workspace: Promise<OpenedWorkspace | undefined> = openWorkspace(
+    engine,
+    path.join(app.getPath('userData'), WORKSPACE_FILE_NAME),
+  ).catch((err: unknown) => {
+    console.error(`Sockpit could not open its workspace: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  });
 
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('second-instance', () => {
@@ -79,16 +88,28 @@ function start(): void {
     event.preventDefault();
     if (quitState === 'closing') return;
     quitState = 'closing';
-    void closeSockets(engine).finally(() => {
-      quitState = 'closed';
-      app.quit();
-    });
+    // The workspace is written and closed while it still says which sessions run; stopping them changes nothing.
+    void closeWorkspace(workspace)
+      .then(() => closeSockets(engine))
+      .finally(() => {
+        quitState = 'closed';
+        app.quit();
+      });
   });
 
-  void app.whenReady().then(() => {
+  void Promise.all([app.whenReady(), workspace]).then(() => {
     secureSession();
     mainWindow = createWindow(engine);
   });
+}
+
+async function closeWorkspace(opening: Promise<OpenedWorkspace | undefined>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SHUTDOWN_LIMIT_MS);
+  });
+  await Promise.race([opening.then((opened) => opened?.close()).catch(() => undefined), limit]);
+  clearTimeout(timer);
 }
 
 async function closeSockets(engine: Engine): Promise<void> {

@@ -54,7 +54,10 @@ export type RecordsListener = (sessionId: string, nextSeq: number) => void;
 export class Engine {
   private readonly sessions = new Map<string, Session>();
   /** What is remembered between runs; a host gives it a keeper (`workspace.keepWith`) to store it. */
-  readonly workspace = new Workspace(() => this.workspaceSessions());
+  readonly workspace = new Workspace(
+    () => this.workspaceSessions(),
+    (event) => this.emit(event),
+  );
   private readonly autoReplies = new Map<string, AutoReply>();
   private readonly listeners = new Set<Listener>();
   private readonly recordsListeners = new Set<RecordsListener>();

@@ -1,4 +1,5 @@
 import {
+  type EngineEvent,
   WORKSPACE_FORMAT,
   WORKSPACE_VERSION,
   type WorkspaceDocument,
@@ -27,8 +28,14 @@ export class Workspace {
 
   constructor(
     private readonly sessions: () => WorkspaceSession[],
+    private readonly emit: (event: Extract<EngineEvent, { type: 'workspace.saved' }>) => void = () => {},
     private keeper?: WorkspaceKeeper,
   ) {}
+
+  /** The keeper's word on a write, passed on to every face as a `workspace.saved` event. */
+  saved(event: Extract<EngineEvent, { type: 'workspace.saved' }>): void {
+    this.emit(event);
+  }
 
   keepWith(keeper: WorkspaceKeeper): void {
     this.keeper = keeper;
@@ -39,7 +46,11 @@ export class Workspace {
       format: WORKSPACE_FORMAT,
       version: WORKSPACE_VERSION,
       savedAt: new Date().toISOString(),
-      sessions: this.sessions(),
+      // A session still waiting for "Start all" was running as far as the next run is concerned: saving now
+      // (a layout change, a quit) must not forget it.
+      sessions: this.sessions().map((session) =>
+        !session.wasRunning && this.toStart.has(session.id) ? { ...session, wasRunning: true } : session,
+      ),
       ui: this.ui,
     };
   }

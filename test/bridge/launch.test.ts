@@ -3,6 +3,7 @@ import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultDataDir } from '../../bridge/data-dir';
 import { DEFAULT_RENDERER_DIR, parseBridgeArgs } from '../../bridge/main';
 import { ROOT, startProgram, stopAll, type Child } from '../helpers/processes';
 import {
@@ -37,9 +38,12 @@ function fixture(): RendererFixture {
 }
 
 function launch(script: 'web.cjs' | 'start.cjs', args: string[], env: NodeJS.ProcessEnv): Child {
+  // Its own workspace folder: a test never reads or writes the workspace of the person running it.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sockpit-launch-data-'));
+  temp.push(() => rmSync(dataDir, { recursive: true, force: true }));
   return startProgram(process.execPath, [path.join(ROOT, 'bin', script), ...args], undefined, {
     cwd: ROOT,
-    env: { ...process.env, FORCE_COLOR: '0', ...env },
+    env: { ...process.env, FORCE_COLOR: '0', SOCKPIT_DATA_DIR: dataDir, ...env },
   });
 }
 
@@ -180,12 +184,38 @@ describe('bridge flags', () => {
   it('reads --port, --host, --allow-remote and the environment, and names what is wrong', () => {
     expect(parseBridgeArgs([], {})).toEqual({
       action: 'run',
-      args: { port: 0, host: '127.0.0.1', allowRemote: false, rendererDir: DEFAULT_RENDERER_DIR },
+      args: {
+        port: 0,
+        host: '127.0.0.1',
+        allowRemote: false,
+        rendererDir: DEFAULT_RENDERER_DIR,
+        dataDir: defaultDataDir({}),
+        portChosen: false,
+        open: true,
+      },
     });
     expect(DEFAULT_RENDERER_DIR).toBe(path.join(ROOT, 'out', 'renderer'));
     expect(parseBridgeArgs(['--port=5174', '--host', '::1'], { SOCKPIT_RENDERER_DIR: '/tmp/ui' })).toEqual({
       action: 'run',
-      args: { port: 5174, host: '::1', allowRemote: false, rendererDir: path.resolve('/tmp/ui') },
+      args: {
+        port: 5174,
+        host: '::1',
+        allowRemote: false,
+        rendererDir: path.resolve('/tmp/ui'),
+        dataDir: defaultDataDir({}),
+        portChosen: true,
+        open: true,
+      },
+    });
+    expect(parseBridgeArgs(['--data-dir', 'here', '--no-open'], { SOCKPIT_DATA_DIR: '/tmp/elsewhere' })).toMatchObject({
+      args: { dataDir: path.resolve('here'), open: false },
+    });
+    expect(parseBridgeArgs([], { SOCKPIT_DATA_DIR: '/tmp/elsewhere', CI: 'true' })).toMatchObject({
+      args: { dataDir: path.resolve('/tmp/elsewhere'), open: false },
+    });
+    expect(parseBridgeArgs(['--data-dir'], {})).toMatchObject({
+      action: 'error',
+      message: expect.stringMatching(/--data-dir needs a folder/),
     });
     expect(parseBridgeArgs(['--allow-remote', '--host', '0.0.0.0'], { SOCKPIT_BRIDGE_PORT: '8080' })).toMatchObject({
       args: { port: 8080, allowRemote: true },

@@ -154,10 +154,16 @@ describe('the npm package', () => {
 
   it('the installed browser face serves the UI it was packed with', async () => {
     const installed = path.join(app, 'node_modules', 'sockpit');
-    const web = startProgram(process.execPath, [path.join(installed, 'bin', 'web.cjs'), '--port', '0'], undefined, {
-      cwd: app,
-      env: cleanEnv(),
-    });
+    const web = startProgram(
+      process.execPath,
+      // A data folder inside the test's own: the installed bridge must not touch the real home's workspace.
+      [path.join(installed, 'bin', 'web.cjs'), '--port', '0', '--data-dir', path.join(work, 'data')],
+      undefined,
+      {
+        cwd: app,
+        env: cleanEnv(),
+      },
+    );
     const [, url] = await web.waitForLine(
       /^Sockpit is running in your browser at (http:\/\/127\.0\.0\.1:\d+\/)#token=/,
       15_000,
