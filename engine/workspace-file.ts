@@ -30,7 +30,8 @@ export async function readWorkspaceFile(file: string): Promise<WorkspaceRead> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { kind: 'missing' };
+    // ENOTDIR: a part of the path is a file, so there is no workspace file there to protect either.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     if (code === 'EISDIR') return { kind: 'unreadable', message: `${file} is a folder, not a workspace file.` };
     return { kind: 'unreadable', message: `${file} could not be read: ${(err as Error).message}` };
   }
