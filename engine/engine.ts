@@ -361,11 +361,13 @@ export class Engine {
   private workspaceSessions(): WorkspaceSession[] {
     return [...this.sessions.values()].map((session) => {
       const rules = this.autoReplies.get(session.id)?.state().set;
+      const captureFile = session.captureFile?.active ? session.captureFile.info() : undefined;
       return {
         id: session.id,
         name: session.name,
         config: session.config,
         ...(rules && rules.rules.length > 0 ? { rules } : {}),
+        ...(captureFile ? { captureFile: { path: captureFile.path, format: captureFile.format } } : {}),
         wasRunning: session.running,
       };
     });
@@ -392,10 +394,22 @@ export class Engine {
         const set = this.autoReply(session).set(entry.rules);
         if (!set.ok) return fail(set.error.code, `Session "${entry.name}", its rules: ${set.error.message}`);
       }
+      if (entry.captureFile) await this.resumeCaptureFile(session, entry.captureFile);
     }
     this.workspace.opened(document);
     this.workspace.changed();
     return ok(this.workspace.state());
+  }
+
+  /** Appends to the capture file the session was saving to; a file that cannot be opened is said, not fatal. */
+  private async resumeCaptureFile(session: Session, file: NonNullable<WorkspaceSession['captureFile']>): Promise<void> {
+    const resumed = await session.startCaptureFile(file.path, file.format, true);
+    if (!resumed.ok)
+      this.emit({
+        type: 'error',
+        sessionId: session.id,
+        error: { ...resumed.error, message: `Saving to ${file.path} could not go on: ${resumed.error.message}` },
+      });
   }
 
   private autoReply(session: Session): AutoReply {

@@ -167,6 +167,8 @@ export class WorkspaceFile implements WorkspaceKeeper {
   private firstUnsavedAt = 0;
   private writing?: Promise<void>;
   private closed = false;
+  /** The last document written, without its time: the same workspace again is not written again. */
+  private lastWritten?: string;
   private readonly writable: boolean;
   private readonly saveDelayMs: number;
 
@@ -234,12 +236,15 @@ export class WorkspaceFile implements WorkspaceKeeper {
       });
       return;
     }
+    const content = JSON.stringify({ ...document, savedAt: '' });
+    if (content === this.lastWritten) return;
     try {
       await writeFileAtomically(this.path, `${JSON.stringify(document, null, 2)}\n`);
     } catch (err) {
       report(saveError(this.path, err));
       return;
     }
+    this.lastWritten = content;
     report();
   }
 }

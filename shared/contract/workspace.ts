@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaptureFileFormat } from './events';
 import { Checksum, Encoding, Id, LineEnding, MAX_SEND_INPUT_CHARS, SendMode } from './fields';
 import { FramingSpec } from './framing';
 import { StoredHistory, StoredPresets } from './presets';
@@ -20,6 +21,20 @@ export const WorkspaceSession = z.strictObject({
   name: z.string().max(200),
   config: SessionConfig,
   rules: z.lazy(() => RuleSet).optional(),
+  /**
+   * The file it was saving its capture to; opened again, appending, when the workspace is opened, so the log
+   * on disk goes on where it stopped (the log in memory is not kept).
+   */
+  captureFile: z
+    .strictObject({
+      path: z
+        .string()
+        .min(1)
+        .max(4096)
+        .refine((text) => !text.includes('\u0000'), 'The path contains a NUL character, which no file name can.'),
+      format: CaptureFileFormat,
+    })
+    .optional(),
   /** It was running (listening, connected, bound, or trying to) when the workspace was last saved. */
   wasRunning: z.boolean(),
 });
