@@ -1,6 +1,7 @@
 // What `sockpit --help` and `sockpit <mode> --help` print, laid out from the option table.
 import { version } from '../package.json';
 import { MODES, OPTIONS, type Mode } from './options';
+import { WORKSPACE_OPTIONS } from './workspace-args';
 
 const SYNOPSIS: Record<Mode, string> = {
   'tcp-server':
@@ -75,11 +76,14 @@ export function helpText(mode?: Mode): string {
     '',
     'Usage:',
     ...MODES.map((m) => `  ${SYNOPSIS[m]}`),
+    '  sockpit --workspace FILE [--session NAME|ID]… [--encoding E] [--hex] [--json] [--timeout S]',
     '  sockpit <mode> --help      options of one mode',
     '  sockpit --version',
     '',
     'Options:',
     ...optionLines(undefined),
+    '',
+    ...workspaceLines(),
     '',
     ...output,
     '',
@@ -93,8 +97,21 @@ export function helpText(mode?: Mode): string {
     '  sockpit tcp-server --port 7890 --echo --capture-file capture.spcap --capture-format records',
     '  sockpit tcp-client 127.0.0.1:502 --frame modbus-rtu --json',
     '  sockpit tcp-server --port 7890 --frame delimiter:0D0A --count 10',
+    '  sockpit --workspace ~/.config/sockpit/workspace.json --session "PLC listener"',
     '',
   ].join('\n');
+}
+
+/** A saved workspace run headless: its own few options, since every session setting comes from the file. */
+function workspaceLines(): string[] {
+  const width = 24;
+  return [
+    'A saved workspace, headless: each line is marked with its session ("name: …"; with --json a "session" field).',
+    ...WORKSPACE_OPTIONS.map((spec) => {
+      const head = `  --${spec.name}${spec.value ? ` ${spec.value}` : ''}`;
+      return `${head.padEnd(width)}${wrap(spec.help, HELP_WIDTH - width).join(`\n${' '.repeat(width)}`)}`;
+    }),
+  ];
 }
 
 export function versionText(): string {

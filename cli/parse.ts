@@ -167,7 +167,8 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions> {
     return ok({ action: 'help', mode: mode && MODES.includes(mode) ? mode : undefined });
   }
   if (first === '--version' || first === '-V') return ok({ action: 'version' });
-  if (isWorkspaceRun(args)) return parseWorkspaceArgs(args);
+  if (isWorkspaceRun(args))
+    return args.includes('--help') || args.includes('-h') ? ok({ action: 'help' }) : parseWorkspaceArgs(args);
   if (!MODES.includes(first as Mode)) {
     return first.startsWith('-')
       ? usage(`Choose a mode before options: tcp-server, tcp-client or udp (got "${first}" first).`)

@@ -20,7 +20,11 @@ export interface WorkspaceRunOptions {
 }
 
 export const WORKSPACE_OPTIONS: ReadonlyArray<{ name: string; value?: string; help: string }> = [
-  { name: 'workspace', value: 'FILE', help: 'Run the sessions of a saved workspace file (read only; never changed).' },
+  {
+    name: 'workspace',
+    value: 'FILE',
+    help: 'Run the sessions of a saved workspace file; the file is only read, never changed.',
+  },
   {
     name: 'session',
     value: 'NAME|ID',
