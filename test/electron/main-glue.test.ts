@@ -341,6 +341,11 @@ describe('main.ts wiring (against a stand-in electron module)', () => {
     fake.electron.app.emit('before-quit', again);
     expect(again.preventDefault).toHaveBeenCalled();
     await expect.poll(() => fake.electron.app.quitCalls).toBe(quitsBefore + 1);
+    // The workspace in userData was written before the sockets closed: it still says the session was running.
+    const saved = JSON.parse(readFileSync(path.join(userData, 'workspace.json'), 'utf8')) as {
+      sessions: Array<{ id: string; name: string; wasRunning: boolean }>;
+    };
+    expect(saved.sessions).toMatchObject([{ id: 's1', name: `again ${MAX_UNACKED_BATCHES + 1}`, wasRunning: true }]);
     // The listener is gone before the real quit: the engine has no running session left.
     const listed = (await execute({ senderFrame: win.webContents.mainFrame }, { type: 'session.list' })) as {
       value: Array<{ state: string }>;
