@@ -202,7 +202,7 @@ export class WorkspaceFile implements WorkspaceKeeper {
   }
 
   /**
-   * Flushes, then ignores every later change: a host closes the keeper before it stops the sessions, so the file
+   * Flushes, then ignores every later change: a face closes the keeper before it stops the sessions, so the file
    * keeps saying which were running.
    */
   async close(): Promise<void> {

@@ -11,8 +11,9 @@ import {
   type WorkspaceFileOptions,
 } from './workspace-file';
 
-// The one open-and-restore step every host shares (the bridge, Electron): read the file, bring its sessions back
-// stopped under their ids, attach the keeper, and start what was running if the workspace asks for that.
+// The one open-and-restore step the faces that keep a workspace share (the bridge, the desktop app): read the
+// file, bring its sessions back stopped under their ids, attach the keeper, and start what was running if the
+// workspace asks for that.
 
 export const WORKSPACE_FILE_NAME = 'workspace.json';
 

@@ -6,7 +6,7 @@ import { Engine } from '../../engine/engine';
 import { openWorkspace, type OpenedWorkspace } from '../../engine/workspace-open';
 import type { EngineEvent, WorkspaceDocument } from '../../shared/contract';
 
-// The workspace file as a host opens and keeps it: real files in a temp folder, a real engine.
+// The workspace file as a face opens and keeps it: real files in a temp folder, a real engine.
 
 type Saved = Extract<EngineEvent, { type: 'workspace.saved' }>;
 

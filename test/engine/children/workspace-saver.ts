@@ -1,5 +1,5 @@
 // A process that saves a changing workspace as fast as it can, for the kill -9 test: it opens the file the way a
-// host does (leftover temp files removed), then saves document `first`, `first + 1`, … and prints "saved N" after
+// face does (leftover temp files removed), then saves document `first`, `first + 1`, … and prints "saved N" after
 // each write is on disk. Built by the test with esbuild and run as plain Node, so it starts quickly.
 import { removeLeftoverTemps, WorkspaceFile } from '../../../engine/workspace-file';
 import { savedDocument } from './workspace-documents';
