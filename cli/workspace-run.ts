@@ -42,8 +42,6 @@ export class WorkspaceRunner {
     if (!chosen.ok) return this.badInput(chosen.error.message, chosen.error.hint);
     if (chosen.value.length === 0) return this.badInput(`The workspace ${this.options.file} has no sessions to run.`);
 
-    const imported = await this.engine.run({ type: 'workspace.import', document });
-    if (!imported.ok) return this.badInput(`${this.options.file} could not be opened: ${imported.error.message}`);
     for (const entry of chosen.value) {
       const view = document.ui.views?.[entry.id];
       this.running.set(entry.id, {
@@ -53,9 +51,18 @@ export class WorkspaceRunner {
         framed: entry.config.framing.mode !== 'per-read',
       });
     }
-
+    // Listening before the import, which already reports a capture file that cannot be opened again.
     this.stops.push(this.engine.subscribe((event) => this.guard(() => this.onEvent(event))));
     this.stops.push(followRecords(this.engine, { onRecord: (record) => this.guard(() => this.onRecord(record)) }));
+    // Only the chosen sessions are made: the others' capture files and ports are left alone.
+    const imported = await this.engine.run({
+      type: 'workspace.import',
+      document: { ...document, sessions: chosen.value },
+    });
+    if (!imported.ok) {
+      await this.finish(2);
+      return this.badInput(`${this.options.file} could not be opened: ${imported.error.message}`);
+    }
     for (const [sessionId, session] of this.running) {
       if (!session.framed) continue;
       const stop = this.engine.onMessage(sessionId, (message) => this.guard(() => this.onMessage(message)));

@@ -94,12 +94,24 @@ describe('sockpit --workspace', () => {
   });
 
   it('runs only the sessions --session names, readable lines marked with the session', async () => {
-    const file = workspaceFile(SAVED);
+    const missingFolder = path.join(tmpdir(), 'sockpit-no-such-folder', 'scale.log');
+    const [listener, spare] = SAVED.sessions;
+    const file = workspaceFile({
+      ...SAVED,
+      sessions: [listener, { ...spare, captureFile: { path: missingFolder, format: 'raw' } }],
+    });
     const cli = startCli(['--workspace', file, '--session', 'scale listener', '--timeout', '2']);
     await cli.waitForLine(/^scale listener: \[[\d:.]+\] Listening on 127\.0\.0\.1:\d+$/);
     const ended = await cli.exited();
     expect(ended.code, ended.stderr).toBe(0);
-    expect(ended.stdout).not.toContain('spare udp');
+    expect(ended.stdout + ended.stderr).not.toContain('spare udp');
+
+    // The capture file a session saved to is opened again; one that cannot be is said, and the session runs.
+    const spareOnly = await runCli(['--workspace', file, '--session', 's4', '--timeout', '1']);
+    expect(spareOnly.code, spareOnly.stderr).toBe(0);
+    expect(spareOnly.stdout).toMatch(/^spare udp: \[[\d:.]+\] Listening on 127\.0\.0\.1:\d+$/m);
+    expect(spareOnly.stderr).toContain(`spare udp: `);
+    expect(spareOnly.stderr).toContain(`Error: Saving to ${missingFolder} could not go on:`);
   });
 
   it('a bad file or an unknown session is a clear error with exit code 2', async () => {
