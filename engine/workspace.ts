@@ -25,6 +25,8 @@ export class Workspace {
   private ui: WorkspaceUi = {};
   /** Sessions that were running when the workspace was saved and have not been started since. */
   private readonly toStart = new Set<string>();
+  /** When the file last had the workspace written (or when the opened one was); '' before any. */
+  private lastSavedAt = '';
 
   constructor(
     private readonly sessions: () => WorkspaceSession[],
@@ -34,6 +36,7 @@ export class Workspace {
 
   /** The keeper's word on a write, passed on to every face as a `workspace.saved` event. */
   saved(event: Extract<EngineEvent, { type: 'workspace.saved' }>): void {
+    if (!event.error) this.lastSavedAt = event.savedAt;
     this.emit(event);
   }
 
@@ -57,7 +60,8 @@ export class Workspace {
 
   state(): WorkspaceState {
     return {
-      document: this.document(),
+      // The time it was last written, not the time of asking: the same workspace reads the same, from any face.
+      document: { ...this.document(), savedAt: this.lastSavedAt },
       ...(this.keeper ? { path: this.keeper.path } : {}),
       ...(this.keeper?.problem ? { problem: this.keeper.problem } : {}),
       toStart: [...this.toStart],
@@ -67,6 +71,7 @@ export class Workspace {
   /** Adopts an opened document's page part and its list of sessions to start; the sessions are the caller's. */
   opened(document: WorkspaceDocument): void {
     this.ui = document.ui;
+    this.lastSavedAt = document.savedAt;
     this.toStart.clear();
     for (const session of document.sessions) if (session.wasRunning) this.toStart.add(session.id);
   }
