@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomically } from '../engine/workspace-file';
+import { removeLeftoverTemps, writeFileAtomically } from '../engine/workspace-file';
 
 // Where the bridge keeps what it remembers between launches (the workspace, the port it had), and how it opens
 // the page in the person's browser.
@@ -35,8 +35,10 @@ export async function rememberedPort(dataDir: string): Promise<number | undefine
 
 /** Remembers the port for the next launch; the token is never written down, it is new each launch. */
 export async function rememberPort(dataDir: string, port: number): Promise<string | undefined> {
+  const file = path.join(dataDir, BRIDGE_FILE_NAME);
   try {
-    await writeFileAtomically(path.join(dataDir, BRIDGE_FILE_NAME), `${JSON.stringify({ port }, null, 2)}\n`);
+    await removeLeftoverTemps(file);
+    await writeFileAtomically(file, `${JSON.stringify({ port }, null, 2)}\n`);
     return undefined;
   } catch (err) {
     return (err as Error).message;

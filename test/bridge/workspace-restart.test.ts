@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,6 +83,7 @@ describe('the workspace across a restart of the bridge', () => {
     expect(firstEnd.code, firstEnd.stderr).toBe(0);
     expect(readFileSync(captureFile, 'utf8')).toBe('PING\n');
     // Only the workspace, the remembered port and the capture: no temp file survives a clean stop.
+    expect(readdirSync(dataDir).sort()).toEqual(['bridge.json', 'plc.log', 'workspace.json']);
     expect(JSON.parse(readFileSync(path.join(dataDir, 'bridge.json'), 'utf8'))).toEqual({ port });
 
     const second = launch(dataDir, ui.rendererDir);
