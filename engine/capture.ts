@@ -50,10 +50,13 @@ export interface CaptureStats {
   lastSeq: number;
 }
 
+/** Read once: the getter costs a third of `performance.now()` itself, on a path taken for every datagram. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 /** `performance.now()` is read once so wall and monotonic stamps of one record agree with each other. */
 export function nowStamp(): { wallUs: number; monoUs: number } {
   const now = performance.now();
-  return { wallUs: Math.round((performance.timeOrigin + now) * 1000), monoUs: Math.round(now * 1000) };
+  return { wallUs: Math.round((TIME_ORIGIN_MS + now) * 1000), monoUs: Math.round(now * 1000) };
 }
 
 /**
