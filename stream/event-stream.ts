@@ -32,8 +32,8 @@ export interface EventStreamOptions {
   /** The same bound in bytes of JSON, so a few thousand huge events cannot hold hundreds of MiB either. */
   maxPendingEventBytes?: number;
   /**
-   * Writing records into one batch stops after this many ms (at least one record goes); the rest waits for the
-   * next batch, unskipped. Building runs on the thread that reads the sockets: a long build is a socket
+   * Writing records into one batch stops after this many ms (at least one record of each session goes); the rest
+   * waits for the next batch, unskipped. Building runs on the thread that reads the sockets: a long build is a socket
    * nobody reads, and at 100k datagrams/s a full receive buffer drops them.
    */
   buildSliceMs?: number;
@@ -466,16 +466,19 @@ export class EventStream {
 
   /**
    * Writes the planned records, oldest first, until they are all in or the build slice is spent; each plan's
-   * `written` says how far it got. The first record always goes, so every batch moves the stream on.
+   * `written` says how far it got. The slice is shared like the bytes are: each session may use its equal part plus
+   * whatever the sessions before it left, so a flood cut for time cannot starve the sessions after it. Every
+   * planned session gets at least one record, so every batch moves each stream on.
    */
   private writeRecords(writer: BatchWriter, plans: RecordPlan[]): void {
     const fields = this.fields;
-    const deadline = this.now() + this.buildSliceMs;
-    let total = 0;
-    for (const plan of plans) {
+    const start = this.now();
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i]!;
+      const deadline = start + (this.buildSliceMs * (i + 1)) / plans.length;
       const newest = plan.from + plan.count - 1;
       for (let seq = plan.from; seq <= newest; seq++) {
-        if (total > 0 && total % RECORDS_PER_CLOCK_READ === 0 && this.now() > deadline) return;
+        if (plan.written > 0 && plan.written % RECORDS_PER_CLOCK_READ === 0 && this.now() > deadline) break;
         if (plan.written === 0) writer.beginSession(plan.session.sessionId, plan.from - plan.session.cursor);
         if (!plan.store.describe(seq, fields)) throw new Error(`Record #${seq} vanished while a batch was built.`);
         writer.addRecordFrom(
@@ -485,7 +488,6 @@ export class EventStream {
           seq === newest ? plan.newestCarried : this.maxRecordBytes,
         );
         plan.written++;
-        total++;
       }
     }
   }
