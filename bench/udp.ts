@@ -1,5 +1,6 @@
-import { startChild, stopAllChildren, type BenchChild } from './lib/children';
+import { startChild, stopAllChildren } from './lib/children';
 import { udpDrops } from './lib/machine';
+import { burnerNote, constrainReceiver, socatMissing, socatReceiver, type Constraint } from './lib/udp-receivers';
 import { fmtCount, fmtMiB, fmtMs, fmtPct, fmtPerSecond, fmtRatio, median } from './lib/numbers';
 import type { CpuTime } from './lib/protocol';
 import { alternating, atLeast, atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
@@ -11,7 +12,7 @@ import type { UiTotals } from './children/ui-client';
 // Sockpit asks for, and a bare one with the system's default buffer. Rate = datagrams received / (first
 // → last received); loss = sent − received, checked against the kernel's own drop count for the socket.
 
-export type Receiver = 'sockpit' | 'bare' | 'bare-default';
+export type Receiver = 'sockpit' | 'bare' | 'bare-default' | 'socat';
 
 export interface UdpOptions {
   count: number;
@@ -24,6 +25,12 @@ export interface UdpOptions {
   /** Sockpit's default; the bare reference gets the same. */
   recvBufferBytes: number;
   runTimeoutMs: number;
+  /**
+   * Rates run again on a constrained receiver (a slower machine, reproduced): its process pinned to one CPU that
+   * a busy-looping process shares, the sender kept on another CPU. Paced only; empty for none.
+   */
+  constrainedRates: number[];
+  constrainedReceivers: Receiver[];
 }
 
 export const UDP_FULL: UdpOptions = {
@@ -31,9 +38,11 @@ export const UDP_FULL: UdpOptions = {
   sizes: [64, 1400],
   rates: [100_000, 0],
   unpacedReps: 3,
-  receivers: ['sockpit', 'bare', 'bare-default'],
+  receivers: ['sockpit', 'bare', 'bare-default', 'socat'],
   recvBufferBytes: 4 * 1024 * 1024,
   runTimeoutMs: 60_000,
+  constrainedRates: [100_000],
+  constrainedReceivers: ['sockpit', 'bare'],
 };
 
 export const UDP_SMOKE: UdpOptions = {
@@ -42,13 +51,17 @@ export const UDP_SMOKE: UdpOptions = {
   sizes: [64, 1400],
   rates: [5000],
   unpacedReps: 1,
-  receivers: ['sockpit', 'bare'],
+  receivers: ['sockpit', 'bare', 'socat'],
   recvBufferBytes: 4 * 1024 * 1024,
   runTimeoutMs: 30_000,
+  constrainedRates: [5000],
+  constrainedReceivers: ['sockpit', 'bare'],
 };
 
 export interface UdpRun {
   receiver: Receiver;
+  /** Run on the constrained receiver (see UdpOptions.constrainedRates). */
+  constrained: boolean;
   size: number;
   perSecond: number;
   sent: number;
@@ -68,12 +81,15 @@ export interface UdpRun {
   bytesIn?: number;
 }
 
-interface Receiving {
-  child: BenchChild;
+export interface Receiving {
+  pid: number;
   port: number;
   recvBufferGranted: number;
   count(): Promise<number>;
-  finish(): Promise<Omit<UdpRun, 'size' | 'perSecond' | 'sent' | 'sendErrors' | 'sendMs' | 'lost' | 'kernelDrops'>>;
+  finish(): Promise<
+    Omit<UdpRun, 'size' | 'perSecond' | 'sent' | 'sendErrors' | 'sendMs' | 'lost' | 'kernelDrops' | 'constrained'>
+  >;
+  stop(): Promise<void>;
 }
 
 async function sockpitReceiver(options: UdpOptions): Promise<Receiving> {
@@ -91,7 +107,8 @@ async function sockpitReceiver(options: UdpOptions): Promise<Receiving> {
     cpu: CpuTime;
   };
   return {
-    child,
+    pid: child.pid,
+    stop: () => child.stop(),
     port: Number(/:(\d+)$/.exec(info.local ?? '')?.[1]),
     recvBufferGranted: info.recvBufferBytes ?? 0,
     count: async () => (await child.call<Stats>('stats')).counters.packetsIn,
@@ -130,7 +147,8 @@ async function bareReceiver(receiver: 'bare' | 'bare-default', options: UdpOptio
     cpu: CpuTime;
   };
   return {
-    child,
+    pid: child.pid,
+    stop: () => child.stop(),
     port: listening.port,
     recvBufferGranted: listening.recvBufferBytes,
     count: async () => (await child.call<Stats>('stats')).datagrams,
@@ -165,9 +183,22 @@ async function drained(receiving: Receiving, quietMs: number, timeoutMs: number)
   }
 }
 
-async function runOne(receiver: Receiver, size: number, perSecond: number, options: UdpOptions): Promise<UdpRun> {
-  const receiving = receiver === 'sockpit' ? await sockpitReceiver(options) : await bareReceiver(receiver, options);
-  const peer = await startChild('peer');
+async function runOne(
+  receiver: Receiver,
+  size: number,
+  perSecond: number,
+  options: UdpOptions,
+  constraint?: Constraint,
+): Promise<UdpRun> {
+  const receiving =
+    receiver === 'sockpit'
+      ? await sockpitReceiver(options)
+      : receiver === 'socat'
+        ? await socatReceiver(options.recvBufferBytes, size)
+        : await bareReceiver(receiver, options);
+  // Pinned after the receiver set up (Sockpit's UI client process was forked by then and stays free), before the sender starts.
+  const released = constraint ? await constraint.apply(receiving.pid) : undefined;
+  const peer = await startChild('peer', constraint ? { cpu: constraint.senderCpu } : {});
   try {
     const sent = await peer.call<{ sent: number; errors: number; ms: number }>(
       'udpSend',
@@ -187,16 +218,25 @@ async function runOne(receiver: Receiver, size: number, perSecond: number, optio
       sendMs: sent.ms,
       lost: sent.sent - got.received,
       kernelDrops,
+      constrained: Boolean(constraint),
     };
   } finally {
     await peer.stop();
-    await receiving.child.stop();
+    await released?.();
+    await receiving.stop();
   }
 }
 
-const label = (receiver: Receiver) =>
-  receiver === 'sockpit' ? 'Sockpit' : receiver === 'bare' ? 'bare Node, same buffer' : 'bare Node, default buffer';
-const pacing = (perSecond: number) => (perSecond > 0 ? `paced ${fmtPerSecond(perSecond)}` : 'unpaced');
+const LABELS: Record<Receiver, string> = {
+  sockpit: 'Sockpit',
+  bare: 'bare Node, same buffer',
+  'bare-default': 'bare Node, default buffer',
+  socat: 'socat (peer tool), same buffer',
+};
+const label = (receiver: Receiver) => LABELS[receiver];
+const pacing = (perSecond: number, constrained = false) =>
+  `${perSecond > 0 ? `paced ${fmtPerSecond(perSecond)}` : 'unpaced'}${constrained ? ', constrained' : ''}`;
+const cpuPerMillion = (run: UdpRun) => (run.receiverCpuMs / Math.max(1, run.received)) * 1e6;
 
 export async function benchUdp(
   options: UdpOptions,
@@ -210,15 +250,32 @@ export async function benchUdp(
     `sockpit: Engine + UDP session {host 127.0.0.1, port 0, recvBufferBytes ${fmtCount(options.recvBufferBytes)}} + EventStream → UI client process`,
     `bare: dgram.createSocket({type: 'udp4', recvBufferSize: ${fmtCount(options.recvBufferBytes)}}) counting 'message' events; bare-default: the same without recvBufferSize`,
     'kernel drops: the drops column of /proc/net/udp for the receiving port, read before the socket closes',
+    "receiver CPU: the receiving process's own user + system time (process.cpuUsage() in the Node children, /proc/PID/stat for socat); Sockpit's UI client process is not counted",
   );
+  const missing = socatMissing();
+  const receivers = options.receivers.filter((receiver) => receiver !== 'socat' || !missing);
+  if (missing && options.receivers.includes('socat')) result.why.push(`socat rows skipped: ${missing}.`);
+  else if (receivers.includes('socat'))
+    result.commands.push(
+      `socat: socat -u UDP-RECV:PORT,bind=127.0.0.1,rcvbuf=${fmtCount(options.recvBufferBytes)} STDOUT into a pipe this process counts; datagrams = bytes ÷ size`,
+    );
+  const constraint = options.constrainedRates.length > 0 ? constrainReceiver() : undefined;
+  if (options.constrainedRates.length > 0) {
+    if (typeof constraint === 'string') result.why.push(`Constrained rows skipped: ${constraint}.`);
+    else if (constraint) result.commands.push(`constrained: ${burnerNote(constraint)}`);
+  }
   try {
     for (const size of options.sizes) {
       for (const perSecond of options.rates) {
         const reps = perSecond > 0 ? 1 : options.unpacedReps;
+        await alternating(receivers, reps, (receiver) => runOne(receiver, size, perSecond, options), result.runs);
+      }
+      if (typeof constraint !== 'object') continue;
+      for (const perSecond of options.constrainedRates) {
         await alternating(
-          options.receivers,
-          reps,
-          (receiver) => runOne(receiver, size, perSecond, options),
+          options.constrainedReceivers,
+          1,
+          (receiver) => runOne(receiver, size, perSecond, options, constraint),
           result.runs,
         );
       }
@@ -229,10 +286,20 @@ export async function benchUdp(
     await stopAllChildren();
   }
 
+  const groups = [
+    ...options.rates.map((perSecond) => ({ perSecond, constrained: false })),
+    ...options.constrainedRates.map((perSecond) => ({ perSecond, constrained: true })),
+  ];
   for (const size of options.sizes) {
-    for (const perSecond of options.rates) {
+    for (const { perSecond, constrained } of groups) {
       const runs = (receiver: Receiver) =>
-        result.runs.filter((run) => run.size === size && run.perSecond === perSecond && run.receiver === receiver);
+        result.runs.filter(
+          (run) =>
+            run.size === size &&
+            run.perSecond === perSecond &&
+            run.constrained === constrained &&
+            run.receiver === receiver,
+        );
       const sockpit = runs('sockpit');
       const bare = runs('bare');
       const bareRate = median(bare.map((run) => run.rate));
@@ -253,7 +320,7 @@ export async function benchUdp(
         const lost = Math.max(...sockpit.map((run) => run.lost));
         result.targets.push(
           atMost(
-            `${size} B, ${pacing(perSecond)}: datagrams lost by Sockpit`,
+            `${size} B, ${pacing(perSecond, constrained)}: datagrams lost by Sockpit`,
             lost,
             0,
             fmtCount,
@@ -261,11 +328,26 @@ export async function benchUdp(
           ),
         );
       }
+      // Paced, both receivers handle the same datagrams at the same rate: their CPU compares like for like. Not at
+      // smoke scale, where the engine's timers outweigh a few thousand datagrams.
+      if (mode === 'full' && perSecond > 0 && !constrained && sockpit.length > 0 && bare.length > 0) {
+        const sockpitCpu = median(sockpit.map(cpuPerMillion));
+        const bareCpu = median(bare.map(cpuPerMillion));
+        result.targets.push(
+          atMost(
+            `${size} B, ${pacing(perSecond)}: receiver CPU per million datagrams, Sockpit ÷ bare Node`,
+            sockpitCpu / bareCpu,
+            1.1,
+            fmtRatio,
+            `bare Node ${fmtMs(bareCpu)}, Sockpit ${fmtMs(sockpitCpu)} (issue: ~6 s bare, 9.25 s Sockpit on a 2.4 GHz machine)`,
+          ),
+        );
+      }
     }
   }
 
   for (const run of result.runs) {
-    const where = `${label(run.receiver)}, ${run.size} B, ${pacing(run.perSecond)}`;
+    const where = `${label(run.receiver)}, ${run.size} B, ${pacing(run.perSecond, run.constrained)}`;
     if (run.kernelDrops !== undefined) {
       check(
         result,
@@ -317,11 +399,12 @@ export async function benchUdp(
       'lost',
       'kernel drops',
       'receiver CPU',
+      'receiver CPU per million',
       'UI received / skipped',
     ],
     rows: result.runs.map((run) => [
       `${run.size} B`,
-      pacing(run.perSecond),
+      pacing(run.perSecond, run.constrained),
       label(run.receiver),
       fmtMiB(run.recvBufferGranted),
       fmtCount(run.sent),
@@ -331,20 +414,27 @@ export async function benchUdp(
       `${fmtCount(run.lost)} (${fmtPct(run.lost / run.sent)})`,
       run.kernelDrops === undefined ? '—' : fmtCount(run.kernelDrops),
       fmtMs(run.receiverCpuMs),
+      fmtMs(cpuPerMillion(run)),
       run.ui ? `${fmtCount(run.ui.records)} / ${fmtCount(run.ui.skipped)}` : '',
     ]),
   });
 
   for (const run of result.runs.filter((r) => r.receiver === 'sockpit' && r.perSecond > 0 && r.lost > 0)) {
-    const bare = result.runs.find((r) => r.receiver === 'bare' && r.size === run.size && r.perSecond === run.perSecond);
+    const bare = result.runs.find(
+      (r) =>
+        r.receiver === 'bare' &&
+        r.size === run.size &&
+        r.perSecond === run.perSecond &&
+        r.constrained === run.constrained,
+    );
     result.why.push(
-      `${run.size} B paced: Sockpit lost ${fmtCount(run.lost)} datagrams, ${run.kernelDrops === run.lost ? 'every one a kernel drop at the full receive buffer' : `the kernel counted ${fmtCount(run.kernelDrops ?? NaN)}`} ` +
+      `${run.size} B ${pacing(run.perSecond, run.constrained)}: Sockpit lost ${fmtCount(run.lost)} datagrams, ${run.kernelDrops === run.lost ? 'every one a kernel drop at the full receive buffer' : `the kernel counted ${fmtCount(run.kernelDrops ?? NaN)}`} ` +
         `(${fmtMiB(run.recvBufferGranted)} granted): the engine process did not read the socket for longer than that buffer lasts at this rate. ` +
         `Receiver CPU for the run: Sockpit ${fmtMs(run.receiverCpuMs)}${bare ? `, bare Node ${fmtMs(bare.receiverCpuMs)} (which lost ${fmtCount(bare.lost)})` : ''}.`,
     );
   }
   const unpacedSender = median(
-    result.runs.filter((run) => run.perSecond === 0).map((run) => (run.sent * 1000) / run.sendMs),
+    result.runs.filter((run) => run.perSecond === 0 && !run.constrained).map((run) => (run.sent * 1000) / run.sendMs),
   );
   if (Number.isFinite(unpacedSender)) {
     result.why.push(
@@ -353,18 +443,30 @@ export async function benchUdp(
     );
   }
   for (const size of options.sizes) {
-    const cpu = (receiver: Receiver) =>
-      median(
-        result.runs
-          .filter((run) => run.size === size && run.perSecond === 0 && run.receiver === receiver)
-          .map((run) => (run.receiverCpuMs / Math.max(1, run.received)) * 1e6),
-      );
-    const bare = cpu('bare');
-    const sockpit = cpu('sockpit');
-    if (Number.isFinite(bare) && Number.isFinite(sockpit)) {
-      result.why.push(
-        `${size} B unpaced: receiver CPU per million datagrams received — bare ${fmtMs(bare)}, Sockpit ${fmtMs(sockpit)} (${fmtRatio(sockpit / bare)}).`,
-      );
+    for (const { perSecond, constrained } of [
+      { perSecond: 0, constrained: false },
+      ...groups.filter((g) => g.constrained),
+    ]) {
+      const cpu = (receiver: Receiver) =>
+        median(
+          result.runs
+            .filter(
+              (run) =>
+                run.size === size &&
+                run.perSecond === perSecond &&
+                run.constrained === constrained &&
+                run.receiver === receiver,
+            )
+            .map(cpuPerMillion),
+        );
+      const bare = cpu('bare');
+      const sockpit = cpu('sockpit');
+      const socat = cpu('socat');
+      if (Number.isFinite(bare) && Number.isFinite(sockpit)) {
+        result.why.push(
+          `${size} B ${pacing(perSecond, constrained)}: receiver CPU per million datagrams received — bare ${fmtMs(bare)}, Sockpit ${fmtMs(sockpit)} (${fmtRatio(sockpit / bare)})${Number.isFinite(socat) ? `, socat ${fmtMs(socat)}` : ''}.`,
+        );
+      }
     }
   }
   return finish(result, started) as BenchResult & { runs: UdpRun[] };

@@ -1,3 +1,4 @@
+import type { RecordFields } from '../shared/contract/batch';
 import type { CaptureRecord } from '../shared/contract/events';
 import { encodingCode, encodingFromCode } from '../shared/contract/record-encoding';
 
@@ -49,17 +50,23 @@ export interface CaptureStats {
   lastSeq: number;
 }
 
+/** Read once: the getter costs a third of `performance.now()` itself, on a path taken for every datagram. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 /** `performance.now()` is read once so wall and monotonic stamps of one record agree with each other. */
 export function nowStamp(): { wallUs: number; monoUs: number } {
   const now = performance.now();
-  return { wallUs: Math.round((performance.timeOrigin + now) * 1000), monoUs: Math.round(now * 1000) };
+  return { wallUs: Math.round((TIME_ORIGIN_MS + now) * 1000), monoUs: Math.round(now * 1000) };
 }
 
 /**
  * What a reader of a session's records may do: follow `nextSeq`, fetch a record (a view, valid until the
  * next append) or copies of a range. Nothing that changes the store.
  */
-export type CaptureReader = Pick<CaptureStore, 'sessionId' | 'nextSeq' | 'size' | 'get' | 'read' | 'stats'>;
+export type CaptureReader = Pick<
+  CaptureStore,
+  'sessionId' | 'nextSeq' | 'size' | 'get' | 'read' | 'stats' | 'describe' | 'copyPayload'
+>;
 
 /**
  * The records of one session, oldest first, bounded by a byte cap (payload plus RECORD_OVERHEAD_BYTES per
@@ -198,6 +205,39 @@ export class CaptureStore {
     if (this.count === 0 || !Number.isInteger(seq) || seq < this.firstSeqHeld || seq >= this.nextSeqToAssign)
       return undefined;
     return this.materialize(seq, false);
+  }
+
+  /**
+   * Fills `into` with a held record's fields, not its bytes; false when `seq` is not held. For the batch
+   * builder: unlike `get`, it makes no object and no view per record.
+   */
+  describe(seq: number, into: RecordFields): boolean {
+    if (this.count === 0 || !Number.isInteger(seq) || seq < this.firstSeqHeld || seq >= this.nextSeqToAssign)
+      return false;
+    const slot = (this.first + (seq - this.firstSeqHeld)) & (this.slots - 1);
+    const connection = this.connection[slot];
+    into.seq = seq;
+    into.wallUs = this.wallUs[slot];
+    into.monoUs = this.monoUs[slot];
+    into.connectionId = connection === NO_CONNECTION ? null : this.strings[connection]!;
+    into.peer = this.strings[this.peer[slot]]!;
+    into.dir = this.dir[slot] === 0 ? 'rx' : 'tx';
+    into.encoding = this.encoding[slot] === 0 ? undefined : encodingFromCode(this.encoding[slot]);
+    into.length = this.length[slot];
+    return true;
+  }
+
+  /** Copies the first `max` bytes of a held record's payload into `target` at `at`; returns how many (0 if not held). */
+  copyPayload(seq: number, target: Uint8Array, at: number, max: number): number {
+    if (this.count === 0 || !Number.isInteger(seq) || seq < this.firstSeqHeld || seq >= this.nextSeqToAssign) return 0;
+    const slot = (this.first + (seq - this.firstSeqHeld)) & (this.slots - 1);
+    const n = Math.min(this.length[slot], Math.max(0, max));
+    const id = this.block[slot];
+    const source = id === KEPT_BUFFER ? this.kept[slot]! : this.blocks.get(id)!;
+    const from = id === KEPT_BUFFER ? 0 : this.offset[slot];
+    // Measured for 64-byte payloads: `set` of a view 50 ns, Buffer's copy 65 ns, a byte loop 130 ns.
+    target.set(source.subarray(from, from + n), at);
+    return n;
   }
 
   /** Returns how many records went; they are not counted as evicted, since the user asked for it. */

@@ -213,8 +213,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
       encoding,
     });
     // A connection's meter has the session's as its parent, so one add counts in both.
-    if (dir === 'rx') meter.addIn(bytes.byteLength);
-    else meter.addOut(bytes.byteLength);
+    if (dir === 'rx') meter.addIn(bytes.byteLength, stamp.monoUs / 1000);
+    else meter.addOut(bytes.byteLength, stamp.monoUs / 1000);
     this.captureFile?.append(record);
     this.owner.recordsAdded(this.id, record.seq + 1);
     if (dir === 'rx' && this.messages) this.messages.received(record, bytes);

@@ -44,20 +44,24 @@ export class Meter {
     this.startMono = this.clock();
   }
 
-  addIn(bytes: number): void {
+  /**
+   * `nowMs`: the caller's own reading of the monotonic clock (performance.now), when it has one; the receive
+   * path stamps every record anyway, and a second reading per datagram was a measurable share of its cost.
+   */
+  addIn(bytes: number, nowMs = this.clock()): void {
     this.version++;
     this.bytesIn += bytes;
     this.packetsIn++;
-    this.buckets[IN + this.slotFor(this.clock())] += bytes;
-    this.parent?.addIn(bytes);
+    this.buckets[IN + this.slotFor(nowMs)] += bytes;
+    this.parent?.addIn(bytes, nowMs);
   }
 
-  addOut(bytes: number): void {
+  addOut(bytes: number, nowMs = this.clock()): void {
     this.version++;
     this.bytesOut += bytes;
     this.packetsOut++;
-    this.buckets[OUT + this.slotFor(this.clock())] += bytes;
-    this.parent?.addOut(bytes);
+    this.buckets[OUT + this.slotFor(nowMs)] += bytes;
+    this.parent?.addOut(bytes, nowMs);
   }
 
   /** Bytes per second in and out over the last second (shorter if the meter is younger). */

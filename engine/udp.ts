@@ -7,6 +7,7 @@ import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
 import { explainMulticastError } from './multicast-errors';
 import { Session, whenListening } from './session';
+import { PeerNames } from './udp-peers';
 import {
   DropWatch,
   droppedError,
@@ -90,16 +91,17 @@ export class UdpSession extends Session<UdpConfig> {
     socket.on('error', (err) => this.reportError(explainError(err, { op: 'read', protocol: 'UDP' })));
     this.own = { port: socket.address().port, ...ownAddresses(host) };
     this.echoNoticesGiven = new Set();
+    const peers = new PeerNames();
     const onMessage = this.config.echo
       ? (message: Buffer, rinfo: RemoteInfo) => {
           // The echo goes out before the datagram is recorded, so listeners of the record cannot delay it.
-          const peer = formatEndpoint(rinfo.address, rinfo.port);
+          const peer = peers.name(rinfo.address, rinfo.port);
           const stamp = nowStamp();
           this.echo(socket, message, rinfo, peer, stamp);
           this.record(null, 'rx', peer, message, stamp);
         }
       : (message: Buffer, rinfo: RemoteInfo) => {
-          this.record(null, 'rx', formatEndpoint(rinfo.address, rinfo.port), message);
+          this.record(null, 'rx', peers.name(rinfo.address, rinfo.port), message);
         };
     socket.on('message', onMessage);
     this.socket = socket;

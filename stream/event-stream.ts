@@ -1,4 +1,4 @@
-import type { CaptureRecord, ConnectionInfo, EngineEvent, SessionStats } from '../shared/contract';
+import type { ConnectionInfo, EngineEvent, SessionStats } from '../shared/contract';
 import {
   BATCH_INTERVAL_MS,
   MAX_UNACKED_BATCHES,
@@ -7,6 +7,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_RECORD_BYTES_IN_BATCH,
   RECORD_HEADER_BYTES,
+  type RecordFields,
 } from '../shared/contract/batch';
 import type { CaptureReader } from '../engine/capture';
 import type { Engine } from '../engine/engine';
@@ -30,12 +31,21 @@ export interface EventStreamOptions {
   maxPendingEvents?: number;
   /** The same bound in bytes of JSON, so a few thousand huge events cannot hold hundreds of MiB either. */
   maxPendingEventBytes?: number;
+  /**
+   * Writing records into one batch stops after this many ms (at least one record of each session goes); the rest
+   * waits for the next batch, unskipped. Building runs on the thread that reads the sockets: a long build is a socket
+   * nobody reads, and at 100k datagrams/s a full receive buffer drops them.
+   */
+  buildSliceMs?: number;
   /** Monotonic milliseconds. */
   now?: () => number;
 }
 
 export const DEFAULT_MAX_PENDING_EVENTS = 50_000;
 export const DEFAULT_MAX_PENDING_EVENT_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_BUILD_SLICE_MS = 3;
+/** The clock is read once per this many records written, not per record. */
+const RECORDS_PER_CLOCK_READ = 128;
 
 /** Per session: how far this client's view got, and what it cost. */
 export interface SessionStreamCounters {
@@ -91,6 +101,8 @@ interface RecordPlan {
   cost: number;
   /** Whether the whole available backlog is in the plan, uncut. */
   complete: boolean;
+  /** How many of `count` went into the batch: fewer when the build ran out of time. */
+  written: number;
 }
 
 const { sectionCost, stringCost } = BatchWriter;
@@ -160,7 +172,20 @@ export class EventStream {
   private readonly maxRecordBytes: number;
   private readonly maxPendingEvents: number;
   private readonly maxPendingEventBytes: number;
+  private readonly buildSliceMs: number;
   private readonly now: () => number;
+  /** Reused for every record described, so planning and writing a batch make no object per record. */
+  private readonly fields: RecordFields = {
+    seq: 0,
+    wallUs: 0,
+    monoUs: 0,
+    connectionId: null,
+    peer: '',
+    dir: 'rx',
+    encoding: undefined,
+    length: 0,
+  };
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly source: EventSource,
@@ -174,6 +199,7 @@ export class EventStream {
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES_IN_BATCH;
     this.maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
     this.maxPendingEventBytes = options.maxPendingEventBytes ?? DEFAULT_MAX_PENDING_EVENT_BYTES;
+    this.buildSliceMs = options.buildSliceMs ?? DEFAULT_BUILD_SLICE_MS;
     this.now = options.now ?? (() => performance.now());
     if (this.maxBatchBytes - EMPTY_BATCH_BYTES < 4096)
       throw new Error('maxBatchBytes leaves no room for events and records.');
@@ -382,13 +408,7 @@ export class EventStream {
     if (resync) writer.markResync();
 
     const plans = this.planRecords(max - writer.size);
-    for (const plan of plans) {
-      writer.beginSession(plan.session.sessionId, plan.from - plan.session.cursor);
-      const newest = plan.from + plan.count - 1;
-      for (let seq = plan.from; seq <= newest; seq++) {
-        writer.addRecord(plan.store.get(seq)!, seq === newest ? plan.newestCarried : this.maxRecordBytes);
-      }
-    }
+    this.writeRecords(writer, plans);
     if (writer.isEmpty) return false;
 
     const bytes = writer.finish();
@@ -427,12 +447,14 @@ export class EventStream {
       this.eventsHead = 0;
     }
     for (const plan of plans) {
+      // A plan the build had no time for moves nothing: its records are neither sent nor skipped.
+      if (plan.written === 0) continue;
       const { session } = plan;
       const skipped = plan.from - session.cursor;
-      session.cursor = plan.from + plan.count;
-      session.sent += plan.count;
+      session.cursor = plan.from + plan.written;
+      session.sent += plan.written;
       session.skipped += skipped;
-      this.totals.recordsSent += plan.count;
+      this.totals.recordsSent += plan.written;
       this.totals.recordsSkipped += skipped;
       if (session.cursor >= plan.store.nextSeq) {
         session.dirty = false;
@@ -440,6 +462,34 @@ export class EventStream {
       }
     }
     return true;
+  }
+
+  /**
+   * Writes the planned records, oldest first, until they are all in or the build slice is spent; each plan's
+   * `written` says how far it got. The slice is shared like the bytes are: each session may use its equal part plus
+   * whatever the sessions before it left, so a flood cut for time cannot starve the sessions after it. Every
+   * planned session gets at least one record, so every batch moves each stream on.
+   */
+  private writeRecords(writer: BatchWriter, plans: RecordPlan[]): void {
+    const fields = this.fields;
+    const start = this.now();
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i]!;
+      const deadline = start + (this.buildSliceMs * (i + 1)) / plans.length;
+      const newest = plan.from + plan.count - 1;
+      for (let seq = plan.from; seq <= newest; seq++) {
+        if (plan.written > 0 && plan.written % RECORDS_PER_CLOCK_READ === 0 && this.now() > deadline) break;
+        if (plan.written === 0) writer.beginSession(plan.session.sessionId, plan.from - plan.session.cursor);
+        if (!plan.store.describe(seq, fields)) throw new Error(`Record #${seq} vanished while a batch was built.`);
+        writer.addRecordFrom(
+          plan.session.sessionId,
+          fields,
+          plan.store,
+          seq === newest ? plan.newestCarried : this.maxRecordBytes,
+        );
+        plan.written++;
+      }
+    }
   }
 
   /**
@@ -498,15 +548,18 @@ export class EventStream {
       newestCarried: 0,
       cost: sectionCost(session.sessionId),
       complete: false,
+      written: 0,
     };
     let cut = false;
-    const seen = new Set<string>();
+    const seen = this.seen;
+    seen.clear();
+    const record = this.fields;
     for (let seq = newest; seq >= oldest; seq--) {
-      const record: CaptureRecord = store.get(seq)!;
+      store.describe(seq, record);
       let strings = 0;
       if (record.connectionId !== null && !seen.has(record.connectionId)) strings += stringCost(record.connectionId);
       if (record.peer !== record.connectionId && !seen.has(record.peer)) strings += stringCost(record.peer);
-      const carried = Math.min(record.bytes.byteLength, this.maxRecordBytes);
+      const carried = Math.min(record.length, this.maxRecordBytes);
       const cost = RECORD_HEADER_BYTES + carried + strings;
       if (plan.cost + cost > budget) {
         // The newest record goes even if only its start fits: the rest stays readable in the store.

@@ -64,6 +64,21 @@ export interface DecodedBatch {
   recordsOffset: number;
 }
 
+/** One record's fields without its bytes, as a store describes it into a reused object (`CaptureStore.describe`). */
+export interface RecordFields extends Pick<
+  CaptureRecord,
+  'seq' | 'wallUs' | 'monoUs' | 'connectionId' | 'peer' | 'dir' | 'encoding'
+> {
+  /** The payload's full length in bytes. */
+  length: number;
+}
+
+/** Where a record's payload is copied from: the capture store. */
+export interface PayloadSource {
+  /** Copies the first `max` bytes of record `seq`'s payload into `target` at `at`; returns how many it copied. */
+  copyPayload(seq: number, target: Uint8Array, at: number, max: number): number;
+}
+
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
@@ -133,26 +148,58 @@ export class BatchWriter {
 
   /** Appends a record to the current section, carrying at most `maxBytes` of its payload. */
   addRecord(record: CaptureRecord, maxBytes = MAX_RECORD_BYTES_IN_BATCH): void {
-    const section = this.sections[this.sections.length - 1];
-    if (!section || section.sessionId !== record.sessionId)
-      throw new Error('addRecord needs a beginSession for its session first.');
+    this.checkSection(record.sessionId);
     const carried = Math.min(record.bytes.byteLength, Math.max(0, maxBytes));
+    const at = this.writeRecordHeader(record, record.bytes.byteLength, carried);
+    this.staging.set(carried === record.bytes.byteLength ? record.bytes : record.bytes.subarray(0, carried), at);
+    this.used = at + carried;
+    this.sections[this.sections.length - 1]!.count++;
+  }
+
+  /**
+   * `addRecord` for a record the source describes field by field and copies straight into the batch, so
+   * building a batch makes no object per record (the engine batches up to hundreds of thousands a second).
+   */
+  addRecordFrom(
+    sessionId: string,
+    fields: RecordFields,
+    source: PayloadSource,
+    maxBytes = MAX_RECORD_BYTES_IN_BATCH,
+  ): void {
+    this.checkSection(sessionId);
+    const carried = Math.min(fields.length, Math.max(0, maxBytes));
+    const at = this.writeRecordHeader(fields, fields.length, carried);
+    const copied = source.copyPayload(fields.seq, this.staging, at, carried);
+    if (copied !== carried) throw new Error(`Record #${fields.seq} is no longer held.`);
+    this.used = at + carried;
+    this.sections[this.sections.length - 1]!.count++;
+  }
+
+  private checkSection(sessionId: string): void {
+    const section = this.sections[this.sections.length - 1];
+    if (!section || section.sessionId !== sessionId)
+      throw new Error('addRecord needs a beginSession for its session first.');
+  }
+
+  /** Reserves room for the header and `carried` bytes, writes the header; returns where the bytes go. */
+  private writeRecordHeader(
+    record: Pick<CaptureRecord, 'seq' | 'wallUs' | 'monoUs' | 'connectionId' | 'peer' | 'dir' | 'encoding'>,
+    fullLength: number,
+    carried: number,
+  ): number {
     this.reserve(RECORD_HEADER_BYTES + carried);
     const view = this.view;
-    let at = this.used;
+    const at = this.used;
     view.setFloat64(at, record.seq, true);
     view.setFloat64(at + 8, record.wallUs, true);
     view.setFloat64(at + 16, record.monoUs, true);
     view.setInt32(at + 24, record.connectionId === null ? -1 : this.intern(record.connectionId), true);
     view.setUint32(at + 28, this.intern(record.peer), true);
-    view.setUint32(at + 32, record.bytes.byteLength, true);
+    view.setUint32(at + 32, fullLength, true);
     view.setUint32(at + 36, carried, true);
     const encoding = record.encoding;
     view.setUint8(at + 40, record.dir === 'rx' ? 0 : encoding === undefined ? 1 : 1 | (encodingCode(encoding) << 1));
-    at += RECORD_HEADER_BYTES;
-    this.staging.set(carried === record.bytes.byteLength ? record.bytes : record.bytes.subarray(0, carried), at);
-    this.used = at + carried;
-    section.count++;
+    return at + RECORD_HEADER_BYTES;
   }
 
   finish(): Uint8Array {

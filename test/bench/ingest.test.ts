@@ -32,7 +32,8 @@ describe('benchmark smoke: ingest', () => {
     const result = await benchUdp(UDP_SMOKE, 'smoke');
     expect(failures(result)).toEqual([]);
     const sockpit = result.runs.filter((run) => run.receiver === 'sockpit');
-    expect(sockpit.map((run) => run.size)).toEqual(UDP_SMOKE.sizes);
+    expect(sockpit.filter((run) => !run.constrained).map((run) => run.size)).toEqual(UDP_SMOKE.sizes);
+    // The constrained rows (receiver pinned beside a busy loop) run where taskset and two CPUs exist.
     for (const run of sockpit) {
       expect(run.received).toBe(UDP_SMOKE.count);
       expect(run.bytesIn).toBe(UDP_SMOKE.count * run.size);
