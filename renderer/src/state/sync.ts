@@ -9,6 +9,7 @@ import { logStore, type Note, type NoteSay } from './log';
 import { applyRulesCounters } from './rules';
 import { clearStaleError, setStatus, updateView, useApp, type StatusAction } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
+import { openWorkspace, workspaceSaved } from '../workspace/page-workspace';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -134,6 +135,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'file.send.ended':
       applyFileSendEvent(event.job);
       return;
+    case 'workspace.saved':
+      workspaceSaved(event);
+      return;
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error, actionOfError(event.sessionId, event.error.code));
@@ -239,7 +243,7 @@ export function startSync(link: EngineLink): void {
   useApp.setState({ linkKind: link.kind, link: link.link });
   link.onBatch(applyBatch);
   const opened = () => {
-    void resync();
+    void resync().then(openWorkspace);
     void loadInterfaces();
   };
   link.onLink((state) => {
