@@ -10,6 +10,7 @@ import { applyRulesCounters } from './rules';
 import { clearStaleError, setStatus, updateView, useApp, type StatusAction } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
 import { openWorkspace, workspaceSaved } from '../workspace/page-workspace';
+import { watchConnectionLines } from '../workspace/connection-lines';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -242,6 +243,7 @@ export function startSync(link: EngineLink): void {
   attachLink(link);
   useApp.setState({ linkKind: link.kind, link: link.link });
   link.onBatch(applyBatch);
+  watchConnectionLines(link);
   const opened = () => {
     void resync().then(openWorkspace);
     void loadInterfaces();
