@@ -194,3 +194,32 @@ test('the language and the start-on-open setting are kept in the workspace', asy
   await expect(page.getByRole('button', { name: '新建会话' })).toBeVisible();
   await expect((await openMenu(page)).getByLabel('打开 Sockpit 时启动上次运行中的会话')).toBeChecked();
 });
+
+test('"Start all" says beside a session why it could not start, and starts the others', async ({ app, page }) => {
+  // A tutorial python server holds the port the workspace's server wants.
+  const holder = startPythonProgram(
+    [
+      'import socket, time',
+      's = socket.socket()',
+      's.bind(("127.0.0.1", 0))',
+      's.listen()',
+      'print("listening on port", s.getsockname()[1], flush=True)',
+      'time.sleep(30)',
+    ].join('\n'),
+  );
+  const busyPort = Number((await holder.waitForLine(/listening on port (\d+)/))[1]);
+  const document = JSON.parse(workspaceFile(true)) as { sessions: Array<{ config: { port: number } }> };
+  document.sessions[0].config.port = busyPort;
+  await importFile(page, fileIn('busy.json', JSON.stringify(document)));
+
+  await page.getByRole('button', { name: 'Start all', exact: true }).click();
+  const meter = app.pane('Meter listener');
+  await expect(meter.getByRole('alert')).toContainText(`Port ${busyPort} on 127.0.0.1 is already in use`);
+  await expect(meter.getByRole('button', { name: 'Start', exact: true })).toBeVisible();
+  await expect(
+    app
+      .pane('Sensor feed')
+      .getByRole('status')
+      .filter({ hasText: /Listening on|Bound/ }),
+  ).toBeVisible();
+});

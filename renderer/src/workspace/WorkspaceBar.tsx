@@ -10,7 +10,6 @@ export function WorkspaceBar() {
   const t = useT();
   const toStart = useWorkspacePage((state) => state.toStart);
   const readProblem = useWorkspacePage((state) => state.readProblem);
-  const problem = useWorkspacePage((state) => state.problem);
   const saveError = useWorkspacePage((state) => state.saveError);
   const actionError = useWorkspacePage((state) => state.actionError);
   const sessions = useApp((state) => state.sessions);
@@ -19,7 +18,6 @@ export function WorkspaceBar() {
   const problems = [
     readProblem &&
       `${t('workspaceReadProblem', { problem: readProblem.message })}${readProblem.keptAs ? ` ${t('workspaceKeptAs', { path: readProblem.keptAs })}` : ''}`,
-    problem,
     actionError,
   ].filter(Boolean);
   if (waiting.length === 0 && problems.length === 0 && !saveError) return null;

@@ -20,8 +20,6 @@ export interface WorkspacePageState {
   startRunningOnOpen: boolean;
   /** Said once after load: the saved workspace could not be read, and where the file was kept aside. */
   readProblem?: { message: string; keptAs?: string };
-  /** Said once after load: data of an older Sockpit (browser storage) could not be read. */
-  problem?: string;
   /** The last save failed: why, in words. Cleared by the next save that works. */
   saveError?: string;
   /** The last Start all or import could not be done at all: why, in words. */
@@ -66,7 +64,9 @@ async function readWorkspace(): Promise<boolean> {
   }
   const migrated = migrateFromBrowser(got.value.document.ui, browserStorage());
   adoptWorkspace({ ...got.value, document: { ...got.value.document, ui: migrated.ui } });
-  useWorkspacePage.setState({ opened: true, readProblem: got.value.problem, problem: migrated.problem });
+  useWorkspacePage.setState({ opened: true, readProblem: got.value.problem });
+  // Old presets that could not be read are said where presets are, as they always were.
+  if (migrated.problem) useSaved.setState({ problem: migrated.problem });
   watchForChanges();
   if (migrated.took) saveNow();
   const page = useWorkspacePage.getState();
@@ -79,11 +79,14 @@ export function adoptWorkspace(state: WorkspaceState): void {
   const { ui } = state.document;
   useApp.setState((app) => appliedUi(app, ui));
   const sessionIds = new Set(useApp.getState().order);
-  const presets = presetsOfLiveSessions(ui.presets?.presets ?? [], sessionIds);
+  // A workspace without presets or history (a file written by hand) leaves the page's own in place.
+  const saved = useSaved.getState();
+  const presets = presetsOfLiveSessions(ui.presets?.presets ?? saved.presets, sessionIds);
+  const history = ui.history?.entries ?? saved.history;
   switchStorage(
     memoryStorage({
       [PRESETS_KEY]: JSON.stringify({ version: 1, presets }),
-      [HISTORY_KEY]: JSON.stringify(ui.history ?? { version: 1, entries: [] }),
+      [HISTORY_KEY]: JSON.stringify({ version: 1, entries: history }),
     }),
   );
   useWorkspacePage.setState({
@@ -196,7 +199,7 @@ export function workspaceSaved(event: Extract<EngineEvent, { type: 'workspace.sa
 }
 
 export function dismissWorkspaceProblem(): void {
-  useWorkspacePage.setState({ readProblem: undefined, problem: undefined, actionError: undefined });
+  useWorkspacePage.setState({ readProblem: undefined, actionError: undefined });
 }
 
 /** The whole workspace as a file a person can keep: the page's latest part saved first. */
@@ -213,5 +216,8 @@ export async function importWorkspace(document: WorkspaceState['document']): Pro
   if (!imported.ok) return say(imported.error);
   await resync();
   adoptWorkspace(imported.value);
+  // What the file did not say (language, presets it lacks) is the page's: the engine gets the whole of it.
+  lastSaved = undefined;
+  saveNow();
   return undefined;
 }
