@@ -10,7 +10,7 @@ import { applyRulesCounters } from './rules';
 import { clearStaleError, setStatus, updateView, useApp, type StatusAction } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
 import { openWorkspace, workspaceSaved } from '../workspace/page-workspace';
-import { watchConnectionLines } from '../workspace/connection-lines';
+import { shownBySnapshot, watchConnectionLines } from '../workspace/connection-lines';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -29,8 +29,11 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
   const { closed } = effects;
   const notes = opensSomething(event) ? effects.before : effects.after;
   const note = (...pending: PendingNote) => void notes.push(pending);
-  const stampedNote = (stamp: { wallUs: number; monoUs: number }, ...[sessionId, tone, say, peer]: PendingNote) =>
+  const stampedNote = (stamp: { wallUs: number; monoUs: number }, ...[sessionId, tone, say, peer]: PendingNote) => {
+    // A snapshot read while this batch was on its way already put this line in the log.
+    if (shownBySnapshot(sessionId, stamp.monoUs)) return;
     effects.stamped.add({ sessionId, note: { tone, say }, peer, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
+  };
   switch (event.type) {
     case 'session.added':
       adoptSession(event.session);

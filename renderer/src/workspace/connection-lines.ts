@@ -10,6 +10,17 @@ import { lineOf } from './line-of';
 
 /** Per session, the stamp of the newest connection line this page has (from a batch or a snapshot). */
 const newestSeen = new Map<string, number>();
+/**
+ * Per session, the stamp of the newest line a snapshot brought. A batch that was on its way while the snapshot
+ * was read can carry the same event again: its line is already in the log.
+ */
+const snapshotUpTo = new Map<string, number>();
+
+/** Whether a live connection event's line is one a snapshot already put in the log. */
+export function shownBySnapshot(sessionId: string, monoUs: number): boolean {
+  const upTo = snapshotUpTo.get(sessionId);
+  return upTo !== undefined && monoUs <= upTo;
+}
 
 function sessionOf(event: EngineEvent): string | undefined {
   switch (event.type) {
@@ -32,7 +43,10 @@ function saw(sessionId: string, monoUs: number): void {
 export function watchConnectionLines(link: EngineLink): void {
   link.onBatch((batch) => {
     for (const event of batch.header.events) {
-      if (event.type === 'capture.cleared' || event.type === 'session.removed') newestSeen.delete(event.sessionId);
+      if (event.type === 'capture.cleared' || event.type === 'session.removed') {
+        newestSeen.delete(event.sessionId);
+        snapshotUpTo.delete(event.sessionId);
+      }
       const sessionId = sessionOf(event);
       if (sessionId !== undefined && 'monoUs' in event) saw(sessionId, event.monoUs);
     }
@@ -50,6 +64,9 @@ export async function missingConnectionLines(sessionId: string, kind: SessionKin
   if (!result.ok) return [];
   const peers = new Map<string, string>();
   const lines = result.value.events.map((event) => lineOf(event, kind, peers));
-  for (const event of result.value.events) saw(sessionId, event.monoUs);
+  for (const event of result.value.events) {
+    saw(sessionId, event.monoUs);
+    snapshotUpTo.set(sessionId, Math.max(snapshotUpTo.get(sessionId) ?? 0, event.monoUs));
+  }
   return lines;
 }
