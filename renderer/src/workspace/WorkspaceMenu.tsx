@@ -10,8 +10,12 @@ function download(text: string, name: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
+  link.style.display = 'none';
+  document.body.append(link);
   link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  link.remove();
+  // A save dialog (Electron's) may still be reading the URL a while later.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 interface Pending {
