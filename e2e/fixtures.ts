@@ -16,7 +16,7 @@ export interface Bridge {
   url: string;
   /** Give the engine a command directly, as a non-browser client of the bridge would. */
   command(command: object): Promise<CommandReply>;
-  /** Remove every session, so each test starts from an empty engine. */
+  /** Remove every session and forget the page's part of the workspace, so each test starts from an empty engine. */
   reset(): Promise<void>;
 }
 
@@ -68,6 +68,8 @@ async function startBridge(): Promise<{ bridge: Bridge; stop: () => Promise<void
       for (const session of (listed.value as Array<{ sessionId: string }>) ?? []) {
         await bridge.command({ type: 'session.remove', sessionId: session.sessionId });
       }
+      // The page's part of the workspace (language, presets, layout) starts empty too, as on a first launch.
+      await bridge.command({ type: 'workspace.ui', ui: {} });
     },
   };
   return {

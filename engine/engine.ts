@@ -32,6 +32,7 @@ import { TcpClientSession } from './tcp-client';
 import { TcpServerSession } from './tcp-server';
 import { UdpSession } from './udp';
 import { Workspace } from './workspace';
+import { ConnectionEvents } from './connection-events';
 
 export interface EngineOptions {
   /** How often running sessions report their counters; 0 turns the reports off. */
@@ -59,6 +60,8 @@ export class Engine {
     (event) => this.emit(event),
   );
   private readonly autoReplies = new Map<string, AutoReply>();
+  /** Each session's newest connection lines, for a view that reloads (`connection.events`). */
+  private readonly connectionEvents = new ConnectionEvents();
   private readonly listeners = new Set<Listener>();
   private readonly recordsListeners = new Set<RecordsListener>();
   private sessionCount = 0;
@@ -126,6 +129,7 @@ export class Engine {
 
   private emit(event: EngineEvent): void {
     this.sendJobs.observe(event);
+    this.connectionEvents.observe(event);
     if (event.type === 'session.added' || event.type === 'session.state' || event.type === 'session.removed')
       this.workspace.changed();
     if (event.type === 'connection.opened') this.greet(event.connection.sessionId, event.connection.connectionId);
@@ -265,6 +269,8 @@ export class Engine {
         return session.halfClose(command.connectionId);
       case 'connection.list':
         return ok(session.connections());
+      case 'connection.events':
+        return ok({ events: this.connectionEvents.list(session.id, command.afterMonoUs) });
       case 'udp.multicast':
         if (!(session instanceof UdpSession)) return fail('E_STATE', 'Multicast applies to UDP sessions.');
         return session.multicast(command.action, command.group, command.iface);

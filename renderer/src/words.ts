@@ -474,6 +474,25 @@ export const en = {
   removeRunningCancel: 'Cancel',
   exactCountersUdp: 'Received {rx} bytes in {datagramsIn} datagram(s), sent {tx} bytes in {datagramsOut} datagram(s)',
   countersGroup: 'Counters',
+  // — workspace (the page's part) —
+  workspaceMenu: 'Workspace',
+  exportWorkspace: 'Export workspace…',
+  importWorkspace: 'Import workspace…',
+  startRunningOnOpen: 'Start sessions that were running when Sockpit opens',
+  startAll: 'Start all',
+  startAllText: '{n} session(s) were running when Sockpit was last closed. They are stopped now.',
+  replaceSessionsTitle: 'Replace {n} sessions?',
+  replaceSessionsText:
+    '{running} of them are running. Importing “{file}” stops and removes every session with its log, and opens the sessions of the file, stopped.',
+  replaceSessionsConfirm: 'Replace',
+  replaceSessionsCancel: 'Cancel',
+  workspaceImportBad: '“{file}” is not a Sockpit workspace: {problem} Nothing was changed.',
+  workspaceImportFailed: 'The workspace could not be imported: {problem} Nothing was changed.',
+  workspaceExportFailed: 'The workspace could not be exported: {problem}',
+  workspaceReadProblem: 'The saved workspace could not be read: {problem}',
+  workspaceKeptAs: 'It was kept as “{path}”.',
+  workspaceSaveFailed: 'The workspace could not be saved: {problem} The last saved one is unchanged.',
+  workspaceDismiss: 'Dismiss',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -946,4 +965,23 @@ export const zh: Dictionary = {
   removeRunningCancel: '取消',
   exactCountersUdp: '已接收 {rx} 字节（{datagramsIn} 个数据报），已发送 {tx} 字节（{datagramsOut} 个数据报）',
   countersGroup: '计数',
+  // — workspace (the page's part) —
+  workspaceMenu: '工作区',
+  exportWorkspace: '导出工作区…',
+  importWorkspace: '导入工作区…',
+  startRunningOnOpen: '打开 Sockpit 时启动上次运行中的会话',
+  startAll: '全部启动',
+  startAllText: '上次关闭 Sockpit 时有 {n} 个会话正在运行，现在它们已停止。',
+  replaceSessionsTitle: '替换 {n} 个会话？',
+  replaceSessionsText:
+    '其中 {running} 个正在运行。导入“{file}”会停止并删除所有会话及其日志，然后打开文件中的会话（均为停止状态）。',
+  replaceSessionsConfirm: '替换',
+  replaceSessionsCancel: '取消',
+  workspaceImportBad: '“{file}”不是 Sockpit 工作区文件：{problem} 没有做任何更改。',
+  workspaceImportFailed: '无法导入工作区：{problem} 没有做任何更改。',
+  workspaceExportFailed: '无法导出工作区：{problem}',
+  workspaceReadProblem: '无法读取保存的工作区：{problem}',
+  workspaceKeptAs: '原文件已保留为“{path}”。',
+  workspaceSaveFailed: '无法保存工作区：{problem} 上次保存的工作区保持不变。',
+  workspaceDismiss: '关闭',
 };

@@ -154,6 +154,8 @@ export const Command = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('workspace.ui'), ui: z.lazy(() => WorkspaceUi) }),
   /** Replaces every session (stopping running ones) and the page's part with those of a workspace file. */
   z.strictObject({ type: z.literal('workspace.import'), document: z.lazy(() => WorkspaceDocument) }),
+  /** A session's newest connection events (the last 1000), stamped after `afterMonoUs`: for a view that reloads. */
+  z.strictObject({ type: z.literal('connection.events'), ...SessionRef, afterMonoUs: z.number().min(0).optional() }),
 ]);
 export type Command = z.output<typeof Command>;
 export type CommandInput = z.input<typeof Command>;

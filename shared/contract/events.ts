@@ -282,6 +282,11 @@ export const EngineEvent = z.discriminatedUnion('type', [
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EngineEventType = EngineEvent['type'];
+/** The events that are connection lines in a log; the engine keeps the newest per session (`connection.events`). */
+export type ConnectionEvent = Extract<
+  EngineEvent,
+  { type: 'connection.opened' | 'connection.halfClosed' | 'connection.closed' | 'connection.refused' }
+>;
 
 export const NetworkInterfaceAddress = z.object({
   iface: z.string(),

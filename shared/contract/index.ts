@@ -6,6 +6,7 @@ import type { FileChunkAccepted, FileSendInfo } from './file-send';
 import type {
   CaptureFileInfo,
   CaptureRecord,
+  ConnectionEvent,
   ConnectionInfo,
   NetworkInterfaceAddress,
   SendResult,
@@ -72,6 +73,8 @@ export interface CommandValues {
   /** `saved` false: this run keeps the workspace in memory only (no data folder). */
   'workspace.ui': { saved: boolean };
   'workspace.import': WorkspaceState;
+  /** In the order they happened. */
+  'connection.events': { events: ConnectionEvent[] };
 }
 export type CommandResult<T extends CommandType> = Result<CommandValues[T]>;
 

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { formatIssues } from '../../../shared/contract';
 
-// Where presets and history live between runs. Today that is the page's localStorage; the workspace will
-// take them over through this one seam (`SavedStorage`), without the store or the panels changing.
+// Where presets and history live between runs: the workspace, through this one seam (`SavedStorage`), without
+// the store or the panels changing. The page's localStorage is only read once, to move old data into the
+// workspace (renderer/src/workspace/migrate.ts).
 
 export interface SavedStorage {
   read(key: string): string | null;
@@ -58,4 +59,13 @@ export function saveStored(storage: SavedStorage, key: string, value: unknown): 
   } catch (err) {
     return `Could not save: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** Storage that lives as long as the page: the workspace fills it when it opens and saves what is in it. */
+export function memoryStorage(initial: Record<string, string> = {}): SavedStorage {
+  const texts = new Map(Object.entries(initial));
+  return {
+    read: (key) => texts.get(key) ?? null,
+    write: (key, text) => void texts.set(key, text),
+  };
 }

@@ -24,9 +24,9 @@ import {
   type Recall,
   type SavedMessage,
 } from './saved';
-import { HISTORY_KEY, loadStored, PRESETS_KEY, saveStored, type SavedStorage } from './storage';
+import { HISTORY_KEY, loadStored, memoryStorage, PRESETS_KEY, saveStored, type SavedStorage } from './storage';
 
-// Presets and history for every session of this window, kept in the page's storage (see storage.ts).
+// Presets and history for every session of this window, kept in the workspace (see storage.ts).
 
 export interface SavedState {
   presets: Preset[];
@@ -39,13 +39,8 @@ export interface SavedState {
   recall: Record<string, Recall>;
 }
 
-/** The page's own storage: today's home of presets and history (the workspace replaces it with `switchStorage`). */
-const browserStorage: SavedStorage = {
-  read: (key) => localStorage.getItem(key),
-  write: (key, text) => localStorage.setItem(key, text),
-};
-
-let storage: SavedStorage = browserStorage;
+/** Until the workspace opens (`switchStorage`), presets and history are the page's alone: nothing to read yet. */
+let storage: SavedStorage = memoryStorage();
 
 function load(): Pick<SavedState, 'presets' | 'history' | 'problem'> {
   const presets = loadStored(storage, PRESETS_KEY, StoredPresets, { version: 1 as const, presets: [] });

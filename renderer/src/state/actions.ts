@@ -19,6 +19,7 @@ import { fullRecords } from './full-records';
 import { dropLogTools } from './log-tools';
 import { logStore } from './log';
 import { rememberSent } from '../presets/store';
+import { missingConnectionLines } from '../workspace/connection-lines';
 import {
   clearStaleError,
   defaultView,
@@ -527,7 +528,8 @@ export async function resync(): Promise<void> {
       limit: SNAPSHOT_RECORDS,
       tailBytes: SNAPSHOT_BYTES,
     });
-    if (records.ok) logStore.replaceWithSnapshot(info.sessionId, records.value.records);
+    const lines = await missingConnectionLines(info.sessionId, info.config.kind);
+    if (records.ok) logStore.replaceWithSnapshot(info.sessionId, records.value.records, lines);
   }
   const state = useApp.getState();
   if (state.panes.every((id) => id === null) && state.order.length > 0) {

@@ -3,7 +3,7 @@ import type { Encoding } from '../../../shared/codec/options';
 import { BatchRecordCursor, MAX_RECORD_BYTES_IN_BATCH, type DecodedBatch } from '../../../shared/contract/batch';
 import { encodingCode, encodingFromCode } from '../../../shared/contract/record-encoding';
 import type { MessageKey, NoteKey } from '../words';
-import type { StampedNotes } from './event-rows';
+import type { StampedNote, StampedNotes } from './event-rows';
 import { FrameNotifier } from './frame-notifier';
 
 /** What a note says, translated when shown so switching the language changes old notes too. */
@@ -706,8 +706,9 @@ class LogStore {
   /**
    * Records read from the engine's capture (a tab that reconnected), merged with what is here in
    * sequence order (notes by time), without an object per row. Rows get new serials after the old ones.
+   * `lines` (connection lines the engine kept, oldest first) go in before the first record stamped later.
    */
-  replaceWithSnapshot(sessionId: string, records: CaptureRecord[]): void {
+  replaceWithSnapshot(sessionId: string, records: CaptureRecord[], lines: readonly StampedNote[] = []): void {
     const old = this.log(sessionId);
     const fresh = new SessionLog(this.budget, old.end);
     fresh.clearedBefore = old.clearedBefore;
@@ -722,13 +723,26 @@ class LogStore {
     this.budget.used -= oldBytes;
     let s = old.first;
     let j = 0;
+    let k = 0;
+    const linesUpTo = (monoUs: number, wallUs: number) => {
+      for (; k < lines.length && lines[k].monoUs <= monoUs && lines[k].wallUs <= wallUs; k++)
+        fresh.addNote(lines[k].wallUs, lines[k].note, lines[k].peer);
+    };
+    const appendRecord = (record: CaptureRecord) => {
+      linesUpTo(record.monoUs, Infinity);
+      fresh.appendCaptureRecord(record);
+    };
+    const copyRow = (serial: number) => {
+      linesUpTo(Infinity, old.wallUs(serial) - 1);
+      fresh.copyRowFrom(old, serial);
+    };
     while (s < old.end || j < records.length) {
       if (s >= old.end) {
-        fresh.appendCaptureRecord(records[j++]);
+        appendRecord(records[j++]);
         continue;
       }
       if (j >= records.length) {
-        fresh.copyRowFrom(old, s++);
+        copyRow(s++);
         continue;
       }
       const record = records[j];
@@ -736,18 +750,19 @@ class LogStore {
         const seq = old.seq(s);
         if (seq === record.seq) j++;
         else if (seq > record.seq) {
-          fresh.appendCaptureRecord(record);
+          appendRecord(record);
           j++;
           continue;
         }
-        fresh.copyRowFrom(old, s++);
+        copyRow(s++);
       } else if (old.wallUs(s) <= record.wallUs) {
-        fresh.copyRowFrom(old, s++);
+        copyRow(s++);
       } else {
-        fresh.appendCaptureRecord(record);
+        appendRecord(record);
         j++;
       }
     }
+    linesUpTo(Infinity, Infinity);
     this.budget.used += oldBytes;
     old.release();
     fresh.pin = old.pin === undefined ? undefined : fresh.first;

@@ -166,8 +166,10 @@ export function defaultView(
   };
 }
 
+/** Where older versions kept language and theme; the workspace holds them now (workspace/migrate.ts). */
 const PREFERENCES_KEY = 'sockpit.preferences';
 
+/** What to show until the workspace says: the old saved choice if there is one, else the browser's language. */
 function initialPreferences(): { language: Language; theme: ThemeChoice } {
   let saved: Partial<{ language: Language; theme: ThemeChoice }> = {};
   try {
@@ -198,16 +200,6 @@ export const useApp = create<AppState>(() => ({
   interfaces: [],
   ...initialPreferences(),
 }));
-
-useApp.subscribe((state, previous) => {
-  if (state.language !== previous.language || state.theme !== previous.theme) {
-    try {
-      localStorage.setItem(PREFERENCES_KEY, JSON.stringify({ language: state.language, theme: state.theme }));
-    } catch {
-      // Private windows may refuse storage; the choice still holds for this tab.
-    }
-  }
-});
 
 /** Change one session's view; everything else stays as it is. */
 export function updateView(sessionId: string, change: (view: SessionView) => Partial<SessionView>): void {

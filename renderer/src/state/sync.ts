@@ -9,6 +9,8 @@ import { logStore, type Note, type NoteSay } from './log';
 import { applyRulesCounters } from './rules';
 import { clearStaleError, setStatus, updateView, useApp, type StatusAction } from './store';
 import { applyJob, forgetSchedule } from './send-schedule';
+import { openWorkspace, workspaceSaved } from '../workspace/page-workspace';
+import { shownBySnapshot, watchConnectionLines } from '../workspace/connection-lines';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -27,8 +29,11 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
   const { closed } = effects;
   const notes = opensSomething(event) ? effects.before : effects.after;
   const note = (...pending: PendingNote) => void notes.push(pending);
-  const stampedNote = (stamp: { wallUs: number; monoUs: number }, ...[sessionId, tone, say, peer]: PendingNote) =>
+  const stampedNote = (stamp: { wallUs: number; monoUs: number }, ...[sessionId, tone, say, peer]: PendingNote) => {
+    // A snapshot read while this batch was on its way already put this line in the log.
+    if (shownBySnapshot(sessionId, stamp.monoUs)) return;
     effects.stamped.add({ sessionId, note: { tone, say }, peer, wallUs: stamp.wallUs, monoUs: stamp.monoUs });
+  };
   switch (event.type) {
     case 'session.added':
       adoptSession(event.session);
@@ -134,6 +139,9 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
     case 'file.send.ended':
       applyFileSendEvent(event.job);
       return;
+    case 'workspace.saved':
+      workspaceSaved(event);
+      return;
     case 'error':
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error, actionOfError(event.sessionId, event.error.code));
@@ -238,8 +246,9 @@ export function startSync(link: EngineLink): void {
   attachLink(link);
   useApp.setState({ linkKind: link.kind, link: link.link });
   link.onBatch(applyBatch);
+  watchConnectionLines(link);
   const opened = () => {
-    void resync();
+    void resync().then(openWorkspace);
     void loadInterfaces();
   };
   link.onLink((state) => {

@@ -8,6 +8,8 @@ import { SelectField } from './controls';
 import { ConfirmRemove } from './ConfirmRemove';
 import { exactCounters } from './exact-counts';
 import { isRunning, SessionPane } from './SessionPane';
+import { WorkspaceBar } from '../workspace/WorkspaceBar';
+import { WorkspaceMenu } from '../workspace/WorkspaceMenu';
 
 function useTheme(): void {
   const theme = useApp((state) => state.theme);
@@ -36,6 +38,7 @@ export function App() {
   return (
     <div className="app" data-app-state={link === 'open' ? 'loaded' : 'loading'}>
       <Header />
+      <WorkspaceBar />
       {linkKind === 'bridge' && link !== 'open' && (
         <div className="banner" role="status">
           {link === 'connecting' ? t('linkConnecting') : t('linkClosed')}
@@ -76,6 +79,7 @@ function Header() {
       <button type="button" className="primary" onClick={() => void createSession('tcp-server')}>
         {t('newSession')}
       </button>
+      <WorkspaceMenu />
       <span className="spacer" />
       <SelectField
         label={t('panes')}

@@ -1,0 +1,144 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { WorkspaceDocument } from '../../../shared/contract';
+import { useT } from '../i18n';
+import { useApp } from '../state/store';
+import { exportWorkspace, importWorkspace, isRunning, setStartRunningOnOpen, useWorkspacePage } from './page-workspace';
+import { readWorkspaceFile } from './workspace-file';
+
+function download(text: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // A save dialog (Electron's) may still be reading the URL a while later.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+interface Pending {
+  document: WorkspaceDocument;
+  file: string;
+}
+
+/** The header's workspace menu: export, import, and whether sessions that were running start by themselves. */
+export function WorkspaceMenu() {
+  const t = useT();
+  const startRunningOnOpen = useWorkspacePage((state) => state.startRunningOnOpen);
+  const [pending, setPending] = useState<Pending>();
+  const [message, setMessage] = useState<string>();
+  const input = useRef<HTMLInputElement>(null);
+
+  const replace = async (chosen: Pending) => {
+    setPending(undefined);
+    const problem = await importWorkspace(chosen.document);
+    setMessage(problem ? t('workspaceImportFailed', { problem }) : undefined);
+  };
+
+  const chose = async (file: File | undefined) => {
+    if (!file) return;
+    const read = readWorkspaceFile(await file.text());
+    if ('problem' in read) {
+      setMessage(t('workspaceImportBad', { file: file.name, problem: read.problem }));
+      return;
+    }
+    setMessage(undefined);
+    const chosen = { document: read.document, file: file.name };
+    const sessions = Object.values(useApp.getState().sessions);
+    if (sessions.some(isRunning)) setPending(chosen);
+    else await replace(chosen);
+  };
+
+  return (
+    <details className="workspace-menu">
+      <summary>{t('workspaceMenu')}</summary>
+      <div className="workspace-menu-items">
+        <button
+          type="button"
+          onClick={() =>
+            void exportWorkspace().then((result) => {
+              if ('error' in result) setMessage(t('workspaceExportFailed', { problem: result.error }));
+              else download(result.text, 'sockpit-workspace.json');
+            })
+          }
+        >
+          {t('exportWorkspace')}
+        </button>
+        <button type="button" onClick={() => input.current?.click()}>
+          {t('importWorkspace')}
+        </button>
+        <input
+          ref={input}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            void chose(file);
+          }}
+        />
+        <label>
+          <input
+            type="checkbox"
+            checked={startRunningOnOpen}
+            onChange={(event) => setStartRunningOnOpen(event.target.checked)}
+          />{' '}
+          {t('startRunningOnOpen')}
+        </label>
+        {message && (
+          <p className="workspace-menu-error" role="alert">
+            {message}
+          </p>
+        )}
+      </div>
+      {pending && (
+        <ConfirmReplace
+          file={pending.file}
+          onReplace={() => void replace(pending)}
+          onCancel={() => setPending(undefined)}
+        />
+      )}
+    </details>
+  );
+}
+
+/** Asks before an import stops running sessions and throws away their logs. */
+function ConfirmReplace({ file, onReplace, onCancel }: { file: string; onReplace: () => void; onCancel: () => void }) {
+  const t = useT();
+  const sessions = Object.values(useApp.getState().sessions);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const textId = useId();
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+    return () => element?.close();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm"
+      role="alertdialog"
+      aria-labelledby={titleId}
+      aria-describedby={textId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
+      <h2 id={titleId}>{t('replaceSessionsTitle', { n: sessions.length })}</h2>
+      <p id={textId}>{t('replaceSessionsText', { running: sessions.filter(isRunning).length, file })}</p>
+      <div className="confirm-actions">
+        <button type="button" autoFocus onClick={onCancel}>
+          {t('replaceSessionsCancel')}
+        </button>
+        <button type="button" className="primary stop" onClick={onReplace}>
+          {t('replaceSessionsConfirm')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
