@@ -17,7 +17,7 @@ import type {
 import type { EventEmitter } from 'node:events';
 import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
-import { CaptureStore, nowStamp } from './capture';
+import { CaptureStore, nowStamp, type ReadArea } from './capture';
 import { CaptureFileSink } from './capture-file';
 import { SessionMessages, type MessageListener } from './messages';
 import { Meter } from './stats';
@@ -219,6 +219,38 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     this.owner.recordsAdded(this.id, record.seq + 1);
     if (dir === 'rx' && this.messages) this.messages.received(record, bytes);
     return record;
+  }
+
+  /**
+   * One TCP read (engine/tcp-read.ts): with `area`, the bytes were read straight into this session's capture
+   * and become a record where they lie; without, `bytes` is a shared read buffer and is copied in. Either
+   * way `bytes` is only valid during the call, so the capture file, which may hold a payload until the disk
+   * takes it, gets a copy.
+   */
+  recordRead(
+    connectionId: string,
+    peer: string,
+    bytes: Uint8Array,
+    stamp: { wallUs: number; monoUs: number },
+    meter: Meter,
+    area: ReadArea | undefined,
+  ): void {
+    const fields = {
+      connectionId,
+      dir: 'rx' as const,
+      peer,
+      bytes,
+      wallUs: stamp.wallUs,
+      monoUs: stamp.monoUs,
+      encoding: undefined,
+    };
+    const seq = area?.store === this.capture ? this.capture.commitRead(area, fields) : this.capture.appendCopy(fields);
+    meter.addIn(bytes.byteLength);
+    const file = this.captureFile;
+    if (file?.active)
+      file.append(this.capture.recordOf(seq, { ...fields, bytes: Uint8Array.prototype.slice.call(bytes) }));
+    this.owner.recordsAdded(this.id, seq + 1);
+    if (this.messages) this.messages.received(this.capture.recordOf(seq, fields), bytes);
   }
 
   /**
