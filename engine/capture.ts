@@ -35,6 +35,7 @@ export const READ_AREA_BYTES = 64 * 1024;
  */
 const MAX_READ_AREAS = 32;
 const NO_CONNECTION = -1;
+const NO_BYTES = new Uint8Array(0);
 const KEPT_BUFFER = -1;
 
 export type CaptureFields = Omit<CaptureRecord, 'seq' | 'sessionId'>;
@@ -47,7 +48,7 @@ export class ReadArea {
   /** The block lent, -1 while nothing is. */
   block = -1;
   offset = 0;
-  bytes: Uint8Array = new Uint8Array(0);
+  bytes: Uint8Array = NO_BYTES;
   /** The store that lent it; a read area serves one store at a time. */
   store: CaptureStore | undefined;
 }
@@ -223,7 +224,7 @@ export class CaptureStore {
     else this.readAreas.delete(id);
     this.readAreasOut--;
     area.block = -1;
-    area.bytes = new Uint8Array(0);
+    area.bytes = NO_BYTES;
     area.store = undefined;
   }
 
