@@ -30,10 +30,12 @@ const SPARE_BLOCKS = 2;
  */
 export const READ_AREA_BYTES = 64 * 1024;
 /**
- * At most this many read areas are held at once per store; more connections reading at once read through
- * the shared read buffer and are copied in. It bounds what idle connections that once flooded can pin.
+ * At most this many read areas are lent at once per store; more connections sending in bulk at once read
+ * through the shared read buffer and are copied in. An area keeps its whole block from being reused until
+ * its socket reads again or closes, so this bounds what connections that flooded and then went quiet can
+ * hold beyond the cap: 8 blocks of 4 MiB.
  */
-const MAX_READ_AREAS = 32;
+const MAX_READ_AREAS = 8;
 const NO_CONNECTION = -1;
 const NO_BYTES = new Uint8Array(0);
 const KEPT_BUFFER = -1;
