@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CaptureStore, READ_AREA_BYTES, ReadArea, RECORD_OVERHEAD_BYTES } from '../../engine/capture';
+import {
+  CaptureStore,
+  MAX_READ_RECORD_BYTES,
+  READ_AREA_BYTES,
+  ReadArea,
+  RECORD_OVERHEAD_BYTES,
+} from '../../engine/capture';
 
 // Read areas lend part of a capture block to a socket, which reads into it before the read becomes a record
 // where it lies. Several sockets hold areas at once, small payloads are copied in between, eviction and clear
@@ -69,9 +75,14 @@ describe('CaptureStore read areas', () => {
             // The kernel writes the read into the area; what the store held before must not change.
             const bytes = payload(step.size, step.fill, next);
             area.bytes.set(bytes);
-            expect(store.commitRead(area, fields(area.bytes.subarray(0, step.size)))).toBe(next);
+            // A read bigger than MAX_READ_RECORD_BYTES becomes several records, in order.
+            for (let from = 0, seq = next; from < step.size; from += MAX_READ_RECORD_BYTES, seq++) {
+              const part = area.bytes.subarray(from, Math.min(step.size, from + MAX_READ_RECORD_BYTES));
+              expect(store.commitRead(area, fields(part))).toBe(seq);
+              model.set(seq, bytes.subarray(from, from + MAX_READ_RECORD_BYTES));
+            }
+            store.finishRead(area, step.size);
             expect(area.block).toBe(-1);
-            model.set(next, bytes);
           } else if (step.kind === 'append') {
             const bytes = payload(step.size, step.fill, next);
             if (step.copy) {

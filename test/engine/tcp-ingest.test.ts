@@ -60,6 +60,8 @@ describe('TCP ingest into the capture', () => {
     const connectionId = closedEvents()[0]!.connection.connectionId;
     expect(expectConnection(server.id, connectionId, copy)).toBeGreaterThan(cap / 2);
 
+    // However much one read brought, no record is longer than a row of the window holds whole.
+    expect(Math.max(...h.records(server.id).map((r) => r.bytes.byteLength))).toBeLessThanOrEqual(64 * 1024);
     const stats = await h.run({ type: 'stats.get', sessionId: server.id });
     expect(stats.counters.bytesIn).toBe(24 * MIB);
     expect(stats.capture.bytes + stats.capture.evictedBytes).toBe(24 * MIB);
