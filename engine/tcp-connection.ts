@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
 import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
-import { nowStamp, type CaptureStore, type ReadArea } from './capture';
+import { MAX_READ_RECORD_BYTES, nowStamp, type CaptureStore, type ReadArea } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Meter } from './stats';
 import type { SocketReader } from './tcp-read';
@@ -217,7 +217,17 @@ export class TcpConnection {
     }
     const chunk = Buffer.from(read);
     socket.write(chunk, (err) => {
-      if (!err) this.session.record(this.id, 'tx', this.peer, chunk, stamp, this.meter);
+      if (err) return;
+      // Recorded in the same pieces as the read it answers (one per MAX_READ_RECORD_BYTES).
+      for (let from = 0; from < chunk.byteLength; from += MAX_READ_RECORD_BYTES)
+        this.session.record(
+          this.id,
+          'tx',
+          this.peer,
+          chunk.subarray(from, from + MAX_READ_RECORD_BYTES),
+          stamp,
+          this.meter,
+        );
     });
   }
 

@@ -88,6 +88,21 @@ describe('TCP ingest into the capture', () => {
     for (const copy of copies.slice(1)) expect(readFileSync(copy).equals(readFileSync(copies[0]!))).toBe(true);
   });
 
+  it('echo sends a bulk stream back whole, recorded as tx in pieces no longer than the reads', async () => {
+    h = new Harness();
+    const server = await h.start({ kind: 'tcp-server', host: '127.0.0.1', port: 0, echo: true });
+    const copy = path.join(dir, 'sent.bin');
+    const peer = startPeer('bulk_tcp_client.py', ['127.0.0.1', server.port, 2, copy]);
+    await peer.exited();
+    expect(peer.stdout()).toContain(`received ${2 * MIB} bytes`);
+    await until(() => closedEvents().length === 1, 20_000, 'the client to disconnect');
+    const sent = readFileSync(copy);
+    expect(h.bytes(server.id, 'rx').equals(sent)).toBe(true);
+    expect(h.bytes(server.id, 'tx').equals(sent)).toBe(true);
+    const tx = h.records(server.id).filter((r) => r.dir === 'tx');
+    expect(Math.max(...tx.map((r) => r.bytes.byteLength))).toBeLessThanOrEqual(64 * 1024);
+  });
+
   it('a TCP client session receives a 16 MiB flood from a python server, the capture cleared halfway', async () => {
     h = new Harness();
     const copy = path.join(dir, 'sent.bin');
