@@ -47,7 +47,8 @@ function expectConnection(sessionId: string, connectionId: string, sentFile: str
   return tail.byteLength;
 }
 
-describe('TCP ingest into the capture', () => {
+// Floods from python under a busy machine: more time than the default.
+describe('TCP ingest into the capture', { timeout: 60_000 }, () => {
   it('a 24 MiB flood from a python client: every byte in order, and the capture holds exactly its newest part', async () => {
     h = new Harness();
     const cap = 2 * MIB;
@@ -103,7 +104,7 @@ describe('TCP ingest into the capture', () => {
     expect(Math.max(...tx.map((r) => r.bytes.byteLength))).toBeLessThanOrEqual(64 * 1024);
   });
 
-  it('a TCP client session receives a 16 MiB flood from a python server, the capture cleared halfway', async () => {
+  it('a TCP client session receives an 8 MiB flood from a python server, the capture cleared halfway', async () => {
     h = new Harness();
     const copy = path.join(dir, 'sent.bin');
     const program = [
@@ -115,7 +116,7 @@ describe('TCP ingest into the capture', () => {
       'conn, _ = server.accept()',
       'rng = random.Random(9)',
       `with open(${JSON.stringify(copy)}, "wb") as copy:`,
-      '    for _ in range(256):',
+      '    for _ in range(128):',
       '        block = rng.randbytes(65536)',
       '        copy.write(block)',
       '        conn.sendall(block)',
@@ -125,13 +126,13 @@ describe('TCP ingest into the capture', () => {
     ].join('\n');
     const peer = startPythonProgram(program);
     const port = Number((await peer.waitForLine(/listening on port (\d+)/))[1]);
-    const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port, captureCapBytes: 4 * MIB });
-    await until(() => h.byteCount(client.id, 'rx') >= 8 * MIB, 20_000, 'half the flood');
+    const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port, captureCapBytes: 2 * MIB });
+    await until(() => h.byteCount(client.id, 'rx') >= 4 * MIB, 25_000, 'half the flood');
     await h.run({ type: 'capture.clear', sessionId: client.id });
-    await until(() => h.byteCount(client.id, 'rx') === 16 * MIB, 20_000, 'the whole flood');
+    await until(() => h.byteCount(client.id, 'rx') === 8 * MIB, 25_000, 'the whole flood');
     await h.run({ type: 'session.stop', sessionId: client.id });
     await peer.exited();
     const connectionId = h.records(client.id)[0]!.connectionId!;
-    expect(expectConnection(client.id, connectionId, copy)).toBeGreaterThan(2 * MIB);
+    expect(expectConnection(client.id, connectionId, copy)).toBeGreaterThan(1 * MIB);
   });
 });
