@@ -1,3 +1,4 @@
+import { renderHistory, type History } from './lib/history';
 import type { Machine } from './lib/machine';
 import { BENCH_NAMES, type BenchName, type BenchResult } from './lib/result';
 
@@ -8,6 +9,9 @@ export interface StoredResult extends BenchResult {
   machine: Machine;
 }
 
+/** bench/results.json: each benchmark's last result, and the headline figures of past runs. */
+export type StoredResults = Partial<Record<BenchName, StoredResult>> & { history?: History };
+
 const METHOD: Record<BenchName, string> = {
   tcp:
     'A client process writes 2 GiB in 64 KiB writes (waiting for `drain`) to a server on 127.0.0.1. The bare server only adds up ' +
@@ -15,7 +19,10 @@ const METHOD: Record<BenchName, string> = {
     'one user interface attached through the real EventStream: a separate process (standing in for the renderer) gets every batch ' +
     'over IPC, decodes it with `decodeBatch` and acknowledges it. Rate = bytes ÷ (connection accepted → connection closed), timed ' +
     'inside the server process. The two alternate (A B B A …), five runs each, and the medians are compared: client, server and ' +
-    'UI process share the two cores, so one run alone is noisy.',
+    'UI process share the two cores, so one run alone is noisy. Server CPU per GiB received (user + kernel, the server process ' +
+    'alone) is compared the same way. Where socat is installed, `socat -u TCP-LISTEN:… /dev/null` takes its turn in the same ' +
+    'rotation as a third receiver, fed by the same client: its rate (from its own log stamps, accepting → exiting) and CPU per GiB ' +
+    'stand beside the others to show Sockpit next to a tool people use; it is not a target.',
   udp:
     'One sender process sends 1,000,000 datagrams of 64 B and of 1400 B to 127.0.0.1, paced at 100k/s (each 1 ms timer tick sends ' +
     'what the rate allows by then) and unpaced (as fast as one process can). Three receivers take turns: a Sockpit UDP session ' +
@@ -155,7 +162,7 @@ function machineRows(machine: Machine): string[][] {
   ];
 }
 
-export function renderReport(results: Partial<Record<BenchName, StoredResult>>): string {
+export function renderReport(results: StoredResults): string {
   const present = BENCH_NAMES.map((name) => results[name]).filter((r): r is StoredResult => Boolean(r));
   const out: string[] = [];
   out.push('# Performance');
@@ -195,6 +202,7 @@ export function renderReport(results: Partial<Record<BenchName, StoredResult>>):
       : `Correctness: **${failedChecks.length} check(s) failed**:\n\n${failedChecks.map((line) => `- ${line}`).join('\n')}`,
   );
   out.push('');
+  out.push(...renderHistory(results.history));
 
   // One table per distinct machine; the browser version is whichever run had one.
   const machines = new Map<string, Machine>();

@@ -9,9 +9,10 @@ import { benchEcho, ECHO_FULL, ECHO_SMOKE } from './echo';
 import { benchFraming, FRAMING_FULL, FRAMING_SMOKE } from './framing';
 import { benchFile, FILE_FULL, FILE_SMOKE } from './file';
 import { ROOT } from './lib/children';
+import { appendHistory, commitLabel, seedHistory } from './lib/history';
 import { describeMachine, type Machine } from './lib/machine';
 import { BENCH_NAMES, errorText, newResult, type BenchName, type BenchResult } from './lib/result';
-import { renderReport, type StoredResult } from './report';
+import { renderReport, type StoredResults } from './report';
 import { benchSearch, SEARCH_FULL, SEARCH_SMOKE } from './search';
 import { benchTcp, TCP_FULL, TCP_SMOKE } from './tcp';
 import { benchUdp, UDP_FULL, UDP_SMOKE } from './udp';
@@ -188,9 +189,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (args.write) {
-    const stored: Partial<Record<BenchName, StoredResult>> = existsSync(RESULTS)
-      ? JSON.parse(readFileSync(RESULTS, 'utf8'))
-      : {};
+    const stored: StoredResults = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+    stored.history = appendHistory(stored.history ?? seedHistory(stored), done, commitLabel(ROOT));
     for (const result of done)
       stored[result.name] = { ...strip(result), machine: { ...machine, ...(chromium ? { chromium } : {}) } };
     writeFileSync(RESULTS, `${JSON.stringify(stored, null, 2)}\n`);

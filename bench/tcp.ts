@@ -1,14 +1,17 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { DEFAULT_CAPTURE_CAP_BYTES } from '../shared/contract/sessions';
 import { startChild, stopAllChildren, type BenchChild } from './lib/children';
 import { fmtCount, fmtMiB, fmtMs, fmtRate, fmtRatio, GiB, median, MiB } from './lib/numbers';
 import type { CpuTime } from './lib/protocol';
-import { alternating, atLeast, check, errorText, finish, newResult, type BenchResult } from './lib/result';
+import { alternating, atLeast, atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
 import type { UiTotals } from './children/ui-client';
 
 // 1. TCP ingest: one client process writes N bytes in 64 KiB chunks to (a) a bare Node server that only
 // counts and (b) a Sockpit TCP server session with capture on and one user interface attached through
 // the real EventStream. Rate = bytes / (connection accepted → connection closed), both measured inside
 // the server process. The sides alternate (A B B A …) so drift on the shared 2-core machine hits both.
+// Where socat is installed, a third receiver runs in the same rotation: `socat -u TCP-LISTEN:… /dev/null`,
+// the tool people reach for, shown beside the others but not a target.
 
 export interface TcpOptions {
   totalBytes: number;
@@ -62,8 +65,11 @@ interface SockpitStats {
   maxRssBytes: number;
 }
 
+type Side = 'bare' | 'sockpit' | 'socat';
+const SIDE_NAMES: Record<Side, string> = { bare: 'bare Node', sockpit: 'Sockpit', socat: 'socat' };
+
 export interface TcpRun {
-  side: 'bare' | 'sockpit';
+  side: Side;
   bytes: number;
   ms: number;
   rate: number;
@@ -118,6 +124,74 @@ async function runBare(options: TcpOptions): Promise<TcpRun> {
   }
 }
 
+/** Whether socat can be run here; its row is skipped (and the report says so) when not. */
+export function hasSocat(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Microseconds since midnight of a socat log line's `-lu` time stamp ("2026/11/30 07:59:00.974557"). */
+function socatStampUs(line: string | undefined): number {
+  const match = / (\d\d):(\d\d):(\d\d)\.(\d{6}) /.exec(line ?? '');
+  if (!match) throw new Error(`no time stamp in socat's line "${line}"`);
+  const [h, m, sec, us] = match.slice(1).map(Number) as [number, number, number, number];
+  return ((h * 60 + m) * 60 + sec) * 1e6 + us;
+}
+
+/**
+ * socat as people run it, made to log (-d -d, microsecond stamps) when it accepts and when it exits, so its
+ * own clock times the same span as the other servers'. Its CPU comes from the shell's `times` once it has
+ * exited. socat does not count bytes: a clean exit after the peer's end of stream means it read them all.
+ */
+async function runSocat(options: TcpOptions): Promise<TcpRun> {
+  const child = spawn('sh', ['-c', 'socat -d -d -lu -u TCP-LISTEN:0,reuseaddr,bind=127.0.0.1 /dev/null; times'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  let out = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (log += text));
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  try {
+    const deadline = performance.now() + 10_000;
+    let port = 0;
+    while (!port) {
+      port = Number(/listening on AF=\d+ [^\n]*:(\d+)\n/.exec(log)?.[1] ?? 0);
+      if (performance.now() > deadline || child.exitCode !== null) throw new Error(`socat did not listen: ${log}`);
+      if (!port) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const written = await write(port, options);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.runTimeoutMs);
+    await exited;
+    clearTimeout(timer);
+    const lines = log.split('\n');
+    const exit = lines.find((line) => line.includes('exiting with status'));
+    if (!exit?.includes('exiting with status 0')) throw new Error(`socat did not finish cleanly: ${log}`);
+    let us = socatStampUs(exit) - socatStampUs(lines.find((line) => line.includes('accepting connection')));
+    if (us < 0) us += 86_400e6;
+    // `times`: the shell's own user and system time, then its children's (socat's).
+    const seconds = (text: string) => {
+      const [, min, sec] = /(\d+)m([\d.]+)s/.exec(text) ?? [];
+      return (Number(min) * 60 + Number(sec)) * 1000;
+    };
+    const [user = '', system = ''] = (out.trim().split('\n')[1] ?? '').split(' ');
+    const userMs = seconds(user);
+    const systemMs = seconds(system);
+    return {
+      side: 'socat',
+      bytes: written.bytes,
+      ms: us / 1000,
+      rate: (written.bytes / us) * 1e6,
+      serverCpuMs: userMs + systemMs,
+      serverSystemMs: systemMs,
+      clientCpuMs: written.cpu.userMs + written.cpu.systemMs,
+      maxRssBytes: Number.NaN,
+    };
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
 async function runSockpit(options: TcpOptions): Promise<TcpRun> {
   const server: BenchChild = await startChild('sockpit');
   try {
@@ -158,13 +232,20 @@ export async function benchTcp(
     `bare: net.createServer that adds up chunk lengths (bench/children/bare.ts, mode tcp-count)`,
     `sockpit: Engine + TCP server session {host 127.0.0.1, port 0, captureCapBytes ${fmtCount(options.captureCapBytes)}} + EventStream → a UI client process that gets each batch over IPC, decodes it and acknowledges it (bench/children/sockpit.ts, ui-client.ts)`,
   );
-  try {
-    await alternating(
-      ['bare', 'sockpit'] as const,
-      options.reps,
-      (side) => (side === 'bare' ? runBare(options) : runSockpit(options)),
-      result.runs,
+  const socat = hasSocat();
+  if (socat)
+    result.commands.push(
+      "socat (beside the others, not a target): `socat -d -d -lu -u TCP-LISTEN:0,reuseaddr,bind=127.0.0.1 /dev/null` under `sh -c '…; times'`; rate from its own log stamps (accepting → exiting), CPU from `times`",
     );
+  else result.why.push('socat is not installed here, so its row is skipped (apt install socat to see it).');
+  const sides: readonly Side[] = socat ? ['bare', 'sockpit', 'socat'] : ['bare', 'sockpit'];
+  const runners: Record<Side, (options: TcpOptions) => Promise<TcpRun>> = {
+    bare: runBare,
+    sockpit: runSockpit,
+    socat: runSocat,
+  };
+  try {
+    await alternating(sides, options.reps, (side) => runners[side](options), result.runs);
   } catch (err) {
     result.error = errorText(err);
   } finally {
@@ -216,6 +297,7 @@ export async function benchTcp(
   }
   for (const run of bare)
     check(result, 'bare server counted every byte', run.bytes === options.totalBytes, `${fmtCount(run.bytes)} bytes`);
+  const socatRuns = result.runs.filter((run) => run.side === 'socat');
 
   result.tables.push({
     caption: 'Every run, in the order run',
@@ -232,13 +314,13 @@ export async function benchTcp(
     ],
     rows: result.runs.map((run, i) => [
       String(i + 1),
-      run.side === 'bare' ? 'bare Node' : 'Sockpit',
+      SIDE_NAMES[run.side],
       fmtRate(run.rate),
       fmtMs(run.ms),
       `${fmtMs(run.serverCpuMs)} (${fmtMs(run.serverSystemMs)})`,
       fmtMs(run.clientCpuMs),
       run.sockpit?.ui ? fmtMs(run.sockpit.ui.cpuMs) : '',
-      fmtMiB(run.maxRssBytes),
+      Number.isFinite(run.maxRssBytes) ? fmtMiB(run.maxRssBytes) : '',
       run.sockpit?.ui ? `${fmtCount(run.sockpit.ui.records)} / ${fmtCount(run.sockpit.ui.skipped)}` : '',
     ]),
   });
@@ -247,6 +329,15 @@ export async function benchTcp(
     median(runs.map((run) => (ms(run) / run.bytes) * GiB));
   const bareCpu = perGiB(bare, (run) => run.serverCpuMs);
   const sockpitCpu = perGiB(sockpit, (run) => run.serverCpuMs);
+  result.targets.push(
+    atMost(
+      'server CPU per GiB received, Sockpit ÷ bare Node (medians)',
+      sockpitCpu / bareCpu,
+      1.3,
+      fmtRatio,
+      `bare Node ${fmtMs(bareCpu)} per GiB, Sockpit ${fmtMs(sockpitCpu)} in this run`,
+    ),
+  );
   if (Number.isFinite(bareCpu) && Number.isFinite(sockpitCpu)) {
     const bareSys = perGiB(bare, (run) => run.serverSystemMs);
     const sockpitSys = perGiB(sockpit, (run) => run.serverSystemMs);
@@ -256,6 +347,24 @@ export async function benchTcp(
         'Client, server and UI process share 2 cores, so every extra CPU millisecond on the server side (recording, batching, ' +
         'copying each batch to the UI process) comes straight off the rate.',
     );
+  }
+  if (socatRuns.length > 0) {
+    const row = (side: Side, runs: TcpRun[]) => {
+      const rate = median(runs.map((run) => run.rate));
+      const cpu = perGiB(runs, (run) => run.serverCpuMs);
+      return [
+        SIDE_NAMES[side],
+        fmtRate(rate),
+        fmtRatio(rate / bareRate),
+        `${fmtMs(cpu)} (kernel ${fmtMs(perGiB(runs, (run) => run.serverSystemMs))})`,
+        fmtRatio(cpu / bareCpu),
+      ];
+    };
+    result.tables.push({
+      caption: 'Beside a tool people use (medians; socat is shown, not a target)',
+      head: ['receiver', 'rate', 'rate ÷ bare Node', 'server CPU per GiB', 'CPU ÷ bare Node'],
+      rows: [row('bare', bare), row('sockpit', sockpit), row('socat', socatRuns)],
+    });
   }
   return finish(result, started) as BenchResult & { runs: TcpRun[] };
 }

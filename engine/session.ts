@@ -17,7 +17,7 @@ import type {
 import type { EventEmitter } from 'node:events';
 import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
-import { CaptureStore, nowStamp } from './capture';
+import { CaptureStore, MAX_READ_RECORD_BYTES, nowStamp, type CaptureFields, type ReadArea } from './capture';
 import { CaptureFileSink } from './capture-file';
 import { SessionMessages, type MessageListener } from './messages';
 import { Meter } from './stats';
@@ -219,6 +219,52 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     this.owner.recordsAdded(this.id, record.seq + 1);
     if (dir === 'rx' && this.messages) this.messages.received(record, bytes);
     return record;
+  }
+
+  /**
+   * One TCP read (engine/tcp-read.ts): with `area`, the bytes were read straight into this session's capture
+   * and become records where they lie (one per MAX_READ_RECORD_BYTES); without, `bytes` is a shared read
+   * buffer and is copied in. Either way `bytes` is only valid during the call, so the capture file, which may
+   * hold a payload until the disk takes it, gets a copy.
+   */
+  recordRead(
+    connectionId: string,
+    peer: string,
+    bytes: Uint8Array,
+    stamp: { wallUs: number; monoUs: number },
+    meter: Meter,
+    area: ReadArea | undefined,
+  ): void {
+    const fields = {
+      connectionId,
+      dir: 'rx' as const,
+      peer,
+      bytes,
+      wallUs: stamp.wallUs,
+      monoUs: stamp.monoUs,
+      encoding: undefined,
+    };
+    if (area?.store !== this.capture) {
+      meter.addIn(bytes.byteLength);
+      this.recordPart(this.capture.appendCopy(fields), fields);
+      return;
+    }
+    for (let from = 0; from < bytes.byteLength; from += MAX_READ_RECORD_BYTES) {
+      const part = { ...fields, bytes: bytes.subarray(from, from + MAX_READ_RECORD_BYTES) };
+      // Counted per record, as every other record is: packets in = rx records.
+      meter.addIn(part.bytes.byteLength);
+      this.recordPart(this.capture.commitRead(area, part), part);
+    }
+    this.capture.finishRead(area, bytes.byteLength);
+  }
+
+  /** What `record` does after the append, for one record of a read (its bytes valid only during the call). */
+  private recordPart(seq: number, fields: CaptureFields): void {
+    const file = this.captureFile;
+    if (file?.active)
+      file.append(this.capture.recordOf(seq, { ...fields, bytes: Uint8Array.prototype.slice.call(fields.bytes) }));
+    this.owner.recordsAdded(this.id, seq + 1);
+    if (this.messages) this.messages.received(this.capture.recordOf(seq, fields), fields.bytes);
   }
 
   /**

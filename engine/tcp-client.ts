@@ -15,6 +15,13 @@ import { explainError, formatEndpoint } from './errors';
 import { Session } from './session';
 import type { Meter } from './stats';
 import { TcpConnection } from './tcp-connection';
+import { socketOptions, SocketReader } from './tcp-read';
+
+/** A connected socket and the reader it reads through. */
+interface OpenedSocket {
+  socket: Socket;
+  reader: SocketReader;
+}
 
 /**
  * A TCP client. Long mode keeps one connection (reconnecting if asked); short mode opens a fresh
@@ -54,7 +61,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   }
 
   /** Connect one socket, enforcing our own connect timeout (the OS one can be minutes). */
-  private openSocket(): Promise<Result<Socket>> {
+  private openSocket(): Promise<Result<OpenedSocket>> {
     const {
       host,
       port,
@@ -66,12 +73,13 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       noDelay,
       allowHalfOpen,
     } = this.config;
-    const socket = new Socket({ allowHalfOpen });
+    const reader = new SocketReader();
+    const socket = new Socket(socketOptions(reader, allowHalfOpen));
     // Every error must have a listener from the first moment on; the real handling is below.
     socket.on('error', () => {});
     this.connecting = socket;
     return new Promise((resolve) => {
-      const finish = (result: Result<Socket>) => {
+      const finish = (result: Result<OpenedSocket>) => {
         clearTimeout(timer);
         socket.off('error', onError);
         socket.off('connect', onConnect);
@@ -83,7 +91,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       const onConnect = () => {
         socket.setNoDelay(noDelay);
         if (keepAlive) socket.setKeepAlive(true, keepAliveInitialDelayMs);
-        finish(ok(socket));
+        finish(ok({ socket, reader }));
       };
       const timer = setTimeout(() => {
         socket.destroy();
@@ -106,7 +114,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     this.setState(this.attempts > 0 ? 'reconnecting' : 'connecting', this.error);
     const opened = await this.openSocket();
     if (this.stopping) {
-      if (opened.ok) opened.value.destroy();
+      if (opened.ok) opened.value.socket.destroy();
       return fail('E_STATE', 'The session was stopped while connecting.');
     }
     if (!opened.ok) {
@@ -117,8 +125,9 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       return opened;
     }
     this.attempts = 0;
-    const connection = new TcpConnection(this.owner.nextConnectionId(), opened.value, this, {
+    const connection = new TcpConnection(this.owner.nextConnectionId(), opened.value.socket, this, {
       allowHalfOpen: this.config.allowHalfOpen,
+      reader: opened.value.reader,
       onClosed: (closed, reason, error) => {
         if (this.connection === closed) this.connection = undefined;
         this.emitClosed(closed.info(), reason, error);
@@ -216,8 +225,9 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       end ??= why;
       void connection.close('local-closed', false);
     };
-    const connection: TcpConnection = new TcpConnection(this.owner.nextConnectionId(), opened.value, this, {
+    const connection: TcpConnection = new TcpConnection(this.owner.nextConnectionId(), opened.value.socket, this, {
       allowHalfOpen: this.config.allowHalfOpen,
+      reader: opened.value.reader,
       // The reply counts as complete once the line stays quiet for shortIdleMs after its first byte.
       onData: () => {
         clearTimeout(idleTimer);

@@ -2,9 +2,10 @@ import type { Socket } from 'node:net';
 import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
 import type { Encoding } from '../shared/codec/options';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
-import { nowStamp } from './capture';
+import { MAX_READ_RECORD_BYTES, nowStamp, type CaptureStore, type ReadArea } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Meter } from './stats';
+import type { SocketReader } from './tcp-read';
 
 /** How long a connection we asked to close politely (FIN) may linger before we destroy it. */
 const CLOSE_GRACE_MS = 1500;
@@ -24,6 +25,8 @@ export const ECHO_MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 export interface TcpConnectionOptions {
   allowHalfOpen: boolean;
+  /** The reader the socket was created with (engine/tcp-read.ts): every read arrives through it. */
+  reader: SocketReader;
   idleTimeoutMs?: number;
   /** Called after each received chunk is recorded (short-mode exchanges watch for the reply). */
   onData?(chunk: Uint8Array): void;
@@ -35,6 +38,7 @@ export interface ConnectionOwner {
   readonly id: string;
   readonly meter: Meter;
   readonly config: { readonly echo: boolean };
+  readonly capture: CaptureStore;
   /** The capture file asked the session to stop reading until the disk catches up. */
   readonly readingPaused: boolean;
   record(
@@ -46,6 +50,14 @@ export interface ConnectionOwner {
     meter?: Meter,
     encoding?: Encoding,
   ): CaptureRecord;
+  recordRead(
+    connectionId: string,
+    peer: string,
+    bytes: Uint8Array,
+    stamp: { wallUs: number; monoUs: number },
+    meter: Meter,
+    area: ReadArea | undefined,
+  ): void;
   reportError(error: SockpitError, connectionId?: string): void;
   emitHalfClosed(connectionId: string, by: 'peer' | 'us'): void;
 }
@@ -91,20 +103,17 @@ export class TcpConnection {
     this.closed = new Promise((resolve) => (resolveClosed = resolve));
 
     this.echoing = session.config.echo;
-    if (this.echoing) {
-      // The echo goes out before the chunk is recorded, so listeners of the record cannot delay it.
-      socket.on('data', (chunk: Buffer) => {
+    const onData = options.onData;
+    options.reader.attach({
+      capture: session.capture,
+      received: (bytes, area) => {
         const stamp = nowStamp();
-        this.echo(chunk, stamp);
-        session.record(id, 'rx', this.peer, chunk, stamp, this.meter);
-        options.onData?.(chunk);
-      });
-    } else {
-      socket.on('data', (chunk: Buffer) => {
-        session.record(id, 'rx', this.peer, chunk, undefined, this.meter);
-        options.onData?.(chunk);
-      });
-    }
+        // The echo goes out before the read is recorded, so listeners of the record cannot delay it.
+        if (this.echoing) this.echo(bytes, stamp);
+        session.recordRead(id, this.peer, bytes, stamp, this.meter, area);
+        onData?.(bytes);
+      },
+    });
     if (session.readingPaused) socket.pause();
     socket.on('end', () => {
       this.peerFinished = true;
@@ -124,6 +133,7 @@ export class TcpConnection {
     this.finishClosed = () => {
       if (this.finished) return;
       this.finished = true;
+      options.reader.detach();
       clearTimeout(this.graceTimer);
       clearTimeout(this.closeLimitTimer);
       this.state = 'closed';
@@ -186,11 +196,14 @@ export class TcpConnection {
     };
   }
 
-  /** Send a received chunk straight back; recorded as tx once the kernel has it, like any send. */
-  private echo(chunk: Buffer, stamp: { wallUs: number; monoUs: number }): void {
+  /**
+   * Send a received read straight back; recorded as tx once the kernel has it, like any send. The read's
+   * memory is reused by the next read, so what is echoed is a copy the socket may keep until it is sent.
+   */
+  private echo(read: Uint8Array, stamp: { wallUs: number; monoUs: number }): void {
     const socket = this.socket;
-    if (!this.echoing || !socket.writable) return;
-    if (socket.writableLength + chunk.byteLength > ECHO_MAX_UNREAD_BYTES) {
+    if (!socket.writable) return;
+    if (socket.writableLength + read.byteLength > ECHO_MAX_UNREAD_BYTES) {
       this.echoing = false;
       this.session.reportError(
         {
@@ -202,8 +215,19 @@ export class TcpConnection {
       );
       return;
     }
+    const chunk = Buffer.from(read);
     socket.write(chunk, (err) => {
-      if (!err) this.session.record(this.id, 'tx', this.peer, chunk, stamp, this.meter);
+      if (err) return;
+      // Recorded in the same pieces as the read it answers (one per MAX_READ_RECORD_BYTES).
+      for (let from = 0; from < chunk.byteLength; from += MAX_READ_RECORD_BYTES)
+        this.session.record(
+          this.id,
+          'tx',
+          this.peer,
+          chunk.subarray(from, from + MAX_READ_RECORD_BYTES),
+          stamp,
+          this.meter,
+        );
     });
   }
 

@@ -7,6 +7,7 @@ import { Session, whenListening } from './session';
 import type { Meter } from './stats';
 import { TcpConnection } from './tcp-connection';
 import { sendToEach } from './send-many';
+import { adoptAccepted, SocketReader } from './tcp-read';
 
 /**
  * Connections the kernel may hold completed but not yet accepted (capped by net.core.somaxconn). Node's
@@ -25,7 +26,8 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     if (this.running) return fail('E_STATE', `The server is already ${this.state}.`);
     const { host, port, allowHalfOpen, noDelay } = this.config;
     this.setState('starting');
-    const server = createServer({ allowHalfOpen, noDelay, pauseOnConnect: false });
+    // Paused: an accepted socket must not start reading before its handle moves to a socket with `onread`.
+    const server = createServer({ allowHalfOpen, noDelay, pauseOnConnect: true });
     server.on('connection', (socket) => this.accept(socket));
     const explain = (err: Error) => explainWithOwner(err, { op: 'listen', host, port, protocol: 'TCP' });
     const listening = await whenListening(
@@ -47,10 +49,10 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     return ok(undefined);
   }
 
-  private accept(socket: Socket): void {
+  private accept(accepted: Socket): void {
     // Errors before our own handlers are attached would otherwise crash the process.
-    socket.on('error', () => {});
-    const ip = socket.remoteAddress ?? '?';
+    accepted.on('error', () => {});
+    const ip = accepted.remoteAddress ?? '?';
     const limit =
       this.config.maxClients !== undefined && this.clients.size >= this.config.maxClients
         ? 'maxClients'
@@ -62,17 +64,21 @@ export class TcpServerSession extends Session<TcpServerConfig> {
       this.owner.emit({
         type: 'connection.refused',
         sessionId: this.id,
-        peer: formatEndpoint(ip, socket.remotePort ?? 0),
+        peer: formatEndpoint(ip, accepted.remotePort ?? 0),
         limit,
         ...nowStamp(),
       });
-      socket.destroy();
+      accepted.destroy();
       return;
     }
     this.accepted++;
+    const reader = new SocketReader();
+    const socket = adoptAccepted(accepted, reader, this.config);
+    socket.on('error', () => {});
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     const connection = new TcpConnection(this.owner.nextConnectionId(), socket, this, {
       allowHalfOpen: this.config.allowHalfOpen,
+      reader,
       idleTimeoutMs: this.config.idleTimeoutMs,
       onClosed: (closed, reason, error) => {
         this.clients.delete(closed.id);
