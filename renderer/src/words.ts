@@ -474,6 +474,12 @@ export const en = {
   removeRunningCancel: 'Cancel',
   exactCountersUdp: 'Received {rx} bytes in {datagramsIn} datagram(s), sent {tx} bytes in {datagramsOut} datagram(s)',
   countersGroup: 'Counters',
+  // — pane layout —
+  sessionSettings: 'Session settings',
+  sendMore: 'More',
+  sendMoreTitle: 'More send options',
+  resizeClientList: 'Resize client list',
+  paneSummary: 'Session summary',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -946,4 +952,10 @@ export const zh: Dictionary = {
   removeRunningCancel: '取消',
   exactCountersUdp: '已接收 {rx} 字节（{datagramsIn} 个数据报），已发送 {tx} 字节（{datagramsOut} 个数据报）',
   countersGroup: '计数',
+  // — pane layout —
+  sessionSettings: '会话设置',
+  sendMore: '更多',
+  sendMoreTitle: '更多发送选项',
+  resizeClientList: '调整客户端列表大小',
+  paneSummary: '会话概要',
 };

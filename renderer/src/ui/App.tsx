@@ -62,7 +62,8 @@ function Header() {
   const setPaneCount = (count: number) =>
     useApp.setState((state) => {
       const next = state.panes.slice(0, count);
-      while (next.length < count) next.push(state.order.find((id) => !next.includes(id)) ?? null);
+      // Added panes start empty: "New session" or a click in the list fills them, and nothing moves by itself.
+      while (next.length < count) next.push(null);
       return { panes: next, paneSizes: next.map(() => 1), activePane: Math.min(state.activePane, count - 1) };
     });
   return (
@@ -252,29 +253,38 @@ function Tabs() {
   );
 }
 
+/** The narrowest a pane gets by dragging (styles.css `.pane-slot` agrees): every control still fits. */
+const PANE_MIN_PX = 240;
+/** How far an arrow key moves the border between two panes. */
+const KEY_STEP_PX = 24;
+
 function Workspace() {
   const t = useT();
   const panes = useApp((state) => state.panes);
   const sizes = useApp((state) => state.paneSizes);
   const container = useRef<HTMLDivElement>(null);
 
-  const startResize = (index: number) => (event: ReactPointerEvent<HTMLDivElement>) => {
+  /** Moves the border between pane `index` and the next by `px`, stopping where either reaches PANE_MIN_PX. */
+  const moveBorder = (index: number, initial: number[], px: number) => {
     const element = container.current;
     if (!element) return;
-    event.preventDefault();
     const width = element.getBoundingClientRect().width;
+    const total = initial.reduce((a, b) => a + b, 0);
+    const pair = initial[index] + initial[index + 1];
+    const least = Math.min(pair / 2, (PANE_MIN_PX / width) * total);
+    const left = Math.min(Math.max(initial[index] + (px / width) * total, least), pair - least);
+    const next = initial.slice();
+    next[index] = left;
+    next[index + 1] = pair - left;
+    useApp.setState({ paneSizes: next });
+  };
+
+  const startResize = (index: number) => (event: ReactPointerEvent<HTMLDivElement>) => {
+    if (!container.current) return;
+    event.preventDefault();
     const startX = event.clientX;
     const initial = useApp.getState().paneSizes.slice();
-    const total = initial.reduce((a, b) => a + b, 0);
-    const move = (moveEvent: PointerEvent) => {
-      const delta = ((moveEvent.clientX - startX) / width) * total;
-      const pair = initial[index] + initial[index + 1];
-      const left = Math.min(Math.max(initial[index] + delta, pair * 0.15), pair * 0.85);
-      const next = initial.slice();
-      next[index] = left;
-      next[index + 1] = pair - left;
-      useApp.setState({ paneSizes: next });
-    };
+    const move = (moveEvent: PointerEvent) => moveBorder(index, initial, moveEvent.clientX - startX);
     const up = () => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
@@ -295,7 +305,14 @@ function Workspace() {
                 role="separator"
                 aria-orientation="vertical"
                 aria-label={t('resizePanes')}
+                tabIndex={0}
                 onPointerDown={startResize(index - 1)}
+                onKeyDown={(event) => {
+                  const step = event.key === 'ArrowLeft' ? -KEY_STEP_PX : event.key === 'ArrowRight' ? KEY_STEP_PX : 0;
+                  if (step === 0) return;
+                  event.preventDefault();
+                  moveBorder(index - 1, useApp.getState().paneSizes.slice(), step);
+                }}
               />
             )}
             {sessionId ? (

@@ -13,16 +13,13 @@ import { formatBytes } from '../log/format';
 import {
   changeKind,
   clearLog,
-  halfClose,
   hexProblem,
   joinMulticast,
   resetCounters,
   sendMessage,
   setPaused,
   startCaptureFile,
-  startSession,
   stopCaptureFile,
-  stopSession,
 } from '../state/actions';
 import {
   updateDraft,
@@ -40,6 +37,7 @@ import { GreetingSetting } from './GreetingSetting';
 import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
 import { RulesPanel } from './RulesPanel';
 import { FileSendBox } from './FileSendBox';
+import { PaneHeader } from './PaneHeader';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -64,7 +62,13 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       onFocusCapture={() => useApp.setState({ activePane: paneIndex })}
       onMouseDown={() => useApp.setState({ activePane: paneIndex })}
     >
-      <SettingsBar session={session} view={view} t={t} />
+      <PaneHeader
+        key={`header-${sessionId}`}
+        session={session}
+        view={view}
+        t={t}
+        settings={<SettingsBar session={session} view={view} t={t} />}
+      />
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
       <LogToolbar session={session} view={view} t={t} />
       <ChartsArea sessionId={sessionId} />
@@ -169,24 +173,6 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
               onChange={(v) => set({ remotePort: v })}
             />
           </>
-        )}
-        {kind === 'tcp-client' && session.state === 'connected' && (
-          <button
-            type="button"
-            title={t('halfCloseTitle')}
-            onClick={() => void halfClose(session.sessionId, [undefined])}
-          >
-            {t('halfClose')}
-          </button>
-        )}
-        {running ? (
-          <button type="button" className="primary stop" onClick={() => void stopSession(session.sessionId)}>
-            {t('stop')}
-          </button>
-        ) : (
-          <button type="button" className="primary" onClick={() => void startSession(session.sessionId)}>
-            {t('start')}
-          </button>
         )}
       </div>
       <details className="options">
@@ -546,6 +532,9 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
     }
   };
   const kind = session.config.kind;
+  // Folded away only where the pane is too narrow for one row (styles.css); otherwise always shown.
+  const [more, setMore] = useState(false);
+  const foldId = `send-more-${session.sessionId}`;
   return (
     <div className="send-box">
       <div className="send-options">
@@ -555,31 +544,33 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           options={(['text', 'hex'] as const).map((value) => ({ value, label: t(`mode.${value}`) }))}
           onChange={(value) => set({ mode: value })}
         />
-        <SelectField
-          label={t('sendEncoding')}
-          value={send.encoding}
-          disabled={send.mode === 'hex'}
-          options={ENCODING_OPTIONS}
-          onChange={(value: Encoding) => set({ encoding: value })}
-        />
-        <CheckField
-          label={t('escapes')}
-          checked={send.escapes}
-          disabled={send.mode === 'hex'}
-          onChange={(value) => set({ escapes: value })}
-        />
-        <SelectField
-          label={t('lineEnding')}
-          value={send.lineEnding}
-          options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))}
-          onChange={(value) => set({ lineEnding: value })}
-        />
-        <SelectField
-          label={t('checksum')}
-          value={send.checksum}
-          options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))}
-          onChange={(value) => set({ checksum: value })}
-        />
+        <span id={foldId} className={`send-fold${more ? ' open' : ''}`}>
+          <SelectField
+            label={t('sendEncoding')}
+            value={send.encoding}
+            disabled={send.mode === 'hex'}
+            options={ENCODING_OPTIONS}
+            onChange={(value: Encoding) => set({ encoding: value })}
+          />
+          <CheckField
+            label={t('escapes')}
+            checked={send.escapes}
+            disabled={send.mode === 'hex'}
+            onChange={(value) => set({ escapes: value })}
+          />
+          <SelectField
+            label={t('lineEnding')}
+            value={send.lineEnding}
+            options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))}
+            onChange={(value) => set({ lineEnding: value })}
+          />
+          <SelectField
+            label={t('checksum')}
+            value={send.checksum}
+            options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))}
+            onChange={(value) => set({ checksum: value })}
+          />
+        </span>
         {kind === 'udp' && (
           <SelectField
             label={t('sendTo')}
@@ -602,6 +593,25 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
             onChange={(value) => set({ target: value })}
           />
         )}
+        <button
+          type="button"
+          className="send-more"
+          aria-expanded={more}
+          aria-controls={foldId}
+          title={t('sendMoreTitle')}
+          onClick={() => setMore(!more)}
+        >
+          {t('sendMore')} {more ? '▴' : '▾'}
+        </button>
+        <button
+          type="button"
+          className="primary send-button"
+          disabled={Boolean(hexError)}
+          onClick={submit}
+          title="Ctrl+Enter"
+        >
+          {t('send')}
+        </button>
       </div>
       <div className="send-row">
         <span className="field message">
@@ -609,7 +619,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           <textarea
             id={`message-${session.sessionId}`}
             value={send.text}
-            rows={3}
+            rows={2}
             spellCheck={false}
             aria-invalid={hexError ? true : undefined}
             aria-describedby={hexError ? errorId : undefined}
@@ -618,9 +628,6 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
             onKeyDown={onKeyDown}
           />
         </span>
-        <button type="button" className="primary" disabled={Boolean(hexError)} onClick={submit} title="Ctrl+Enter">
-          {t('send')}
-        </button>
       </div>
       <SendPreviewRegion session={session} view={view} t={t} />
       <SendSchedulePanel session={session} t={t} />
