@@ -250,6 +250,8 @@ test('sessions are renamed, duplicated and removed from the sidebar; four panes 
   const renamed = app.pane('PLC gateway');
   await expect(renamed.getByRole('status').filter({ hasText: `Listening on 127.0.0.1:${port}` })).toBeVisible();
 
+  // The pane count changes only when asked: a second pane first, which the copy then fills.
+  await page.getByLabel('Panes', { exact: true }).selectOption({ label: '2 pane(s)' });
   await sidebar.getByRole('button', { name: 'Duplicate PLC gateway' }).click();
   const copy = app.pane('TCP server 1');
   await expect(copy.getByLabel('Local port')).toHaveValue('0');

@@ -478,6 +478,7 @@ export const en = {
   sessionSettings: 'Session settings',
   sendMore: 'More',
   sendMoreTitle: 'More send options',
+  logMoreTitle: 'More log options and tools: framing, search, copy, save',
   resizeClientList: 'Resize client list',
   paneSummary: 'Session summary',
 };
@@ -956,6 +957,7 @@ export const zh: Dictionary = {
   sessionSettings: '会话设置',
   sendMore: '更多',
   sendMoreTitle: '更多发送选项',
+  logMoreTitle: '更多日志选项和工具：分帧、搜索、复制、保存',
   resizeClientList: '调整客户端列表大小',
   paneSummary: '会话概要',
 };

@@ -21,7 +21,7 @@ import { useApp, type Language, type SessionView } from '../state/store';
 import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, rowEncoding, type Piece, type RowContent } from './format';
 import { Marked, RowMenu, rowsBetween, type Highlight, type RowList } from './row-tools';
 import { timeText } from './time-text';
-import { columnLayout, compactTime, gridColumns, showsPeer } from './columns';
+import { columnLayout, compactTime, gridColumns, showsPeer, tightTime } from './columns';
 import { connectionStore } from '../state/connections';
 import { FRAMED_PENDING, FRAMED_ROW, framedViews, type FramedLog } from '../framing/framed-log';
 import { BAD_NONE, type BadReason } from '../framing/splitters';
@@ -296,9 +296,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
 
   const highlight: Highlight | undefined = tools.matcher?.hasPattern ? tools.matcher.highlight : undefined;
   const startUs = hi > lo ? log.wallUs(logSerial(lo)) : 0;
-  const layout = columnLayout(size.width);
   clientsSeen.current = Math.max(clientsSeen.current, connectionStore.of(sessionId).list().length);
   const peerShown = showsPeer(session?.config.kind, clientsSeen.current);
+  const layout = columnLayout(size.width, view.timestamps, peerShown);
   const fullTime = (position: number, serial: number): string | undefined =>
     view.timestamps
       ? timeText(
@@ -310,7 +310,8 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
       : undefined;
   const timeOf = (position: number, serial: number): string | undefined => {
     const text = fullTime(position, serial);
-    return text !== undefined && layout === 'compact' ? compactTime(text) : text;
+    if (text === undefined) return undefined;
+    return layout === 'compact' ? compactTime(text) : layout === 'tight' ? tightTime(text) : text;
   };
   const items: ReactNode[] = [];
   for (let position = placed.from; position < placed.to; position++) {

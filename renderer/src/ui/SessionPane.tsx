@@ -53,6 +53,9 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
   const session = useApp((state) => state.sessions[sessionId]);
   const view = useApp((state) => state.views[sessionId]);
   const active = useApp((state) => state.activePane === paneIndex);
+  // The log's less used controls, folded away only where the pane is narrow (styles.css).
+  const [logMore, setLogMore] = useState(false);
+  const [sendMore, setSendMore] = useState(false);
   if (!session || !view) return null;
   const kind = session.config.kind;
   return (
@@ -70,13 +73,17 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
         settings={<SettingsBar session={session} view={view} t={t} />}
       />
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
-      <LogToolbar session={session} view={view} t={t} />
+      <LogToolbar session={session} view={view} t={t} more={logMore} onMore={() => setLogMore(!logMore)} />
       <ChartsArea sessionId={sessionId} />
-      <LogToolsBar session={session} view={view} />
+      <div id={`log-more-${sessionId}`} className={`log-fold${logMore ? ' open' : ''}`}>
+        <LogToolsBar session={session} view={view} />
+      </div>
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <RulesPanel session={session} t={t} />
-      <SendBox session={session} view={view} t={t} />
-      <SavedMessages sessionId={sessionId} paneIndex={paneIndex} t={t} />
+      <SendBox session={session} view={view} t={t} more={sendMore} onMore={() => setSendMore(!sendMore)} />
+      <div className={`send-extra${sendMore ? ' open' : ''}`}>
+        <SavedMessages sessionId={sessionId} paneIndex={paneIndex} t={t} />
+      </div>
       <StatusLine session={session} view={view} t={t} />
     </section>
   );
@@ -481,7 +488,19 @@ function CaptureFileStatus({ session, t }: { session: SessionInfo; t: Translate 
   );
 }
 
-function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+function LogToolbar({
+  session,
+  view,
+  t,
+  more,
+  onMore,
+}: {
+  session: SessionInfo;
+  view: SessionView;
+  t: Translate;
+  more: boolean;
+  onMore: () => void;
+}) {
   const set = (change: Partial<SessionView>) => updateView(session.sessionId, () => change);
   return (
     <Toolbar label={t('log')}>
@@ -497,7 +516,6 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
         onChange={(value) => set({ viewMode: value })}
       />
-      <FramingControls session={session} view={view} t={t} />
       <button
         type="button"
         aria-pressed={view.paused}
@@ -509,14 +527,39 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
       <button type="button" onClick={() => void clearLog(session.sessionId)}>
         {t('clearLog')}
       </button>
-      <CheckField label={t('autoScroll')} checked={view.autoScroll} onChange={(v) => set({ autoScroll: v })} />
-      <CheckField label={t('timestamps')} checked={view.timestamps} onChange={(v) => set({ timestamps: v })} />
-      <ChartsToggle sessionId={session.sessionId} />
+      <span className={`log-fold${more ? ' open' : ''}`}>
+        <FramingControls session={session} view={view} t={t} />
+        <CheckField label={t('autoScroll')} checked={view.autoScroll} onChange={(v) => set({ autoScroll: v })} />
+        <CheckField label={t('timestamps')} checked={view.timestamps} onChange={(v) => set({ timestamps: v })} />
+        <ChartsToggle sessionId={session.sessionId} />
+      </span>
+      <button
+        type="button"
+        className="log-more"
+        aria-expanded={more}
+        aria-controls={`log-more-${session.sessionId}`}
+        title={t('logMoreTitle')}
+        onClick={onMore}
+      >
+        {t('sendMore')} {more ? '▴' : '▾'}
+      </button>
     </Toolbar>
   );
 }
 
-function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+function SendBox({
+  session,
+  view,
+  t,
+  more,
+  onMore,
+}: {
+  session: SessionInfo;
+  view: SessionView;
+  t: Translate;
+  more: boolean;
+  onMore: () => void;
+}) {
   const send = view.send;
   const set = (change: Partial<typeof send>) => updateSend(session.sessionId, change);
   const hexError = send.mode === 'hex' && send.text.trim() !== '' ? hexProblem(send.text) : undefined;
@@ -532,8 +575,6 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
     }
   };
   const kind = session.config.kind;
-  // Folded away only where the pane is too narrow for one row (styles.css); otherwise always shown.
-  const [more, setMore] = useState(false);
   const foldId = `send-more-${session.sessionId}`;
   return (
     <div className="send-box">
@@ -599,7 +640,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           aria-expanded={more}
           aria-controls={foldId}
           title={t('sendMoreTitle')}
-          onClick={() => setMore(!more)}
+          onClick={onMore}
         >
           {t('sendMore')} {more ? '▴' : '▾'}
         </button>
@@ -629,9 +670,11 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           />
         </span>
       </div>
-      <SendPreviewRegion session={session} view={view} t={t} />
-      <SendSchedulePanel session={session} t={t} />
-      <FileSendBox session={session} t={t} />
+      <div className={`send-extra${more ? ' open' : ''}`}>
+        <SendPreviewRegion session={session} view={view} t={t} />
+        <SendSchedulePanel session={session} t={t} />
+        <FileSendBox session={session} t={t} />
+      </div>
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
           {t('hexError', { message: hexError.message })}
