@@ -317,6 +317,7 @@ test('a UDP session answers whoever sent last, and sends anywhere while bound', 
 
   // The remote fields stay editable while bound: point them at the device and send again.
   await udp.getByLabel('Send to').selectOption({ label: 'Remote host and port' });
+  await app.openSettings(udp);
   await udp.getByLabel('Remote host').fill('127.0.0.1');
   await udp.getByLabel('Remote port').fill(String(device.address().port));
   await app.send(udp, 'direct');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type App, type Bridge } from './fixtures';
 import { startPythonProgram, stopAll } from '../test/helpers/processes';
+import { tcpClient } from './peers';
 
 // The pane layout as a person sees it: 1 to 4 panes at a laptop's 1280×800 and a desktop's 1920×1080,
 // every pane a session with real traffic. What the issue promised is measured in pixels: ten log rows per
@@ -90,7 +91,7 @@ function measure(page: Page): Promise<PaneMeasure[]> {
         return box.height > 0 && box.top >= rows.top - 0.5 && box.bottom <= rows.bottom + 0.5;
       }).length;
       const contents = [...pane.querySelectorAll('.log-row .log-content')].map((c) => c.getBoundingClientRect().width);
-      const send = [...pane.querySelectorAll('button')].find((b) => b.textContent === 'Send');
+      const send = pane.querySelector('.send-options .send-button');
       const box = pane.getBoundingClientRect();
       return {
         name: pane.getAttribute('aria-label') ?? '',
@@ -143,3 +144,80 @@ for (const viewport of VIEWPORTS) {
     });
   }
 }
+
+test('four panes in 简体中文 and the dark theme at 1280×800: the same room, nothing cut off', async ({
+  app,
+  bridge,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openPanes(app, bridge, 4);
+  await page.getByLabel('Theme').selectOption('dark');
+  await page.getByLabel('Language').selectOption({ label: '简体中文' });
+  await expect(page.getByRole('button', { name: '会话设置' })).toHaveCount(4);
+  await expect(page.getByRole('button', { name: '发送', exact: true })).toHaveCount(4);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/1280x800-4-panes-zh-CN-dark.png` });
+  for (const pane of await measure(page)) {
+    expect(pane.overflowX, `${pane.name} overflows sideways`).toBeLessThanOrEqual(0);
+    expect(pane.send!.right).toBeLessThanOrEqual(pane.paneBox.right + 0.5);
+    expect(pane.send!.bottom).toBeLessThanOrEqual(800);
+    expect(pane.fullRows, `${pane.name} shows too few log rows`).toBeGreaterThanOrEqual(10);
+  }
+});
+
+test('session settings open from the header, take the focus, and fold again on Escape', async ({ app, page }) => {
+  const server = await app.newSession();
+  const toggle = server.getByRole('button', { name: 'Session settings' });
+  // Never started: the settings are open by themselves, so the port is in plain sight.
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(server.getByLabel('Local port')).toBeVisible();
+  await app.startServer(server);
+  // Started: they fold, and the header still says where and how the session is.
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(server.getByLabel('Local port')).toHaveCount(0);
+  await expect(server.getByRole('group', { name: 'Session summary' })).toContainText(
+    /TCP server · 127\.0\.0\.1:\d+ · Listening/,
+  );
+  await toggle.click();
+  await expect(server.getByLabel('Session type')).toBeFocused();
+  await expect(server.getByLabel('Local port')).toBeDisabled();
+  await page.keyboard.press('Escape');
+  await expect(server.getByLabel('Local port')).toHaveCount(0);
+  await expect(toggle).toBeFocused();
+});
+
+test('"New session" never changes the pane count; the client list resizes by mouse and keyboard', async ({
+  app,
+  page,
+}) => {
+  const panes = page.getByLabel('Panes', { exact: true });
+  await page.getByRole('button', { name: 'New session' }).click();
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expect(page.locator('section.pane')).toHaveCount(1);
+  await expect(panes).toHaveValue('1');
+  await expect(page.getByRole('tab')).toHaveCount(2);
+
+  const server = app.pane((await page.locator('section.pane').getAttribute('aria-label')) ?? '');
+  const port = await app.startServer(server);
+  const peers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => tcpClient(port)));
+  await expect(server.getByText('7 client(s)')).toBeVisible();
+  const handle = server.getByRole('separator', { name: 'Resize client list' });
+  const body = server.locator('.conn-body');
+  const height = async () => (await body.boundingBox())!.height;
+  const before = await height();
+  await handle.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(height).toBeGreaterThan(before + 40);
+  await page.keyboard.press('Home');
+  await expect.poll(height).toBeLessThanOrEqual(48 + 1);
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 120, { steps: 4 });
+  await page.mouse.up();
+  await expect.poll(height).toBeGreaterThan(140);
+  for (const peer of peers) peer.socket.destroy();
+});

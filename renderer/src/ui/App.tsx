@@ -8,6 +8,7 @@ import { SelectField } from './controls';
 import { ConfirmRemove } from './ConfirmRemove';
 import { exactCounters } from './exact-counts';
 import { isRunning, SessionPane } from './SessionPane';
+import { sessionEndpoint } from './PaneHeader';
 
 function useTheme(): void {
   const theme = useApp((state) => state.theme);
@@ -119,10 +120,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [name, setName] = useState(session.name);
-  const endpoint =
-    session.config.kind === 'tcp-client'
-      ? (session.remote ?? `${session.config.host}:${session.config.port}`)
-      : (session.local ?? `${session.config.host}:${session.config.port}`);
+  const endpoint = sessionEndpoint(session);
   const finish = (save: boolean) => {
     setEditing(false);
     if (save && name.trim() && name.trim() !== session.name) void renameSession(session.sessionId, name);
