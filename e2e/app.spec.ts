@@ -341,6 +341,7 @@ test('a TCP client half-closes: the server sees FIN and can still answer', async
   await app.connectClient(client, port);
   await app.send(client, 'last words');
   await expect.poll(() => events).toEqual(['data:last words']);
+  await app.openSettings(client);
   await client.getByRole('button', { name: 'Half-close' }).click();
   await expect.poll(() => events).toEqual(['data:last words', 'end']);
   await expect(app.log(client).locator('.log-row.rx .log-content')).toHaveText('still here');

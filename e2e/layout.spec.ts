@@ -79,6 +79,8 @@ interface PaneMeasure {
   dataWidth: number;
   send: { left: number; right: number; top: number; bottom: number } | undefined;
   paneBox: { left: number; right: number };
+  /** The header's state word is whole, not cut by the kind and address before it. */
+  stateShown: boolean;
 }
 
 /** Per pane: how far its content overflows sideways, the log rows fully in view, the data column's width. */
@@ -93,6 +95,8 @@ function measure(page: Page): Promise<PaneMeasure[]> {
       const contents = [...pane.querySelectorAll('.log-row .log-content')].map((c) => c.getBoundingClientRect().width);
       const send = pane.querySelector('.send-options .send-button');
       const box = pane.getBoundingClientRect();
+      const title = pane.querySelector('.pane-title')!.getBoundingClientRect();
+      const state = pane.querySelector('.pane-state')!.getBoundingClientRect();
       return {
         name: pane.getAttribute('aria-label') ?? '',
         overflowX: pane.scrollWidth - pane.clientWidth,
@@ -103,6 +107,7 @@ function measure(page: Page): Promise<PaneMeasure[]> {
           ? (({ left, right, top, bottom }) => ({ left, right, top, bottom }))(send.getBoundingClientRect())
           : undefined,
         paneBox: { left: box.left, right: box.right },
+        stateShown: state.width > 0 && state.right <= title.right + 0.5,
       };
     }),
   );
@@ -126,6 +131,7 @@ for (const viewport of VIEWPORTS) {
       const panes = await measure(page);
       for (const pane of panes) {
         expect(pane.overflowX, `${pane.name} overflows sideways`).toBeLessThanOrEqual(0);
+        expect(pane.stateShown, `${pane.name}'s header cuts its state`).toBe(true);
         expect(pane.send, `${pane.name} has a Send button`).toBeDefined();
         expect(pane.send!.left).toBeGreaterThanOrEqual(pane.paneBox.left);
         expect(pane.send!.right).toBeLessThanOrEqual(pane.paneBox.right + 0.5);
@@ -161,6 +167,7 @@ test('four panes in 简体中文 and the dark theme at 1280×800: the same room,
   await page.screenshot({ path: `${SHOTS}/1280x800-4-panes-zh-CN-dark.png` });
   for (const pane of await measure(page)) {
     expect(pane.overflowX, `${pane.name} overflows sideways`).toBeLessThanOrEqual(0);
+    expect(pane.stateShown, `${pane.name}'s header cuts its state`).toBe(true);
     expect(pane.send!.right).toBeLessThanOrEqual(pane.paneBox.right + 0.5);
     expect(pane.send!.bottom).toBeLessThanOrEqual(800);
     expect(pane.fullRows, `${pane.name} shows too few log rows`).toBeGreaterThanOrEqual(10);
@@ -181,7 +188,9 @@ test('session settings open from the header, take the focus, and fold again on E
     /TCP server · 127\.0\.0\.1:\d+ · Listening/,
   );
   await toggle.click();
-  await expect(server.getByLabel('Session type')).toBeFocused();
+  // The fields of a running server are locked; the focus goes to the first one that is not.
+  const drawer = server.getByRole('group', { name: 'Session settings' });
+  await expect.poll(() => drawer.evaluate((element) => element.contains(document.activeElement))).toBe(true);
   await expect(server.getByLabel('Local port')).toBeDisabled();
   await page.keyboard.press('Escape');
   await expect(server.getByLabel('Local port')).toHaveCount(0);

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { SessionInfo } from '../../../shared/contract';
 import type { Translate } from '../i18n';
-import { halfClose, startSession, stopSession } from '../state/actions';
+import { startSession, stopSession } from '../state/actions';
 import type { SessionView } from '../state/store';
 import { isRunning } from './SessionPane';
 
@@ -65,28 +65,17 @@ export function PaneHeader({
     <>
       <div className="pane-header" role="group" aria-label={t('paneSummary')}>
         <span className="pane-title">
-          <span className="pane-kind">{t(`kind.${session.config.kind}`)}</span>
-          <span className="pane-sep" aria-hidden="true">
-            ·
+          <span className="pane-kind" title={t(`kind.${session.config.kind}`)}>
+            {t(`kind.${session.config.kind}`)}
           </span>
+          <span className="pane-sep">{' · '}</span>
           <span className="pane-address mono" title={sessionEndpoint(session)}>
             {sessionEndpoint(session)}
           </span>
-          <span className="pane-sep" aria-hidden="true">
-            ·
-          </span>
+          <span className="pane-sep">{' · '}</span>
           <span className={`pane-state ${session.state}`}>{t(`state.${session.state}`)}</span>
         </span>
         <span className="pane-actions">
-          {session.config.kind === 'tcp-client' && session.state === 'connected' && (
-            <button
-              type="button"
-              title={t('halfCloseTitle')}
-              onClick={() => void halfClose(session.sessionId, [undefined])}
-            >
-              {t('halfClose')}
-            </button>
-          )}
           {running ? (
             <button type="button" className="primary stop" onClick={() => void stopSession(session.sessionId)}>
               {t('stop')}

@@ -13,6 +13,7 @@ import { formatBytes } from '../log/format';
 import {
   changeKind,
   clearLog,
+  halfClose,
   hexProblem,
   joinMulticast,
   resetCounters,
@@ -180,6 +181,15 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
               onChange={(v) => set({ remotePort: v })}
             />
           </>
+        )}
+        {kind === 'tcp-client' && session.state === 'connected' && (
+          <button
+            type="button"
+            title={t('halfCloseTitle')}
+            onClick={() => void halfClose(session.sessionId, [undefined])}
+          >
+            {t('halfClose')}
+          </button>
         )}
       </div>
       <details className="options">
