@@ -230,3 +230,26 @@ test('"New session" never changes the pane count; the client list resizes by mou
   await expect.poll(height).toBeGreaterThan(140);
   for (const peer of peers) peer.socket.destroy();
 });
+
+test('a pane stops at its minimum width when its border is dragged or moved by the keyboard', async ({ app, page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await app.newSession();
+  await app.newSession('TCP client');
+  const first = page.locator('section.pane').first();
+  const border = page.getByRole('separator', { name: 'Resize panes' });
+  const box = (await border.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(0, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+  const width = async (pane: Locator) => (await pane.boundingBox())!.width;
+  await expect.poll(() => width(first)).toBeLessThanOrEqual(241);
+  expect(await width(first)).toBeGreaterThanOrEqual(234);
+  await border.focus();
+  for (let i = 0; i < 60; i++) await page.keyboard.press('ArrowRight');
+  // Now the other pane is at its minimum, and neither clips a control.
+  const last = page.locator('section.pane').last();
+  await expect.poll(() => width(last)).toBeLessThanOrEqual(241);
+  expect(await width(last)).toBeGreaterThanOrEqual(234);
+  for (const pane of await measure(page)) expect(pane.overflowX, `${pane.name} overflows`).toBeLessThanOrEqual(0);
+});
