@@ -303,6 +303,11 @@ function Workspace() {
                 role="separator"
                 aria-orientation="vertical"
                 aria-label={t('resizePanes')}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(
+                  ((sizes[index - 1] ?? 1) / ((sizes[index - 1] ?? 1) + (sizes[index] ?? 1))) * 100,
+                )}
                 tabIndex={0}
                 onPointerDown={startResize(index - 1)}
                 onKeyDown={(event) => {
