@@ -250,6 +250,8 @@ test('sessions are renamed, duplicated and removed from the sidebar; four panes 
   const renamed = app.pane('PLC gateway');
   await expect(renamed.getByRole('status').filter({ hasText: `Listening on 127.0.0.1:${port}` })).toBeVisible();
 
+  // The pane count changes only when asked: a second pane first, which the copy then fills.
+  await page.getByLabel('Panes', { exact: true }).selectOption({ label: '2 pane(s)' });
   await sidebar.getByRole('button', { name: 'Duplicate PLC gateway' }).click();
   const copy = app.pane('TCP server 1');
   await expect(copy.getByLabel('Local port')).toHaveValue('0');
@@ -315,6 +317,7 @@ test('a UDP session answers whoever sent last, and sends anywhere while bound', 
 
   // The remote fields stay editable while bound: point them at the device and send again.
   await udp.getByLabel('Send to').selectOption({ label: 'Remote host and port' });
+  await app.openSettings(udp);
   await udp.getByLabel('Remote host').fill('127.0.0.1');
   await udp.getByLabel('Remote port').fill(String(device.address().port));
   await app.send(udp, 'direct');
@@ -338,6 +341,7 @@ test('a TCP client half-closes: the server sees FIN and can still answer', async
   await app.connectClient(client, port);
   await app.send(client, 'last words');
   await expect.poll(() => events).toEqual(['data:last words']);
+  await app.openSettings(client);
   await client.getByRole('button', { name: 'Half-close' }).click();
   await expect.poll(() => events).toEqual(['data:last words', 'end']);
   await expect(app.log(client).locator('.log-row.rx .log-content')).toHaveText('still here');

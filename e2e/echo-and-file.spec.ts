@@ -24,6 +24,7 @@ test('Capture to file saves what arrives and says how much it wrote', async ({ a
     const file = path.join(folder, 'received.bin');
     const server = await app.newSession();
     const port = await app.startServer(server);
+    await app.openSettings(server);
     await server.getByText('Options').click();
     const box = server.getByRole('group', { name: 'Capture to file' });
     await box.getByLabel('File path').fill(file);

@@ -98,9 +98,29 @@ export class App {
       .evaluateAll((panes) => panes.map((p) => p.getAttribute('aria-label') ?? ''));
   }
 
-  /** Click "New session" and return the new session's pane (named "TCP server N" until its type changes). */
+  /**
+   * Show the session's full settings ("Session settings" in the pane's header) if they are folded away. A
+   * session that never ran shows them already; after a start they fold, so a spec that changes them opens
+   * them here first.
+   */
+  async openSettings(pane: Locator): Promise<void> {
+    const toggle = pane.getByRole('button', { name: 'Session settings' });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  }
+
+  /**
+   * Click "New session" and return the new session's pane (named "TCP server N" until its type changes).
+   * "New session" fills an empty pane, else replaces the active one; so that every session made here stays
+   * in view, as a person would, this first adds a pane (up to four) when none is empty.
+   */
   async newSession(kind: 'TCP server' | 'TCP client' | 'UDP' = 'TCP server'): Promise<Locator> {
     const before = await this.paneNames();
+    const panes = await this.page.locator('.pane-slot').count();
+    if ((await this.page.locator('.pane.empty').count()) === 0 && panes < 4) {
+      await this.page.getByLabel('Panes', { exact: true }).selectOption(String(panes + 1));
+      await expect(this.page.locator('.pane.empty')).toHaveCount(1);
+    }
     await this.page.getByRole('button', { name: 'New session' }).click();
     let name = '';
     await expect
@@ -125,6 +145,7 @@ export class App {
 
   /** Start a TCP server on 127.0.0.1 and a free port; returns the port it listens on. */
   async startServer(pane: Locator, port = '0'): Promise<number> {
+    await this.openSettings(pane);
     await pane.getByLabel('Local address').fill('127.0.0.1');
     await pane.getByLabel('Local port').fill(port);
     await pane.getByRole('button', { name: 'Start' }).click();
@@ -135,6 +156,7 @@ export class App {
   }
 
   async connectClient(pane: Locator, port: number): Promise<void> {
+    await this.openSettings(pane);
     await pane.getByLabel('Remote host').fill('127.0.0.1');
     await pane.getByLabel('Remote port').fill(String(port));
     await pane.getByRole('button', { name: 'Start' }).click();

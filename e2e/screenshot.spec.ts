@@ -5,7 +5,7 @@ import { tcpClient } from './peers';
 // test-results/); SOCKPIT_UPDATE_SCREENSHOT=1 also writes it to docs/, so a test run leaves the tree clean.
 const target = process.env.SOCKPIT_UPDATE_SCREENSHOT === '1' ? 'docs/screenshot.png' : 'test-results/screenshot.png';
 test('README screenshot: a server with two clients, GBK text and a Modbus frame in hex', async ({ app, page }) => {
-  await page.setViewportSize({ width: 1400, height: 820 });
+  await page.setViewportSize({ width: 1500, height: 860 });
   const server = await app.newSession();
   const port = await app.startServer(server);
   const client = await app.newSession('TCP client');

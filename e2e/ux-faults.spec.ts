@@ -284,6 +284,7 @@ print("got", data.decode(), flush=True)
   await app.send(udp, 'anyone there?');
   const alert = udp.locator('.status-line').getByRole('alert');
   await expect(alert).toContainText(`Nothing is listening on 127.0.0.1:${closedPort}`);
+  await app.openSettings(udp);
   await udp.getByLabel('Remote port').fill(String(listening));
   await app.send(udp, 'hello');
   await listener.waitForLine(/^got hello/);

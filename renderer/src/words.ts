@@ -493,6 +493,13 @@ export const en = {
   workspaceKeptAs: 'It was kept as “{path}”.',
   workspaceSaveFailed: 'The workspace could not be saved: {problem} The last saved one is unchanged.',
   workspaceDismiss: 'Dismiss',
+  // — pane layout —
+  sessionSettings: 'Session settings',
+  sendMore: 'More',
+  sendMoreTitle: 'More send options',
+  logMoreTitle: 'More log options and tools: framing, search, copy, save',
+  resizeClientList: 'Resize client list',
+  paneSummary: 'Session summary',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -984,4 +991,11 @@ export const zh: Dictionary = {
   workspaceKeptAs: '原文件已保留为“{path}”。',
   workspaceSaveFailed: '无法保存工作区：{problem} 上次保存的工作区保持不变。',
   workspaceDismiss: '关闭',
+  // — pane layout —
+  sessionSettings: '会话设置',
+  sendMore: '更多',
+  sendMoreTitle: '更多发送选项',
+  logMoreTitle: '更多日志选项和工具：分帧、搜索、复制、保存',
+  resizeClientList: '调整客户端列表大小',
+  paneSummary: '会话概要',
 };

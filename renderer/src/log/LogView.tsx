@@ -5,6 +5,7 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
+  type CSSProperties,
   type KeyboardEvent,
   type MouseEvent,
   type ReactNode,
@@ -20,6 +21,8 @@ import { useApp, type Language, type SessionView } from '../state/store';
 import { FIRST_SLICE, formatBytes, MORE_SLICE, RowFormatter, rowEncoding, type Piece, type RowContent } from './format';
 import { Marked, RowMenu, rowsBetween, type Highlight, type RowList } from './row-tools';
 import { timeText } from './time-text';
+import { columnLayout, compactTime, gridColumns, showsPeer, tightTime } from './columns';
+import { connectionStore } from '../state/connections';
 import { FRAMED_PENDING, FRAMED_ROW, framedViews, type FramedLog } from '../framing/framed-log';
 import { BAD_NONE, type BadReason } from '../framing/splitters';
 import { appliedFraming } from '../framing/view-framing';
@@ -154,6 +157,8 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   const anchor = useRef({ serial: log.first, frac: 0 });
   const programmatic = useRef(-1);
   const passes = useRef(0);
+  /** The most clients this view has seen at once: their rows stay after they go, and so does the peer column. */
+  const clientsSeen = useRef(0);
   // A framing other than per read shows messages: rows are then positions in the framed view, not log serials.
   const session = useApp((state) => state.sessions[sessionId]);
   const framed = framedViews.of(sessionId, appliedFraming(sessionId, view.framing, session).framing);
@@ -291,7 +296,10 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
 
   const highlight: Highlight | undefined = tools.matcher?.hasPattern ? tools.matcher.highlight : undefined;
   const startUs = hi > lo ? log.wallUs(logSerial(lo)) : 0;
-  const timeOf = (position: number, serial: number): string | undefined =>
+  clientsSeen.current = Math.max(clientsSeen.current, connectionStore.of(sessionId).list().length);
+  const peerShown = showsPeer(session?.config.kind, clientsSeen.current);
+  const layout = columnLayout(size.width, view.timestamps, peerShown);
+  const fullTime = (position: number, serial: number): string | undefined =>
     view.timestamps
       ? timeText(
           tools.timeMode,
@@ -300,6 +308,11 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
           position > 0 ? log.wallUs(logSerial(rowsShown.serialAt(position - 1))) : undefined,
         )
       : undefined;
+  const timeOf = (position: number, serial: number): string | undefined => {
+    const text = fullTime(position, serial);
+    if (text === undefined) return undefined;
+    return layout === 'compact' ? compactTime(text) : layout === 'tight' ? tightTime(text) : text;
+  };
   const items: ReactNode[] = [];
   for (let position = placed.from; position < placed.to; position++) {
     const row = rowsShown.serialAt(position);
@@ -429,7 +442,8 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
   };
   return (
     <div
-      className={`log-rows${view.timestamps ? '' : ' no-time'}`}
+      className={`log-rows ${layout}${view.timestamps ? '' : ' no-time'}${peerShown ? '' : ' no-peer'}`}
+      style={{ '--log-columns': gridColumns(layout, view.timestamps, peerShown) } as CSSProperties}
       ref={scroller}
       tabIndex={0}
       onScroll={onScroll}

@@ -96,7 +96,7 @@ export function adoptSession(info: SessionInfo, view?: SessionView): void {
   });
 }
 
-/** Show a session in a pane: an empty one first, then a new split (up to four), else the active pane. */
+/** Show a session in a pane: an empty one first, else the active pane; `newPane` may add a split (up to four). */
 export function showSession(sessionId: string, options: { newPane?: boolean } = {}): void {
   useApp.setState((state) => {
     const already = state.panes.indexOf(sessionId);
@@ -135,7 +135,7 @@ export async function createSession(
       return { panes, activePane: placement.pane };
     });
   } else {
-    showSession(created.value.sessionId, { newPane: true });
+    showSession(created.value.sessionId);
   }
   return created.value.sessionId;
 }
@@ -236,7 +236,7 @@ export async function duplicateSession(sessionId: string): Promise<void> {
     return;
   }
   adoptSession(created.value, { ...view, selected: [], status: undefined, paused: false, autoName: true });
-  showSession(created.value.sessionId, { newPane: true });
+  showSession(created.value.sessionId);
 }
 
 /** A hex message is checked where it is typed; this is the same check, with the position. */

@@ -10,6 +10,7 @@ import { exactCounters } from './exact-counts';
 import { isRunning, SessionPane } from './SessionPane';
 import { WorkspaceBar } from '../workspace/WorkspaceBar';
 import { WorkspaceMenu } from '../workspace/WorkspaceMenu';
+import { sessionEndpoint } from './PaneHeader';
 
 function useTheme(): void {
   const theme = useApp((state) => state.theme);
@@ -65,7 +66,8 @@ function Header() {
   const setPaneCount = (count: number) =>
     useApp.setState((state) => {
       const next = state.panes.slice(0, count);
-      while (next.length < count) next.push(state.order.find((id) => !next.includes(id)) ?? null);
+      // Added panes start empty: "New session" or a click in the list fills them, and nothing moves by itself.
+      while (next.length < count) next.push(null);
       return { panes: next, paneSizes: next.map(() => 1), activePane: Math.min(state.activePane, count - 1) };
     });
   return (
@@ -122,10 +124,7 @@ function SessionItem({ session }: { session: SessionInfo }) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [name, setName] = useState(session.name);
-  const endpoint =
-    session.config.kind === 'tcp-client'
-      ? (session.remote ?? `${session.config.host}:${session.config.port}`)
-      : (session.local ?? `${session.config.host}:${session.config.port}`);
+  const endpoint = sessionEndpoint(session);
   const finish = (save: boolean) => {
     setEditing(false);
     if (save && name.trim() && name.trim() !== session.name) void renameSession(session.sessionId, name);
@@ -256,29 +255,38 @@ function Tabs() {
   );
 }
 
+/** The narrowest a pane gets by dragging (styles.css `.pane-slot` agrees): every control still fits. */
+const PANE_MIN_PX = 240;
+/** How far an arrow key moves the border between two panes. */
+const KEY_STEP_PX = 24;
+
 function Workspace() {
   const t = useT();
   const panes = useApp((state) => state.panes);
   const sizes = useApp((state) => state.paneSizes);
   const container = useRef<HTMLDivElement>(null);
 
-  const startResize = (index: number) => (event: ReactPointerEvent<HTMLDivElement>) => {
+  /** Moves the border between pane `index` and the next by `px`, stopping where either reaches PANE_MIN_PX. */
+  const moveBorder = (index: number, initial: number[], px: number) => {
     const element = container.current;
     if (!element) return;
-    event.preventDefault();
     const width = element.getBoundingClientRect().width;
+    const total = initial.reduce((a, b) => a + b, 0);
+    const pair = initial[index] + initial[index + 1];
+    const least = Math.min(pair / 2, (PANE_MIN_PX / width) * total);
+    const left = Math.min(Math.max(initial[index] + (px / width) * total, least), pair - least);
+    const next = initial.slice();
+    next[index] = left;
+    next[index + 1] = pair - left;
+    useApp.setState({ paneSizes: next });
+  };
+
+  const startResize = (index: number) => (event: ReactPointerEvent<HTMLDivElement>) => {
+    if (!container.current) return;
+    event.preventDefault();
     const startX = event.clientX;
     const initial = useApp.getState().paneSizes.slice();
-    const total = initial.reduce((a, b) => a + b, 0);
-    const move = (moveEvent: PointerEvent) => {
-      const delta = ((moveEvent.clientX - startX) / width) * total;
-      const pair = initial[index] + initial[index + 1];
-      const left = Math.min(Math.max(initial[index] + delta, pair * 0.15), pair * 0.85);
-      const next = initial.slice();
-      next[index] = left;
-      next[index + 1] = pair - left;
-      useApp.setState({ paneSizes: next });
-    };
+    const move = (moveEvent: PointerEvent) => moveBorder(index, initial, moveEvent.clientX - startX);
     const up = () => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
@@ -299,7 +307,19 @@ function Workspace() {
                 role="separator"
                 aria-orientation="vertical"
                 aria-label={t('resizePanes')}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(
+                  ((sizes[index - 1] ?? 1) / ((sizes[index - 1] ?? 1) + (sizes[index] ?? 1))) * 100,
+                )}
+                tabIndex={0}
                 onPointerDown={startResize(index - 1)}
+                onKeyDown={(event) => {
+                  const step = event.key === 'ArrowLeft' ? -KEY_STEP_PX : event.key === 'ArrowRight' ? KEY_STEP_PX : 0;
+                  if (step === 0) return;
+                  event.preventDefault();
+                  moveBorder(index - 1, useApp.getState().paneSizes.slice(), step);
+                }}
               />
             )}
             {sessionId ? (

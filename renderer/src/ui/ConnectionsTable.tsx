@@ -1,4 +1,13 @@
-import { useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent as ReactPointerEvent,
+} from 'react';
 import type { ConnectionInfo, SessionInfo } from '../../../shared/contract';
 import type { Translate } from '../i18n';
 import { formatBytes, formatTime } from '../log/format';
@@ -10,6 +19,12 @@ import { exactNumber } from './exact-counts';
 
 /** Every row has this height, so the visible ones follow from the scroll position alone. */
 const ROW_PX = 24;
+/** The client list's height: five rows at first, two at least (the log needs the room), twenty at most. */
+const LIST_DEFAULT_PX = ROW_PX * 5;
+const LIST_MIN_PX = ROW_PX * 2;
+const LIST_MAX_PX = ROW_PX * 20;
+/** Heights chosen per session, kept while the page lives so switching panes does not undo them. */
+const listHeights = new Map<string, number>();
 
 function useConnections(sessionId: string): { list: ConnectionInfo[]; open: string[]; closed: number } {
   useSyncExternalStore(
@@ -50,12 +65,46 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
   const toggle = (id: string) =>
     select(selected.has(id) ? view.selected.filter((x) => x !== id) : [...view.selected, id]);
 
-  const visible = Math.ceil((height || ROW_PX * 5) / ROW_PX) + 1;
+  const [listPx, setListPxState] = useState(() => listHeights.get(sessionId) ?? LIST_DEFAULT_PX);
+  const setListPx = (px: number) => {
+    const bounded = Math.round(Math.min(LIST_MAX_PX, Math.max(LIST_MIN_PX, px)));
+    listHeights.set(sessionId, bounded);
+    setListPxState(bounded);
+  };
+  const startDrag = (event: ReactPointerEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    const startY = event.clientY;
+    const initial = listPx;
+    const move = (moveEvent: PointerEvent) => setListPx(initial + moveEvent.clientY - startY);
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+  const onResizeKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const next =
+      event.key === 'ArrowDown'
+        ? listPx + ROW_PX
+        : event.key === 'ArrowUp'
+          ? listPx - ROW_PX
+          : event.key === 'Home'
+            ? LIST_MIN_PX
+            : event.key === 'End'
+              ? LIST_MAX_PX
+              : undefined;
+    if (next === undefined) return;
+    event.preventDefault();
+    setListPx(next);
+  };
+
+  const visible = Math.ceil((height || listPx) / ROW_PX) + 1;
   const first = Math.max(0, Math.min(Math.floor(scrollTop / ROW_PX), list.length - visible));
   const shown = list.slice(first, first + visible);
 
   return (
-    <div className="connections">
+    <div className="connections" style={{ '--client-list-px': `${listPx}px` } as CSSProperties}>
       <Toolbar label={t('connections')}>
         <span className="muted" data-open-clients={open.length}>
           {t('clients', { n: open.length })}
@@ -120,6 +169,18 @@ export function ConnectionsTable({ session, view, t }: { session: SessionInfo; v
           </div>
         </div>
       </div>
+      <div
+        className="client-list-resizer"
+        role="separator"
+        aria-orientation="horizontal"
+        aria-label={t('resizeClientList')}
+        aria-valuemin={LIST_MIN_PX}
+        aria-valuemax={LIST_MAX_PX}
+        aria-valuenow={listPx}
+        tabIndex={0}
+        onPointerDown={startDrag}
+        onKeyDown={onResizeKey}
+      />
     </div>
   );
 }

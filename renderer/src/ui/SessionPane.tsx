@@ -20,9 +20,7 @@ import {
   sendMessage,
   setPaused,
   startCaptureFile,
-  startSession,
   stopCaptureFile,
-  stopSession,
 } from '../state/actions';
 import {
   updateDraft,
@@ -40,6 +38,7 @@ import { GreetingSetting } from './GreetingSetting';
 import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
 import { RulesPanel } from './RulesPanel';
 import { FileSendBox } from './FileSendBox';
+import { PaneHeader } from './PaneHeader';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
@@ -55,6 +54,9 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
   const session = useApp((state) => state.sessions[sessionId]);
   const view = useApp((state) => state.views[sessionId]);
   const active = useApp((state) => state.activePane === paneIndex);
+  // The log's less used controls, folded away only where the pane is narrow (styles.css).
+  const [logMore, setLogMore] = useState(false);
+  const [sendMore, setSendMore] = useState(false);
   if (!session || !view) return null;
   const kind = session.config.kind;
   return (
@@ -64,15 +66,25 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
       onFocusCapture={() => useApp.setState({ activePane: paneIndex })}
       onMouseDown={() => useApp.setState({ activePane: paneIndex })}
     >
-      <SettingsBar session={session} view={view} t={t} />
+      <PaneHeader
+        key={`header-${sessionId}`}
+        session={session}
+        view={view}
+        t={t}
+        settings={<SettingsBar session={session} view={view} t={t} />}
+      />
       {kind === 'tcp-server' && <ConnectionsTable session={session} view={view} t={t} />}
-      <LogToolbar session={session} view={view} t={t} />
+      <LogToolbar session={session} view={view} t={t} more={logMore} onMore={() => setLogMore(!logMore)} />
       <ChartsArea sessionId={sessionId} />
-      <LogToolsBar session={session} view={view} />
+      <div id={`log-more-${sessionId}`} className={`log-fold${logMore ? ' open' : ''}`}>
+        <LogToolsBar session={session} view={view} />
+      </div>
       <LogView key={sessionId} sessionId={sessionId} view={view} />
       <RulesPanel session={session} t={t} />
-      <SendBox session={session} view={view} t={t} />
-      <SavedMessages sessionId={sessionId} paneIndex={paneIndex} t={t} />
+      <SendBox session={session} view={view} t={t} more={sendMore} onMore={() => setSendMore(!sendMore)} />
+      <div className={`send-extra${sendMore ? ' open' : ''}`}>
+        <SavedMessages sessionId={sessionId} paneIndex={paneIndex} t={t} />
+      </div>
       <StatusLine session={session} view={view} t={t} />
     </section>
   );
@@ -177,15 +189,6 @@ function SettingsBar({ session, view, t }: { session: SessionInfo; view: Session
             onClick={() => void halfClose(session.sessionId, [undefined])}
           >
             {t('halfClose')}
-          </button>
-        )}
-        {running ? (
-          <button type="button" className="primary stop" onClick={() => void stopSession(session.sessionId)}>
-            {t('stop')}
-          </button>
-        ) : (
-          <button type="button" className="primary" onClick={() => void startSession(session.sessionId)}>
-            {t('start')}
           </button>
         )}
       </div>
@@ -495,7 +498,19 @@ function CaptureFileStatus({ session, t }: { session: SessionInfo; t: Translate 
   );
 }
 
-function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+function LogToolbar({
+  session,
+  view,
+  t,
+  more,
+  onMore,
+}: {
+  session: SessionInfo;
+  view: SessionView;
+  t: Translate;
+  more: boolean;
+  onMore: () => void;
+}) {
   const set = (change: Partial<SessionView>) => updateView(session.sessionId, () => change);
   return (
     <Toolbar label={t('log')}>
@@ -511,7 +526,6 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
         options={(['text', 'hex', 'both'] as const).map((value) => ({ value, label: t(`view.${value}`) }))}
         onChange={(value) => set({ viewMode: value })}
       />
-      <FramingControls session={session} view={view} t={t} />
       <button
         type="button"
         aria-pressed={view.paused}
@@ -523,14 +537,39 @@ function LogToolbar({ session, view, t }: { session: SessionInfo; view: SessionV
       <button type="button" onClick={() => void clearLog(session.sessionId)}>
         {t('clearLog')}
       </button>
-      <CheckField label={t('autoScroll')} checked={view.autoScroll} onChange={(v) => set({ autoScroll: v })} />
-      <CheckField label={t('timestamps')} checked={view.timestamps} onChange={(v) => set({ timestamps: v })} />
-      <ChartsToggle sessionId={session.sessionId} />
+      <span className={`log-fold${more ? ' open' : ''}`}>
+        <FramingControls session={session} view={view} t={t} />
+        <CheckField label={t('autoScroll')} checked={view.autoScroll} onChange={(v) => set({ autoScroll: v })} />
+        <CheckField label={t('timestamps')} checked={view.timestamps} onChange={(v) => set({ timestamps: v })} />
+        <ChartsToggle sessionId={session.sessionId} />
+      </span>
+      <button
+        type="button"
+        className="log-more"
+        aria-expanded={more}
+        aria-controls={`log-more-${session.sessionId}`}
+        title={t('logMoreTitle')}
+        onClick={onMore}
+      >
+        {t('sendMore')} {more ? '▴' : '▾'}
+      </button>
     </Toolbar>
   );
 }
 
-function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView; t: Translate }) {
+function SendBox({
+  session,
+  view,
+  t,
+  more,
+  onMore,
+}: {
+  session: SessionInfo;
+  view: SessionView;
+  t: Translate;
+  more: boolean;
+  onMore: () => void;
+}) {
   const send = view.send;
   const set = (change: Partial<typeof send>) => updateSend(session.sessionId, change);
   const hexError = send.mode === 'hex' && send.text.trim() !== '' ? hexProblem(send.text) : undefined;
@@ -546,6 +585,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
     }
   };
   const kind = session.config.kind;
+  const foldId = `send-more-${session.sessionId}`;
   return (
     <div className="send-box">
       <div className="send-options">
@@ -555,31 +595,33 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           options={(['text', 'hex'] as const).map((value) => ({ value, label: t(`mode.${value}`) }))}
           onChange={(value) => set({ mode: value })}
         />
-        <SelectField
-          label={t('sendEncoding')}
-          value={send.encoding}
-          disabled={send.mode === 'hex'}
-          options={ENCODING_OPTIONS}
-          onChange={(value: Encoding) => set({ encoding: value })}
-        />
-        <CheckField
-          label={t('escapes')}
-          checked={send.escapes}
-          disabled={send.mode === 'hex'}
-          onChange={(value) => set({ escapes: value })}
-        />
-        <SelectField
-          label={t('lineEnding')}
-          value={send.lineEnding}
-          options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))}
-          onChange={(value) => set({ lineEnding: value })}
-        />
-        <SelectField
-          label={t('checksum')}
-          value={send.checksum}
-          options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))}
-          onChange={(value) => set({ checksum: value })}
-        />
+        <span id={foldId} className={`send-fold${more ? ' open' : ''}`}>
+          <SelectField
+            label={t('sendEncoding')}
+            value={send.encoding}
+            disabled={send.mode === 'hex'}
+            options={ENCODING_OPTIONS}
+            onChange={(value: Encoding) => set({ encoding: value })}
+          />
+          <CheckField
+            label={t('escapes')}
+            checked={send.escapes}
+            disabled={send.mode === 'hex'}
+            onChange={(value) => set({ escapes: value })}
+          />
+          <SelectField
+            label={t('lineEnding')}
+            value={send.lineEnding}
+            options={LINE_ENDINGS.map((value) => ({ value, label: t(`lineEnding.${value}`) }))}
+            onChange={(value) => set({ lineEnding: value })}
+          />
+          <SelectField
+            label={t('checksum')}
+            value={send.checksum}
+            options={CHECKSUMS.map((value) => ({ value, label: t(`checksum.${value}`) }))}
+            onChange={(value) => set({ checksum: value })}
+          />
+        </span>
         {kind === 'udp' && (
           <SelectField
             label={t('sendTo')}
@@ -602,6 +644,25 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
             onChange={(value) => set({ target: value })}
           />
         )}
+        <button
+          type="button"
+          className="send-more"
+          aria-expanded={more}
+          aria-controls={foldId}
+          title={t('sendMoreTitle')}
+          onClick={onMore}
+        >
+          {t('sendMore')} {more ? '▴' : '▾'}
+        </button>
+        <button
+          type="button"
+          className="primary send-button"
+          disabled={Boolean(hexError)}
+          onClick={submit}
+          title="Ctrl+Enter"
+        >
+          {t('send')}
+        </button>
       </div>
       <div className="send-row">
         <span className="field message">
@@ -609,7 +670,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
           <textarea
             id={`message-${session.sessionId}`}
             value={send.text}
-            rows={3}
+            rows={2}
             spellCheck={false}
             aria-invalid={hexError ? true : undefined}
             aria-describedby={hexError ? errorId : undefined}
@@ -618,13 +679,12 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
             onKeyDown={onKeyDown}
           />
         </span>
-        <button type="button" className="primary" disabled={Boolean(hexError)} onClick={submit} title="Ctrl+Enter">
-          {t('send')}
-        </button>
       </div>
-      <SendPreviewRegion session={session} view={view} t={t} />
-      <SendSchedulePanel session={session} t={t} />
-      <FileSendBox session={session} t={t} />
+      <div className={`send-extra${more ? ' open' : ''}`}>
+        <SendPreviewRegion session={session} view={view} t={t} />
+        <SendSchedulePanel session={session} t={t} />
+        <FileSendBox session={session} t={t} />
+      </div>
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
           {t('hexError', { message: hexError.message })}
