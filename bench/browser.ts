@@ -9,8 +9,8 @@ import { chromiumVersion } from './lib/machine';
 import { finish, newResult, type BenchResult } from './lib/result';
 
 // 5 and 6 run in the browser: Playwright drives the real UI in Chromium against the real bridge. The
-// scenarios live in e2e/bench.spec.ts and e2e/bench-flood.spec.ts, which are also the CI smoke (small sizes, correctness
-// only); here they run at full scale and hand their figures back through a JSON file.
+// scenarios live in e2e/bench.spec.ts and e2e/bench-flood.spec.ts, which are also the CI smoke (small sizes,
+// correctness only); here they run at full scale and hand their figures back through a JSON file.
 
 export type BrowserBench = 'window' | 'redecode' | 'reframe' | 'flood';
 

@@ -40,6 +40,8 @@ function electronLink(preload: PreloadApi): EngineLink {
       // Subscribing at the first listener, not before: a batch acknowledged with nobody to read it would be lost.
       unsubscribe ??= preload.onBatch((bytes) =>
         inbound.push(() => {
+          // Unsubscribed while it waited: left unread and unacknowledged, as one that came after would be.
+          if (listeners.size === 0) return;
           const batch = decodeBatch(bytes);
           if (!batch) {
             console.warn('Sockpit: ignored a malformed batch from the main process');
