@@ -9,15 +9,16 @@ import { chromiumVersion } from './lib/machine';
 import { finish, newResult, type BenchResult } from './lib/result';
 
 // 5 and 6 run in the browser: Playwright drives the real UI in Chromium against the real bridge. The
-// scenarios live in e2e/bench.spec.ts, which is also the CI smoke (small sizes, correctness only); here it
-// runs at full scale and hands its figures back through a JSON file.
+// scenarios live in e2e/bench.spec.ts and e2e/bench-flood.spec.ts, which are also the CI smoke (small sizes,
+// correctness only); here they run at full scale and hand their figures back through a JSON file.
 
-export type BrowserBench = 'window' | 'redecode' | 'reframe';
+export type BrowserBench = 'window' | 'redecode' | 'reframe' | 'flood';
 
 const TITLES: Record<BrowserBench, string> = {
   window: 'The window under flood',
   redecode: 'Re-decode',
   reframe: 'Re-frame',
+  flood: 'The tab under a sustained flood',
 };
 /**
  * The whole Playwright run, build excluded: the flood is 30 s and the re-decode history takes a few minutes to send.
@@ -85,6 +86,7 @@ export async function benchBrowser(
         cli,
         'test',
         'e2e/bench.spec.ts',
+        'e2e/bench-flood.spec.ts',
         '--reporter=list',
         '--grep',
         grep,

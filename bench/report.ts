@@ -94,6 +94,15 @@ const METHOD: Record<BenchName, string> = {
     '(delimiter 0A) ten times, each switch re-splitting the whole kept history into messages. Each switch is timed from its `change` ' +
     "event to the first frame painted after the log's rows changed, and the view must show one message per line of the whole " +
     'history, none pending or bad.',
+  flood:
+    'The real UI in Chromium against the real browser bridge, three panes on screen. For 60 s a python3 client writes 64 KiB blocks ' +
+    'with `sendall` into a TCP server session (as fast as the engine reads: the rate the machine sustains) while a peer process sends ' +
+    '100k 40-byte datagrams/s into a UDP session in the second pane. Twenty times during it: "Pause view" of the TCP pane (rows must ' +
+    'then hold still), a wheel in the paused log, "Resume view", Send on a third session (a UDP one, to a python3 receiver), and a ' +
+    "switch of the second pane to a fourth session's tab and back. Each is timed from its input event's timestamp to the first frame " +
+    'painted with its effect in the DOM (button state, rows moved, the sent row, the other log). The page records every ' +
+    "requestAnimationFrame; the renderer's JS heap with its typed arrays is sampled over CDP every second. Afterwards every send must " +
+    'have reached the receiver exactly once, and the engine counted exactly what the peers sent.',
 };
 
 const TITLES: Record<BenchName, string> = {
@@ -109,6 +118,7 @@ const TITLES: Record<BenchName, string> = {
   search: 'Log search',
   file: 'File send over TCP',
   reframe: 'Re-frame',
+  flood: 'The tab under a sustained flood',
 };
 
 const ISSUE_REFERENCES: Array<[string, string]> = [

@@ -78,7 +78,7 @@ function print(result: BenchResult): void {
 type NodeBench = Exclude<BenchName, BrowserBench>;
 
 function isBrowserBench(name: BenchName): name is BrowserBench {
-  return name === 'window' || name === 'redecode' || name === 'reframe';
+  return name === 'window' || name === 'redecode' || name === 'reframe' || name === 'flood';
 }
 
 async function runOne(name: NodeBench, smoke: boolean, preliminary: boolean): Promise<BenchResult> {

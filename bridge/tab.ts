@@ -18,6 +18,14 @@ import type { ClientLedger, ReplyLedger } from './reply-ledger';
 
 type Reply = { type: 'reply'; id: number; result: Result<unknown> };
 
+/**
+ * A browser tab's budget of unacknowledged batches. Over a WebSocket a reply travels behind every batch byte
+ * sent before it, and Chromium takes in no more of a socket than the page has consumed: with fewer batches out,
+ * a command's answer (and the record of what it did) waits behind less. The page still gets a batch per
+ * interval while it keeps up; one that falls behind is handed the newest records, told how many it skipped.
+ */
+export const TAB_MAX_UNACKED = 2;
+
 export interface TabOptions {
   engine: Engine;
   /** Unsent data past this disconnects the tab with close code 1013 (see BridgeOptions.maxBufferedBytes). */
@@ -44,7 +52,7 @@ export class Tab {
     private readonly ws: WebSocket,
     private readonly options: TabOptions,
   ) {
-    this.stream = new EventStream(options.engine, (bytes) => this.sendBatch(bytes));
+    this.stream = new EventStream(options.engine, (bytes) => this.sendBatch(bytes), { maxUnacked: TAB_MAX_UNACKED });
     ws.on('message', (data, isBinary) => {
       try {
         this.onMessage(data, isBinary);
@@ -101,7 +109,7 @@ export class Tab {
     }
   }
 
-  /** One batch as one binary frame; the stream sends no more than MAX_UNACKED_BATCHES unacknowledged ones. */
+  /** One batch as one binary frame; the stream sends no more than TAB_MAX_UNACKED unacknowledged ones. */
   private sendBatch(bytes: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(bytes, { binary: true });

@@ -15,7 +15,8 @@ export type BenchName =
   | 'charts'
   | 'search'
   | 'file'
-  | 'reframe';
+  | 'reframe'
+  | 'flood';
 export const BENCH_NAMES: readonly BenchName[] = [
   'tcp',
   'udp',
@@ -29,6 +30,7 @@ export const BENCH_NAMES: readonly BenchName[] = [
   'search',
   'file',
   'reframe',
+  'flood',
 ];
 
 export interface Target {

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../shared/contract';
-import { BATCH_INTERVAL_MS, MAX_UNACKED_BATCHES, MAX_BATCH_BYTES } from '../../shared/contract/batch';
+import { BATCH_INTERVAL_MS, MAX_BATCH_BYTES } from '../../shared/contract/batch';
+import { TAB_MAX_UNACKED } from '../../bridge/tab';
 import { sleep, until } from '../helpers/harness';
 import { startTestBridge, TabClient, type TestBridge } from './helpers';
 
@@ -72,12 +73,12 @@ describe('flow control over the bridge WebSocket', () => {
     expect(Math.max(...client.batches.sizes)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
   });
 
-  it(`a tab that stops acknowledging gets ${MAX_UNACKED_BATCHES} batches, then nothing until it acknowledges, then skips ahead`, async () => {
+  it(`a tab that stops acknowledging gets ${TAB_MAX_UNACKED} batches, then nothing until it acknowledges, then skips ahead`, async () => {
     const { t, client, sessionId, device } = await setup();
     client.batches.autoAck = false;
     const base = client.batches.headers.length;
     let total = 0;
-    for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
+    for (let i = 1; i <= TAB_MAX_UNACKED; i++) {
       device.write(Buffer.alloc(500, i));
       total += 500;
       await client.until(
@@ -93,7 +94,7 @@ describe('flow control over the bridge WebSocket', () => {
     }
     await until(() => captured(t, sessionId) === total, 10_000, 'the flood to land');
     await sleep(10 * BATCH_INTERVAL_MS);
-    expect(client.batches.headers).toHaveLength(base + MAX_UNACKED_BATCHES);
+    expect(client.batches.headers).toHaveLength(base + TAB_MAX_UNACKED);
 
     client.batches.autoAck = true;
     client.batches.ack();
@@ -111,7 +112,7 @@ describe('flow control over the bridge WebSocket', () => {
     const { t, client, sessionId, device } = await setup();
     client.batches.autoAck = false;
     const base = client.batches.headers.length;
-    for (let i = 1; i <= MAX_UNACKED_BATCHES; i++) {
+    for (let i = 1; i <= TAB_MAX_UNACKED; i++) {
       device.write(`n${i}`);
       await client.until(() => (client.batches.headers.length >= base + i ? true : undefined), 5000, `batch ${i}`);
     }
@@ -130,14 +131,14 @@ describe('flow control over the bridge WebSocket', () => {
       error: { code: 'E_VALIDATION', message: expect.stringMatching(/acknowledgement/) },
     });
     // An id ahead of what was sent does not open the window either.
-    client.sendRaw(JSON.stringify({ type: 'ack', batchId: base + MAX_UNACKED_BATCHES + 5 }));
+    client.sendRaw(JSON.stringify({ type: 'ack', batchId: base + TAB_MAX_UNACKED + 5 }));
     device.write('more');
-    await until(() => captured(t, sessionId) === 4 * 2 + 4, 5000, 'the bytes to land');
+    await until(() => captured(t, sessionId) === TAB_MAX_UNACKED * 2 + 4, 5000, 'the bytes to land');
     await sleep(10 * BATCH_INTERVAL_MS);
-    expect(client.batches.headers).toHaveLength(base + MAX_UNACKED_BATCHES);
+    expect(client.batches.headers).toHaveLength(base + TAB_MAX_UNACKED);
     // Commands keep working while the window is closed.
     expect(await client.ok<SessionInfo[]>({ type: 'session.list' })).toHaveLength(1);
-    client.batches.ack(base + MAX_UNACKED_BATCHES);
+    client.batches.ack(base + TAB_MAX_UNACKED);
     await client.until(() => caughtUp(t, client, sessionId), 5000, 'the last record');
     expect(client.batches.recordsOf(sessionId).at(-1)?.bytes.toString()).toBe('more');
     expect(client.batches.skippedOf(sessionId)).toBe(0);

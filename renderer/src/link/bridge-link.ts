@@ -11,6 +11,7 @@ import {
 } from '../../../shared/contract/wire';
 import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
 import { deliverBatch } from './deliver';
+import { InboundQueue } from './inbound-queue';
 
 /** A command sent and not answered yet; `lostAt` is set while the connection it went out on is gone. */
 interface Waiting {
@@ -39,6 +40,8 @@ export class BridgeLink implements EngineApi {
   private readonly batchListeners = new Set<(batch: DecodedBatch) => void>();
   private readonly linkListeners = new Set<(state: LinkState) => void>();
   private retryMs = 250;
+  /** Replies and batches, applied in arrival order in slices that give way to input (see InboundQueue). */
+  private readonly inbound = new InboundQueue();
   link: LinkState = 'connecting';
 
   constructor(private readonly url: string) {
@@ -62,8 +65,9 @@ export class BridgeLink implements EngineApi {
       this.setLink('open');
     };
     socket.onmessage = (message) => {
-      if (typeof message.data === 'string') this.receive(message.data);
-      else if (message.data instanceof ArrayBuffer) this.receiveBatch(socket, message.data);
+      const data: unknown = message.data;
+      if (typeof data === 'string') this.inbound.push(() => this.receive(data));
+      else if (data instanceof ArrayBuffer) this.inbound.push(() => this.receiveBatch(socket, data));
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;

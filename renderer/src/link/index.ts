@@ -2,6 +2,7 @@ import { decodeBatch, type DecodedBatch } from '../../../shared/contract/batch';
 import type { LinkState, PreloadApi, EngineApi } from '../../../shared/contract/wire';
 import { BridgeLink } from './bridge-link';
 import { deliverBatch } from './deliver';
+import { InboundQueue } from './inbound-queue';
 
 declare global {
   interface Window {
@@ -28,6 +29,8 @@ export function bridgeSocketUrl(location: Location): string | undefined {
 function electronLink(preload: PreloadApi): EngineLink {
   const listeners = new Set<(batch: DecodedBatch) => void>();
   let unsubscribe: (() => void) | undefined;
+  // Batches give way to input as over the bridge; replies come back through `execute`'s own promise.
+  const inbound = new InboundQueue();
   return {
     kind: 'electron',
     link: 'open',
@@ -35,15 +38,19 @@ function electronLink(preload: PreloadApi): EngineLink {
     onBatch(listener) {
       listeners.add(listener);
       // Subscribing at the first listener, not before: a batch acknowledged with nobody to read it would be lost.
-      unsubscribe ??= preload.onBatch((bytes) => {
-        const batch = decodeBatch(bytes);
-        if (!batch) {
-          console.warn('Sockpit: ignored a malformed batch from the main process');
-          return;
-        }
-        deliverBatch(listeners, batch);
-        preload.ack(batch.header.batchId);
-      });
+      unsubscribe ??= preload.onBatch((bytes) =>
+        inbound.push(() => {
+          // Unsubscribed while it waited: left unread and unacknowledged, as one that came after would be.
+          if (listeners.size === 0) return;
+          const batch = decodeBatch(bytes);
+          if (!batch) {
+            console.warn('Sockpit: ignored a malformed batch from the main process');
+            return;
+          }
+          deliverBatch(listeners, batch);
+          preload.ack(batch.header.batchId);
+        }),
+      );
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0) {

@@ -10,6 +10,7 @@ import {
   type MouseEvent,
   type ReactNode,
 } from 'react';
+import { flushSync } from 'react-dom';
 import { ENCODING_LABELS } from '../../../shared/codec/text';
 import { translate, translateNote, useT, type Translate } from '../i18n';
 import { loadFullRecord } from '../state/actions';
@@ -283,7 +284,9 @@ function LogRows({ sessionId, view }: { sessionId: string; view: SessionView }) 
       const row = Math.min(Math.floor(position), Math.max(0, count - 1));
       anchor.current = { serial: count > 0 ? rowsShown.serialAt(row) : lo, frac: Math.min(1, position - row) };
     }
-    setTick((n) => n + 1);
+    // The rows for the new position are drawn in this frame: left to the scheduler, they waited behind the
+    // batches of a flood and the scrolled-to part of the log stayed blank for a few frames.
+    flushSync(() => setTick((n) => n + 1));
   };
 
   // An idle-gap message ends by silence: look again when the silence will have lasted.

@@ -1,4 +1,9 @@
+import { inputPending } from '../link/inbound-queue';
+
 type Listener = () => void;
+
+/** Frames in a row a redraw may give way to waiting input before it goes ahead anyway. */
+const MAX_YIELDS = 2;
 
 /** The page's frame clock, typed here rather than from the DOM library, so stores also load in plain Node. */
 const frames = globalThis as unknown as { requestAnimationFrame(callback: (now: number) => void): number };
@@ -12,6 +17,7 @@ export class FrameNotifier {
   private readonly dirty = new Set<string>();
   private readonly notifiedAt = new Map<string, number>();
   private frame: number | undefined;
+  private yields = 0;
 
   constructor(private readonly minIntervalMs = 0) {}
 
@@ -29,6 +35,13 @@ export class FrameNotifier {
 
   private notify(now: number): void {
     this.frame = undefined;
+    // A click or key waiting behind this frame goes first: redrawing a flooding log can wait a frame.
+    if (this.yields < MAX_YIELDS && inputPending()) {
+      this.yields++;
+      this.frame = frames.requestAnimationFrame((next) => this.notify(next));
+      return;
+    }
+    this.yields = 0;
     const sessions = [...this.dirty];
     this.dirty.clear();
     for (const id of sessions) {
