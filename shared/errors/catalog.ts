@@ -27,6 +27,9 @@ const HEX_HINT_EN = 'Hex uses 0–9 and A–F; separate bytes with spaces.';
 const HEX_HINT_ZH = '十六进制只用 0–9 和 A–F，字节之间用空格分隔。';
 const ESCAPE_HINT_EN = 'Supported escapes: \\r \\n \\t \\\\ \\0 \\xNN. Write \\\\ for a backslash itself.';
 const ESCAPE_HINT_ZH = '支持的转义：\\r \\n \\t \\\\ \\0 \\xNN。反斜杠本身请写 \\\\。';
+// {names} lists the placeholders; a literal brace is written {{ and is not a template field.
+const PLACEHOLDERS_HINT_EN = 'Placeholders: {names}. Write {{ for a literal "{".';
+const PLACEHOLDERS_HINT_ZH = '占位符：{names}。字面的“{”请写成 {{。';
 const START_FIRST_EN = 'Start it first.';
 const START_FIRST_ZH = '请先启动。';
 const GROUP_RANGES_EN =
@@ -1110,6 +1113,50 @@ const INPUT = {
       message: '位置 {position} 的字符 {char} 无法用 {encoding} 编码。',
       hint: '请选择包含它的编码（UTF-8 或 GB18030），或用十六进制发送。',
     },
+  },
+  'placeholder-len-twice': {
+    en: {
+      message: '{field} appears twice, at characters {first} and {at}; a message has one length field.',
+      hint: PLACEHOLDERS_HINT_EN,
+    },
+    zh: {
+      message: '{field} 出现了两次（第 {first} 和第 {at} 个字符）；一条消息只能有一个长度字段。',
+      hint: PLACEHOLDERS_HINT_ZH,
+    },
+  },
+  'placeholder-checksum-kind': {
+    en: {
+      message: '{field} at character {at} needs a checksum kind: choose one (sum8, crc16-modbus, …).',
+      hint: 'Or write {escaped} to send the text "{field}".',
+    },
+    zh: {
+      message: '第 {at} 个字符处的 {field} 需要校验类型：请选择一种（sum8、crc16-modbus 等）。',
+      hint: '或写 {escaped} 来发送文本“{field}”。',
+    },
+  },
+  'placeholder-checksum-twice': {
+    en: {
+      message: '{field} appears twice, at characters {first} and {at}; a message has one checksum.',
+      hint: PLACEHOLDERS_HINT_EN,
+    },
+    zh: {
+      message: '{field} 出现了两次（第 {first} 和第 {at} 个字符）；一条消息只能有一个校验值。',
+      hint: PLACEHOLDERS_HINT_ZH,
+    },
+  },
+  'placeholder-capture': {
+    en: {
+      message: '{field} at character {at} stands for a regex capture, which only an auto-reply rule fills in.',
+      hint: 'Write {escaped} to send the text "{field}".',
+    },
+    zh: {
+      message: '第 {at} 个字符处的 {field} 表示正则捕获，只有自动回复规则才会填入。',
+      hint: '写 {escaped} 来发送文本“{field}”。',
+    },
+  },
+  'placeholder-unknown': {
+    en: { message: 'Unknown placeholder {field} at character {at}.', hint: PLACEHOLDERS_HINT_EN },
+    zh: { message: '第 {at} 个字符处的占位符 {field} 无法识别。', hint: PLACEHOLDERS_HINT_ZH },
   },
   'checksum-range-beyond': {
     en: {
