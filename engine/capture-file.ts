@@ -15,6 +15,7 @@ import {
 } from '../shared/contract/capture-file';
 import type { CaptureFileFormat, CaptureFileInfo, CaptureRecord } from '../shared/contract/events';
 import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { failWith } from '../shared/errors/word';
 
 // The capture file: every record of a session reaches it from the session's record path, whatever a
 // user interface shows or skips. It is the one part of Sockpit allowed to slow a peer down, and only
@@ -97,20 +98,16 @@ export class CaptureFileSink {
   static async open(options: CaptureFileOptions): Promise<Result<CaptureFileSink>> {
     const { path, format, append } = options;
     if (!isAbsolute(path)) {
-      return fail('E_VALIDATION', `The capture file needs a full path from the top of a disk; "${path}" is relative.`, {
-        hint:
-          process.platform === 'win32'
-            ? 'For example C:\\Users\\you\\capture.bin.'
-            : 'For example /home/you/capture.bin.',
+      return failWith('E_VALIDATION', 'capture-relative-path', {
+        path,
+        example: process.platform === 'win32' ? 'C:\\Users\\you\\capture.bin' : '/home/you/capture.bin',
       });
     }
     const folder = dirname(path);
     try {
       const folderStats = await stat(folder);
       if (!folderStats.isDirectory()) {
-        return fail('ENOTDIR', `${folder} is a file, not a folder, so ${path} cannot be created in it.`, {
-          hint: 'Choose a file in a folder that exists.',
-        });
+        return failWith('ENOTDIR', 'capture-folder-is-file', { folder, path });
       }
     } catch (err) {
       return { ok: false, error: explainFileError(err, folder, 'folder') };
@@ -123,9 +120,7 @@ export class CaptureFileSink {
         return { ok: false, error: explainFileError(err, path, 'open') };
     }
     if (existing?.isDirectory()) {
-      return fail('EISDIR', `${path} is a folder, not a file.`, {
-        hint: `Add a file name to it, for example ${join(path, 'capture.bin')}.`,
-      });
+      return failWith('EISDIR', 'capture-path-is-folder', { path, example: join(path, 'capture.bin') });
     }
     const appendingToRecords =
       format === 'records' && append && existing !== undefined && existing.isFile() && existing.size > 0;

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
 import type { Encoding } from '../shared/codec/options';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Meter } from './stats';
+import { failWith } from '../shared/errors/word';
 
 /** How long a connection we asked to close politely (FIN) may linger before we destroy it. */
 const CLOSE_GRACE_MS = 1500;
@@ -221,11 +222,11 @@ export class TcpConnection {
   /** Write and record exactly what went out; resolves once the kernel has taken the bytes. */
   write(bytes: Uint8Array, encoding?: Encoding): Promise<Result<SendResult>> {
     if (!this.writable) {
-      const why =
+      return Promise.resolve(
         this.state === 'half-closed-by-us'
-          ? 'We already sent FIN on this connection; it can no longer send.'
-          : `The connection to ${this.peer} is closed.`;
-      return Promise.resolve(fail('ERR_SOCKET_CLOSED', why, { hint: 'Connect again to send.' }));
+          ? failWith('ERR_SOCKET_CLOSED', 'fin-already-sent')
+          : failWith('ERR_SOCKET_CLOSED', 'connection-closed', { peer: this.peer }),
+      );
     }
     const stamp = nowStamp();
     return new Promise((resolve) => {

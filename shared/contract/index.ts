@@ -27,7 +27,7 @@ export * from './record-encoding';
 export * from './presets';
 export * from './file-send';
 export * from './workspace';
-export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
+export { hostError, hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
 export interface CommandValues {

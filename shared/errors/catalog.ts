@@ -907,13 +907,13 @@ const ENGINE = {
     en: { message: '{@inner}', hint: '[[{@inner#hint} ]]Nothing was sent.' },
     zh: { message: '{@inner}', hint: '[[{@inner#hint}]]没有发送任何数据。' },
   },
+  'echo-failed': {
+    en: { message: 'Echo failed: {@inner}', hint: '{@inner#hint}' },
+    zh: { message: '回显失败：{@inner}', hint: '{@inner#hint}' },
+  },
   'greeting-not-sent': {
     en: { message: 'The greeting was not sent: {@inner}', hint: '{@inner#hint}' },
     zh: { message: '连接问候没有发送：{@inner}', hint: '{@inner#hint}' },
-  },
-  'greeting-failed': {
-    en: { message: 'The greeting was not sent: {detail}' },
-    zh: { message: '连接问候没有发送：{detail}' },
   },
   'step-failed': {
     en: { message: 'Step {step}: {@inner}', hint: '{@inner#hint}' },
@@ -928,12 +928,21 @@ const ENGINE = {
     zh: { message: '规则“{rule}”无法回复 {peer}：{@inner}', hint: '{@inner#hint}' },
   },
   'auto-reply-skipping': {
-    en: { message: 'Auto-reply is skipping messages: {pending} replies are still waiting to go out.' },
-    zh: { message: '自动回复正在跳过消息：还有 {pending} 条回复在等待发出。' },
+    en: {
+      message: 'Auto-reply is skipping messages: {pending} replies are still waiting to go out.',
+      hint: 'The peer is not reading what is sent back, or messages arrive faster than they can be answered. Everything received is still recorded.',
+    },
+    zh: {
+      message: '自动回复正在跳过消息：还有 {pending} 条回复在等待发出。',
+      hint: '对端没有读取回复，或消息到达得比回复更快。收到的一切仍都有记录。',
+    },
   },
   'no-such-job': {
-    en: { message: 'There is no running job "{id}" in this session.' },
-    zh: { message: '本会话中没有正在运行的任务“{id}”。' },
+    en: {
+      message: 'There is no running job "{id}" in this session.',
+      hint: 'It may have finished already; send.jobs lists the running ones.',
+    },
+    zh: { message: '本会话中没有正在运行的任务“{id}”。', hint: '它可能已经结束；send.jobs 会列出正在运行的任务。' },
   },
   'already-saving': {
     en: {
@@ -962,32 +971,68 @@ const ENGINE = {
     zh: { message: '数据报之间的停顿只适用于 UDP；TCP 会自动按接收方的速度发送。' },
   },
   'file-short-mode': {
-    en: { message: 'A client in short-connection mode opens a new connection for each message.' },
-    zh: { message: '短连接模式的客户端每条消息都会打开一个新连接。' },
+    en: {
+      message: 'A client in short-connection mode opens a new connection for each message.',
+      hint: 'Switch the client to long mode to send a file.',
+    },
+    zh: { message: '短连接模式的客户端每条消息都会打开一个新连接。', hint: '要发送文件，请把客户端切换到长连接模式。' },
   },
   'file-send-ended': {
     en: { message: 'Sending {name} already ended ({state}).' },
     zh: { message: '{name} 的发送已经结束（{state}）。' },
   },
   'file-part-busy': {
-    en: { message: 'The previous part is still being sent.' },
-    zh: { message: '上一部分仍在发送中。' },
+    en: {
+      message: 'The previous part is still being sent.',
+      hint: 'Push the next part only after the engine answered the previous one.',
+    },
+    zh: { message: '上一部分仍在发送中。', hint: '请等引擎答复上一部分后再推送下一部分。' },
+  },
+  'file-part-out-of-order': {
+    en: {
+      message: 'This part starts at byte {offset}, but {received} bytes of {name} have arrived so far.',
+      hint: 'Push the parts in order, each exactly once.',
+    },
+    zh: {
+      message: '这一部分从第 {offset} 字节开始，但 {name} 目前只到了 {received} 字节。',
+      hint: '请按顺序推送各部分，每部分只推送一次。',
+    },
+  },
+  'file-part-too-long': {
+    en: { message: 'This part would make {name} longer than the {total} bytes announced at the start.' },
+    zh: { message: '这一部分会使 {name} 超过开始时声明的 {total} 字节。' },
+  },
+  'file-datagram-too-large': {
+    en: {
+      message: 'A UDP datagram carries at most {limit} bytes over {family}; {size} is too many.',
+      hint: 'Choose a datagram size up to {limit} ({ethernet} fits one Ethernet frame).',
+    },
+    zh: {
+      message: '{family} 上一个 UDP 数据报最多 {limit} 字节；{size} 太多了。',
+      hint: '请选择不超过 {limit} 的数据报大小（{ethernet} 正好放进一个以太网帧）。',
+    },
   },
   'file-part-too-large': {
     en: { message: 'A pushed part carries at most {kib} KiB.' },
     zh: { message: '每次推送的部分最多 {kib} KiB。' },
   },
   'file-not-absolute': {
-    en: { message: '"{path}" is not an absolute path.' },
-    zh: { message: '“{path}”不是绝对路径。' },
+    en: {
+      message: '"{path}" is not an absolute path.',
+      hint: 'Give the full path, e.g. /home/me/firmware.bin or C:\\Users\\me\\firmware.bin.',
+    },
+    zh: {
+      message: '“{path}”不是绝对路径。',
+      hint: '请给出完整路径，例如 /home/me/firmware.bin 或 C:\\Users\\me\\firmware.bin。',
+    },
   },
   'file-not-regular': {
     en: { message: '{path} is not a regular file (a device, pipe or socket has no end to send).' },
     zh: { message: '{path} 不是普通文件（设备、管道或套接字没有结尾，无法发送）。' },
   },
   'file-already-sending': {
-    en: { message: 'This session is already sending {name} ({progress}).' },
-    zh: { message: '本会话已经在发送 {name}（{progress}）。' },
+    en: { message: 'This session is already sending {name} ({progress}).', hint: 'Cancel it or wait until it ends.' },
+    zh: { message: '本会话已经在发送 {name}（{progress}）。', hint: '请取消它或等它结束。' },
   },
   'file-send-raced': {
     en: { message: 'This session started sending another file meanwhile.' },
@@ -998,16 +1043,22 @@ const ENGINE = {
     zh: { message: '文件发送“{id}”没有在本会话中运行；它可能已结束。' },
   },
   'capture-relative-path': {
-    en: { message: 'The capture file needs a full path from the top of a disk; "{path}" is relative.' },
-    zh: { message: '记录文件需要从磁盘根目录开始的完整路径；“{path}”是相对路径。' },
+    en: {
+      message: 'The capture file needs a full path from the top of a disk; "{path}" is relative.',
+      hint: 'For example {example}.',
+    },
+    zh: { message: '记录文件需要从磁盘根目录开始的完整路径；“{path}”是相对路径。', hint: '例如 {example}。' },
   },
   'capture-folder-is-file': {
-    en: { message: '{folder} is a file, not a folder, so {path} cannot be created in it.' },
-    zh: { message: '{folder} 是文件而不是文件夹，无法在其中创建 {path}。' },
+    en: {
+      message: '{folder} is a file, not a folder, so {path} cannot be created in it.',
+      hint: 'Choose a file in a folder that exists.',
+    },
+    zh: { message: '{folder} 是文件而不是文件夹，无法在其中创建 {path}。', hint: '请选择已存在文件夹中的文件。' },
   },
   'capture-path-is-folder': {
-    en: { message: '{path} is a folder, not a file.' },
-    zh: { message: '{path} 是文件夹，不是文件。' },
+    en: { message: '{path} is a folder, not a file.', hint: 'Add a file name to it, for example {example}.' },
+    zh: { message: '{path} 是文件夹，不是文件。', hint: '请在后面加上文件名，例如 {example}。' },
   },
 } satisfies Record<string, CatalogEntry>;
 

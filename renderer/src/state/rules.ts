@@ -11,6 +11,7 @@ import {
   type TryMessage,
 } from '../../../shared/contract';
 import { runCommand } from './actions';
+import { errorWords } from '../error-words';
 
 // Each session's auto-reply rules as the engine holds them, and their counters as the engine reports them.
 
@@ -65,7 +66,7 @@ export async function saveRules(sessionId: string, rules: RuleSetInput): Promise
     adopt(result.value);
     return true;
   }
-  put(sessionId, () => ({ error: result.error.message }));
+  put(sessionId, () => ({ error: errorWords(result.error).message }));
   return false;
 }
 
@@ -92,5 +93,7 @@ export async function tryRulesOn(
   message: TryMessage,
 ): Promise<{ ok: true; answers: TryAnswer[] } | { ok: false; error: string }> {
   const result = await runCommand({ type: 'rules.try', sessionId, message });
-  return result.ok ? { ok: true, answers: result.value.answers } : { ok: false, error: result.error.message };
+  return result.ok
+    ? { ok: true, answers: result.value.answers }
+    : { ok: false, error: errorWords(result.error).message };
 }

@@ -41,6 +41,7 @@ import { SendPreviewRegion, SendSchedulePanel } from './SendSchedule';
 import { RulesPanel } from './RulesPanel';
 import { FileSendBox } from './FileSendBox';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
+import { useWordError } from '../error-words';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
 const KINDS: SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
@@ -465,12 +466,13 @@ function CaptureFileBox({ session, view, t }: { session: SessionInfo; view: Sess
 /** The capture file's state in words, where it stays visible while the options are folded away. */
 function CaptureFileStatus({ session, t }: { session: SessionInfo; t: Translate }) {
   const info = useCaptureFile(session);
+  const word = useWordError();
   if (!info) return null;
   const values = {
     path: info.path,
     written: formatBytes(info.bytesWritten),
     pending: formatBytes(info.pendingBytes),
-    message: info.error?.message ?? info.note,
+    message: info.error ? word(info.error).message : info.note,
   };
   const key =
     info.state === 'disk-behind'
@@ -534,6 +536,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
   const send = view.send;
   const set = (change: Partial<typeof send>) => updateSend(session.sessionId, change);
   const hexError = send.mode === 'hex' && send.text.trim() !== '' ? hexProblem(send.text) : undefined;
+  const word = useWordError();
   const errorId = `hex-error-${session.sessionId}`;
   const submit = () => {
     if (!hexError) void sendMessage(session.sessionId);
@@ -627,7 +630,7 @@ function SendBox({ session, view, t }: { session: SessionInfo; view: SessionView
       <FileSendBox session={session} t={t} />
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
-          {t('hexError', { message: hexError.message })}
+          {t('hexError', { message: word(hexError).message })}
           {hexError.position !== undefined && <ErrorSpot text={send.text} position={hexError.position} />}
         </div>
       )}
@@ -661,7 +664,8 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
         : t('listeningOn', { address: session.local });
   if (session.state === 'connected')
     summary = t('connectedTo', { remote: session.remote ?? '', local: session.local ?? '' });
-  const error = view.status?.tone === 'error' ? view.status.error : undefined;
+  const word = useWordError();
+  const error = view.status?.tone === 'error' && view.status.error ? word(view.status.error) : undefined;
   return (
     <footer className="status-line">
       <div role="status" className={`state ${session.state}`}>
