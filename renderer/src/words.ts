@@ -474,6 +474,12 @@ export const en = {
   removeRunningCancel: 'Cancel',
   exactCountersUdp: 'Received {rx} bytes in {datagramsIn} datagram(s), sent {tx} bytes in {datagramsOut} datagram(s)',
   countersGroup: 'Counters',
+  // — errors in both languages —
+  'iface.allIpv4': 'all IPv4 interfaces',
+  'iface.allIpv6': 'all IPv6 interfaces',
+  'iface.entry': '{iface} ({family})',
+  'iface.loopbackEntry': '{iface} ({family}, loopback)',
+  'rules.notJson': 'Not valid JSON: {reason}',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -946,4 +952,10 @@ export const zh: Dictionary = {
   removeRunningCancel: '取消',
   exactCountersUdp: '已接收 {rx} 字节（{datagramsIn} 个数据报），已发送 {tx} 字节（{datagramsOut} 个数据报）',
   countersGroup: '计数',
+  // — errors in both languages —
+  'iface.allIpv4': '全部 IPv4 接口',
+  'iface.allIpv6': '全部 IPv6 接口',
+  'iface.entry': '{iface}（{family}）',
+  'iface.loopbackEntry': '{iface}（{family}，本机回环）',
+  'rules.notJson': '不是有效的 JSON：{reason}',
 };

@@ -15,6 +15,7 @@ import type { EngineLink } from '../link';
 import { failWith, keyedError } from '../../../shared/errors/word';
 import { errorSentence } from '../error-words';
 import { translate } from '../i18n';
+import { autoNameNumber } from './session-names';
 import { configFromDraft, draftFromConfig } from './config';
 import { connectionStore } from './connections';
 import { fullRecords } from './full-records';
@@ -84,7 +85,8 @@ export function adoptSession(info: SessionInfo, view?: SessionView): void {
       state.views[info.sessionId] ?? {
         ...defaultView(info.config.kind),
         draft: draftFromConfig(info.config),
-        autoName: false,
+        // A session another tab or an earlier run made keeps following the language while its name is the app's.
+        autoName: autoNameNumber(info.name, info.config.kind) !== undefined,
       };
     return {
       sessions: { ...state.sessions, [info.sessionId]: info },

@@ -12,6 +12,8 @@ import {
 } from '../../../shared/contract';
 import { runCommand } from './actions';
 import { errorWords } from '../error-words';
+import { translate } from '../i18n';
+import { useApp } from './store';
 
 // Each session's auto-reply rules as the engine holds them, and their counters as the engine reports them.
 
@@ -81,7 +83,10 @@ export function parseRulesFile(text: string): { ok: true; rules: RuleSetInput } 
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    return { ok: false, error: `Not valid JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      error: translate(useApp.getState().language, 'rules.notJson', { reason: (err as Error).message }),
+    };
   }
   const parsed = RuleSet.safeParse(json);
   if (!parsed.success) return { ok: false, error: formatIssues(parsed.error) };

@@ -81,13 +81,14 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
 
 function InterfaceList({ id }: { id: string }) {
   const interfaces = useApp((state) => state.interfaces);
+  const t = useT();
   return (
     <datalist id={id}>
-      <option value="0.0.0.0">all IPv4 interfaces</option>
-      <option value="::">all IPv6 interfaces</option>
+      <option value="0.0.0.0">{t('iface.allIpv4')}</option>
+      <option value="::">{t('iface.allIpv6')}</option>
       {interfaces.map((entry) => (
         <option key={`${entry.iface}-${entry.address}`} value={entry.address}>
-          {`${entry.iface} (${entry.family})`}
+          {t(entry.internal ? 'iface.loopbackEntry' : 'iface.entry', { iface: entry.iface, family: entry.family })}
         </option>
       ))}
     </datalist>
