@@ -927,6 +927,34 @@ const ENGINE = {
     en: { message: 'Rule "{rule}" could not reply to {peer}: {@inner}', hint: '{@inner#hint}' },
     zh: { message: '规则“{rule}”无法回复 {peer}：{@inner}', hint: '{@inner#hint}' },
   },
+  'rule-hex-not-whole': {
+    en: { message: '"{token}" is not whole bytes: write each byte as two hex digits, or ?? for any byte.' },
+    zh: { message: '“{token}”不是完整的字节：每个字节写两位十六进制数字，或用 ?? 表示任意字节。' },
+  },
+  'rule-hex-not-byte': {
+    en: { message: '"{pair}" in "{token}" is not a byte: write two hex digits (0–9, A–F) or ?? for any byte.' },
+    zh: { message: '“{token}”中的“{pair}”不是字节：请写两位十六进制数字（0–9、A–F），或用 ?? 表示任意字节。' },
+  },
+  'rule-hex-empty': {
+    en: { message: 'The hex pattern is empty: write at least one byte, e.g. 01 03 ?? ??.' },
+    zh: { message: '十六进制模式为空：请至少写一个字节，例如 01 03 ?? ??。' },
+  },
+  'rule-regex-flags': {
+    en: { message: 'The regex flags "{flags}" are not allowed: use any of i, m, s and u, each once.' },
+    zh: { message: '不允许正则标志“{flags}”：只能用 i、m、s、u，每个最多一次。' },
+  },
+  'rule-regex-empty': {
+    en: { message: 'The regex is empty: it would match every message.' },
+    zh: { message: '正则为空：它会匹配每一条消息。' },
+  },
+  'rule-regex-invalid': {
+    en: { message: 'The regex /{pattern}/{flags} is not valid: {reason}.' },
+    zh: { message: '正则 /{pattern}/{flags} 无效：{reason}。' },
+  },
+  'rule-text-empty': {
+    en: { message: 'The text to match is empty.' },
+    zh: { message: '要匹配的文本为空。' },
+  },
   'auto-reply-skipping': {
     en: {
       message: 'Auto-reply is skipping messages: {pending} replies are still waiting to go out.',
