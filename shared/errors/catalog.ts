@@ -1070,6 +1070,169 @@ const ENGINE = {
     en: { message: 'File send "{id}" is not running in this session; it may have ended.' },
     zh: { message: '文件发送“{id}”没有在本会话中运行；它可能已结束。' },
   },
+  'file-folder-missing': {
+    en: {
+      message: 'The folder {folder} does not exist.',
+      hint: 'Create it first, or choose a file in a folder that exists.',
+    },
+    zh: { message: '文件夹 {folder} 不存在。', hint: '请先创建它，或选择已存在文件夹中的文件。' },
+  },
+  'file-vanished': {
+    en: { message: '{path} disappeared while it was being written.', hint: 'Start saving again to create it anew.' },
+    zh: { message: '{path} 在写入过程中消失了。', hint: '请重新开始保存，以重新创建它。' },
+  },
+  'file-path-not-folder': {
+    en: {
+      message: 'Part of the path {path} is a file where a folder should be.',
+      hint: 'Check the path; every part before the file name must be a folder.',
+    },
+    zh: {
+      message: '路径 {path} 中本应是文件夹的部分是一个文件。',
+      hint: '请检查路径；文件名之前的每一部分都必须是文件夹。',
+    },
+  },
+  'file-folder-denied': {
+    en: {
+      message: 'Sockpit is not allowed to look into the folder {path}.',
+      hint: 'Choose a folder you can open, such as your home or Documents folder.',
+    },
+    zh: { message: 'Sockpit 无权查看文件夹 {path}。', hint: '请选择你能打开的文件夹，例如主目录或“文档”文件夹。' },
+  },
+  'file-write-denied': {
+    en: {
+      message: 'Sockpit is not allowed to write {path}.',
+      hint: 'Choose a folder you can write to, such as your home or Documents folder, or change the permissions of the file or its folder.',
+    },
+    zh: {
+      message: 'Sockpit 无权写入 {path}。',
+      hint: '请选择你能写入的文件夹，例如主目录或“文档”文件夹，或修改该文件或其文件夹的权限。',
+    },
+  },
+  'file-read-only-disk': {
+    en: {
+      message: '{path} is on a disk that can only be read.',
+      hint: 'Choose a folder on a disk that can be written to.',
+    },
+    zh: { message: '{path} 所在的磁盘只读。', hint: '请选择可写磁盘上的文件夹。' },
+  },
+  'file-disk-full': {
+    en: {
+      message: 'The disk holding {path} is full.',
+      hint: 'Free some space or save to another disk.[[ Everything saved before this point is in the file.{?written}]]',
+    },
+    zh: {
+      message: '{path} 所在的磁盘已满。',
+      hint: '请腾出空间或保存到另一个磁盘。[[此前保存的内容都已在文件中。{?written}]]',
+    },
+  },
+  'file-quota': {
+    en: {
+      message: 'Your disk quota is used up, so {path} cannot grow.',
+      hint: 'Free some space or save to another disk.[[ Everything saved before this point is in the file.{?written}]]',
+    },
+    zh: {
+      message: '你的磁盘配额已用完，{path} 无法再增大。',
+      hint: '请腾出空间或保存到另一个磁盘。[[此前保存的内容都已在文件中。{?written}]]',
+    },
+  },
+  'file-too-big': {
+    en: {
+      message: "{path} has reached the largest file size its disk's file system allows.",
+      hint: 'Save to a disk with a file system that allows larger files (FAT32 stops at 4 GiB), or start a new file.[[ Everything saved before this point is in the file.{?written}]]',
+    },
+    zh: {
+      message: '{path} 已达到其磁盘文件系统允许的最大文件大小。',
+      hint: '请保存到允许更大文件的文件系统上（FAT32 上限为 4 GiB），或开始一个新文件。[[此前保存的内容都已在文件中。{?written}]]',
+    },
+  },
+  'file-path-too-long': {
+    en: {
+      message: 'The path {path} is too long for this system.',
+      hint: 'Choose a shorter file name or a folder nearer the top of the disk.',
+    },
+    zh: { message: '路径 {path} 对本系统来说太长。', hint: '请选择更短的文件名，或更靠近磁盘根目录的文件夹。' },
+  },
+  'file-path-loop': {
+    en: { message: 'The path {path} goes round in a loop of symbolic links.', hint: 'Choose another path.' },
+    zh: { message: '路径 {path} 陷入了符号链接的循环。', hint: '请选择其他路径。' },
+  },
+  'file-too-many-open': {
+    en: {
+      message: 'Too many files are open to open {path}.',
+      hint: 'Stop some captures or close other programs, then try again.',
+    },
+    zh: { message: '打开的文件太多，无法打开 {path}。', hint: '请停止一些保存或关闭其他程序，然后重试。' },
+  },
+  'file-busy': {
+    en: {
+      message: '{path} is in use by another program that does not let others write to it.',
+      hint: 'Close that program or choose another file.',
+    },
+    zh: { message: '{path} 正被另一个不允许他人写入的程序使用。', hint: '请关闭那个程序或选择其他文件。' },
+  },
+  'file-disk-error-write': {
+    en: {
+      message: 'The disk reported an error while writing {path}.',
+      hint: 'The disk or its connection may be failing; save to another disk.[[ Everything saved before this point is in the file.{?written}]]',
+    },
+    zh: {
+      message: '写入 {path} 时磁盘报告了错误。',
+      hint: '磁盘或其连接可能出了故障；请保存到另一个磁盘。[[此前保存的内容都已在文件中。{?written}]]',
+    },
+  },
+  'file-disk-error-open': {
+    en: {
+      message: 'The disk reported an error while opening {path}.',
+      hint: 'The disk or its connection may be failing; save to another disk.[[ Everything saved before this point is in the file.{?written}]]',
+    },
+    zh: {
+      message: '打开 {path} 时磁盘报告了错误。',
+      hint: '磁盘或其连接可能出了故障；请保存到另一个磁盘。[[此前保存的内容都已在文件中。{?written}]]',
+    },
+  },
+  'file-write-failed': {
+    en: {
+      message: 'Cannot write {path}: {detail}',
+      hint: '[[Everything saved before this point is in the file.{?written}]]',
+    },
+    zh: { message: '无法写入 {path}：{detail}', hint: '[[此前保存的内容都已在文件中。{?written}]]' },
+  },
+  'file-open-failed': {
+    en: { message: 'Cannot open {path}: {detail}', hint: 'Choose another file.' },
+    zh: { message: '无法打开 {path}：{detail}', hint: '请选择其他文件。' },
+  },
+  'append-not-records': {
+    en: {
+      message: '{path} is not a Sockpit records file, so records cannot be appended to it.',
+      hint: 'Choose a new file, turn off Append to replace this one, or save in the raw format.',
+    },
+    zh: {
+      message: '{path} 不是 Sockpit 记录文件，不能向其追加记录。',
+      hint: '请选择新文件，关闭“追加”以替换此文件，或以原始格式保存。',
+    },
+  },
+  'append-damaged': {
+    en: {
+      message:
+        '{path} ends with an incomplete record (the capture writing it was probably cut off), so records appended after it could not be read back.',
+      hint: 'Choose a new file, or turn off Append to replace this one.',
+    },
+    zh: {
+      message: '{path} 以一条不完整的记录结尾（写入它的保存可能被中断了），追加在后面的记录将无法读回。',
+      hint: '请选择新文件，或关闭“追加”以替换此文件。',
+    },
+  },
+  'append-other-version': {
+    en: {
+      message:
+        '{path} is a version {version} records file; this Sockpit writes version {ours} and cannot append to it.',
+      hint: 'Choose a new file, or turn off Append to replace this one.',
+    },
+    zh: {
+      message: '{path} 是第 {version} 版的记录文件；本 Sockpit 写第 {ours} 版，不能向其追加。',
+      hint: '请选择新文件，或关闭“追加”以替换此文件。',
+    },
+  },
   'capture-relative-path': {
     en: {
       message: 'The capture file needs a full path from the top of a disk; "{path}" is relative.',
