@@ -19,7 +19,7 @@ import {
 } from '../shared/contract';
 import { describeThrown } from '../shared/contract/issue-text';
 import { sendOptionsFor } from '../shared/contract/record-encoding';
-import { failWith, wrappedError } from '../shared/errors/word';
+import { failWith, keyedError, wrappedError } from '../shared/errors/word';
 import { ok, type Result } from '../shared/result';
 import { tryRules } from '../shared/rules/answer';
 import { AutoReply } from './auto-reply';
@@ -188,8 +188,7 @@ export class Engine {
     if (command.type === 'session.create' || command.type === 'session.update') {
       const greeting = command.config.kind === 'udp' ? undefined : command.config.greeting;
       const built = greeting ? buildPayload(greeting) : undefined;
-      if (built && !built.ok)
-        return { ok: false, error: { ...built.error, message: `The greeting: ${built.error.message}` } };
+      if (built && !built.ok) return { ok: false, error: wrappedError('greeting-invalid', {}, built.error) };
     }
     if (command.type === 'session.create') {
       if (command.id !== undefined && this.sessions.has(command.id))
@@ -339,7 +338,7 @@ export class Engine {
     for (const id of ids ?? this.workspace.waitingToStart()) {
       const session = this.sessions.get(id);
       if (!session) {
-        failed.push({ sessionId: id, error: { code: 'E_NOT_FOUND', message: `There is no session "${id}".` } });
+        failed.push({ sessionId: id, error: keyedError('E_NOT_FOUND', 'no-session', { id }) });
         continue;
       }
       if (session.running) continue;

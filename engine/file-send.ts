@@ -19,6 +19,7 @@ import type { TcpConnection } from './tcp-connection';
 import { TcpServerSession } from './tcp-server';
 import { UdpSession } from './udp';
 import { failWith } from '../shared/errors/word';
+import { keyedError, wrappedError } from '../shared/errors/word';
 
 // Sending a file: read a part, hand it to every destination, and read the next only once each of them
 // has room again, so a 1 GiB file costs a window per destination, never the file. Every part is a tx record
@@ -55,28 +56,21 @@ export function explainReadError(err: unknown, path: string): SockpitError {
   const code = (err as NodeJS.ErrnoException)?.code ?? 'E_FILE';
   switch (code) {
     case 'ENOENT':
-      return { code, message: `There is no file ${path}.`, hint: 'Check the name and the folder.' };
+      return keyedError(code, 'read-no-file', { path });
     case 'EACCES':
     case 'EPERM':
-      return {
-        code,
-        message: `Sockpit may not read ${path}.`,
-        hint: 'Give yourself read permission on it (or copy it somewhere you can read), then send again.',
-      };
+      return keyedError(code, 'read-denied', { path });
     case 'EISDIR':
-      return { code: 'EISDIR', message: `${path} is a folder, not a file.`, hint: 'Choose one file inside it.' };
+      return keyedError(code, 'read-is-folder', { path });
     case 'ENOTDIR':
-      return { code, message: `A part of ${path} is a file, not a folder.`, hint: 'Check the path.' };
+      return keyedError(code, 'read-path-not-folder', { path });
     case 'ELOOP':
-      return { code, message: `${path} is a loop of symbolic links.` };
+      return keyedError(code, 'read-loop', { path });
     case 'EMFILE':
     case 'ENFILE':
-      return { code, message: `Too many files are open to open ${path}.`, hint: 'Close some, then try again.' };
+      return keyedError(code, 'read-too-many-open', { path });
     default:
-      return {
-        code,
-        message: `Could not read ${path}: ${(err as Error)?.message ?? String(err)}`,
-      };
+      return keyedError(code, 'read-failed', { path, detail: (err as Error)?.message ?? String(err) });
   }
 }
 
@@ -151,10 +145,15 @@ class FileSendJob {
         // event, so whoever reacts to that event (the CLI ends the run) finds this job already failed.
         destination.connection.socket.once('close', () => {
           if (destination.gone || this.state !== 'sending') return;
-          this.drop(destination, {
-            code: 'E_CONNECTION_GONE',
-            message: `The connection to ${destination.label} closed after ${sizeText(destination.sent)} of ${sizeText(totalBytes)} of ${name}.`,
-          });
+          this.drop(
+            destination,
+            keyedError('E_CONNECTION_GONE', 'file-connection-gone', {
+              peer: destination.label,
+              sent: sizeText(destination.sent),
+              total: sizeText(totalBytes),
+              name,
+            }),
+          );
         });
       }
     }
@@ -248,10 +247,19 @@ class FileSendJob {
         destination.outstanding -= size;
         if (written.ok) destination.sent += size;
         else if (this.state === 'sending') {
-          this.drop(destination, {
-            ...written.error,
-            message: `Sending ${this.name} to ${destination.label} stopped: ${written.error.message} ${sizeText(destination.sent)} of ${sizeText(this.totalBytes)} went.`,
-          });
+          this.drop(
+            destination,
+            wrappedError(
+              'file-send-stopped',
+              {
+                name: this.name,
+                peer: destination.label,
+                sent: sizeText(destination.sent),
+                total: sizeText(this.totalBytes),
+              },
+              written.error,
+            ),
+          );
         }
         this.signal();
       });
@@ -293,10 +301,11 @@ class FileSendJob {
         const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, offset);
         if (this.state !== 'sending') break;
         if (bytesRead === 0) {
-          this.end('failed', `${this.name} got shorter while it was being sent; ${sizeText(offset)} of it went.`, {
-            code: 'E_FILE_CHANGED',
-            message: `${this.name} got shorter while it was being sent.`,
-          });
+          this.end(
+            'failed',
+            `${this.name} got shorter while it was being sent; ${sizeText(offset)} of it went.`,
+            keyedError('E_FILE_CHANGED', 'file-got-shorter', { name: this.name }),
+          );
           break;
         }
         offset += bytesRead;
@@ -321,11 +330,11 @@ class FileSendJob {
   private armIdleTimer(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      this.end('failed', `No part of ${this.name} arrived for ${PUSH_IDLE_TIMEOUT_MS / 1000} s.`, {
-        code: 'E_FILE_ABANDONED',
-        message: `No part of ${this.name} arrived for ${PUSH_IDLE_TIMEOUT_MS / 1000} s; the window that was sending it may have closed.`,
-        hint: 'Send the file again.',
-      });
+      this.end(
+        'failed',
+        `No part of ${this.name} arrived for ${PUSH_IDLE_TIMEOUT_MS / 1000} s.`,
+        keyedError('E_FILE_ABANDONED', 'file-abandoned', { name: this.name, seconds: PUSH_IDLE_TIMEOUT_MS / 1000 }),
+      );
     }, PUSH_IDLE_TIMEOUT_MS);
     this.idleTimer.unref();
   }

@@ -22,7 +22,7 @@ import { CaptureFileSink } from './capture-file';
 import { SessionMessages, type MessageListener } from './messages';
 import { Meter } from './stats';
 import type { TcpConnection } from './tcp-connection';
-import { failWith } from '../shared/errors/word';
+import { failWith, keyedError } from '../shared/errors/word';
 
 /** What a session needs from the engine that owns it. */
 export interface SessionOwner {
@@ -253,11 +253,9 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   reportListenerError(err: unknown): void {
-    this.reportError({
-      code: 'E_INTERNAL',
-      message: `A listener of received messages failed: ${err instanceof Error ? err.message : String(err)}`,
-      hint: 'The data is still received and recorded; please report this.',
-    });
+    this.reportError(
+      keyedError('E_INTERNAL', 'listener-failed', { detail: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@ import { ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Meter } from './stats';
-import { failWith } from '../shared/errors/word';
+import { failWith, keyedError } from '../shared/errors/word';
 
 /** How long a connection we asked to close politely (FIN) may linger before we destroy it. */
 const CLOSE_GRACE_MS = 1500;
@@ -194,11 +194,7 @@ export class TcpConnection {
     if (socket.writableLength + chunk.byteLength > ECHO_MAX_UNREAD_BYTES) {
       this.echoing = false;
       this.session.reportError(
-        {
-          code: 'E_ECHO_STOPPED',
-          message: `Stopped echoing to ${this.peer}: it has not read the last ${ECHO_MAX_UNREAD_BYTES / (1024 * 1024)} MiB sent back to it, and echoing more would only pile up in memory.`,
-          hint: 'Everything it sends is still received and recorded. The peer has to read what comes back; a new connection is echoed again.',
-        },
+        keyedError('E_ECHO_STOPPED', 'echo-stopped', { peer: this.peer, mib: ECHO_MAX_UNREAD_BYTES / (1024 * 1024) }),
         this.id,
       );
       return;

@@ -15,7 +15,7 @@ import {
   REFUSED_QUIET_MS,
   refusedError,
 } from './udp-watch';
-import { failWith, wrappedError } from '../shared/errors/word';
+import { failWith, keyedError, wrappedError } from '../shared/errors/word';
 
 function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
@@ -179,19 +179,14 @@ export class UdpSession extends Session<UdpConfig> {
     stamp: { wallUs: number; monoUs: number },
   ): void {
     if (this.fromItself(rinfo)) {
-      this.echoNotice('self', {
-        code: 'E_ECHO_SELF',
-        message: `Not echoing datagrams this session sent to itself (${peer}): each echo would arrive again and bounce forever.`,
-        hint: 'Send to another address or port to see the echo.',
-      });
+      this.echoNotice('self', keyedError('E_ECHO_SELF', 'echo-self', { peer }));
       return;
     }
     if (socket.getSendQueueSize() + message.byteLength > UDP_ECHO_MAX_QUEUED_BYTES) {
-      this.echoNotice('queue', {
-        code: 'E_ECHO_SKIPPED',
-        message: `Echo is skipping datagrams: the system is not sending them as fast as they arrive, and ${UDP_ECHO_MAX_QUEUED_BYTES / (1024 * 1024)} MiB of echoes are already waiting.`,
-        hint: 'Everything received is still recorded; only some echoes are not sent. The counters show how many went out.',
-      });
+      this.echoNotice(
+        'queue',
+        keyedError('E_ECHO_SKIPPED', 'echo-skipping', { mib: UDP_ECHO_MAX_QUEUED_BYTES / (1024 * 1024) }),
+      );
       return;
     }
     socket.send(message, rinfo.port, rinfo.address, (err) => {

@@ -907,6 +907,50 @@ const ENGINE = {
     en: { message: '{@inner}', hint: '[[{@inner#hint} ]]Nothing was sent.' },
     zh: { message: '{@inner}', hint: '[[{@inner#hint}]]没有发送任何数据。' },
   },
+  'echo-self': {
+    en: {
+      message:
+        'Not echoing datagrams this session sent to itself ({peer}): each echo would arrive again and bounce forever.',
+      hint: 'Send to another address or port to see the echo.',
+    },
+    zh: {
+      message: '不回显本会话发给自己的数据报（{peer}）：每个回显都会再次到达，无限反弹。',
+      hint: '请发送到其他地址或端口以查看回显。',
+    },
+  },
+  'echo-skipping': {
+    en: {
+      message:
+        'Echo is skipping datagrams: the system is not sending them as fast as they arrive, and {mib} MiB of echoes are already waiting.',
+      hint: 'Everything received is still recorded; only some echoes are not sent. The counters show how many went out.',
+    },
+    zh: {
+      message: '回显正在跳过数据报：系统发送的速度赶不上它们到达的速度，已有 {mib} MiB 的回显在等待。',
+      hint: '收到的一切仍都有记录；只是部分回显没有发出。计数器显示发出了多少。',
+    },
+  },
+  'echo-stopped': {
+    en: {
+      message:
+        'Stopped echoing to {peer}: it has not read the last {mib} MiB sent back to it, and echoing more would only pile up in memory.',
+      hint: 'Everything it sends is still received and recorded. The peer has to read what comes back; a new connection is echoed again.',
+    },
+    zh: {
+      message: '已停止向 {peer} 回显：它没有读取最近发回给它的 {mib} MiB，继续回显只会在内存中堆积。',
+      hint: '它发送的一切仍会被接收和记录。对端需要读取发回的数据；新连接会重新回显。',
+    },
+  },
+  'listener-failed': {
+    en: {
+      message: 'A listener of received messages failed: {detail}',
+      hint: 'The data is still received and recorded; please report this.',
+    },
+    zh: { message: '接收消息的一个监听器出错：{detail}', hint: '数据仍在接收和记录；请报告这个问题。' },
+  },
+  'greeting-invalid': {
+    en: { message: 'The greeting: {@inner}', hint: '{@inner#hint}' },
+    zh: { message: '连接问候：{@inner}', hint: '{@inner#hint}' },
+  },
   'echo-failed': {
     en: { message: 'Echo failed: {@inner}', hint: '{@inner#hint}' },
     zh: { message: '回显失败：{@inner}', hint: '{@inner#hint}' },
@@ -1232,6 +1276,59 @@ const ENGINE = {
       message: '{path} 是第 {version} 版的记录文件；本 Sockpit 写第 {ours} 版，不能向其追加。',
       hint: '请选择新文件，或关闭“追加”以替换此文件。',
     },
+  },
+  'read-no-file': {
+    en: { message: 'There is no file {path}.', hint: 'Check the name and the folder.' },
+    zh: { message: '没有文件 {path}。', hint: '请检查文件名和文件夹。' },
+  },
+  'read-denied': {
+    en: {
+      message: 'Sockpit may not read {path}.',
+      hint: 'Give yourself read permission on it (or copy it somewhere you can read), then send again.',
+    },
+    zh: {
+      message: 'Sockpit 无权读取 {path}。',
+      hint: '请给自己该文件的读取权限（或把它复制到你能读取的地方），然后再发送。',
+    },
+  },
+  'read-is-folder': {
+    en: { message: '{path} is a folder, not a file.', hint: 'Choose one file inside it.' },
+    zh: { message: '{path} 是文件夹，不是文件。', hint: '请选择其中的一个文件。' },
+  },
+  'read-path-not-folder': {
+    en: { message: 'A part of {path} is a file, not a folder.', hint: 'Check the path.' },
+    zh: { message: '{path} 中有一部分是文件而不是文件夹。', hint: '请检查路径。' },
+  },
+  'read-loop': {
+    en: { message: '{path} is a loop of symbolic links.' },
+    zh: { message: '{path} 是符号链接的循环。' },
+  },
+  'read-too-many-open': {
+    en: { message: 'Too many files are open to open {path}.', hint: 'Close some, then try again.' },
+    zh: { message: '打开的文件太多，无法打开 {path}。', hint: '请关闭一些，然后重试。' },
+  },
+  'read-failed': {
+    en: { message: 'Could not read {path}: {detail}' },
+    zh: { message: '无法读取 {path}：{detail}' },
+  },
+  'file-connection-gone': {
+    en: { message: 'The connection to {peer} closed after {sent} of {total} of {name}.' },
+    zh: { message: '与 {peer} 的连接在发送了 {name} 的 {sent}（共 {total}）后关闭。' },
+  },
+  'file-send-stopped': {
+    en: { message: 'Sending {name} to {peer} stopped: {@inner} {sent} of {total} went.', hint: '{@inner#hint}' },
+    zh: { message: '向 {peer} 发送 {name} 已停止：{@inner}已发送 {sent}（共 {total}）。', hint: '{@inner#hint}' },
+  },
+  'file-got-shorter': {
+    en: { message: '{name} got shorter while it was being sent.' },
+    zh: { message: '{name} 在发送过程中变短了。' },
+  },
+  'file-abandoned': {
+    en: {
+      message: 'No part of {name} arrived for {seconds} s; the window that was sending it may have closed.',
+      hint: 'Send the file again.',
+    },
+    zh: { message: '{seconds} 秒内没有收到 {name} 的任何部分；发送它的窗口可能已关闭。', hint: '请重新发送该文件。' },
   },
   'capture-relative-path': {
     en: {
