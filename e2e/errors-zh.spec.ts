@@ -61,3 +61,17 @@ test('a session the app named follows the language; one the user named keeps its
   await page.getByLabel('语言').selectOption({ label: 'English' });
   await expect(app.pane('TCP server 1')).toBeVisible();
 });
+
+test('in Chinese, the settings the page checks before sending say what is wrong in Chinese', async ({ app, page }) => {
+  await page.getByLabel('Language').selectOption({ label: '简体中文' });
+  await page.getByRole('button', { name: '新建会话' }).click();
+  const pane = app.pane('TCP 服务器 1');
+  await pane.getByLabel('本地端口').fill('70000');
+  await pane.getByRole('button', { name: '启动' }).click();
+  await expect(pane.locator('.status-line').getByRole('alert')).toContainText('端口最大为 65535。');
+
+  await page.getByLabel('语言').selectOption({ label: 'English' });
+  await expect(app.pane('TCP server 1').locator('.status-line').getByRole('alert')).toContainText(
+    'The port must be at most 65535.',
+  );
+});
