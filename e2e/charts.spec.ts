@@ -178,8 +178,10 @@ print("sent", i + 1, flush=True)
 });
 
 test('the charts speak Chinese', async ({ app, page }) => {
-  const server = await app.newSession();
+  await app.newSession();
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
+  // The name the app gave the session follows the language.
+  const server = app.pane('TCP 服务器 1');
   await server.getByRole('button', { name: '图表', exact: true }).click();
   const charts = server.getByRole('region', { name: '图表', exact: true });
   await expect(charts.getByRole('region', { name: '吞吐量图表' })).toBeVisible();

@@ -110,12 +110,14 @@ test('in Chinese the same controls read 发送文件…, 文件发送进度 and 
   const file = path.join(folder, 'zh.img');
   writeFileSync(file, '');
   truncateSync(file, 512 * 1024 * 1024);
-  const server = await app.newSession();
+  let server = await app.newSession();
   const port = await app.startServer(server);
   const reader = startPeer('stalled_tcp_client.py', ['127.0.0.1', port, 60]);
   await reader.waitForLine(/connected/);
   await expect(server.getByRole('row').filter({ hasText: '127.0.0.1' })).toHaveCount(1);
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
+  // The name the app gave the session follows the language.
+  server = app.pane('TCP 服务器 1');
 
   const chooser = page.waitForEvent('filechooser');
   await server.getByRole('button', { name: '发送文件…' }).click();

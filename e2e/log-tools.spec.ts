@@ -157,8 +157,10 @@ print("got", got, flush=True)
 });
 
 test('the log tools have their Chinese names', async ({ app, page }) => {
-  const server = await app.newSession();
+  await app.newSession();
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
+  // The name the app gave the session follows the language.
+  const server = app.pane('TCP 服务器 1');
   await expect(server.getByRole('searchbox', { name: '搜索日志' })).toBeVisible();
   await expect(server.getByRole('button', { name: '保存日志…' })).toBeVisible();
   await expect(server.getByRole('button', { name: '复制为十六进制' })).toBeVisible();

@@ -11,6 +11,7 @@ import { answerMessage, compileRules, type CompiledRules, type ReplyBuilder } fr
 import { sendOptionsFor } from '../shared/contract/record-encoding';
 import { ok, type Result, type SockpitError } from '../shared/result';
 import type { Session } from './session';
+import { keyedError, wrappedError } from '../shared/errors/word';
 
 /**
  * Replies waiting for a timer or for the kernel to take them, per session. Past this a message goes
@@ -109,11 +110,11 @@ export class AutoReply {
       if (this.pending >= MAX_PENDING_REPLIES || this.pendingBytes + bytes.value.length > MAX_PENDING_REPLY_BYTES) {
         counter.fired--;
         this.skipped++;
-        this.reportOnce('skipping', message.connectionId, {
-          code: 'E_REPLY_SKIPPED',
-          message: `Auto-reply is skipping messages: ${this.pending} replies are still waiting to go out.`,
-          hint: 'The peer is not reading what is sent back, or messages arrive faster than they can be answered. Everything received is still recorded.',
-        });
+        this.reportOnce(
+          'skipping',
+          message.connectionId,
+          keyedError('E_REPLY_SKIPPED', 'auto-reply-skipping', { pending: this.pending }),
+        );
         continue;
       }
       this.pending++;
@@ -145,10 +146,11 @@ export class AutoReply {
   }
 
   private reportFailure(name: string, message: RxMessage, error: SockpitError): void {
-    this.reportOnce(`rule:${name}`, message.connectionId, {
-      ...error,
-      message: `Rule "${name}" could not reply to ${message.peer}: ${error.message}`,
-    });
+    this.reportOnce(
+      `rule:${name}`,
+      message.connectionId,
+      wrappedError('rule-reply-failed', { rule: name, peer: message.peer }, error),
+    );
   }
 
   private reportOnce(key: string, connectionId: string | null, error: SockpitError): void {

@@ -14,7 +14,9 @@ import {
   writeRecordTrailer,
 } from '../shared/contract/capture-file';
 import type { CaptureFileFormat, CaptureFileInfo, CaptureRecord } from '../shared/contract/events';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type ErrorParams, type Result, type SockpitError } from '../shared/result';
+import { failWith, keyedError } from '../shared/errors/word';
+import type { ErrorKey } from '../shared/errors/catalog';
 
 // The capture file: every record of a session reaches it from the session's record path, whatever a
 // user interface shows or skips. It is the one part of Sockpit allowed to slow a peer down, and only
@@ -97,20 +99,16 @@ export class CaptureFileSink {
   static async open(options: CaptureFileOptions): Promise<Result<CaptureFileSink>> {
     const { path, format, append } = options;
     if (!isAbsolute(path)) {
-      return fail('E_VALIDATION', `The capture file needs a full path from the top of a disk; "${path}" is relative.`, {
-        hint:
-          process.platform === 'win32'
-            ? 'For example C:\\Users\\you\\capture.bin.'
-            : 'For example /home/you/capture.bin.',
+      return failWith('E_VALIDATION', 'capture-relative-path', {
+        path,
+        example: process.platform === 'win32' ? 'C:\\Users\\you\\capture.bin' : '/home/you/capture.bin',
       });
     }
     const folder = dirname(path);
     try {
       const folderStats = await stat(folder);
       if (!folderStats.isDirectory()) {
-        return fail('ENOTDIR', `${folder} is a file, not a folder, so ${path} cannot be created in it.`, {
-          hint: 'Choose a file in a folder that exists.',
-        });
+        return failWith('ENOTDIR', 'capture-folder-is-file', { folder, path });
       }
     } catch (err) {
       return { ok: false, error: explainFileError(err, folder, 'folder') };
@@ -123,9 +121,7 @@ export class CaptureFileSink {
         return { ok: false, error: explainFileError(err, path, 'open') };
     }
     if (existing?.isDirectory()) {
-      return fail('EISDIR', `${path} is a folder, not a file.`, {
-        hint: `Add a file name to it, for example ${join(path, 'capture.bin')}.`,
-      });
+      return failWith('EISDIR', 'capture-path-is-folder', { path, example: join(path, 'capture.bin') });
     }
     const appendingToRecords =
       format === 'records' && append && existing !== undefined && existing.isFile() && existing.size > 0;
@@ -430,18 +426,8 @@ async function writeFully(handle: FileHandle, buffers: Uint8Array[], total: numb
  * at each end, however big the file is.
  */
 async function checkAppendable(path: string, size: number): Promise<Result<void>> {
-  const notRecords = () =>
-    fail('E_FORMAT', `${path} is not a Sockpit records file, so records cannot be appended to it.`, {
-      hint: 'Choose a new file, turn off Append to replace this one, or save in the raw format.',
-    });
-  const damaged = () =>
-    fail(
-      'E_FORMAT',
-      `${path} ends with an incomplete record (the capture writing it was probably cut off), so records appended after it could not be read back.`,
-      {
-        hint: 'Choose a new file, or turn off Append to replace this one.',
-      },
-    );
+  const notRecords = () => failWith('E_FORMAT', 'append-not-records', { path });
+  const damaged = () => failWith('E_FORMAT', 'append-damaged', { path });
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
@@ -450,13 +436,7 @@ async function checkAppendable(path: string, size: number): Promise<Result<void>
     if (bytesRead < CAPTURE_FILE_HEADER_BYTES || !hasCaptureFileMagic(header)) return notRecords();
     const version = header.readUInt32LE(8);
     if (version !== CAPTURE_FILE_VERSION) {
-      return fail(
-        'E_FORMAT',
-        `${path} is a version ${version} records file; this Sockpit writes version ${CAPTURE_FILE_VERSION} and cannot append to it.`,
-        {
-          hint: 'Choose a new file, or turn off Append to replace this one.',
-        },
-      );
+      return failWith('E_FORMAT', 'append-other-version', { path, version, ours: CAPTURE_FILE_VERSION });
     }
     const headerBytes = header.readUInt32LE(12);
     if (size === headerBytes) return ok(undefined);
@@ -490,84 +470,43 @@ export function sizeText(bytes: number): string {
 export function explainFileError(err: unknown, path: string, op: 'folder' | 'open' | 'write'): SockpitError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as NodeJS.ErrnoException;
   const code = e.code ?? 'E_FILE';
-  const said = (message: string, hint?: string): SockpitError => ({
-    code,
-    message,
-    ...(hint ? { hint } : {}),
-    ...(e.syscall ? { syscall: e.syscall } : {}),
-  });
-  const writtenSoFar = op === 'write' ? ' Everything saved before this point is in the file.' : '';
+  // `written`: the hint adds that everything saved so far is in the file.
+  const params: ErrorParams = { path, ...(op === 'write' ? { written: 1 } : {}) };
+  const said = (key: ErrorKey, more: ErrorParams = {}): SockpitError =>
+    keyedError(code, key, { ...params, ...more }, e.syscall ? { syscall: e.syscall } : {});
   switch (code) {
     case 'ENOENT':
       return op === 'folder' || op === 'open'
-        ? said(
-            `The folder ${op === 'folder' ? path : dirname(path)} does not exist.`,
-            'Create it first, or choose a file in a folder that exists.',
-          )
-        : said(`${path} disappeared while it was being written.`, 'Start saving again to create it anew.');
+        ? said('file-folder-missing', { folder: op === 'folder' ? path : dirname(path) })
+        : said('file-vanished');
     case 'ENOTDIR':
-      return said(
-        `Part of the path ${path} is a file where a folder should be.`,
-        'Check the path; every part before the file name must be a folder.',
-      );
+      return said('file-path-not-folder');
     case 'EACCES':
     case 'EPERM':
-      return op === 'folder'
-        ? said(
-            `Sockpit is not allowed to look into the folder ${path}.`,
-            'Choose a folder you can open, such as your home or Documents folder.',
-          )
-        : said(
-            `Sockpit is not allowed to write ${path}.`,
-            'Choose a folder you can write to, such as your home or Documents folder, or change the permissions of the file or its folder.',
-          );
+      return said(op === 'folder' ? 'file-folder-denied' : 'file-write-denied');
     case 'EROFS':
-      return said(`${path} is on a disk that can only be read.`, 'Choose a folder on a disk that can be written to.');
+      return said('file-read-only-disk');
     case 'ENOSPC':
-      return said(`The disk holding ${path} is full.`, `Free some space or save to another disk.${writtenSoFar}`);
+      return said('file-disk-full');
     case 'EDQUOT':
-      return said(
-        `Your disk quota is used up, so ${path} cannot grow.`,
-        `Free some space or save to another disk.${writtenSoFar}`,
-      );
+      return said('file-quota');
     case 'EFBIG':
-      return said(
-        `${path} has reached the largest file size its disk's file system allows.`,
-        `Save to a disk with a file system that allows larger files (FAT32 stops at 4 GiB), or start a new file.${writtenSoFar}`,
-      );
+      return said('file-too-big');
     case 'EISDIR':
-      return said(
-        `${path} is a folder, not a file.`,
-        `Add a file name to it, for example ${join(path, 'capture.bin')}.`,
-      );
+      return said('capture-path-is-folder', { example: join(path, 'capture.bin') });
     case 'ENAMETOOLONG':
-      return said(
-        `The path ${path} is too long for this system.`,
-        'Choose a shorter file name or a folder nearer the top of the disk.',
-      );
+      return said('file-path-too-long');
     case 'ELOOP':
-      return said(`The path ${path} goes round in a loop of symbolic links.`, 'Choose another path.');
+      return said('file-path-loop');
     case 'EMFILE':
     case 'ENFILE':
-      return said(
-        `Too many files are open to open ${path}.`,
-        'Stop some captures or close other programs, then try again.',
-      );
+      return said('file-too-many-open');
     case 'EBUSY':
     case 'ETXTBSY':
-      return said(
-        `${path} is in use by another program that does not let others write to it.`,
-        'Close that program or choose another file.',
-      );
+      return said('file-busy');
     case 'EIO':
-      return said(
-        `The disk reported an error while ${op === 'write' ? 'writing' : 'opening'} ${path}.`,
-        `The disk or its connection may be failing; save to another disk.${writtenSoFar}`,
-      );
+      return said(op === 'write' ? 'file-disk-error-write' : 'file-disk-error-open');
     default:
-      return said(
-        `Cannot ${op === 'write' ? 'write' : 'open'} ${path}: ${e.message ?? String(err)}`,
-        op === 'write' ? writtenSoFar.trim() : 'Choose another file.',
-      );
+      return said(op === 'write' ? 'file-write-failed' : 'file-open-failed', { detail: e.message ?? String(err) });
   }
 }

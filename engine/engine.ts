@@ -19,7 +19,8 @@ import {
 } from '../shared/contract';
 import { describeThrown } from '../shared/contract/issue-text';
 import { sendOptionsFor } from '../shared/contract/record-encoding';
-import { fail, ok, type Result } from '../shared/result';
+import { failWith, keyedError, wrappedError } from '../shared/errors/word';
+import { ok, type Result } from '../shared/result';
 import { tryRules } from '../shared/rules/answer';
 import { AutoReply } from './auto-reply';
 import type { CaptureReader } from './capture';
@@ -154,9 +155,7 @@ export class Engine {
       if (!parsed.ok) return parsed;
       return await this.dispatch(parsed.value);
     } catch (err) {
-      return fail('E_INTERNAL', `Sockpit hit an internal error: ${describeThrown(err)}`, {
-        hint: 'Please report it; the sockets are unaffected.',
-      });
+      return failWith('E_INTERNAL', 'internal-error', { detail: describeThrown(err) });
     }
   }
 
@@ -173,7 +172,7 @@ export class Engine {
 
   private session(id: string): Result<Session> {
     const session = this.sessions.get(id);
-    return session ? ok(session) : fail('E_NOT_FOUND', `There is no session "${id}".`);
+    return session ? ok(session) : failWith('E_NOT_FOUND', 'no-session', { id });
   }
 
   private createSession(config: SessionConfig, name: string | undefined, givenId?: string): Session {
@@ -196,12 +195,11 @@ export class Engine {
     if (command.type === 'session.create' || command.type === 'session.update') {
       const greeting = command.config.kind === 'udp' ? undefined : command.config.greeting;
       const built = greeting ? buildPayload(greeting) : undefined;
-      if (built && !built.ok)
-        return { ok: false, error: { ...built.error, message: `The greeting: ${built.error.message}` } };
+      if (built && !built.ok) return { ok: false, error: wrappedError('greeting-invalid', {}, built.error) };
     }
     if (command.type === 'session.create') {
       if (command.id !== undefined && this.sessions.has(command.id))
-        return fail('E_STATE', `There is already a session "${command.id}".`);
+        return failWith('E_STATE', 'session-exists', { id: command.id });
       return ok(this.addSession(command.config, command.name, command.id).info());
     }
     if (command.type === 'session.list') return ok([...this.sessions.values()].map((s) => s.info()));
@@ -217,12 +215,9 @@ export class Engine {
     const session = found.value;
     switch (command.type) {
       case 'session.update': {
-        if (session.running) return fail('E_STATE', 'Stop the session before changing its settings.');
+        if (session.running) return failWith('E_STATE', 'stop-before-update');
         if (command.config.kind !== session.config.kind) {
-          return fail(
-            'E_VALIDATION',
-            `A ${session.config.kind} session cannot become a ${command.config.kind}; create a new session.`,
-          );
+          return failWith('E_VALIDATION', 'kind-change', { from: session.config.kind, to: command.config.kind });
         }
         session.config = command.config;
         session.capture.setCap(command.config.captureCapBytes);
@@ -272,7 +267,7 @@ export class Engine {
       case 'connection.events':
         return ok({ events: this.connectionEvents.list(session.id, command.afterMonoUs) });
       case 'udp.multicast':
-        if (!(session instanceof UdpSession)) return fail('E_STATE', 'Multicast applies to UDP sessions.');
+        if (!(session instanceof UdpSession)) return failWith('E_STATE', 'multicast-udp-only');
         return session.multicast(command.action, command.group, command.iface);
       case 'stats.get':
         return ok(this.stats(session));
@@ -352,7 +347,7 @@ export class Engine {
     for (const id of ids ?? this.workspace.waitingToStart()) {
       const session = this.sessions.get(id);
       if (!session) {
-        failed.push({ sessionId: id, error: { code: 'E_NOT_FOUND', message: `There is no session "${id}".` } });
+        failed.push({ sessionId: id, error: keyedError('E_NOT_FOUND', 'no-session', { id }) });
         continue;
       }
       if (session.running) continue;
@@ -386,19 +381,19 @@ export class Engine {
   private async importWorkspace(document: WorkspaceDocument): Promise<Result<WorkspaceState>> {
     const seen = new Set<string>();
     for (const entry of document.sessions) {
-      if (seen.has(entry.id)) return fail('E_VALIDATION', `The workspace has two sessions with the id "${entry.id}".`);
+      if (seen.has(entry.id)) return failWith('E_VALIDATION', 'workspace-duplicate-id', { id: entry.id });
       seen.add(entry.id);
       const greeting = entry.config.kind === 'udp' ? undefined : entry.config.greeting;
       const built = greeting ? buildPayload(greeting) : undefined;
       if (built && !built.ok)
-        return fail(built.error.code, `Session "${entry.name}", its greeting: ${built.error.message}`);
+        return { ok: false, error: wrappedError('workspace-greeting', { session: entry.name }, built.error) };
     }
     for (const session of [...this.sessions.values()]) await this.removeSession(session);
     for (const entry of document.sessions) {
       const session = this.addSession(entry.config, entry.name, entry.id);
       if (entry.rules) {
         const set = this.autoReply(session).set(entry.rules);
-        if (!set.ok) return fail(set.error.code, `Session "${entry.name}", its rules: ${set.error.message}`);
+        if (!set.ok) return { ok: false, error: wrappedError('workspace-rules', { session: entry.name }, set.error) };
       }
       if (entry.captureFile) await this.resumeCaptureFile(session, entry.captureFile);
     }
@@ -426,8 +421,7 @@ export class Engine {
 
   private tryRules(command: Extract<Command, { type: 'rules.try' }>): Result<unknown> {
     if (command.rules) return tryRules(command.rules, command.message);
-    if (command.sessionId === undefined)
-      return fail('E_VALIDATION', 'Give the rules to try, or the session whose rules to try.');
+    if (command.sessionId === undefined) return failWith('E_VALIDATION', 'rules-try-nothing');
     const found = this.session(command.sessionId);
     if (!found.ok) return found;
     return tryRules(this.autoReply(found.value).state().set, command.message);

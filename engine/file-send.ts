@@ -18,6 +18,8 @@ import { TcpClientSession } from './tcp-client';
 import type { TcpConnection } from './tcp-connection';
 import { TcpServerSession } from './tcp-server';
 import { UdpSession } from './udp';
+import { failWith } from '../shared/errors/word';
+import { keyedError, wrappedError } from '../shared/errors/word';
 
 // Sending a file: read a part, hand it to every destination, and read the next only once each of them
 // has room again, so a 1 GiB file costs a window per destination, never the file. Every part is a tx record
@@ -54,28 +56,21 @@ export function explainReadError(err: unknown, path: string): SockpitError {
   const code = (err as NodeJS.ErrnoException)?.code ?? 'E_FILE';
   switch (code) {
     case 'ENOENT':
-      return { code, message: `There is no file ${path}.`, hint: 'Check the name and the folder.' };
+      return keyedError(code, 'read-no-file', { path });
     case 'EACCES':
     case 'EPERM':
-      return {
-        code,
-        message: `Sockpit may not read ${path}.`,
-        hint: 'Give yourself read permission on it (or copy it somewhere you can read), then send again.',
-      };
+      return keyedError(code, 'read-denied', { path });
     case 'EISDIR':
-      return { code: 'EISDIR', message: `${path} is a folder, not a file.`, hint: 'Choose one file inside it.' };
+      return keyedError(code, 'read-is-folder', { path });
     case 'ENOTDIR':
-      return { code, message: `A part of ${path} is a file, not a folder.`, hint: 'Check the path.' };
+      return keyedError(code, 'read-path-not-folder', { path });
     case 'ELOOP':
-      return { code, message: `${path} is a loop of symbolic links.` };
+      return keyedError(code, 'read-loop', { path });
     case 'EMFILE':
     case 'ENFILE':
-      return { code, message: `Too many files are open to open ${path}.`, hint: 'Close some, then try again.' };
+      return keyedError(code, 'read-too-many-open', { path });
     default:
-      return {
-        code,
-        message: `Could not read ${path}: ${(err as Error)?.message ?? String(err)}`,
-      };
+      return keyedError(code, 'read-failed', { path, detail: (err as Error)?.message ?? String(err) });
   }
 }
 
@@ -150,10 +145,15 @@ class FileSendJob {
         // event, so whoever reacts to that event (the CLI ends the run) finds this job already failed.
         destination.connection.socket.once('close', () => {
           if (destination.gone || this.state !== 'sending') return;
-          this.drop(destination, {
-            code: 'E_CONNECTION_GONE',
-            message: `The connection to ${destination.label} closed after ${sizeText(destination.sent)} of ${sizeText(totalBytes)} of ${name}.`,
-          });
+          this.drop(
+            destination,
+            keyedError('E_CONNECTION_GONE', 'file-connection-gone', {
+              peer: destination.label,
+              sent: sizeText(destination.sent),
+              total: sizeText(totalBytes),
+              name,
+            }),
+          );
         });
       }
     }
@@ -247,10 +247,19 @@ class FileSendJob {
         destination.outstanding -= size;
         if (written.ok) destination.sent += size;
         else if (this.state === 'sending') {
-          this.drop(destination, {
-            ...written.error,
-            message: `Sending ${this.name} to ${destination.label} stopped: ${written.error.message} ${sizeText(destination.sent)} of ${sizeText(this.totalBytes)} went.`,
-          });
+          this.drop(
+            destination,
+            wrappedError(
+              'file-send-stopped',
+              {
+                name: this.name,
+                peer: destination.label,
+                sent: sizeText(destination.sent),
+                total: sizeText(this.totalBytes),
+              },
+              written.error,
+            ),
+          );
         }
         this.signal();
       });
@@ -292,10 +301,11 @@ class FileSendJob {
         const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, offset);
         if (this.state !== 'sending') break;
         if (bytesRead === 0) {
-          this.end('failed', `${this.name} got shorter while it was being sent; ${sizeText(offset)} of it went.`, {
-            code: 'E_FILE_CHANGED',
-            message: `${this.name} got shorter while it was being sent.`,
-          });
+          this.end(
+            'failed',
+            `${this.name} got shorter while it was being sent; ${sizeText(offset)} of it went.`,
+            keyedError('E_FILE_CHANGED', 'file-got-shorter', { name: this.name }),
+          );
           break;
         }
         offset += bytesRead;
@@ -320,38 +330,33 @@ class FileSendJob {
   private armIdleTimer(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      this.end('failed', `No part of ${this.name} arrived for ${PUSH_IDLE_TIMEOUT_MS / 1000} s.`, {
-        code: 'E_FILE_ABANDONED',
-        message: `No part of ${this.name} arrived for ${PUSH_IDLE_TIMEOUT_MS / 1000} s; the window that was sending it may have closed.`,
-        hint: 'Send the file again.',
-      });
+      this.end(
+        'failed',
+        `No part of ${this.name} arrived for ${PUSH_IDLE_TIMEOUT_MS / 1000} s.`,
+        keyedError('E_FILE_ABANDONED', 'file-abandoned', { name: this.name, seconds: PUSH_IDLE_TIMEOUT_MS / 1000 }),
+      );
     }, PUSH_IDLE_TIMEOUT_MS);
     this.idleTimer.unref();
   }
 
   async takePart(command: ChunkCommand): Promise<Result<FileChunkAccepted>> {
-    if (this.state !== 'sending') return fail('E_STATE', `Sending ${this.name} already ended (${this.state}).`);
+    if (this.state !== 'sending') return failWith('E_STATE', 'file-send-ended', { name: this.name, state: this.state });
     if (this.taking) {
-      return fail('E_BUSY', 'The previous part is still being sent.', {
-        hint: 'Push the next part only after the engine answered the previous one.',
-      });
+      return failWith('E_BUSY', 'file-part-busy');
     }
     if (command.offset !== this.received) {
-      return fail(
-        'E_VALIDATION',
-        `This part starts at byte ${command.offset}, but ${this.received} bytes of ${this.name} have arrived so far.`,
-        { hint: 'Push the parts in order, each exactly once.' },
-      );
+      return failWith('E_VALIDATION', 'file-part-out-of-order', {
+        offset: command.offset,
+        received: this.received,
+        name: this.name,
+      });
     }
     const bytes = Buffer.from(command.data, 'base64');
     if (bytes.byteLength > FILE_PUSH_CHUNK_BYTES) {
-      return fail('E_TOO_LARGE', `A pushed part carries at most ${FILE_PUSH_CHUNK_BYTES / 1024} KiB.`);
+      return failWith('E_TOO_LARGE', 'file-part-too-large', { kib: FILE_PUSH_CHUNK_BYTES / 1024 });
     }
     if (this.received + bytes.byteLength > this.totalBytes) {
-      return fail(
-        'E_VALIDATION',
-        `This part would make ${this.name} longer than the ${this.totalBytes} bytes announced at the start.`,
-      );
+      return failWith('E_VALIDATION', 'file-part-too-long', { name: this.name, total: this.totalBytes });
     }
     clearTimeout(this.idleTimer);
     this.taking = true;
@@ -419,15 +424,15 @@ export class FileSends {
   private way(session: Session, command: StartCommand, chunkBytes: number): Result<Way> {
     const { target } = command;
     if (session instanceof UdpSession) {
-      if (session.state !== 'listening')
-        return fail('E_STATE', 'The UDP session is not started.', { hint: 'Start it first.' });
+      if (session.state !== 'listening') return failWith('E_STATE', 'udp-not-started');
       const limit = session.family === 'udp4' ? MAX_UDP_PAYLOAD_IPV4 : MAX_UDP_PAYLOAD_IPV6;
       if (chunkBytes > limit) {
-        return fail(
-          'E_VALIDATION',
-          `A UDP datagram carries at most ${limit} bytes over ${session.family === 'udp4' ? 'IPv4' : 'IPv6'}; ${chunkBytes} is too many.`,
-          { hint: `Choose a datagram size up to ${limit} (${DEFAULT_UDP_DATAGRAM_BYTES} fits one Ethernet frame).` },
-        );
+        return failWith('E_VALIDATION', 'file-datagram-too-large', {
+          limit,
+          family: session.family === 'udp4' ? 'IPv4' : 'IPv6',
+          size: chunkBytes,
+          ethernet: DEFAULT_UDP_DATAGRAM_BYTES,
+        });
       }
       const destination = session.destination(target);
       if (!destination.ok) return destination;
@@ -441,35 +446,29 @@ export class FileSends {
       });
     }
     if (command.pauseMs > 0) {
-      return fail('E_VALIDATION', 'A pause between datagrams applies to UDP; TCP paces itself to the receiver.');
+      return failWith('E_VALIDATION', 'file-pause-udp-only');
     }
     let connections: TcpConnection[];
     if (session instanceof TcpServerSession) {
-      if (session.state !== 'listening')
-        return fail('E_STATE', 'The server is not running.', { hint: 'Start it first.' });
+      if (session.state !== 'listening') return failWith('E_STATE', 'server-not-running');
       const picked = session.pick(target);
       if (!picked.ok) return picked;
       connections = picked.value.filter((connection) => connection.writable);
       if (connections.length === 0) {
-        return fail('E_NO_TARGET', 'No client is connected, so there is no one to send the file to.', {
-          hint: 'Wait for a client to connect.',
-        });
+        return failWith('E_NO_TARGET', 'file-no-client');
       }
     } else if (session instanceof TcpClientSession) {
-      if (target)
-        return fail('E_VALIDATION', 'A TCP client sends to the server it is connected to; leave the target empty.');
+      if (target) return failWith('E_VALIDATION', 'client-target');
       if (session.config.mode === 'short') {
-        return fail('E_STATE', 'A client in short-connection mode opens a new connection for each message.', {
-          hint: 'Switch the client to long mode to send a file.',
-        });
+        return failWith('E_STATE', 'file-short-mode');
       }
       const connection = session.openConnection;
       if (!connection?.writable) {
-        return fail('E_STATE', `The client is not connected to ${session.remoteText()}.`, { hint: 'Connect first.' });
+        return failWith('E_STATE', 'client-not-connected', { remote: session.remoteText() });
       }
       connections = [connection];
     } else {
-      return fail('E_STATE', `A ${session.config.kind} session cannot send files.`);
+      return failWith('E_STATE', 'send-file-kind', { kind: session.config.kind });
     }
     return ok({
       kind: 'tcp',
@@ -489,15 +488,13 @@ export class FileSends {
     if (source.kind === 'push') return ok({ name: source.name, size: source.size });
     const { path } = source;
     if (!isAbsolute(path)) {
-      return fail('E_VALIDATION', `"${path}" is not an absolute path.`, {
-        hint: 'Give the full path, e.g. /home/me/firmware.bin or C:\\Users\\me\\firmware.bin.',
-      });
+      return failWith('E_VALIDATION', 'file-not-absolute', { path });
     }
     try {
       const found = await stat(path);
       if (found.isDirectory()) return { ok: false, error: explainReadError({ code: 'EISDIR' }, path) };
       if (!found.isFile()) {
-        return fail('E_NOT_A_FILE', `${path} is not a regular file (a device, pipe or socket has no end to send).`);
+        return failWith('E_NOT_A_FILE', 'file-not-regular', { path });
       }
       const handle = await open(path, 'r');
       // The size when it opened is what goes: a file still growing is sent as it was then.
@@ -511,9 +508,7 @@ export class FileSends {
   async start(session: Session, command: StartCommand): Promise<Result<FileSendInfo>> {
     const busy = this.ofSession(session.id);
     if (busy) {
-      return fail('E_BUSY', `This session is already sending ${busy.name} (${busy.progressWords()}).`, {
-        hint: 'Cancel it or wait until it ends.',
-      });
+      return failWith('E_BUSY', 'file-already-sending', { name: busy.name, progress: busy.progressWords() });
     }
     const udp = session instanceof UdpSession;
     const chunkBytes = command.chunkBytes ?? (udp ? DEFAULT_UDP_DATAGRAM_BYTES : DEFAULT_TCP_FILE_CHUNK_BYTES);
@@ -524,7 +519,7 @@ export class FileSends {
     const way = this.ofSession(session.id) ? undefined : this.way(session, command, chunkBytes);
     if (!way?.ok) {
       await handle?.close().catch(() => {});
-      return way ?? fail('E_BUSY', 'This session started sending another file meanwhile.');
+      return way ?? failWith('E_BUSY', 'file-send-raced');
     }
     const job = new FileSendJob(
       `f${++this.count}`,
@@ -547,7 +542,7 @@ export class FileSends {
   private job(sessionId: string, jobId: string): Result<FileSendJob> {
     const job = this.jobs.get(jobId);
     if (!job || job.session.id !== sessionId) {
-      return fail('E_NOT_FOUND', `File send "${jobId}" is not running in this session; it may have ended.`);
+      return failWith('E_NOT_FOUND', 'file-send-not-running', { id: jobId });
     }
     return ok(job);
   }

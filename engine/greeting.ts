@@ -1,7 +1,8 @@
 import type { EngineEvent, SendPayload } from '../shared/contract';
 import { sendOptionsFor } from '../shared/contract/record-encoding';
-import type { Result } from '../shared/result';
+import type { Result, SockpitError } from '../shared/result';
 import type { Session } from './session';
+import { keyedError, wrappedError } from '../shared/errors/word';
 
 /**
  * The session's greeting, if it has one, to a connection that just opened: a TCP client's (each reconnect
@@ -18,13 +19,8 @@ export function sendGreeting(
   if (config.kind === 'udp' || !config.greeting) return;
   if (config.kind === 'tcp-client' && config.mode === 'short') return;
   const greeting = config.greeting;
-  const report = (error: { code: string; message: string; hint?: string }) =>
-    emit({
-      type: 'error',
-      sessionId: session.id,
-      connectionId,
-      error: { ...error, message: `The greeting was not sent: ${error.message}` },
-    });
+  const report = (error: SockpitError) =>
+    emit({ type: 'error', sessionId: session.id, connectionId, error: wrappedError('greeting-not-sent', {}, error) });
   // After the opening event has reached every listener, so the greeting's tx record follows "connected".
   queueMicrotask(() => {
     const built = compose(session.id, greeting);
@@ -35,7 +31,8 @@ export function sendGreeting(
       (sent) => {
         if (!sent.ok) report(sent.error);
       },
-      (err: unknown) => report({ code: 'E_INTERNAL', message: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) =>
+        report(keyedError('E_INTERNAL', 'raw', { rawMessage: err instanceof Error ? err.message : String(err) })),
     );
   });
 }

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
-import type { SockpitError } from '../shared/result';
+import type { ErrorKey } from '../shared/errors/catalog';
+import { keyedError, wrappedError } from '../shared/errors/word';
+import type { ErrorParams, SockpitError } from '../shared/result';
 import { explainError } from './errors';
 
 // A failed multicast join or leave involves two addresses, the group and the interface address it is
@@ -34,64 +36,37 @@ export function isMulticastAddress(address: string): boolean {
   return false;
 }
 
-const GROUP_RANGES = 'IPv4 groups are 224.0.0.0 to 239.255.255.255; IPv6 groups start with ff (for example ff02::1).';
-const CHOOSE_INTERFACE =
-  'Give the address of one of this computer\u2019s network interfaces (the interface list shows them), or leave the interface empty to let the system choose.';
-
 export function explainMulticastError(err: unknown, attempt: MulticastAttempt): SockpitError {
   const { action, group, iface, socketFamily } = attempt;
   const general = explainError(err, { op: 'multicast', host: group, iface, protocol: 'UDP' });
-  const on = iface ? ` on the interface ${iface}` : '';
-  const prefix = `Could not ${action} the multicast group ${group}${on}`;
   const groupVersion = versionOf(group);
   const ifaceVersion = iface ? versionOf(iface) : undefined;
   const socketVersion: Version = socketFamily === 'udp6' ? 6 : 4;
-  const worded = (message: string, hint: string): SockpitError => ({ ...general, message, hint });
+  // {@action} words "Could not join the multicast group G on the interface I" in the reader's language.
+  const roles: ErrorParams = { action: `mc.${action}`, group, ...(iface ? { iface } : {}) };
+  const { code: _code, message: _message, hint: _hint, key: _key, params: _params, ...rest } = general;
+  const worded = (key: ErrorKey, more: ErrorParams = {}): SockpitError =>
+    keyedError(general.code, key, { ...roles, ...more }, rest);
 
-  if (!isMulticastAddress(group)) {
-    return worded(`${prefix}: ${group} is not a multicast address.`, GROUP_RANGES);
-  }
+  if (!isMulticastAddress(group)) return worded('mc-not-multicast');
   if (iface && ifaceVersion && groupVersion && ifaceVersion !== groupVersion) {
-    return worded(
-      `${prefix}: the interface address ${iface} is IPv${ifaceVersion} and the group ${group} is IPv${groupVersion}.`,
-      `Give an IPv${groupVersion} interface address, or leave the interface empty to let the system choose.`,
-    );
+    return worded('mc-family-mismatch', { ifaceVersion, groupVersion });
   }
   if (groupVersion && groupVersion !== socketVersion) {
-    return worded(
-      `${prefix}: ${group} is an IPv${groupVersion} group and this session\u2019s socket is IPv${socketVersion}.`,
-      groupVersion === 6
-        ? 'Bind the session to an IPv6 address (:: for all interfaces) to join IPv6 groups.'
-        : 'Bind the session to an IPv4 address (0.0.0.0 for all interfaces) to join IPv4 groups.',
-    );
+    return worded(groupVersion === 6 ? 'mc-socket-ipv4' : 'mc-socket-ipv6');
   }
   switch (general.code) {
     case 'ENODEV':
-      return iface
-        ? worded(`${prefix}: no network interface of this computer has the address ${iface}.`, CHOOSE_INTERFACE)
-        : worded(
-            `${prefix}: the system found no interface to ${action} it on (no route leads to ${group}).`,
-            'Give the address of the interface to use (127.0.0.1 to stay on this computer), or add a route for multicast (224.0.0.0/4) to a network interface.',
-          );
+      if (iface) return worded('mc-no-such-interface');
+      return worded(action === 'join' ? 'mc-no-route-join' : 'mc-no-route-leave');
     case 'EADDRNOTAVAIL':
-      return action === 'leave'
-        ? worded(
-            `${prefix}: this session has not joined it${iface ? ' on that interface' : ''}.`,
-            'Leave a group with the same interface address it was joined with.',
-          )
-        : worded(
-            `${prefix}: the interface address ${iface ?? '(chosen by the system)'} cannot be used for it.`,
-            CHOOSE_INTERFACE,
-          );
+      return worded(action === 'leave' ? 'mc-not-joined' : 'mc-interface-unusable');
     case 'EADDRINUSE':
-      return worded(
-        `${prefix}: this session has already joined it${iface ? ' on that interface' : ''}.`,
-        'Nothing to do: the session already receives what is sent to the group.',
-      );
+      return worded('mc-already-joined');
     default:
-      return worded(
-        `${prefix}: ${general.message}`,
-        general.hint ?? `${GROUP_RANGES} The group must be of the same IP version as the session\u2019s address.`,
-      );
+      return {
+        ...wrappedError(general.hint ? 'mc-other' : 'mc-other-unhinted', roles, general),
+        code: general.code,
+      };
   }
 }

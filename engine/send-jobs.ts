@@ -10,8 +10,9 @@ import type {
 } from '../shared/contract';
 import { buildPayload } from '../shared/codec';
 import { sendOptionsFor } from '../shared/contract/record-encoding';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type Result, type SockpitError } from '../shared/result';
 import type { Session } from './session';
+import { failWith, wrappedError } from '../shared/errors/word';
 
 /**
  * At most this many overdue sends go out back to back before the job yields to the event loop: a 1 ms
@@ -132,8 +133,7 @@ export class SendJobs {
     // A step that can never be sent is refused now, not halfway through the sequence.
     for (const [index, step] of spec.steps.entries()) {
       const built = buildPayload(step.payload);
-      if (!built.ok)
-        return { ok: false, error: { ...built.error, message: `Step ${index + 1}: ${built.error.message}` } };
+      if (!built.ok) return { ok: false, error: { ...wrappedError('step-failed', { step: index + 1 }, built.error) } };
     }
     const since = session.capture.nextSeq;
     const first = await this.sendOnce(session, spec.steps[0].payload, spec.target);
@@ -149,10 +149,7 @@ export class SendJobs {
   stop(sessionId: string, jobId: string | undefined, why: JobEnd = 'stopped'): Result<{ stopped: number }> {
     if (jobId !== undefined) {
       const job = this.jobs.get(jobId);
-      if (!job || job.info.sessionId !== sessionId)
-        return fail('E_NOT_FOUND', `There is no running job "${jobId}" in this session.`, {
-          hint: 'It may have finished already; send.jobs lists the running ones.',
-        });
+      if (!job || job.info.sessionId !== sessionId) return failWith('E_NOT_FOUND', 'no-such-job', { id: jobId });
       this.end(job, why);
       return ok({ stopped: 1 });
     }

@@ -16,12 +16,13 @@ import type {
 } from '../shared/contract';
 import type { EventEmitter } from 'node:events';
 import type { Encoding } from '../shared/codec/options';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type Result, type SockpitError } from '../shared/result';
 import { CaptureStore, MAX_READ_RECORD_BYTES, nowStamp, type CaptureFields, type ReadArea } from './capture';
 import { CaptureFileSink } from './capture-file';
 import { SessionMessages, type MessageListener } from './messages';
 import { Meter } from './stats';
 import type { TcpConnection } from './tcp-connection';
+import { failWith, keyedError } from '../shared/errors/word';
 
 /** What a session needs from the engine that owns it. */
 export interface SessionOwner {
@@ -72,11 +73,11 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   abstract connections(): ConnectionInfo[];
 
   closeConnections(_ids: string[] | undefined, _reset: boolean): Result<{ closed: number }> {
-    return fail('E_STATE', `A ${this.config.kind} session has no connections to close.`);
+    return failWith('E_STATE', 'no-connections-to-close', { kind: this.config.kind });
   }
 
   halfClose(_connectionId: string | undefined): Result<{ connectionId: string }> {
-    return fail('E_STATE', `Half-close applies to TCP connections; this is a ${this.config.kind} session.`);
+    return failWith('E_STATE', 'half-close-tcp-only', { kind: this.config.kind });
   }
 
   /** Zero the session's counters and every live connection's. */
@@ -113,10 +114,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
 
   async startCaptureFile(path: string, format: CaptureFileFormat, append: boolean): Promise<Result<CaptureFileInfo>> {
     if (this.captureFileOpening || this.captureFile?.active) {
-      const current = this.captureFile?.active ? ` to ${this.captureFile.info().path}` : '';
-      return fail('E_STATE', `This session is already saving${current}.`, {
-        hint: 'Stop saving first, then start again with the new file.',
-      });
+      const path = this.captureFile?.active ? this.captureFile.info().path : undefined;
+      return failWith('E_STATE', 'already-saving', path ? { path } : {});
     }
     this.captureFileOpening = true;
     try {
@@ -141,7 +140,7 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   /** Writes what is still waiting and closes the file; resolves with its final state. */
   async stopCaptureFile(): Promise<Result<CaptureFileInfo>> {
     const sink = this.captureFile;
-    if (!sink?.active) return fail('E_STATE', 'This session is not saving to a file.');
+    if (!sink?.active) return failWith('E_STATE', 'not-saving');
     const info = await sink.close();
     this.emitInfo();
     return ok(info);
@@ -300,11 +299,9 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   }
 
   reportListenerError(err: unknown): void {
-    this.reportError({
-      code: 'E_INTERNAL',
-      message: `A listener of received messages failed: ${err instanceof Error ? err.message : String(err)}`,
-      hint: 'The data is still received and recorded; please report this.',
-    });
+    this.reportError(
+      keyedError('E_INTERNAL', 'listener-failed', { detail: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
   /**
@@ -319,11 +316,11 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   ): Promise<Result<SendResult>> {
     if (connectionId === null) {
       const endpoint = /^\[?(.*?)\]?:(\d+)$/.exec(peer);
-      if (!endpoint) return Promise.resolve(fail('E_INTERNAL', `Cannot read the address of ${peer}.`));
+      if (!endpoint) return Promise.resolve(failWith('E_INTERNAL', 'peer-address-unreadable', { peer }));
       return this.send(bytes, { to: 'peer', host: endpoint[1], port: Number(endpoint[2]) }, options);
     }
     const connection = this.connectionById(connectionId);
-    if (!connection) return Promise.resolve(fail('ERR_SOCKET_CLOSED', `The connection to ${peer} is closed.`));
+    if (!connection) return Promise.resolve(failWith('ERR_SOCKET_CLOSED', 'connection-closed-plain', { peer }));
     return connection.write(bytes, options.encoding);
   }
 

@@ -9,7 +9,7 @@ import type {
   SendTarget,
   TcpClientConfig,
 } from '../shared/contract';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Session } from './session';
@@ -22,6 +22,7 @@ interface OpenedSocket {
   socket: Socket;
   reader: SocketReader;
 }
+import { failWith } from '../shared/errors/word';
 
 /**
  * A TCP client. Long mode keeps one connection (reconnecting if asked); short mode opens a fresh
@@ -49,7 +50,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   }
 
   async start(): Promise<Result<void>> {
-    if (this.running) return fail('E_STATE', `The client is already ${this.state}.`);
+    if (this.running) return failWith('E_STATE', 'already-running', { what: 'client', state: this.state });
     this.stopping = false;
     this.disconnectedByUser = false;
     this.attempts = 0;
@@ -115,7 +116,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
     const opened = await this.openSocket();
     if (this.stopping) {
       if (opened.ok) opened.value.socket.destroy();
-      return fail('E_STATE', 'The session was stopped while connecting.');
+      return failWith('E_STATE', 'stopped-while-connecting');
     }
     if (!opened.ok) {
       this.reportError(opened.error);
@@ -164,16 +165,14 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   }
 
   async send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>> {
-    if (target)
-      return fail('E_VALIDATION', 'A TCP client sends to the server it is connected to; leave the target empty.');
+    if (target) return failWith('E_VALIDATION', 'client-target');
     if (this.config.mode === 'short') {
-      if (this.state !== 'ready' && this.state !== 'connected')
-        return fail('E_STATE', 'The client is not started.', { hint: 'Start it first.' });
+      if (this.state !== 'ready' && this.state !== 'connected') return failWith('E_STATE', 'client-not-started');
       return this.queueExchange(bytes, options?.encoding);
     }
     if (!this.connection) {
-      const hint = this.state === 'reconnecting' ? 'It is reconnecting; try again in a moment.' : 'Connect first.';
-      return fail('E_STATE', `The client is not connected to ${this.remoteText()}.`, { hint });
+      const key = this.state === 'reconnecting' ? 'client-reconnecting' : 'client-not-connected';
+      return failWith('E_STATE', key, { remote: this.remoteText() });
     }
     return this.connection.write(bytes, options?.encoding);
   }
@@ -185,7 +184,9 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       this.exchangeQueue = this.exchangeQueue
         .then(() => this.exchange(bytes, encoding, resolveSent))
         .catch((err) =>
-          resolveSent(fail('E_INTERNAL', `The exchange failed: ${err instanceof Error ? err.message : String(err)}`)),
+          resolveSent(
+            failWith('E_INTERNAL', 'exchange-failed', { detail: err instanceof Error ? err.message : String(err) }),
+          ),
         );
     });
   }
@@ -207,7 +208,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
       if (!this.stopping && this.running) this.setState('ready');
     };
     if (this.stopping) {
-      reportSent(fail('E_STATE', 'The session was stopped.'));
+      reportSent(failWith('E_STATE', 'session-stopped'));
       return;
     }
     this.setState('connecting');
@@ -268,7 +269,7 @@ export class TcpClientSession extends Session<TcpClientConfig> {
   halfClose(connectionId: string | undefined): Result<{ connectionId: string }> {
     const connection = this.connection;
     if (!connection || (connectionId && connection.id !== connectionId)) {
-      return fail('E_STATE', 'There is no open connection to half-close.');
+      return failWith('E_STATE', 'nothing-to-half-close');
     }
     connection.halfClose();
     return ok({ connectionId: connection.id });

@@ -1,11 +1,12 @@
 import type { Socket } from 'node:net';
 import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
 import type { Encoding } from '../shared/codec/options';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type Result, type SockpitError } from '../shared/result';
 import { MAX_READ_RECORD_BYTES, nowStamp, type CaptureStore, type ReadArea } from './capture';
 import { explainError, formatEndpoint } from './errors';
 import { Meter } from './stats';
 import type { SocketReader } from './tcp-read';
+import { failWith, keyedError } from '../shared/errors/word';
 
 /** How long a connection we asked to close politely (FIN) may linger before we destroy it. */
 const CLOSE_GRACE_MS = 1500;
@@ -206,11 +207,7 @@ export class TcpConnection {
     if (socket.writableLength + read.byteLength > ECHO_MAX_UNREAD_BYTES) {
       this.echoing = false;
       this.session.reportError(
-        {
-          code: 'E_ECHO_STOPPED',
-          message: `Stopped echoing to ${this.peer}: it has not read the last ${ECHO_MAX_UNREAD_BYTES / (1024 * 1024)} MiB sent back to it, and echoing more would only pile up in memory.`,
-          hint: 'Everything it sends is still received and recorded. The peer has to read what comes back; a new connection is echoed again.',
-        },
+        keyedError('E_ECHO_STOPPED', 'echo-stopped', { peer: this.peer, mib: ECHO_MAX_UNREAD_BYTES / (1024 * 1024) }),
         this.id,
       );
       return;
@@ -245,11 +242,11 @@ export class TcpConnection {
   /** Write and record exactly what went out; resolves once the kernel has taken the bytes. */
   write(bytes: Uint8Array, encoding?: Encoding): Promise<Result<SendResult>> {
     if (!this.writable) {
-      const why =
+      return Promise.resolve(
         this.state === 'half-closed-by-us'
-          ? 'We already sent FIN on this connection; it can no longer send.'
-          : `The connection to ${this.peer} is closed.`;
-      return Promise.resolve(fail('ERR_SOCKET_CLOSED', why, { hint: 'Connect again to send.' }));
+          ? failWith('ERR_SOCKET_CLOSED', 'fin-already-sent')
+          : failWith('ERR_SOCKET_CLOSED', 'connection-closed', { peer: this.peer }),
+      );
     }
     const stamp = nowStamp();
     return new Promise((resolve) => {

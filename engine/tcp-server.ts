@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, SendOptions, SendResult, SendTarget, TcpServerConfig } from '../shared/contract';
-import { fail, ok, type Result } from '../shared/result';
+import { failWith } from '../shared/errors/word';
+import { ok, type Result } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainWithOwner, formatEndpoint } from './errors';
 import { Session, whenListening } from './session';
@@ -23,7 +24,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
   private readonly perIp = new Map<string, number>();
 
   async start(): Promise<Result<void>> {
-    if (this.running) return fail('E_STATE', `The server is already ${this.state}.`);
+    if (this.running) return failWith('E_STATE', 'already-running', { what: 'server', state: this.state });
     const { host, port, allowHalfOpen, noDelay } = this.config;
     this.setState('starting');
     // Paused: an accepted socket must not start reading before its handle moves to a socket with `onread`.
@@ -113,27 +114,21 @@ export class TcpServerSession extends Session<TcpServerConfig> {
         else missing.push(id);
       }
       if (missing.length > 0) {
-        return fail(
-          'E_NOT_FOUND',
-          `No connected client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`,
-          {
-            hint: 'It may have disconnected; pick a client from the connection list.',
-          },
-        );
+        return failWith('E_NOT_FOUND', 'no-such-clients', {
+          ids: `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`,
+        });
       }
       return ok(chosen);
     }
-    return fail('E_VALIDATION', 'A TCP server sends to its clients: choose "all" or some connections.');
+    return failWith('E_VALIDATION', 'server-target');
   }
 
   async send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>> {
-    if (this.state !== 'listening') return fail('E_STATE', 'The server is not running.', { hint: 'Start it first.' });
+    if (this.state !== 'listening') return failWith('E_STATE', 'server-not-running');
     const picked = this.pick(target);
     if (!picked.ok) return picked;
     if (picked.value.length === 0) {
-      return fail('E_NO_TARGET', 'No client is connected, so there is no one to send to.', {
-        hint: 'Wait for a client to connect.',
-      });
+      return failWith('E_NO_TARGET', 'no-client-connected');
     }
     return sendToEach(picked.value, bytes, options?.encoding);
   }
@@ -142,7 +137,7 @@ export class TcpServerSession extends Session<TcpServerConfig> {
     const targets = ids
       ? ids.map((id) => this.clients.get(id)).filter((c): c is TcpConnection => !!c)
       : [...this.clients.values()];
-    if (ids && targets.length === 0) return fail('E_NOT_FOUND', 'None of those clients is connected.');
+    if (ids && targets.length === 0) return failWith('E_NOT_FOUND', 'none-of-clients');
     for (const client of targets) void client.close('kicked', reset);
     return ok({ closed: targets.length });
   }
@@ -150,10 +145,9 @@ export class TcpServerSession extends Session<TcpServerConfig> {
   halfClose(connectionId: string | undefined): Result<{ connectionId: string }> {
     const client = connectionId ? this.clients.get(connectionId) : undefined;
     if (!client)
-      return fail(
-        'E_NOT_FOUND',
-        connectionId ? `No connected client ${connectionId}.` : 'Choose which client to half-close.',
-      );
+      return connectionId
+        ? failWith('E_NOT_FOUND', 'no-such-client', { id: connectionId })
+        : failWith('E_NOT_FOUND', 'choose-client-half-close');
     client.halfClose();
     return ok({ connectionId: client.id });
   }

@@ -5,6 +5,7 @@ import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:
 import { readFile } from 'node:fs/promises';
 import type { SockpitError } from '../shared/result';
 import { formatEndpoint } from './errors';
+import { keyedError } from '../shared/errors/word';
 
 /** How often the drop counter is read. */
 export const DROP_POLL_MS = 1000;
@@ -102,23 +103,14 @@ export class DropWatch {
 }
 
 export function droppedError(dropped: number, recvBufferBytes: number | undefined): SockpitError {
-  const granted = recvBufferBytes !== undefined ? ` (the system granted ${recvBufferBytes} bytes)` : '';
-  return {
-    code: 'E_UDP_DROPPED',
-    message: `${dropped.toLocaleString('en-US')} datagram${dropped === 1 ? '' : 's'} dropped by the system: the receive buffer was full.`,
-    hint: `Raise the receive buffer (recvBufferBytes${granted}), or have the sender send more slowly; on Linux the system's ceiling is net.core.rmem_max.`,
-  };
+  return keyedError('E_UDP_DROPPED', dropped === 1 ? 'udp-dropped-one' : 'udp-dropped', {
+    count: dropped.toLocaleString('en-US'),
+    ...(recvBufferBytes !== undefined ? { granted: recvBufferBytes } : {}),
+  });
 }
 
 export function refusedError(host: string, port: number): SockpitError {
-  const where = formatEndpoint(host, port);
-  return {
-    code: 'ECONNREFUSED',
-    message: `Nothing is listening on ${where} (the system said the port is closed).`,
-    hint: 'Start the receiving program, or check the remote host and port.',
-    address: host,
-    port,
-  };
+  return keyedError('ECONNREFUSED', 'udp-port-closed', { ep: formatEndpoint(host, port) }, { address: host, port });
 }
 
 /**

@@ -2,7 +2,7 @@ import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { ConnectionInfo, SendOptions, SendResult, SendTarget, SessionInfo, UdpConfig } from '../shared/contract';
-import { fail, ok, type Result, type SockpitError } from '../shared/result';
+import { ok, type Result, type SockpitError } from '../shared/result';
 import { nowStamp } from './capture';
 import { explainError, explainWithOwner, formatEndpoint, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from './errors';
 import { explainMulticastError } from './multicast-errors';
@@ -16,6 +16,7 @@ import {
   REFUSED_QUIET_MS,
   refusedError,
 } from './udp-watch';
+import { failWith, keyedError, wrappedError } from '../shared/errors/word';
 
 function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
@@ -71,7 +72,7 @@ export class UdpSession extends Session<UdpConfig> {
   }
 
   async start(): Promise<Result<void>> {
-    if (this.running) return fail('E_STATE', `The UDP socket is already ${this.state}.`);
+    if (this.running) return failWith('E_STATE', 'already-running', { what: 'UDP socket', state: this.state });
     const { host, port, reuseAddr, recvBufferBytes, remoteHost, remotePort } = this.config;
     this.setState('starting');
     // With a default remote, a second socket shares the port to hear ICMP port-unreachable (see openRefusalWatch).
@@ -126,7 +127,7 @@ export class UdpSession extends Session<UdpConfig> {
       if (this.socket !== socket) watch?.close();
       else this.refusalWatch = watch;
     }
-    if (this.socket !== socket) return fail('E_STATE', 'The UDP session was stopped while it started.');
+    if (this.socket !== socket) return failWith('E_STATE', 'udp-stopped-while-starting');
     const family = this.family;
     const report = (dropped: number) => this.reportError(droppedError(dropped, this.recvBufferBytes));
     const dropWatch = new DropWatch(() => readSystemDrops(family, address.port), report);
@@ -134,7 +135,7 @@ export class UdpSession extends Session<UdpConfig> {
     await dropWatch.start();
     if (this.socket !== socket) {
       dropWatch.stop();
-      return fail('E_STATE', 'The UDP session was stopped while it started.');
+      return failWith('E_STATE', 'udp-stopped-while-starting');
     }
     this.local = formatEndpoint(address.address, address.port);
     this.setState('listening');
@@ -180,19 +181,14 @@ export class UdpSession extends Session<UdpConfig> {
     stamp: { wallUs: number; monoUs: number },
   ): void {
     if (this.fromItself(rinfo)) {
-      this.echoNotice('self', {
-        code: 'E_ECHO_SELF',
-        message: `Not echoing datagrams this session sent to itself (${peer}): each echo would arrive again and bounce forever.`,
-        hint: 'Send to another address or port to see the echo.',
-      });
+      this.echoNotice('self', keyedError('E_ECHO_SELF', 'echo-self', { peer }));
       return;
     }
     if (socket.getSendQueueSize() + message.byteLength > UDP_ECHO_MAX_QUEUED_BYTES) {
-      this.echoNotice('queue', {
-        code: 'E_ECHO_SKIPPED',
-        message: `Echo is skipping datagrams: the system is not sending them as fast as they arrive, and ${UDP_ECHO_MAX_QUEUED_BYTES / (1024 * 1024)} MiB of echoes are already waiting.`,
-        hint: 'Everything received is still recorded; only some echoes are not sent. The counters show how many went out.',
-      });
+      this.echoNotice(
+        'queue',
+        keyedError('E_ECHO_SKIPPED', 'echo-skipping', { mib: UDP_ECHO_MAX_QUEUED_BYTES / (1024 * 1024) }),
+      );
       return;
     }
     socket.send(message, rinfo.port, rinfo.address, (err) => {
@@ -205,7 +201,7 @@ export class UdpSession extends Session<UdpConfig> {
             protocol: 'UDP',
             size: message.byteLength,
           });
-          this.echoNotice(`error:${error.code}`, { ...error, message: `Echo failed: ${error.message}` });
+          this.echoNotice(`error:${error.code}`, wrappedError('echo-failed', {}, error));
         }
         return;
       }
@@ -234,7 +230,7 @@ export class UdpSession extends Session<UdpConfig> {
 
   multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<{ groups: string[] }> {
     const socket = this.socket;
-    if (!socket) return fail('E_STATE', 'Start the UDP session before joining a multicast group.');
+    if (!socket) return failWith('E_STATE', 'udp-join-needs-start');
     const key = iface ? `${group}@${iface}` : group;
     try {
       if (action === 'join') {
@@ -269,29 +265,22 @@ export class UdpSession extends Session<UdpConfig> {
     if (!target) {
       const { remoteHost, remotePort } = this.config;
       if (remoteHost && remotePort) return ok({ host: remoteHost, port: remotePort });
-      return fail('E_NO_TARGET', 'This UDP session has no default remote host and port.', {
-        hint: 'Set a remote host and port, or reply to a received datagram.',
-      });
+      return failWith('E_NO_TARGET', 'udp-no-default-remote');
     }
     if (target.to === 'peer') return ok({ host: target.host, port: target.port });
     if (target.to === 'reply') {
       const record = this.capture.get(target.seq);
-      if (!record)
-        return fail('E_NOT_FOUND', `Datagram #${target.seq} is no longer in the capture, so its sender is unknown.`);
+      if (!record) return failWith('E_NOT_FOUND', 'datagram-gone', { seq: target.seq });
       const match = /^\[?(.*?)\]?:(\d+)$/.exec(record.peer);
-      if (!match) return fail('E_INTERNAL', `Cannot read the sender of datagram #${target.seq}.`);
+      if (!match) return failWith('E_INTERNAL', 'datagram-sender-unreadable', { seq: target.seq });
       return ok({ host: match[1], port: Number(match[2]) });
     }
-    return fail(
-      'E_VALIDATION',
-      'A UDP session sends to a host and port, or replies to a datagram; it has no connections.',
-    );
+    return failWith('E_VALIDATION', 'udp-target');
   }
 
   send(bytes: Uint8Array, target: SendTarget | undefined, options?: SendOptions): Promise<Result<SendResult>> {
     const socket = this.socket;
-    if (!socket)
-      return Promise.resolve(fail('E_STATE', 'The UDP session is not started.', { hint: 'Start it first.' }));
+    if (!socket) return Promise.resolve(failWith('E_STATE', 'udp-not-started'));
     const destination = this.destination(target);
     if (!destination.ok) return Promise.resolve(destination);
     const { host, port } = destination.value;
@@ -302,22 +291,15 @@ export class UdpSession extends Session<UdpConfig> {
         { code: 'EMSGSIZE', syscall: 'send' },
         { op: 'send', host, port, protocol: 'UDP', size: bytes.byteLength },
       );
-      return Promise.resolve({
-        ok: false,
-        error: { ...tooLarge, hint: `${tooLarge.hint ?? ''} Nothing was sent.`.trim() },
-      });
+      return Promise.resolve({ ok: false, error: { ...wrappedError('nothing-was-sent', {}, tooLarge) } });
     }
     const literal = isIP(host.split('%')[0]);
     if (literal !== 0 && (literal === 6) !== (family === 'udp6')) {
-      const bound = family === 'udp4' ? 'IPv4' : 'IPv6';
       return Promise.resolve(
-        fail(
-          'E_VALIDATION',
-          `This UDP session is bound to ${bound} (${this.config.host}) and cannot send to ${host}.`,
-          {
-            hint: family === 'udp4' ? 'Bind to :: or ::1 to talk IPv6.' : 'Bind to 0.0.0.0 or 127.0.0.1 to talk IPv4.',
-          },
-        ),
+        failWith('E_VALIDATION', family === 'udp4' ? 'udp-family-ipv4' : 'udp-family-ipv6', {
+          bound: this.config.host,
+          host,
+        }),
       );
     }
     const stamp = nowStamp();

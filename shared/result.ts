@@ -15,8 +15,17 @@ export type ErrorCode =
   | 'E_SENDER'
   | (string & {});
 
+/** Plain values a catalog template puts into its words: names, numbers, addresses. */
+export type ErrorParams = Record<string, string | number>;
+
 export interface SockpitError {
   code: ErrorCode;
+  /**
+   * The catalog entry (shared/errors/catalog.ts) that words this error, e.g. "port-in-use"; with `params`
+   * it lets a reader word the error in their own language. `message` and `hint` are its English words.
+   */
+  key?: string;
+  params?: ErrorParams;
   /** One sentence a person can act on, e.g. "Nothing is listening on 127.0.0.1:7890." */
   message: string;
   /** What to try next, when we know. */

@@ -500,6 +500,12 @@ export const en = {
   logMoreTitle: 'More log options and tools: framing, search, copy, save',
   resizeClientList: 'Resize client list',
   paneSummary: 'Session summary',
+  // — errors in both languages —
+  'iface.allIpv4': 'all IPv4 interfaces',
+  'iface.allIpv6': 'all IPv6 interfaces',
+  'iface.entry': '{iface} ({family})',
+  'iface.loopbackEntry': '{iface} ({family}, loopback)',
+  'rules.notJson': 'Not valid JSON: {reason}',
 };
 
 export type MessageKey = Exclude<keyof typeof en, 'note'>;
@@ -998,4 +1004,10 @@ export const zh: Dictionary = {
   logMoreTitle: '更多日志选项和工具：分帧、搜索、复制、保存',
   resizeClientList: '调整客户端列表大小',
   paneSummary: '会话概要',
+  // — errors in both languages —
+  'iface.allIpv4': '全部 IPv4 接口',
+  'iface.allIpv6': '全部 IPv6 接口',
+  'iface.entry': '{iface}（{family}）',
+  'iface.loopbackEntry': '{iface}（{family}，本机回环）',
+  'rules.notJson': '不是有效的 JSON：{reason}',
 };

@@ -1,9 +1,8 @@
-import { fail, ok, type Result } from '../result';
-import { describePosition } from './hex';
+import { failWith } from '../errors/word';
+import { ok, type Result } from '../result';
+import { positionParams } from './hex';
 import type { Encoding } from './options';
 import { encodeText, showChar, unencodableError } from './text';
-
-const ESCAPE_HINT = 'Supported escapes: \\r \\n \\t \\\\ \\0 \\xNN. Write \\\\ for a backslash itself.';
 
 const SIMPLE_ESCAPES: Record<string, string> = { r: '\r', n: '\n', t: '\t', '\\': '\\', '0': '\0' };
 
@@ -67,24 +66,14 @@ export function textToBytes(text: string, encoding: Encoding, escapes: boolean):
     if (i < 0) break;
     const letter = text[i + 1];
     if (letter === undefined) {
-      return fail('E_ESCAPE', `A backslash at the end of the text, ${describePosition(text, i)}, starts no escape.`, {
-        position: i,
-        hint: ESCAPE_HINT,
-      });
+      return failWith('E_ESCAPE', 'escape-at-end', positionParams(text, i), { position: i });
     }
     if (letter === 'x' || letter === 'X') {
       const high = hexValue(text.charCodeAt(i + 2));
       const low = hexValue(text.charCodeAt(i + 3));
       if (high < 0 || low < 0) {
         const shown = text.slice(i, high < 0 ? i + 3 : i + 4).replace(/[\r\n]+$/, '');
-        return fail(
-          'E_ESCAPE',
-          `The escape "${shown}" at ${describePosition(text, i)} needs two hex digits, like \\x0D.`,
-          {
-            position: i,
-            hint: ESCAPE_HINT,
-          },
-        );
+        return failWith('E_ESCAPE', 'escape-needs-hex', { escape: shown, ...positionParams(text, i) }, { position: i });
       }
       literal.text += text.slice(runStart, i);
       if (literal.text.length > 0) {
@@ -102,24 +91,13 @@ export function textToBytes(text: string, encoding: Encoding, escapes: boolean):
     if (resolved === undefined) {
       const char = String.fromCodePoint(text.codePointAt(i + 1) ?? 0);
       const shown = showChar(char);
-      const what = shown.startsWith('"')
-        ? `Unknown escape "\\${char}"`
-        : `Unknown escape: a backslash followed by ${shown}`;
-      return fail('E_ESCAPE', `${what} at ${describePosition(text, i)}.`, {
-        position: i,
-        hint: ESCAPE_HINT,
-      });
+      return shown.startsWith('"')
+        ? failWith('E_ESCAPE', 'escape-unknown', { letter: char, ...positionParams(text, i) }, { position: i })
+        : failWith('E_ESCAPE', 'escape-unknown-char', { char: shown, ...positionParams(text, i) }, { position: i });
     }
     // C reads \012 as an octal byte; rather than guess which was meant, ask for \x.
     if (letter === '0' && isDigit(text.charCodeAt(i + 2))) {
-      return fail(
-        'E_ESCAPE',
-        `"\\0${text[i + 2]}" at ${describePosition(text, i)} is ambiguous: octal escapes are not supported.`,
-        {
-          position: i,
-          hint: `Write \\x00${text[i + 2]} for a zero byte followed by "${text[i + 2]}", or \\xNN for one byte.`,
-        },
-      );
+      return failWith('E_ESCAPE', 'escape-octal', { digit: text[i + 2]!, ...positionParams(text, i) }, { position: i });
     }
     literal.text += text.slice(runStart, i);
     literal.escapesAt.push(literal.text.length);

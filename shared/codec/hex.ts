@@ -1,7 +1,6 @@
-import { fail, ok, type Result } from '../result';
+import { failWith } from '../errors/word';
+import { ok, type Result } from '../result';
 import { showChar } from './text';
-
-const HEX_HINT = 'Hex uses 0–9 and A–F; separate bytes with spaces.';
 
 /** 0–15 for a hex digit's char code, -1 for anything else. */
 const DIGIT_VALUE = new Int8Array(128).fill(-1);
@@ -31,6 +30,12 @@ function isSeparator(code: number): boolean {
  * code units, which is what an editor's caret counts) for people looking at a multi-line paste.
  */
 export function describePosition(text: string, position: number): string {
+  const { line, column } = positionParams(text, position);
+  return `position ${position} (line ${line}, column ${column})`;
+}
+
+/** The offset, line and column of `position` in `text`, as an error's parameters. */
+export function positionParams(text: string, position: number): { position: number; line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < position; i++) {
@@ -40,15 +45,17 @@ export function describePosition(text: string, position: number): string {
       lineStart = i + 1;
     }
   }
-  return `position ${position} (line ${line}, column ${position - lineStart + 1})`;
+  return { position, line, column: position - lineStart + 1 };
 }
 
 function invalidChar(input: string, position: number): Result<never> {
   const char = String.fromCodePoint(input.codePointAt(position) ?? 0);
-  return fail('E_HEX', `Invalid hex character ${showChar(char)} at ${describePosition(input, position)}.`, {
-    position,
-    hint: HEX_HINT,
-  });
+  return failWith(
+    'E_HEX',
+    'hex-invalid-char',
+    { char: showChar(char), ...positionParams(input, position) },
+    { position },
+  );
 }
 
 /** Long runs are cut in the middle so the message stays one readable line. */
@@ -87,22 +94,22 @@ export function parseHex(input: string): Result<Uint8Array> {
     if (i < n && !isSeparator(input.charCodeAt(i)) && input.charCodeAt(i) !== 0x5c) return invalidChar(input, i);
     if (digits === 0) {
       const prefix = input.slice(tokenStart, digitsStart);
-      return fail('E_HEX', `"${prefix}" at ${describePosition(input, tokenStart)} is not followed by hex digits.`, {
-        position: tokenStart,
-        hint: HEX_HINT,
-      });
+      return failWith(
+        'E_HEX',
+        'hex-prefix-alone',
+        { prefix, ...positionParams(input, tokenStart) },
+        { position: tokenStart },
+      );
     }
     if (digits === 1) {
       out[length++] = digitValue(input.charCodeAt(digitsStart));
     } else if (digits % 2 === 1) {
       const token = input.slice(tokenStart, i);
-      return fail(
+      return failWith(
         'E_HEX',
-        `Odd number of hex digits in "${excerpt(token)}" at position ${tokenStart}: every byte needs two digits.`,
-        {
-          position: tokenStart,
-          hint: 'Add the missing digit (write 0A, not A), or put a space between bytes.',
-        },
+        'hex-odd-digits',
+        { token: excerpt(token), position: tokenStart },
+        { position: tokenStart },
       );
     } else {
       for (let d = digitsStart; d < i; d += 2) {

@@ -5,7 +5,9 @@ import {
   type NumberFormat,
   type SendPayload,
 } from '../contract/send-payload';
-import { fail, ok, type Result } from '../result';
+import type { ErrorKey } from '../errors/catalog';
+import { failWith } from '../errors/word';
+import { ok, type ErrorParams, type Result } from '../result';
 import { checksumBytes } from './checksum';
 import { textToBytes } from './escapes';
 import { parseHex } from './hex';
@@ -45,11 +47,16 @@ export interface BuiltSend {
 type Part =
   { kind: 'bytes'; bytes: Uint8Array } | { kind: 'len'; position: number } | { kind: 'checksum'; position: number };
 
-function placeholderError(message: string, position: number, hint?: string): Result<never> {
-  return fail('E_PLACEHOLDER', message, {
-    position,
-    hint: hint ?? `Placeholders: ${FIELD_NAMES.map((n) => `{${n}}`).join(' ')}. Write {{ for a literal "{".`,
-  });
+/** Placeholders keep their braces as parameters: the catalog's templates use braces for their own fields. */
+function placeholderError(key: ErrorKey, name: string, position: number, more: ErrorParams = {}): Result<never> {
+  const params: ErrorParams = {
+    field: `{${name}}`,
+    escaped: `{{${name}}`,
+    names: FIELD_NAMES.map((n) => `{${n}}`).join(' '),
+    at: position + 1,
+    ...more,
+  };
+  return failWith('E_PLACEHOLDER', key, params, { position });
 }
 
 /** The counter value after `value`, wrapped to 32 bits so it never loses precision however long a repeat runs. */
@@ -209,10 +216,7 @@ export function expandSend(payload: SendPayload, lineEnding: Uint8Array, values:
         }
         case 'len':
           if (lenAt !== undefined) {
-            problem = placeholderError(
-              `{len} appears twice, at characters ${lenAt + 1} and ${position + 1}; a message has one length field.`,
-              position,
-            );
+            problem = placeholderError('placeholder-len-twice', name, position, { first: lenAt + 1 });
             return true;
           }
           lenAt = position;
@@ -220,18 +224,11 @@ export function expandSend(payload: SendPayload, lineEnding: Uint8Array, values:
           return undefined;
         case 'checksum':
           if (payload.checksum === 'none') {
-            problem = placeholderError(
-              `{checksum} at character ${position + 1} needs a checksum kind: choose one (sum8, crc16-modbus, …).`,
-              position,
-              'Or write {{checksum} to send the text "{checksum}".',
-            );
+            problem = placeholderError('placeholder-checksum-kind', name, position);
             return true;
           }
           if (checksumAt !== undefined) {
-            problem = placeholderError(
-              `{checksum} appears twice, at characters ${checksumAt + 1} and ${position + 1}; a message has one checksum.`,
-              position,
-            );
+            problem = placeholderError('placeholder-checksum-twice', name, position, { first: checksumAt + 1 });
             return true;
           }
           checksumAt = position;
@@ -249,18 +246,14 @@ export function expandSend(payload: SendPayload, lineEnding: Uint8Array, values:
       }
       if (CAPTURE_NAME.test(name)) {
         if (!values.captures) {
-          problem = placeholderError(
-            `{${name}} at character ${position + 1} stands for a regex capture, which only an auto-reply rule fills in.`,
-            position,
-            `Write {{${name}} to send the text "{${name}}".`,
-          );
+          problem = placeholderError('placeholder-capture', name, position);
           return true;
         }
         const captured = values.captures[name] ?? '';
         parts.push({ kind: 'bytes', bytes: typeof captured === 'string' ? asText(captured) : captured });
         return undefined;
       }
-      problem = placeholderError(`Unknown placeholder {${name}} at character ${position + 1}.`, position);
+      problem = placeholderError('placeholder-unknown', name, position);
       return true;
     },
   );
@@ -298,11 +291,11 @@ export function expandSend(payload: SendPayload, lineEnding: Uint8Array, values:
   const { from, to } = fields.checksumRange;
   const end = to ?? body.length;
   if (from > body.length || end > body.length) {
-    return fail(
-      'E_PLACEHOLDER',
-      `The checksum range, bytes ${from} to ${to === undefined ? 'the end' : to}, goes beyond this ${body.length}-byte message.`,
-      { hint: 'Count bytes from 0 without the checksum itself; leave the end empty to mean "to the end".' },
-    );
+    return failWith('E_PLACEHOLDER', 'checksum-range-beyond', {
+      from,
+      ...(to === undefined ? {} : { to }),
+      length: body.length,
+    });
   }
   const sum = checksumBytes(payload.checksum, body.subarray(from, end));
   if (checksumOffset < 0) checksumOffset = body.length;
@@ -346,11 +339,12 @@ function lengthBytes(
     }
     const max = 2 ** (8 * length.width) - 1;
     if (value > max) {
-      return fail(
-        'E_PLACEHOLDER',
-        `{len} is ${value}, which does not fit in ${length.width} byte${length.width > 1 ? 's' : ''} (at most ${max}).`,
-        { hint: 'Choose a wider length field or send less.' },
-      );
+      return failWith('E_PLACEHOLDER', length.width > 1 ? 'len-too-wide' : 'len-too-wide-one', {
+        placeholder: '{len}',
+        value,
+        width: length.width,
+        max,
+      });
     }
     return ok(numberBytes(value, length.width, length.format, asText));
   }

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
-import { fail, ok, type Result } from '../result';
+import { failWith } from '../errors/word';
+import { ok, type Result } from '../result';
 import type { Encoding } from './options';
 
 export const ENCODING_LABELS: Record<Encoding, string> = {
@@ -43,19 +44,9 @@ export function unencodableError(char: string, position: number, encoding: Encod
   const label = ENCODING_LABELS[encoding];
   const code = char.charCodeAt(0);
   if (char.length === 1 && code >= 0xd800 && code <= 0xdfff) {
-    return fail(
-      'E_ENCODING',
-      `The text has half of a character (${showChar(char)}) at position ${position}, which cannot be written in ${label}.`,
-      {
-        position,
-        hint: 'The text was probably cut in the middle of an emoji or a rare character: delete it and type it again.',
-      },
-    );
+    return failWith('E_ENCODING', 'char-half', { char: showChar(char), position, encoding: label }, { position });
   }
-  return fail('E_ENCODING', `The character ${showChar(char)} at position ${position} cannot be written in ${label}.`, {
-    position,
-    hint: 'Choose an encoding that has it (UTF-8 or GB18030), or send it as hex.',
-  });
+  return failWith('E_ENCODING', 'char-unencodable', { char: showChar(char), position, encoding: label }, { position });
 }
 
 const verdictCache = new Map<Encoding, Map<string, boolean>>();

@@ -20,6 +20,8 @@ export const SockpitErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   hint: z.string().optional(),
+  key: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   position: z.number().int().optional(),
   syscall: z.string().optional(),
   address: z.string().optional(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CHECKSUMS, ENCODINGS, LINE_ENDINGS, SEND_MODES } from '../codec/options';
+import { keyedError } from '../errors/word';
+import type { SockpitError } from '../result';
 
 // Field schemas shared by every command. Each says in plain words what is wrong, because these
 // messages reach the person who typed the value.
@@ -33,15 +35,20 @@ function isIpv6(text: string): boolean {
 }
 
 export function hostProblem(text: string): string | undefined {
-  if (text.length === 0) return 'The host is empty: type an IP address (e.g. 127.0.0.1) or a host name.';
-  if (text.length > 253) return 'The host is longer than 253 characters, which no host name can be.';
-  if (/\s/.test(text)) return `The host "${text}" contains a space.`;
+  return hostError(text)?.message;
+}
+
+/** What is wrong with a typed host, as an error the interface can word in its own language. */
+export function hostError(text: string): SockpitError | undefined {
+  if (text.length === 0) return keyedError('E_VALIDATION', 'host-empty');
+  if (text.length > 253) return keyedError('E_VALIDATION', 'host-too-long');
+  if (/\s/.test(text)) return keyedError('E_VALIDATION', 'host-space', { host: text });
   if (IPV4.test(text) || isIpv6(text)) return undefined;
-  if (/^[\d.]+$/.test(text)) return `"${text}" is not a valid IPv4 address (four numbers 0–255 separated by dots).`;
-  if (text.includes(':')) return `"${text}" is not a valid IPv6 address.`;
+  if (/^[\d.]+$/.test(text)) return keyedError('E_VALIDATION', 'host-bad-ipv4', { host: text });
+  if (text.includes(':')) return keyedError('E_VALIDATION', 'host-bad-ipv6', { host: text });
   const labels = text.endsWith('.') ? text.slice(0, -1).split('.') : text.split('.');
   if (labels.every((label) => HOSTNAME_LABEL.test(label))) return undefined;
-  return `"${text}" is not a valid host name or IP address.`;
+  return keyedError('E_VALIDATION', 'host-bad', { host: text });
 }
 
 export const Host = z.string().superRefine((text, ctx) => {

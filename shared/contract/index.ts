@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fail, ok, type Result, type SockpitError } from '../result';
+import { failWith } from '../errors/word';
+import { ok, type Result, type SockpitError } from '../result';
 import { Command, type CommandType } from './commands';
 import { describeThrown, formatIssueList } from './issue-text';
 import type { FileChunkAccepted, FileSendInfo } from './file-send';
@@ -28,7 +29,7 @@ export * from './record-encoding';
 export * from './presets';
 export * from './file-send';
 export * from './workspace';
-export { hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
+export { hostError, hostProblem, MAX_SEND_INPUT_CHARS } from './fields';
 
 /** What each command answers with when it succeeds. */
 export interface CommandValues {
@@ -88,12 +89,10 @@ export function parseCommand(raw: unknown): Result<Command> {
     parsed = Command.safeParse(raw);
   } catch (thrown) {
     // Only plain data crosses a boundary; an object whose getter or Proxy trap throws is refused in words.
-    return fail('E_VALIDATION', `The command could not be read: reading it threw "${describeThrown(thrown)}".`, {
-      hint: 'Send the command as plain data (JSON-like values, no getters or proxies). Nothing was sent and no socket was touched.',
-    });
+    return failWith('E_VALIDATION', 'command-unreadable', { detail: describeThrown(thrown) });
   }
   if (parsed.success) return ok(parsed.data);
-  return fail('E_VALIDATION', formatIssues(parsed.error), { hint: 'Nothing was sent and no socket was touched.' });
+  return failWith('E_VALIDATION', 'command-invalid', { detail: formatIssues(parsed.error) });
 }
 
 /** Capped in length whatever the input was (see `formatIssueList`). */

@@ -7,8 +7,9 @@ import { decodeText, encodeText } from '../codec/text';
 import type { Encoding } from '../codec/options';
 import { RULE_SCAN_BYTES, type AutoReplyRule, type RuleSet, type TryAnswer, type TryMessage } from '../contract/rules';
 import type { SendPayload } from '../contract/send-payload';
-import { ok, fail, type Result } from '../result';
+import { ok, type Result } from '../result';
 import { CAPTURE_REFERENCE, WILDCARD, compileRegex, parseHexPattern } from './pattern';
+import { failWith, wrappedError } from '../errors/word';
 
 /** A captured piece of the message: its bytes, and how it reads in text. */
 interface Capture {
@@ -83,7 +84,7 @@ function compileMatcher(rule: AutoReplyRule): Result<Matcher> {
       if (!pattern.ok) return pattern;
       const needle = pattern.value;
       const whole: Capture[] = [{ bytes: needle, text: decodeText(needle, when.encoding) }];
-      if (needle.length === 0) return fail('E_VALIDATION', 'The text to match is empty.');
+      if (needle.length === 0) return failWith('E_VALIDATION', 'rule-text-empty');
       if (when.kind === 'exact')
         return ok((m) => (m.bytes.length === needle.length && startsWithBytes(m.bytes, needle, 0) ? whole : undefined));
       if (when.kind === 'startsWith') return ok((m) => (startsWithBytes(m.bytes, needle, 0) ? whole : undefined));
@@ -125,7 +126,7 @@ export function compileRules(set: RuleSet): Result<CompiledRules> {
   for (const [index, rule] of set.rules.entries()) {
     if (!rule.enabled) continue;
     const matches = compileMatcher(rule);
-    if (!matches.ok) return fail(matches.error.code, `Rule "${rule.name}": ${matches.error.message}`);
+    if (!matches.ok) return { ok: false, error: wrappedError('rule-failed', { rule: rule.name }, matches.error) };
     enabled.push({ index, rule, matches: matches.value });
   }
   return ok({ set, enabled });

@@ -1,7 +1,8 @@
 // The parts of a rule that need more than a schema to check: hex patterns with wildcards, regular
 // expressions and capture references. The contract uses these to refuse a bad rule with a clear reason;
 // the matcher uses the same functions, so what was accepted is exactly what runs.
-import { fail, ok, type Result } from '../result';
+import { ok, type Result } from '../result';
+import { failWith } from '../errors/word';
 
 /** A byte value 0–255, or WILDCARD for "??". */
 export const WILDCARD = -1;
@@ -23,20 +24,16 @@ export function parseHexPattern(text: string): Result<HexPattern> {
   const values: number[] = [];
   for (const token of tokens) {
     if (token.length % 2 !== 0) {
-      return fail('E_HEX', `"${token}" is not whole bytes: write each byte as two hex digits, or ?? for any byte.`);
+      return failWith('E_HEX', 'rule-hex-not-whole', { token });
     }
     for (let i = 0; i < token.length; i += 2) {
       const pair = token.slice(i, i + 2);
       if (pair === '??') values.push(WILDCARD);
       else if (HEX_PAIR.test(pair)) values.push(parseInt(pair, 16));
-      else
-        return fail(
-          'E_HEX',
-          `"${pair}" in "${token}" is not a byte: write two hex digits (0–9, A–F) or ?? for any byte.`,
-        );
+      else return failWith('E_HEX', 'rule-hex-not-byte', { pair, token });
     }
   }
-  if (values.length === 0) return fail('E_HEX', 'The hex pattern is empty: write at least one byte, e.g. 01 03 ?? ??.');
+  if (values.length === 0) return failWith('E_HEX', 'rule-hex-empty');
   const captures: Array<[number, number]> = [];
   for (let i = 0; i < values.length; i++) {
     if (values[i] !== WILDCARD) continue;
@@ -52,9 +49,9 @@ export const REGEX_FLAGS = /^[imsu]*$/;
 
 export function compileRegex(pattern: string, flags: string): Result<{ regex: RegExp; groups: number }> {
   if (!REGEX_FLAGS.test(flags) || new Set(flags).size !== flags.length) {
-    return fail('E_VALIDATION', `The regex flags "${flags}" are not allowed: use any of i, m, s and u, each once.`);
+    return failWith('E_VALIDATION', 'rule-regex-flags', { flags });
   }
-  if (pattern === '') return fail('E_VALIDATION', 'The regex is empty: it would match every message.');
+  if (pattern === '') return failWith('E_VALIDATION', 'rule-regex-empty');
   try {
     const regex = new RegExp(pattern, flags);
     // An alternative that matches the empty string reveals how many groups the pattern has.
@@ -62,7 +59,7 @@ export function compileRegex(pattern: string, flags: string): Result<{ regex: Re
     return ok({ regex, groups });
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
-    return fail('E_VALIDATION', `The regex /${pattern}/${flags} is not valid: ${reason}.`);
+    return failWith('E_VALIDATION', 'rule-regex-invalid', { pattern, flags, reason });
   }
 }
 

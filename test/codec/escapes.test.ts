@@ -33,7 +33,7 @@ describe('textToBytes with escapes', () => {
 
 describe('escape errors name their position', () => {
   it('an unknown escape', () => {
-    expect(errorOf(textToBytes('ab\\q', 'utf-8', true))).toEqual({
+    expect(errorOf(textToBytes('ab\\q', 'utf-8', true))).toMatchObject({
       code: 'E_ESCAPE',
       message: 'Unknown escape "\\q" at position 2 (line 1, column 3).',
       position: 2,

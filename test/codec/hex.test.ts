@@ -42,7 +42,7 @@ describe('parseHex accepts what people paste', () => {
 
 describe('parseHex errors say where', () => {
   it('an invalid character, with position, line and column', () => {
-    expect(errorOf(parseHex('48 65 6G'))).toEqual({
+    expect(errorOf(parseHex('48 65 6G'))).toMatchObject({
       code: 'E_HEX',
       message: 'Invalid hex character "G" at position 7 (line 1, column 8).',
       position: 7,
@@ -68,7 +68,7 @@ describe('parseHex errors say where', () => {
   });
 
   it('odd digit counts longer than one are refused', () => {
-    expect(errorOf(parseHex('AB, ABC'))).toEqual({
+    expect(errorOf(parseHex('AB, ABC'))).toMatchObject({
       code: 'E_HEX',
       message: 'Odd number of hex digits in "ABC" at position 4: every byte needs two digits.',
       position: 4,

@@ -78,7 +78,7 @@ describe('buildPayload', () => {
   });
 
   it('passes a malformed-hex error through unchanged', () => {
-    expect(errorOf(buildPayload(payload({ mode: 'hex', data: '01 0G', checksum: 'crc16-modbus' })))).toEqual({
+    expect(errorOf(buildPayload(payload({ mode: 'hex', data: '01 0G', checksum: 'crc16-modbus' })))).toMatchObject({
       code: 'E_HEX',
       message: 'Invalid hex character "G" at position 4 (line 1, column 5).',
       position: 4,

@@ -112,7 +112,7 @@ describe('known bytes', () => {
 describe('characters an encoding cannot write', () => {
   it('a Korean syllable in GBK: E_ENCODING with its position', () => {
     const error = errorOf(encodeText('Temperature:한', 'gbk'));
-    expect(error).toEqual({
+    expect(error).toMatchObject({
       code: 'E_ENCODING',
       message: 'The character "한" at position 12 cannot be written in GBK.',
       position: 12,

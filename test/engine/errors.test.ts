@@ -496,8 +496,15 @@ describe('explainError with synthetic errors', () => {
     expect(explainError(new Error('socket hang up'), { op: 'read', host: 'h', port: 1 })).toEqual({
       code: 'E_INTERNAL',
       message: 'Receiving from h:1 failed: socket hang up.',
+      key: 'os-failed',
+      params: { op: 'op.read.at', ep: 'h:1', host: 'h', osText: 'socket hang up' },
     });
-    expect(explainError('boom', { op: 'send' })).toEqual({ code: 'E_INTERNAL', message: 'Sending failed: boom.' });
+    expect(explainError('boom', { op: 'send' })).toEqual({
+      code: 'E_INTERNAL',
+      message: 'Sending failed: boom.',
+      key: 'os-failed',
+      params: { op: 'op.send', osText: 'boom' },
+    });
     expect(explainError(42, { op: 'listen', port: 1 }).message).toBe('Listening on port 1 failed: 42.');
     expect(explainError(null, { op: 'bind' }).message).toBe('Binding failed: null.');
     expect(explainError(undefined, { op: 'resolve', host: 'a' }).message).toBe('Looking up "a" failed: undefined.');

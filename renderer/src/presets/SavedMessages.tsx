@@ -21,6 +21,7 @@ import {
   useSaved,
 } from './store';
 import { CheckField, TextField } from '../ui/controls';
+import { errorWords } from '../error-words';
 
 /** The options of a saved message in a few words: "HEX", or the encoding with escapes, line ending and checksum. */
 function optionsSummary(message: SavedMessage, t: Translate): string {
@@ -88,7 +89,7 @@ function PresetsPanel({ sessionId, t }: { sessionId: string; t: Translate }) {
     setOutcome(
       result.ok
         ? { tone: 'info', text: t('presetsImported', { n: result.value }) }
-        : { tone: 'error', text: error!.message, hint: error!.hint },
+        : { tone: 'error', text: errorWords(error!).message, hint: errorWords(error!).hint },
     );
   };
 

@@ -1,6 +1,6 @@
 import { framedViews } from '../framing/framed-log';
 import {
-  hostProblem,
+  hostError,
   type CaptureFileInfo,
   type CommandInput,
   type CommandType,
@@ -12,7 +12,10 @@ import { parseHex } from '../../../shared/codec/hex';
 import { hexDigitsOnly } from '../../../shared/codec/send-fields';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { EngineLink } from '../link';
+import { failWith, keyedError } from '../../../shared/errors/word';
+import { errorSentence } from '../error-words';
 import { translate } from '../i18n';
+import { autoNameNumber } from './session-names';
 import { configFromDraft, draftFromConfig } from './config';
 import { connectionStore } from './connections';
 import { fullRecords } from './full-records';
@@ -43,14 +46,11 @@ export function attachLink(connected: EngineLink): void {
 export async function run<T extends CommandType>(
   command: Extract<CommandInput, { type: T }>,
 ): Promise<Result<CommandValues[T]>> {
-  if (!link) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
+  if (!link) return failWith('E_LINK', 'link-missing');
   try {
     return await link.execute<T>(command);
   } catch (err) {
-    return {
-      ok: false,
-      error: { code: 'E_LINK', message: `The engine did not answer: ${(err as Error)?.message ?? err}` },
-    };
+    return failWith('E_LINK', 'link-no-answer', { detail: String((err as Error)?.message ?? err) });
   }
 }
 
@@ -86,7 +86,8 @@ export function adoptSession(info: SessionInfo, view?: SessionView): void {
       state.views[info.sessionId] ?? {
         ...defaultView(info.config.kind),
         draft: draftFromConfig(info.config),
-        autoName: false,
+        // A session another tab or an earlier run made keeps following the language while its name is the app's.
+        autoName: autoNameNumber(info.name, info.config.kind) !== undefined,
       };
     return {
       sessions: { ...state.sessions, [info.sessionId]: info },
@@ -261,13 +262,7 @@ export function sendTarget(found: {
     const open = new Set(connectionStore.of(sessionId).open());
     const chosen = view.selected.filter((id) => open.has(id));
     if (chosen.length === 0) {
-      return {
-        error: {
-          code: 'E_NO_TARGET',
-          message: 'No connected client is selected.',
-          hint: 'Tick one or more clients in the list, or send to all clients.',
-        },
-      };
+      return { error: keyedError('E_NO_TARGET', 'no-client-selected') };
     }
     return { to: 'connections', connectionIds: chosen };
   }
@@ -275,31 +270,19 @@ export function sendTarget(found: {
   if (choice === 'last-sender') {
     const seq = logStore.log(sessionId).lastRxSeq;
     if (seq > 0) return { to: 'reply', seq };
-    return {
-      error: {
-        code: 'E_NO_TARGET',
-        message: 'Nothing has been received yet, so there is no sender to answer.',
-        hint: 'Send to the remote host and port instead.',
-      },
-    };
+    return { error: keyedError('E_NO_TARGET', 'no-sender-yet') };
   }
   // The remote fields stay editable while bound: a UDP socket can talk to anyone at any time.
   const host = view.draft.remoteHost.trim();
   const portText = view.draft.remotePort.trim();
   if (!host || !portText) {
-    return {
-      error: {
-        code: 'E_NO_TARGET',
-        message: 'Where to? The remote host and port are empty.',
-        hint: 'Fill in Remote host and Remote port, or answer the last sender.',
-      },
-    };
+    return { error: keyedError('E_NO_TARGET', 'remote-empty') };
   }
-  const problem = hostProblem(host);
-  if (problem) return { error: { code: 'E_VALIDATION', message: problem } };
+  const problem = hostError(host);
+  if (problem) return { error: problem };
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
-    return { error: { code: 'E_VALIDATION', message: `"${portText}" is not a port: use a number from 1 to 65535.` } };
+    return { error: keyedError('E_VALIDATION', 'remote-port-text', { text: portText }) };
   return { to: 'peer', host, port };
 }
 
@@ -452,11 +435,7 @@ export async function startCaptureFile(sessionId: string): Promise<void> {
   const { captureFile } = found.view;
   const path = captureFile.path.trim();
   if (!path) {
-    setStatus(sessionId, 'error', {
-      code: 'E_VALIDATION',
-      message: 'Which file? The capture file path is empty.',
-      hint: 'Type the full path of a file in a folder that exists.',
-    });
+    setStatus(sessionId, 'error', keyedError('E_VALIDATION', 'capture-path-empty'));
     return;
   }
   const result = await run({
@@ -493,7 +472,7 @@ function adoptCaptureFile(sessionId: string, info: CaptureFileInfo): void {
 }
 
 function reportGlobal(error: SockpitError): void {
-  useApp.setState({ linkError: error.hint ? `${error.message} ${error.hint}` : error.message });
+  useApp.setState({ linkError: errorSentence(error) });
 }
 
 /** How many records a reconnecting tab reads back per session: the newest, like a terminal's scrollback. */

@@ -1,6 +1,10 @@
-import { SessionConfig, type SendPayloadInput, type SessionConfigInput } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
-import { defaultDraft, type SettingsDraft } from './store';
+import type { z } from 'zod';
+import { hostError, SessionConfig, type SendPayloadInput, type SessionConfigInput } from '../../../shared/contract';
+import type { ErrorKey } from '../../../shared/errors/catalog';
+import { translate } from '../i18n';
+import type { MessageKey } from '../words';
+import { ok, type ErrorParams, type Result, type SockpitError } from '../../../shared/result';
+import { defaultDraft, useApp, type SettingsDraft } from './store';
 
 /** The field a person fixes for each part of the config, so an error can name what they see. */
 export const FIELD_OF: Record<string, string> = {
@@ -109,7 +113,62 @@ export function configFromDraft(draft: SettingsDraft): Result<SessionConfig> & {
   const issue = parsed.error.issues[0];
   const key = String(issue.path[0] ?? '');
   const field = FIELD_OF[key];
-  return { ...fail('E_VALIDATION', issue.message), field };
+  const value = (input as Record<string, unknown>)[key];
+  return { ok: false, error: issueError(issue, key, value, draft.kind), field };
+}
+
+/** The label a person sees for each config field, to name it in a message in their language. */
+const LABEL_OF: Record<string, MessageKey> = {
+  host: 'localAddress',
+  port: 'localPort',
+  localHost: 'localAddress',
+  localPort: 'localPort',
+  remoteHost: 'remoteHost',
+  remotePort: 'remotePort',
+  maxClients: 'maxClients',
+  maxClientsPerIp: 'maxClientsPerIp',
+  idleTimeoutMs: 'idleTimeout',
+  connectTimeoutMs: 'connectTimeout',
+  reconnect: 'reconnectInterval',
+  ttl: 'ttl',
+  multicastTtl: 'multicastTtl',
+  shortIdleMs: 'shortIdle',
+  shortTimeoutMs: 'shortTimeout',
+  recvBufferBytes: 'recvBuffer',
+  captureCapBytes: 'captureCap',
+};
+
+/**
+ * The schema's English sentence, with a catalog key so the other language has words too: ports and hosts
+ * get their own sentences, other numbers say which field and what bound.
+ */
+function issueError(issue: z.core.$ZodIssue, key: string, value: unknown, kind: SettingsDraft['kind']): SockpitError {
+  const english: SockpitError = { code: 'E_VALIDATION', message: issue.message };
+  // A client's host and port are where it connects to: port 0 is no place to go.
+  const remote = key === 'remotePort' || (key === 'port' && kind === 'tcp-client');
+  const keyed = (catalogKey: ErrorKey, params: ErrorParams = {}): SockpitError => ({
+    ...english,
+    key: catalogKey,
+    params,
+  });
+  if ((key === 'host' || key === 'localHost' || key === 'remoteHost') && typeof value === 'string') {
+    const problem = hostError(value);
+    return problem ? { ...english, key: problem.key, params: problem.params } : english;
+  }
+  if (key === 'port' || key === 'localPort' || key === 'remotePort') {
+    if (issue.code === 'too_big') return keyed('port-too-big');
+    if (issue.code === 'too_small') return keyed(remote ? 'remote-port-zero' : 'local-port-negative');
+    return keyed(remote ? 'remote-port-invalid' : 'local-port-invalid');
+  }
+  const label = LABEL_OF[key];
+  if (!label) return english;
+  const field = translate(useApp.getState().language, label);
+  if (issue.code === 'too_small') return keyed('field-min', { field, min: Number(issue.minimum) });
+  if (issue.code === 'too_big') return keyed('field-max', { field, max: Number(issue.maximum) });
+  if (issue.code === 'invalid_type') {
+    return keyed(Number.isNaN(value) || typeof value !== 'number' ? 'field-number' : 'field-whole', { field });
+  }
+  return english;
 }
 
 /** What a box shows for an optional number: nothing when it is not set. */

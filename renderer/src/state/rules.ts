@@ -11,6 +11,9 @@ import {
   type TryMessage,
 } from '../../../shared/contract';
 import { runCommand } from './actions';
+import { errorWords } from '../error-words';
+import { translate } from '../i18n';
+import { useApp } from './store';
 
 // Each session's auto-reply rules as the engine holds them, and their counters as the engine reports them.
 
@@ -65,7 +68,7 @@ export async function saveRules(sessionId: string, rules: RuleSetInput): Promise
     adopt(result.value);
     return true;
   }
-  put(sessionId, () => ({ error: result.error.message }));
+  put(sessionId, () => ({ error: errorWords(result.error).message }));
   return false;
 }
 
@@ -80,7 +83,10 @@ export function parseRulesFile(text: string): { ok: true; rules: RuleSetInput } 
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    return { ok: false, error: `Not valid JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      error: translate(useApp.getState().language, 'rules.notJson', { reason: (err as Error).message }),
+    };
   }
   const parsed = RuleSet.safeParse(json);
   if (!parsed.success) return { ok: false, error: formatIssues(parsed.error) };
@@ -92,5 +98,7 @@ export async function tryRulesOn(
   message: TryMessage,
 ): Promise<{ ok: true; answers: TryAnswer[] } | { ok: false; error: string }> {
   const result = await runCommand({ type: 'rules.try', sessionId, message });
-  return result.ok ? { ok: true, answers: result.value.answers } : { ok: false, error: result.error.message };
+  return result.ok
+    ? { ok: true, answers: result.value.answers }
+    : { ok: false, error: errorWords(result.error).message };
 }

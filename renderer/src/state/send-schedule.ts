@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/contract';
 import type { Result, SockpitError } from '../../../shared/result';
 import type { EngineLink } from '../link';
+import { failWith } from '../../../shared/errors/word';
 
 // The send area's timing and field settings: Repeat, the counter, the sequence being built, and the jobs
 // the engine runs for each session (from its send.job events). The engine keeps the clock; this only
@@ -80,14 +81,11 @@ export function attachScheduleLink(connected: EngineLink): void {
 async function run<T extends CommandType>(
   command: Extract<CommandInput, { type: T }>,
 ): Promise<Result<CommandValues[T]>> {
-  if (!link) return { ok: false, error: { code: 'E_LINK', message: 'Sockpit is not connected to its engine.' } };
+  if (!link) return failWith('E_LINK', 'link-missing');
   try {
     return await link.execute<T>(command);
   } catch (err) {
-    return {
-      ok: false,
-      error: { code: 'E_LINK', message: `The engine did not answer: ${(err as Error)?.message ?? err}` },
-    };
+    return failWith('E_LINK', 'link-no-answer', { detail: String((err as Error)?.message ?? err) });
   }
 }
 

@@ -11,6 +11,7 @@ import { clearStaleError, setStatus, updateView, useApp, type StatusAction } fro
 import { applyJob, forgetSchedule } from './send-schedule';
 import { openWorkspace, workspaceSaved } from '../workspace/page-workspace';
 import { shownBySnapshot, watchConnectionLines } from '../workspace/connection-lines';
+import { errorSentence, errorWords } from '../error-words';
 
 type PendingNote = [sessionId: string, tone: Note['tone'], say: NoteSay, peer?: string];
 
@@ -51,7 +52,12 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
         note(
           event.session.sessionId,
           event.session.state === 'failed' ? 'error' : 'info',
-          describeState(event.session.state, event.session.local, event.session.remote, event.session.error?.message),
+          describeState(
+            event.session.state,
+            event.session.local,
+            event.session.remote,
+            event.session.error && errorWords(event.session.error).message,
+          ),
         );
       return;
     }
@@ -91,7 +97,7 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
         event.reason === 'reset' || event.reason === 'error' ? 'warn' : 'info',
         {
           key: `close.${event.reason}`,
-          detail: event.error ? `${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}` : undefined,
+          detail: event.error ? errorSentence(event.error) : undefined,
         },
         event.connection.peer,
       );
@@ -146,7 +152,7 @@ function apply(event: EngineEvent, effects: BatchEffects): void {
       if (event.sessionId) {
         setStatus(event.sessionId, 'error', event.error, actionOfError(event.sessionId, event.error.code));
         note(event.sessionId, 'error', {
-          text: event.error.hint ? `${event.error.message} ${event.error.hint}` : event.error.message,
+          text: errorSentence(event.error),
         });
       }
       return;

@@ -4,6 +4,7 @@ import type { Translate } from '../i18n';
 import { formatBytes } from '../log/format';
 import { cancelFileSend, sendFile, updateFileSend, useFileSends } from '../state/file-send';
 import { TextField } from './controls';
+import { errorWords } from '../error-words';
 
 /** "Send file…", its progress and Cancel, under the message box. UDP adds the datagram size and pause. */
 export function FileSendBox({ session, t }: { session: SessionInfo; t: Translate }) {
@@ -20,7 +21,7 @@ export function FileSendBox({ session, t }: { session: SessionInfo; t: Translate
     total: formatBytes(job.totalBytes),
     percent,
     rate: formatBytes(job.bytesPerSecond),
-    reason: job.reason ?? job.error?.message ?? '',
+    reason: job.error ? errorWords(job.error).message : (job.reason ?? ''),
   };
   return (
     <div className="file-send">

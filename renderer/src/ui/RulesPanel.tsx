@@ -15,6 +15,7 @@ import type { Translate } from '../i18n';
 import { formatTime } from '../log/format';
 import { loadRules, parseRulesFile, resetRuleCounters, saveRules, tryRulesOn, useRules } from '../state/rules';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
+import { errorWords } from '../error-words';
 
 // Auto-reply rules of one session: folded away under the log's tools until wanted, so the log keeps its room.
 
@@ -441,7 +442,7 @@ function TryBox({ sessionId, t }: { sessionId: string; t: Translate }) {
                 {answer.delayMs > 0 ? ` ${t('rules.answerDelay', { ms: answer.delayMs })}` : ''}
               </p>
               {answer.error ? (
-                <p className="field-error">{answer.error.message}</p>
+                <p className="field-error">{errorWords(answer.error).message}</p>
               ) : (
                 <dl>
                   <dt>{t('rules.answerHex')}</dt>

@@ -18,6 +18,7 @@ import { setStatus, type SessionView } from '../state/store';
 import { presetsFor } from '../presets/saved';
 import { useSaved } from '../presets/store';
 import { CheckField, SelectField } from './controls';
+import { errorWords } from '../error-words';
 
 // The timed side of the send area: Repeat (the engine sends every interval), the counter behind {counter},
 // a sequence of steps, and the bytes the next send will be. Mounted by SessionPane's send box.
@@ -50,7 +51,7 @@ export function SendPreviewRegion({ session, view, t }: { session: SessionInfo; 
     <div className="send-preview" role="region" aria-label={t('nextSendPreview')}>
       <span className="muted">{t('nextSendPreview')}:</span>{' '}
       {shown.error ? (
-        <span className="field-error">{shown.error.message}</span>
+        <span className="field-error">{errorWords(shown.error).message}</span>
       ) : (
         <code>{shown.hex === undefined ? '' : shown.hex === '' ? t('previewEmpty') : shown.hex}</code>
       )}
@@ -107,7 +108,7 @@ function JobProgress({ job, t }: { job: SendJobInfo; t: Translate }) {
         step: (job.step ?? 0) + 1,
         round: (job.round ?? 0) + 1,
       })}
-      {job.lastError && ` · ${t('lastError', { message: job.lastError.message })}`}
+      {job.lastError && ` · ${t('lastError', { message: errorWords(job.lastError).message })}`}
     </span>
   );
 }
@@ -116,7 +117,7 @@ function FinishedNote({ job, t }: { job: SendJobInfo; t: Translate }) {
   return (
     <span className="muted">
       {t('jobFinished', { sent: job.sent, why: t(`jobEnd.${job.end ?? 'done'}`) })}
-      {job.endError && ` · ${job.endError.message}`}
+      {job.endError && ` · ${errorWords(job.endError).message}`}
     </span>
   );
 }

@@ -40,6 +40,7 @@ import { RulesPanel } from './RulesPanel';
 import { FileSendBox } from './FileSendBox';
 import { PaneHeader } from './PaneHeader';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
+import { useWordError } from '../error-words';
 
 const RUNNING = new Set(['starting', 'listening', 'connecting', 'connected', 'ready', 'reconnecting']);
 const KINDS: SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
@@ -92,13 +93,14 @@ export function SessionPane({ sessionId, paneIndex }: { sessionId: string; paneI
 
 function InterfaceList({ id }: { id: string }) {
   const interfaces = useApp((state) => state.interfaces);
+  const t = useT();
   return (
     <datalist id={id}>
-      <option value="0.0.0.0">all IPv4 interfaces</option>
-      <option value="::">all IPv6 interfaces</option>
+      <option value="0.0.0.0">{t('iface.allIpv4')}</option>
+      <option value="::">{t('iface.allIpv6')}</option>
       {interfaces.map((entry) => (
         <option key={`${entry.iface}-${entry.address}`} value={entry.address}>
-          {`${entry.iface} (${entry.family})`}
+          {t(entry.internal ? 'iface.loopbackEntry' : 'iface.entry', { iface: entry.iface, family: entry.family })}
         </option>
       ))}
     </datalist>
@@ -468,12 +470,13 @@ function CaptureFileBox({ session, view, t }: { session: SessionInfo; view: Sess
 /** The capture file's state in words, where it stays visible while the options are folded away. */
 function CaptureFileStatus({ session, t }: { session: SessionInfo; t: Translate }) {
   const info = useCaptureFile(session);
+  const word = useWordError();
   if (!info) return null;
   const values = {
     path: info.path,
     written: formatBytes(info.bytesWritten),
     pending: formatBytes(info.pendingBytes),
-    message: info.error?.message ?? info.note,
+    message: info.error ? word(info.error).message : info.note,
   };
   const key =
     info.state === 'disk-behind'
@@ -573,6 +576,7 @@ function SendBox({
   const send = view.send;
   const set = (change: Partial<typeof send>) => updateSend(session.sessionId, change);
   const hexError = send.mode === 'hex' && send.text.trim() !== '' ? hexProblem(send.text) : undefined;
+  const word = useWordError();
   const errorId = `hex-error-${session.sessionId}`;
   const submit = () => {
     if (!hexError) void sendMessage(session.sessionId);
@@ -687,7 +691,7 @@ function SendBox({
       </div>
       {hexError && (
         <div id={errorId} className="field-error" role="alert">
-          {t('hexError', { message: hexError.message })}
+          {t('hexError', { message: word(hexError).message })}
           {hexError.position !== undefined && <ErrorSpot text={send.text} position={hexError.position} />}
         </div>
       )}
@@ -721,7 +725,8 @@ function StatusLine({ session, view, t }: { session: SessionInfo; view: SessionV
         : t('listeningOn', { address: session.local });
   if (session.state === 'connected')
     summary = t('connectedTo', { remote: session.remote ?? '', local: session.local ?? '' });
-  const error = view.status?.tone === 'error' ? view.status.error : undefined;
+  const word = useWordError();
+  const error = view.status?.tone === 'error' && view.status.error ? word(view.status.error) : undefined;
   return (
     <footer className="status-line">
       <div role="status" className={`state ${session.state}`}>
