@@ -25,10 +25,12 @@ test('Pause view turns into "Resume view" while paused and back, in English and 
   await expect(server.getByRole('button', { name: 'Pause view' })).toHaveAttribute('aria-pressed', 'false');
 
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
-  await server.getByRole('button', { name: '暂停显示' }).click();
-  await expect(server.getByRole('button', { name: '恢复显示' })).toHaveAttribute('aria-pressed', 'true');
-  await server.getByRole('button', { name: '恢复显示' }).click();
-  await expect(server.getByRole('button', { name: '暂停显示' })).toBeVisible();
+  // The name the app gave the session follows the language.
+  const zhServer = app.pane('TCP 服务器 1');
+  await zhServer.getByRole('button', { name: '暂停显示' }).click();
+  await expect(zhServer.getByRole('button', { name: '恢复显示' })).toHaveAttribute('aria-pressed', 'true');
+  await zhServer.getByRole('button', { name: '恢复显示' }).click();
+  await expect(zhServer.getByRole('button', { name: '暂停显示' })).toBeVisible();
   peer.socket.destroy();
 });
 
@@ -54,8 +56,8 @@ test('the client list shows live clients first, closed ones dimmed after them, a
   const third = await tcpClient(port);
   await expect(toolbar.getByText('2 client(s)')).toBeVisible();
 
-  // Rows found in the pane, not by the table's name, which changes with the language below.
-  const body = server.locator('.conn-body [role="row"]');
+  // Rows found by their class, not by the pane's or the table's name: both follow the language below.
+  const body = page.locator('.conn-body [role="row"]');
   const peers = () => body.locator('[role="cell"]:nth-child(2)').allTextContents();
   await expect.poll(peers).toEqual([second.local, third.local, first.local]);
   const closedRow = body.filter({ hasText: first.local });
@@ -76,7 +78,7 @@ test('the client list shows live clients first, closed ones dimmed after them, a
   second.socket.end();
   await expect.poll(peers).toEqual([third.local, second.local]);
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
-  await server.getByRole('button', { name: '清除已关闭' }).click();
+  await app.pane('TCP 服务器 1').getByRole('button', { name: '清除已关闭' }).click();
   await expect.poll(peers).toEqual([third.local]);
   third.socket.destroy();
 });
@@ -253,7 +255,7 @@ test('the Chinese sidebar says 收/发 like the status bar', async ({ app, page 
 
   await page.getByLabel('Language').selectOption({ label: '简体中文' });
   const zhSidebar = page.getByRole('navigation', { name: '会话' });
-  await expect(server.locator('.status-line')).toContainText('收 5 B · 发 0 B');
+  await expect(app.pane('TCP 服务器 1').locator('.status-line')).toContainText('收 5 B · 发 0 B');
   await expect(zhSidebar).toContainText('收 5 B · 发 0 B');
   await expect(zhSidebar).not.toContainText(/Rx|Tx/);
   peer.socket.destroy();

@@ -136,7 +136,7 @@ test('a workspace file replaces the sessions after asking, shows them stopped, a
   await app.startServer(running);
 
   await importFile(page, fileIn('bench.json', workspaceFile(true)));
-  const dialog = page.getByRole('alertdialog', { name: 'Replace 1 sessions?' });
+  const dialog = page.getByRole('alertdialog', { name: 'Replace 1 session?' });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('1 of them are running');
   await dialog.getByRole('button', { name: 'Replace' }).click();
@@ -150,7 +150,7 @@ test('a workspace file replaces the sessions after asking, shows them stopped, a
   await expect(meter.getByRole('button', { name: 'Start', exact: true })).toBeVisible();
   await expect(sensor.getByRole('button', { name: 'Start', exact: true })).toBeVisible();
 
-  await expect(page.getByRole('status').filter({ hasText: '2 session(s) were running' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '2 sessions were running' })).toBeVisible();
   await page.getByRole('button', { name: 'Start all', exact: true }).click();
   await expect(meter.getByRole('status').filter({ hasText: 'Listening on' })).toBeVisible();
   await expect(sensor.getByRole('status').filter({ hasText: /Listening on|Bound/ })).toBeVisible();

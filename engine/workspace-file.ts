@@ -1,3 +1,4 @@
+import { keyedError } from '../shared/errors/word';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WORKSPACE_FORMAT, WORKSPACE_VERSION, WorkspaceDocument, type EngineEvent } from '../shared/contract';
@@ -131,19 +132,18 @@ export async function removeLeftoverTemps(file: string): Promise<void> {
 
 function saveError(file: string, err: unknown): SockpitError {
   const code = (err as NodeJS.ErrnoException).code;
-  const reason =
+  const key =
     code === 'ENOSPC'
-      ? 'the disk is full'
+      ? 'workspace-not-saved-full'
       : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'Sockpit may not write in that folder'
+        ? 'workspace-not-saved-denied'
         : code === 'ENOTDIR' || code === 'ENOENT'
-          ? 'its folder does not exist or is not a folder'
-          : ((err as Error)?.message ?? String(err));
-  return {
-    code: code ?? 'E_WORKSPACE_SAVE',
-    message: `The workspace could not be saved to ${file}: ${reason}. The last saved workspace is unchanged.`,
-    hint: 'Free some space or fix the folder\u2019s permissions; Sockpit saves again at the next change.',
-  };
+          ? 'workspace-not-saved-folder'
+          : 'workspace-not-saved';
+  return keyedError(code ?? 'E_WORKSPACE_SAVE', key, {
+    path: file,
+    detail: (err as Error)?.message ?? String(err),
+  });
 }
 
 export interface WorkspaceFileOptions {

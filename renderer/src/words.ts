@@ -480,8 +480,10 @@ export const en = {
   importWorkspace: 'Import workspace…',
   startRunningOnOpen: 'Start sessions that were running when Sockpit opens',
   startAll: 'Start all',
-  startAllText: '{n} session(s) were running when Sockpit was last closed. They are stopped now.',
+  startAllText: '{n} sessions were running when Sockpit was last closed. They are stopped now.',
+  startAllTextOne: 'One session was running when Sockpit was last closed. It is stopped now.',
   replaceSessionsTitle: 'Replace {n} sessions?',
+  replaceSessionsTitleOne: 'Replace 1 session?',
   replaceSessionsText:
     '{running} of them are running. Importing “{file}” stops and removes every session with its log, and opens the sessions of the file, stopped.',
   replaceSessionsConfirm: 'Replace',
@@ -985,7 +987,9 @@ export const zh: Dictionary = {
   startRunningOnOpen: '打开 Sockpit 时启动上次运行中的会话',
   startAll: '全部启动',
   startAllText: '上次关闭 Sockpit 时有 {n} 个会话正在运行，现在它们已停止。',
+  startAllTextOne: '上次关闭 Sockpit 时有 1 个会话正在运行，现在它已停止。',
   replaceSessionsTitle: '替换 {n} 个会话？',
+  replaceSessionsTitleOne: '替换 1 个会话？',
   replaceSessionsText:
     '其中 {running} 个正在运行。导入“{file}”会停止并删除所有会话及其日志，然后打开文件中的会话（均为停止状态）。',
   replaceSessionsConfirm: '替换',

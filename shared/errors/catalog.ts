@@ -1647,7 +1647,53 @@ const FIELDS = {
   },
 } satisfies Record<string, CatalogEntry>;
 
-export const ERROR_CATALOG = { ...PHRASES, ...SYSTEM, ...ENGINE, ...INPUT, ...FIELDS };
+// The workspace file: saving it, and the sessions a workspace brings back.
+const WORKSPACE = {
+  'workspace-not-saved': {
+    en: {
+      message: 'The workspace could not be saved to {path}: {detail}. The last saved workspace is unchanged.',
+      hint: 'Sockpit saves again at the next change.',
+    },
+    zh: {
+      message: '无法把工作区保存到 {path}：{detail}。上次保存的工作区保持不变。',
+      hint: '下次有改动时 Sockpit 会再次保存。',
+    },
+  },
+  'workspace-not-saved-full': {
+    en: {
+      message: 'The workspace could not be saved to {path}: the disk is full. The last saved workspace is unchanged.',
+      hint: 'Free some space; Sockpit saves again at the next change.',
+    },
+    zh: {
+      message: '无法把工作区保存到 {path}：磁盘已满。上次保存的工作区保持不变。',
+      hint: '请腾出一些空间；下次有改动时 Sockpit 会再次保存。',
+    },
+  },
+  'workspace-not-saved-denied': {
+    en: {
+      message:
+        'The workspace could not be saved to {path}: Sockpit may not write in that folder. The last saved workspace is unchanged.',
+      hint: 'Fix the folder\u2019s permissions, or start Sockpit with --data-dir pointing at a folder it may write in.',
+    },
+    zh: {
+      message: '无法把工作区保存到 {path}：Sockpit 没有该文件夹的写入权限。上次保存的工作区保持不变。',
+      hint: '请修改该文件夹的权限，或用 --data-dir 指定一个可写的文件夹启动 Sockpit。',
+    },
+  },
+  'workspace-not-saved-folder': {
+    en: {
+      message:
+        'The workspace could not be saved to {path}: its folder does not exist or is not a folder. The last saved workspace is unchanged.',
+      hint: 'Start Sockpit with --data-dir pointing at a folder that exists.',
+    },
+    zh: {
+      message: '无法把工作区保存到 {path}：它所在的文件夹不存在或不是文件夹。上次保存的工作区保持不变。',
+      hint: '请用 --data-dir 指定一个存在的文件夹启动 Sockpit。',
+    },
+  },
+} satisfies Record<string, CatalogEntry>;
+
+export const ERROR_CATALOG = { ...PHRASES, ...SYSTEM, ...ENGINE, ...INPUT, ...FIELDS, ...WORKSPACE };
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;
 

@@ -3,13 +3,8 @@ import type { SessionInfo } from '../../../shared/contract';
 import type { Translate } from '../i18n';
 import { startSession, stopSession } from '../state/actions';
 import type { SessionView } from '../state/store';
+import { isSettled, settleSession } from '../state/settled-sessions';
 import { isRunning } from './SessionPane';
-
-/**
- * Sessions this page has seen running. A session that never ran still needs its address and port typed,
- * so its settings open by themselves; once it has run, the log gets the room.
- */
-const seenRunning = new Set<string>();
 
 /** Where the session is or will be: the address a person would type into a peer. */
 export function sessionEndpoint(session: SessionInfo): string {
@@ -36,11 +31,11 @@ export function PaneHeader({
   settings: ReactNode;
 }) {
   const running = isRunning(session);
-  if (running) seenRunning.add(session.sessionId);
+  if (running) settleSession(session.sessionId);
   const fieldError = view.status?.tone === 'error' && Boolean((view.status.error as { field?: string }).field);
   // Undefined until the person opens or closes them: then they stay as chosen until the next Start.
   const [choice, setChoice] = useState<boolean | undefined>();
-  const open = choice ?? (!seenRunning.has(session.sessionId) || session.state === 'failed' || fieldError);
+  const open = choice ?? (!isSettled(session.sessionId) || session.state === 'failed' || fieldError);
   const drawerId = useId();
   const toggle = useRef<HTMLButtonElement>(null);
   const drawer = useRef<HTMLDivElement>(null);

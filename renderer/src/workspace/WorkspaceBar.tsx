@@ -1,4 +1,5 @@
 import { useT } from '../i18n';
+import { useWordError } from '../error-words';
 import { useApp } from '../state/store';
 import { dismissWorkspaceProblem, isRunning, startAll, useWorkspacePage } from './page-workspace';
 
@@ -8,6 +9,9 @@ import { dismissWorkspaceProblem, isRunning, startAll, useWorkspacePage } from '
  */
 export function WorkspaceBar() {
   const t = useT();
+  const word = useWordError();
+  const line = (error: { message: string; hint?: string }) =>
+    error.hint ? `${error.message} ${error.hint}` : error.message;
   const toStart = useWorkspacePage((state) => state.toStart);
   const readProblem = useWorkspacePage((state) => state.readProblem);
   const saveError = useWorkspacePage((state) => state.saveError);
@@ -18,14 +22,14 @@ export function WorkspaceBar() {
   const problems = [
     readProblem &&
       `${t('workspaceReadProblem', { problem: readProblem.message })}${readProblem.keptAs ? ` ${t('workspaceKeptAs', { path: readProblem.keptAs })}` : ''}`,
-    actionError,
+    actionError && line(word(actionError)),
   ].filter(Boolean);
   if (waiting.length === 0 && problems.length === 0 && !saveError) return null;
   return (
     <div className="workspace-bar">
       {waiting.length > 0 && (
         <div className="banner" role="status">
-          <span>{t('startAllText', { n: waiting.length })}</span>{' '}
+          <span>{t(waiting.length === 1 ? 'startAllTextOne' : 'startAllText', { n: waiting.length })}</span>{' '}
           <button type="button" className="primary" onClick={() => void startAll()}>
             {t('startAll')}
           </button>
@@ -41,7 +45,8 @@ export function WorkspaceBar() {
       )}
       {saveError && (
         <div className="banner error" role="alert">
-          {t('workspaceSaveFailed', { problem: saveError })}
+          {/* The engine's own save errors say what was kept; a refused command gets that said around it. */}
+          {saveError.key ? line(word(saveError)) : t('workspaceSaveFailed', { problem: line(word(saveError)) })}
         </div>
       )}
     </div>

@@ -129,7 +129,9 @@ function ConfirmReplace({ file, onReplace, onCancel }: { file: string; onReplace
         onCancel();
       }}
     >
-      <h2 id={titleId}>{t('replaceSessionsTitle', { n: sessions.length })}</h2>
+      <h2 id={titleId}>
+        {t(sessions.length === 1 ? 'replaceSessionsTitleOne' : 'replaceSessionsTitle', { n: sessions.length })}
+      </h2>
       <p id={textId}>{t('replaceSessionsText', { running: sessions.filter(isRunning).length, file })}</p>
       <div className="confirm-actions">
         <button type="button" autoFocus onClick={onCancel}>

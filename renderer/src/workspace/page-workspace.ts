@@ -1,10 +1,12 @@
 import { create } from 'zustand';
 import type { EngineEvent, SessionInfo, WorkspaceState, WorkspaceUi } from '../../../shared/contract';
 import type { SockpitError } from '../../../shared/result';
+import { errorSentence } from '../error-words';
 import { HISTORY_KEY, memoryStorage, PRESETS_KEY, type SavedStorage } from '../presets/storage';
 import { switchStorage, useSaved } from '../presets/store';
 import { resync, run } from '../state/actions';
 import { setStatus, useApp, type AppState } from '../state/store';
+import { settleSession } from '../state/settled-sessions';
 import { migrateFromBrowser } from './migrate';
 import { appliedUi, pageUi, presetsOfLiveSessions } from './page-ui';
 
@@ -21,9 +23,9 @@ export interface WorkspacePageState {
   /** Said once after load: the saved workspace could not be read, and where the file was kept aside. */
   readProblem?: { message: string; keptAs?: string };
   /** The last save failed: why, in words. Cleared by the next save that works. */
-  saveError?: string;
+  saveError?: SockpitError;
   /** The last Start all or import could not be done at all: why, in words. */
-  actionError?: string;
+  actionError?: SockpitError;
 }
 
 export const useWorkspacePage = create<WorkspacePageState>(() => ({
@@ -42,10 +44,6 @@ function browserStorage(): SavedStorage {
   };
 }
 
-function say(error: SockpitError): string {
-  return error.hint ? `${error.message} ${error.hint}` : error.message;
-}
-
 let opening: Promise<void> | undefined;
 
 /** Reads the workspace once per page load (a reconnect keeps what the page has, which is newer). */
@@ -59,7 +57,7 @@ export function openWorkspace(): Promise<void> {
 async function readWorkspace(): Promise<boolean> {
   const got = await run({ type: 'workspace.get' });
   if (!got.ok) {
-    useWorkspacePage.setState({ actionError: say(got.error) });
+    useWorkspacePage.setState({ actionError: got.error });
     return false;
   }
   const migrated = migrateFromBrowser(got.value.document.ui, browserStorage());
@@ -79,6 +77,8 @@ export function adoptWorkspace(state: WorkspaceState): void {
   const { ui } = state.document;
   useApp.setState((app) => appliedUi(app, ui));
   const sessionIds = new Set(useApp.getState().order);
+  // Sessions that were running before a restart are set up: their panes open on the log, not the settings.
+  for (const session of state.document.sessions) if (session.wasRunning) settleSession(session.id);
   // A workspace without presets or history (a file written by hand) leaves the page's own in place.
   const saved = useSaved.getState();
   const presets = presetsOfLiveSessions(ui.presets?.presets ?? saved.presets, sessionIds);
@@ -124,7 +124,7 @@ export function saveNow(): void {
     if (!result.ok) {
       // Not saved: the next change tries again with everything.
       lastSaved = undefined;
-      useWorkspacePage.setState({ saveError: say(result.error) });
+      useWorkspacePage.setState({ saveError: result.error });
     }
   });
 }
@@ -186,7 +186,7 @@ export function setStartRunningOnOpen(value: boolean): void {
 export async function startAll(): Promise<void> {
   const result = await run({ type: 'session.startAll' });
   if (!result.ok) {
-    useWorkspacePage.setState({ actionError: say(result.error) });
+    useWorkspacePage.setState({ actionError: result.error });
     return;
   }
   for (const failure of result.value.failed) setStatus(failure.sessionId, 'error', failure.error, 'start');
@@ -195,7 +195,7 @@ export async function startAll(): Promise<void> {
 
 /** The engine said how a save went: a failure stays in the workspace bar until a later save works. */
 export function workspaceSaved(event: Extract<EngineEvent, { type: 'workspace.saved' }>): void {
-  useWorkspacePage.setState({ saveError: event.error ? say(event.error) : undefined });
+  useWorkspacePage.setState({ saveError: event.error });
 }
 
 export function dismissWorkspaceProblem(): void {
@@ -206,14 +206,14 @@ export function dismissWorkspaceProblem(): void {
 export async function exportWorkspace(): Promise<{ text: string } | { error: string }> {
   saveNow();
   const got = await run({ type: 'workspace.get' });
-  if (!got.ok) return { error: say(got.error) };
+  if (!got.ok) return { error: errorSentence(got.error) };
   return { text: `${JSON.stringify(got.value.document, null, 2)}\n` };
 }
 
 /** Replaces every session and the page's part with a workspace file's, already checked by the caller. */
 export async function importWorkspace(document: WorkspaceState['document']): Promise<string | undefined> {
   const imported = await run({ type: 'workspace.import', document });
-  if (!imported.ok) return say(imported.error);
+  if (!imported.ok) return errorSentence(imported.error);
   await resync();
   adoptWorkspace(imported.value);
   // What the file did not say (language, presets it lacks) is the page's: the engine gets the whole of it.
