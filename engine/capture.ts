@@ -93,13 +93,6 @@ export function nowStamp(): { wallUs: number; monoUs: number } {
   return { wallUs: Math.round((TIME_ORIGIN_MS + now) * 1000), monoUs: Math.round(now * 1000) };
 }
 
-/** As `nowStamp`, written into `into` instead of a new object: for paths taken once per datagram. */
-export function stampInto(into: { wallUs: number; monoUs: number }): void {
-  const now = performance.now();
-  into.wallUs = Math.round((TIME_ORIGIN_MS + now) * 1000);
-  into.monoUs = Math.round(now * 1000);
-}
-
 /**
  * What a reader of a session's records may do: follow `nextSeq`, fetch a record (a view, valid until the
  * next append) or copies of a range. Nothing that changes the store.
@@ -182,11 +175,6 @@ export class CaptureStore {
   append(fields: CaptureFields): CaptureRecord {
     const seq = this.appendSeq(fields, false);
     return this.recordOf(seq, fields);
-  }
-
-  /** As `append`, without making the record object: returns the record's seq. */
-  appendFields(fields: CaptureFields): number {
-    return this.appendSeq(fields, false);
   }
 
   /**

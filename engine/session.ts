@@ -17,14 +17,12 @@ import type {
 import type { EventEmitter } from 'node:events';
 import type { Encoding } from '../shared/codec/options';
 import { ok, type Result, type SockpitError } from '../shared/result';
-import { CaptureStore, MAX_READ_RECORD_BYTES, nowStamp, stampInto, type CaptureFields, type ReadArea } from './capture';
+import { CaptureStore, MAX_READ_RECORD_BYTES, nowStamp, type CaptureFields, type ReadArea } from './capture';
 import { CaptureFileSink } from './capture-file';
 import { SessionMessages, type MessageListener } from './messages';
 import { Meter } from './stats';
 import type { TcpConnection } from './tcp-connection';
 import { failWith, keyedError } from '../shared/errors/word';
-
-const NO_DATAGRAM = new Uint8Array(0);
 
 /** What a session needs from the engine that owns it. */
 export interface SessionOwner {
@@ -53,16 +51,6 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
   readingPaused = false;
   /** Received messages for listeners (engine/messages.ts); absent while nobody listens, so reads cost nothing. */
   private messages?: SessionMessages;
-  /** Reused by `recordDatagram` for every datagram; its bytes are let go as soon as the store has them. */
-  private readonly datagramFields: CaptureFields = {
-    connectionId: null,
-    dir: 'rx',
-    peer: '',
-    bytes: NO_DATAGRAM,
-    wallUs: 0,
-    monoUs: 0,
-    encoding: undefined,
-  };
 
   constructor(
     readonly id: string,
@@ -230,26 +218,6 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     this.owner.recordsAdded(this.id, record.seq + 1);
     if (dir === 'rx' && this.messages) this.messages.received(record, bytes);
     return record;
-  }
-
-  /**
-   * A received datagram, as `record(null, 'rx', peer, bytes)` but making no object of its own unless a capture
-   * file or a message listener needs the record: at 100k datagrams/s, each object per datagram is young garbage
-   * that makes the collector run sooner and promote what it finds in flight (the batches queued for the UI).
-   */
-  recordDatagram(peer: string, bytes: Uint8Array): void {
-    const fields = this.datagramFields;
-    fields.peer = peer;
-    fields.bytes = bytes;
-    stampInto(fields);
-    const seq = this.capture.appendFields(fields);
-    this.meter.addIn(bytes.byteLength, fields.monoUs / 1000);
-    const record = this.captureFile || this.messages ? this.capture.recordOf(seq, fields) : undefined;
-    // The store has what it keeps; holding on to the datagram here would keep it from dying young.
-    fields.bytes = NO_DATAGRAM;
-    if (record) this.captureFile?.append(record);
-    this.owner.recordsAdded(this.id, seq + 1);
-    if (record && this.messages) this.messages.received(record, bytes);
   }
 
   /**

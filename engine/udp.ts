@@ -102,7 +102,7 @@ export class UdpSession extends Session<UdpConfig> {
           this.record(null, 'rx', peer, message, stamp);
         }
       : (message: Buffer, rinfo: RemoteInfo) => {
-          this.recordDatagram(peers.name(rinfo.address, rinfo.port), message);
+          this.record(null, 'rx', peers.name(rinfo.address, rinfo.port), message);
         };
     socket.on('message', onMessage);
     this.socket = socket;
