@@ -116,10 +116,15 @@ describe('TCP ingest into the capture', { timeout: 60_000 }, () => {
       'conn, _ = server.accept()',
       'rng = random.Random(9)',
       `with open(${JSON.stringify(copy)}, "wb") as copy:`,
-      '    for _ in range(128):',
-      '        block = rng.randbytes(65536)',
-      '        copy.write(block)',
-      '        conn.sendall(block)',
+      '    for half in range(2):',
+      '        for _ in range(64):',
+      '            block = rng.randbytes(65536)',
+      '            copy.write(block)',
+      '            conn.sendall(block)',
+      // The second half waits for a byte from the session, sent once the capture is cleared: without it the
+      // engine takes the whole flood before the clear lands, and nothing comes after it.
+      '        if half == 0:',
+      '            conn.recv(1)',
       'conn.shutdown(socket.SHUT_WR)',
       'conn.recv(1)',
       'conn.close()',
@@ -129,6 +134,7 @@ describe('TCP ingest into the capture', { timeout: 60_000 }, () => {
     const client = await h.start({ kind: 'tcp-client', host: '127.0.0.1', port, captureCapBytes: 2 * MIB });
     await until(() => h.byteCount(client.id, 'rx') >= 4 * MIB, 25_000, 'half the flood');
     await h.run({ type: 'capture.clear', sessionId: client.id });
+    await h.run({ type: 'send', sessionId: client.id, payload: { data: 'g' } });
     await until(() => h.byteCount(client.id, 'rx') === 8 * MIB, 25_000, 'the whole flood');
     await h.run({ type: 'session.stop', sessionId: client.id });
     await peer.exited();
