@@ -1,5 +1,6 @@
 // What the CLI prints: one event a line, readable or NDJSON. The NDJSON field names are what scripts
 // are written against, so they change only with care.
+import type { EngineEvent } from '../shared/contract';
 import type { SockpitError } from '../shared/result';
 
 export type CliEventName =
@@ -137,4 +138,33 @@ export function errorEvent(error: SockpitError, time = nowIso()): CliEvent {
     ...(error.hint ? { hint: error.hint } : {}),
     ...(error.position !== undefined ? { position: error.position } : {}),
   };
+}
+
+type ConnectionLineEvent = Extract<
+  EngineEvent,
+  { type: 'connection.opened' | 'connection.closed' | 'connection.refused' }
+>;
+
+/** The line a connection event prints, the same in every kind of run. */
+export function connectionEvent(event: ConnectionLineEvent): CliEvent {
+  const time = isoMicros(event.wallUs);
+  switch (event.type) {
+    case 'connection.opened': {
+      const { connection } = event;
+      return { event: 'accepted', time, conn: connection.connectionId, peer: connection.peer, local: connection.local };
+    }
+    case 'connection.closed': {
+      const { connection, reason, error } = event;
+      return {
+        event: 'closed',
+        time,
+        conn: connection.connectionId,
+        peer: connection.peer,
+        reason,
+        ...(error ? { code: error.code, message: error.message } : {}),
+      };
+    }
+    case 'connection.refused':
+      return { event: 'refused', time, peer: event.peer, limit: event.limit };
+  }
 }

@@ -13,7 +13,16 @@ import type {
 import type { SockpitError } from '../shared/result';
 import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
-import { errorEvent, fileProgressText, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
+import {
+  connectionEvent,
+  errorEvent,
+  fileProgressText,
+  formatEvent,
+  formatFailure,
+  isoMicros,
+  nowIso,
+  type CliEvent,
+} from './output';
 import type { CliRun } from './parse';
 import type { SendSchedule } from './send-schedule';
 import { loadRulesFile } from './rules-file';
@@ -319,25 +328,12 @@ export class Runner {
             if (all) void this.finish(0);
           });
         }
-        this.emit({
-          event: 'accepted',
-          time: isoMicros(event.wallUs),
-          conn: connection.connectionId,
-          peer: connection.peer,
-          local: connection.local,
-        });
+        this.emit(connectionEvent(event));
         return;
       }
       case 'connection.closed': {
         const { connection, reason, error } = event;
-        this.emit({
-          event: 'closed',
-          time: isoMicros(event.wallUs),
-          conn: connection.connectionId,
-          peer: connection.peer,
-          reason,
-          ...(error ? { code: error.code, message: error.message } : {}),
-        });
+        this.emit(connectionEvent(event));
         for (const dir of ['rx', 'tx']) this.decoders.delete(`${connection.connectionId}/${dir}`);
         // A client has nothing left to wait for once its only connection is gone.
         if (this.options.mode === 'tcp-client' && !this.finishing) {
@@ -352,8 +348,7 @@ export class Runner {
         if (event.job.jobId === this.jobId) this.resolveJob?.(event.job);
         return;
       case 'connection.refused':
-        if (!this.finishing)
-          this.emit({ event: 'refused', time: isoMicros(event.wallUs), peer: event.peer, limit: event.limit });
+        if (!this.finishing) this.emit(connectionEvent(event));
         return;
       case 'error':
         if (!this.finishing) this.reportError(event.error);

@@ -7,7 +7,7 @@ import type { CaptureRecord, EngineEvent, RxMessage, WorkspaceDocument, Workspac
 import { fail, type SockpitError } from '../shared/result';
 import { followRecords } from '../engine/follow-records';
 import { readWorkspaceFile } from '../engine/workspace-file';
-import { errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
+import { connectionEvent, errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
 import type { EngineLike, RunIo } from './run';
 import type { WorkspaceRunOptions } from './workspace-args';
 
@@ -161,37 +161,18 @@ export class WorkspaceRunner {
         // A client's own connection is already its "connected" line.
         const session = this.running.get(connection.sessionId);
         if (!session || session.kind === 'tcp-client') return;
-        this.emit(connection.sessionId, {
-          event: 'accepted',
-          time: isoMicros(event.wallUs),
-          conn: connection.connectionId,
-          peer: connection.peer,
-          local: connection.local,
-        });
+        this.emit(connection.sessionId, connectionEvent(event));
         return;
       }
       case 'connection.closed': {
-        const { connection, reason, error } = event;
+        const { connection } = event;
         if (!this.running.has(connection.sessionId)) return;
-        this.emit(connection.sessionId, {
-          event: 'closed',
-          time: isoMicros(event.wallUs),
-          conn: connection.connectionId,
-          peer: connection.peer,
-          reason,
-          ...(error ? { code: error.code, message: error.message } : {}),
-        });
+        this.emit(connection.sessionId, connectionEvent(event));
         for (const dir of ['rx', 'tx']) this.decoders.delete(`${connection.connectionId}/${dir}`);
         return;
       }
       case 'connection.refused':
-        if (this.running.has(event.sessionId))
-          this.emit(event.sessionId, {
-            event: 'refused',
-            time: isoMicros(event.wallUs),
-            peer: event.peer,
-            limit: event.limit,
-          });
+        if (this.running.has(event.sessionId)) this.emit(event.sessionId, connectionEvent(event));
         return;
       case 'error':
         if (event.sessionId !== undefined && this.running.has(event.sessionId))

@@ -1,23 +1,10 @@
-import type { ConnectionEvent, EngineEvent } from '../shared/contract';
+import { sessionOfConnectionEvent, type ConnectionEvent, type EngineEvent } from '../shared/contract';
 
 // The connect, half-close, close and refuse lines of each session, kept by the engine so that a page that
 // reloads (or a second tab) can show them among the records again: the page's own rows are gone with it.
 
 /** How many connection events each session keeps: the newest, like the capture's records. */
 export const CONNECTION_EVENTS_KEPT = 1000;
-
-function sessionOf(event: EngineEvent): string | undefined {
-  switch (event.type) {
-    case 'connection.opened':
-    case 'connection.closed':
-      return event.connection.sessionId;
-    case 'connection.halfClosed':
-    case 'connection.refused':
-      return event.sessionId;
-    default:
-      return undefined;
-  }
-}
 
 /** A bounded ring per session; the oldest goes first. */
 class Ring {
@@ -52,7 +39,7 @@ export class ConnectionEvents {
       this.bySession.delete(event.sessionId);
       return;
     }
-    const sessionId = sessionOf(event);
+    const sessionId = sessionOfConnectionEvent(event);
     if (sessionId === undefined) return;
     let ring = this.bySession.get(sessionId);
     if (!ring) this.bySession.set(sessionId, (ring = new Ring()));

@@ -290,6 +290,20 @@ export type ConnectionEvent = Extract<
   { type: 'connection.opened' | 'connection.halfClosed' | 'connection.closed' | 'connection.refused' }
 >;
 
+/** The session a connection event belongs to; undefined for any other event. */
+export function sessionOfConnectionEvent(event: EngineEvent): string | undefined {
+  switch (event.type) {
+    case 'connection.opened':
+    case 'connection.closed':
+      return event.connection.sessionId;
+    case 'connection.halfClosed':
+    case 'connection.refused':
+      return event.sessionId;
+    default:
+      return undefined;
+  }
+}
+
 export const NetworkInterfaceAddress = z.object({
   iface: z.string(),
   address: z.string(),

@@ -3,19 +3,24 @@ import type { SessionInfo } from '../../../shared/contract';
 import { useT } from '../i18n';
 
 /**
- * Asks before a running session goes: removing it closes its sockets and throws away its log, which
- * one stray click on × should not do. A modal <dialog>, so focus stays inside and Escape cancels.
+ * A question that must be answered before something is lost: a modal <dialog>, so focus stays inside and
+ * Escape cancels; Cancel has the focus, so Enter does not destroy anything by accident.
  */
-export function ConfirmRemove({
-  session,
-  onRemove,
+export function ConfirmDialog({
+  title,
+  text,
+  cancel,
+  confirm,
+  onConfirm,
   onCancel,
 }: {
-  session: SessionInfo;
-  onRemove: () => void;
+  title: string;
+  text: string;
+  cancel: string;
+  confirm: string;
+  onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const t = useT();
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const textId = useId();
@@ -36,16 +41,42 @@ export function ConfirmRemove({
         onCancel();
       }}
     >
-      <h2 id={titleId}>{t('removeRunningTitle')}</h2>
-      <p id={textId}>{t('removeRunningText', { name: session.name })}</p>
+      <h2 id={titleId}>{title}</h2>
+      <p id={textId}>{text}</p>
       <div className="confirm-actions">
         <button type="button" autoFocus onClick={onCancel}>
-          {t('removeRunningCancel')}
+          {cancel}
         </button>
-        <button type="button" className="primary stop" onClick={onRemove}>
-          {t('removeRunningConfirm')}
+        <button type="button" className="primary stop" onClick={onConfirm}>
+          {confirm}
         </button>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * Asks before a running session goes: removing it closes its sockets and throws away its log, which
+ * one stray click on × should not do.
+ */
+export function ConfirmRemove({
+  session,
+  onRemove,
+  onCancel,
+}: {
+  session: SessionInfo;
+  onRemove: () => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  return (
+    <ConfirmDialog
+      title={t('removeRunningTitle')}
+      text={t('removeRunningText', { name: session.name })}
+      cancel={t('removeRunningCancel')}
+      confirm={t('removeRunningConfirm')}
+      onConfirm={onRemove}
+      onCancel={onCancel}
+    />
   );
 }

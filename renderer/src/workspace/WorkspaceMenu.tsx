@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { ConfirmDialog } from '../ui/ConfirmRemove';
 import type { WorkspaceDocument } from '../../../shared/contract';
 import { useT } from '../i18n';
 import { useApp } from '../state/store';
@@ -109,38 +110,14 @@ export function WorkspaceMenu() {
 function ConfirmReplace({ file, onReplace, onCancel }: { file: string; onReplace: () => void; onCancel: () => void }) {
   const t = useT();
   const sessions = Object.values(useApp.getState().sessions);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const textId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    return () => element?.close();
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm"
-      role="alertdialog"
-      aria-labelledby={titleId}
-      aria-describedby={textId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id={titleId}>
-        {t(sessions.length === 1 ? 'replaceSessionsTitleOne' : 'replaceSessionsTitle', { n: sessions.length })}
-      </h2>
-      <p id={textId}>{t('replaceSessionsText', { running: sessions.filter(isRunning).length, file })}</p>
-      <div className="confirm-actions">
-        <button type="button" autoFocus onClick={onCancel}>
-          {t('replaceSessionsCancel')}
-        </button>
-        <button type="button" className="primary stop" onClick={onReplace}>
-          {t('replaceSessionsConfirm')}
-        </button>
-      </div>
-    </dialog>
+    <ConfirmDialog
+      title={t(sessions.length === 1 ? 'replaceSessionsTitleOne' : 'replaceSessionsTitle', { n: sessions.length })}
+      text={t('replaceSessionsText', { running: sessions.filter(isRunning).length, file })}
+      cancel={t('replaceSessionsCancel')}
+      confirm={t('replaceSessionsConfirm')}
+      onConfirm={onReplace}
+      onCancel={onCancel}
+    />
   );
 }

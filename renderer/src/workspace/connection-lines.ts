@@ -1,4 +1,4 @@
-import type { EngineEvent, SessionKind } from '../../../shared/contract';
+import { sessionOfConnectionEvent, type SessionKind } from '../../../shared/contract';
 import type { EngineLink } from '../link';
 import { run } from '../state/actions';
 import type { StampedNote } from '../state/event-rows';
@@ -22,19 +22,6 @@ export function shownBySnapshot(sessionId: string, monoUs: number): boolean {
   return upTo !== undefined && monoUs <= upTo;
 }
 
-function sessionOf(event: EngineEvent): string | undefined {
-  switch (event.type) {
-    case 'connection.opened':
-    case 'connection.closed':
-      return event.connection.sessionId;
-    case 'connection.halfClosed':
-    case 'connection.refused':
-      return event.sessionId;
-    default:
-      return undefined;
-  }
-}
-
 function saw(sessionId: string, monoUs: number): void {
   newestSeen.set(sessionId, Math.max(newestSeen.get(sessionId) ?? 0, monoUs));
 }
@@ -47,7 +34,7 @@ export function watchConnectionLines(link: EngineLink): void {
         newestSeen.delete(event.sessionId);
         snapshotUpTo.delete(event.sessionId);
       }
-      const sessionId = sessionOf(event);
+      const sessionId = sessionOfConnectionEvent(event);
       if (sessionId !== undefined && 'monoUs' in event) saw(sessionId, event.monoUs);
     }
   });
