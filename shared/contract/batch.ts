@@ -202,7 +202,11 @@ export class BatchWriter {
     return at + RECORD_HEADER_BYTES;
   }
 
-  finish(): Uint8Array {
+  /**
+   * The finished batch. With `into` big enough, it is written there and a view of `into` comes back, so a caller that
+   * reuses its buffers allocates nothing per batch; otherwise it gets a new array of exactly the batch's size.
+   */
+  finish(into?: Uint8Array): Uint8Array {
     const header: BatchHeader = {
       batchId: this.batchId,
       events: this.events,
@@ -211,8 +215,9 @@ export class BatchWriter {
     };
     if (this.resync) header.resync = true;
     const json = utf8Encoder.encode(JSON.stringify(header));
-    const out = new Uint8Array(8 + json.byteLength + this.used);
-    const view = new DataView(out.buffer);
+    const size = 8 + json.byteLength + this.used;
+    const out = into && into.byteLength >= size ? into.subarray(0, size) : new Uint8Array(size);
+    const view = new DataView(out.buffer, out.byteOffset, size);
     view.setUint32(0, BATCH_MAGIC, true);
     view.setUint32(4, json.byteLength, true);
     out.set(json, 8);

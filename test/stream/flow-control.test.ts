@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionInfo, EngineEvent, SessionStats } from '../../shared/contract';
-import { MAX_BATCH_BYTES } from '../../shared/contract/batch';
+import { BatchRecordCursor, decodeBatch, MAX_BATCH_BYTES } from '../../shared/contract/batch';
 import { CaptureStore } from '../../engine/capture';
 import { EventStream, type EventSource } from '../../stream/event-stream';
 import { BatchReceiver } from './helpers';
@@ -378,6 +378,65 @@ describe('EventStream unacknowledged limit and accounting (model-based)', () => 
       ['c3', 30],
     ]);
     expect(s2!.stats.connections.map((c) => c.connectionId)).toEqual(['c9']);
+    stream.close();
+  });
+
+  it('writes a big batch into a buffer that stays as sent until the client acknowledges it, then carries a later batch', () => {
+    const source = new StoreSource();
+    const store = new CaptureStore('s1', 64 * 1024 * 1024);
+    source.stores.set('s1', store);
+    const sent: Uint8Array[] = [];
+    const stream = new EventStream(source, (bytes) => sent.push(bytes), { maxUnacked: 3 });
+    // The client came in before the first record, so it is offered all of them.
+    source.recordsAdded('s1', store.nextSeq);
+    // Each call adds what one batch can carry (2000-byte datagrams, all bytes `mark`), so every batch is a big one.
+    const datagrams = (mark: number) => {
+      for (let i = 0; i < 120; i++)
+        store.append({
+          connectionId: null,
+          dir: 'rx',
+          peer: '127.0.0.1:9',
+          bytes: new Uint8Array(2000).fill(mark),
+          wallUs: mark,
+          monoUs: mark,
+        });
+      source.recordsAdded('s1', store.nextSeq);
+    };
+    const payloads = (bytes: Uint8Array) => {
+      const batch = decodeBatch(bytes);
+      if (!batch) throw new Error('the batch no longer decodes');
+      const cursor = new BatchRecordCursor(batch);
+      const marks = new Set<number>();
+      while (cursor.next()) for (const byte of cursor.payload()) marks.add(byte);
+      return [...marks];
+    };
+    for (const mark of [1, 2, 3]) {
+      datagrams(mark);
+      expect(stream.flush()).toBe(true);
+    }
+    expect(sent.map(payloads)).toEqual([[1], [2], [3]]);
+    // Three out, none acknowledged: three buffers, and a fourth batch waits rather than take one of them.
+    expect(new Set(sent.map((bytes) => bytes.buffer)).size).toBe(3);
+    datagrams(4);
+    expect(stream.flush()).toBe(false);
+    expect(sent.map(payloads)).toEqual([[1], [2], [3]]);
+
+    stream.ack(1);
+    expect(stream.flush()).toBe(true);
+    expect(sent[3]!.buffer).toBe(sent[0]!.buffer);
+    expect(payloads(sent[3]!)).toEqual([4]);
+    // The two still unacknowledged read exactly as they were sent.
+    expect(sent.slice(1, 3).map(payloads)).toEqual([[2], [3]]);
+    stream.close();
+  });
+
+  it('allocates a small batch of its own, so a client that copies whole buffers is not sent a big one for a few events', () => {
+    const source = new StoreSource();
+    const sent: Uint8Array[] = [];
+    const stream = new EventStream(source, (bytes) => sent.push(bytes));
+    source.emit({ type: 'error', error: { code: 'E_ONE', message: 'one event' } });
+    expect(stream.flush()).toBe(true);
+    expect(sent[0]!.buffer.byteLength).toBe(sent[0]!.byteLength);
     stream.close();
   });
 });
