@@ -93,6 +93,13 @@ export function nowStamp(): { wallUs: number; monoUs: number } {
   return { wallUs: Math.round((TIME_ORIGIN_MS + now) * 1000), monoUs: Math.round(now * 1000) };
 }
 
+/** As `nowStamp`, written into `into` instead of a new object: for paths taken once per datagram. */
+export function stampInto(into: { wallUs: number; monoUs: number }): void {
+  const now = performance.now();
+  into.wallUs = Math.round((TIME_ORIGIN_MS + now) * 1000);
+  into.monoUs = Math.round(now * 1000);
+}
+
 /**
  * What a reader of a session's records may do: follow `nextSeq`, fetch a record (a view, valid until the
  * next append) or copies of a range. Nothing that changes the store.
@@ -175,6 +182,11 @@ export class CaptureStore {
   append(fields: CaptureFields): CaptureRecord {
     const seq = this.appendSeq(fields, false);
     return this.recordOf(seq, fields);
+  }
+
+  /** As `append`, without making the record object: returns the record's seq (`recordOf` makes one if needed). */
+  appendFields(fields: CaptureFields): number {
+    return this.appendSeq(fields, false);
   }
 
   /**
@@ -515,9 +527,11 @@ export class CaptureStore {
 
   private growColumns(): void {
     const slots = Math.max(1024, this.slots * 2);
+    // Unroll the ring so the oldest record lands in slot 0: the part from `first` to the end, then the part that wrapped.
+    const tail = Math.min(this.count, this.slots - this.first);
     const move = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(old: T, grown: T): T => {
-      // Unroll the ring so the oldest record lands in slot 0.
-      for (let i = 0; i < this.count; i++) grown[i] = old[(this.first + i) & (this.slots - 1)];
+      grown.set(old.subarray(this.first, this.first + tail));
+      grown.set(old.subarray(0, this.count - tail), tail);
       return grown;
     };
     this.wallUs = move(this.wallUs, new Float64Array(slots));

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { CaptureRecord, CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
+import type { CloseReason, ConnectionInfo, Direction, SendResult } from '../shared/contract';
 import type { Encoding } from '../shared/codec/options';
 import { ok, type Result, type SockpitError } from '../shared/result';
 import { MAX_READ_RECORD_BYTES, nowStamp, type CaptureStore, type ReadArea } from './capture';
@@ -50,7 +50,7 @@ export interface ConnectionOwner {
     stamp?: { wallUs: number; monoUs: number },
     meter?: Meter,
     encoding?: Encoding,
-  ): CaptureRecord;
+  ): number;
   recordRead(
     connectionId: string,
     peer: string,
@@ -255,8 +255,8 @@ export class TcpConnection {
           resolve({ ok: false, error: explainError(err, { op: 'write', protocol: 'TCP' }) });
           return;
         }
-        const record = this.session.record(this.id, 'tx', this.peer, bytes, stamp, this.meter, encoding);
-        resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [record.seq] }));
+        const seq = this.session.record(this.id, 'tx', this.peer, bytes, stamp, this.meter, encoding);
+        resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [seq] }));
       });
     });
   }

@@ -17,6 +17,7 @@ import {
   refusedError,
 } from './udp-watch';
 import { failWith, keyedError, wrappedError } from '../shared/errors/word';
+import { receivedDatagram } from './young-collections';
 
 function familyOf(host: string): 'udp4' | 'udp6' {
   return isIP(host.split('%')[0]) === 6 ? 'udp6' : 'udp4';
@@ -100,9 +101,11 @@ export class UdpSession extends Session<UdpConfig> {
           const stamp = nowStamp();
           this.echo(socket, message, rinfo, peer, stamp);
           this.record(null, 'rx', peer, message, stamp);
+          receivedDatagram(message.byteLength);
         }
       : (message: Buffer, rinfo: RemoteInfo) => {
           this.record(null, 'rx', peers.name(rinfo.address, rinfo.port), message);
+          receivedDatagram(message.byteLength);
         };
     socket.on('message', onMessage);
     this.socket = socket;
@@ -311,8 +314,8 @@ export class UdpSession extends Session<UdpConfig> {
           resolve({ ok: false, error });
           return;
         }
-        const record = this.record(null, 'tx', formatEndpoint(host, port), bytes, stamp, this.meter, options?.encoding);
-        resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [record.seq] }));
+        const seq = this.record(null, 'tx', formatEndpoint(host, port), bytes, stamp, this.meter, options?.encoding);
+        resolve(ok({ bytes: bytes.byteLength, destinations: 1, seqs: [seq] }));
       });
     });
   }
