@@ -247,7 +247,7 @@ export async function benchUdp(
   const result = Object.assign(newResult('udp', 'UDP ingest', mode, preliminary), { runs: [] as UdpRun[] });
   result.commands.push(
     `sender: a separate Node process (bench/children/peer.ts udpSend), one connected udp4 socket, ${fmtCount(options.count)} datagrams per run; paced = every 1 ms timer tick sends what the rate allows by then, unpaced = bursts of 256 then setImmediate`,
-    `sockpit: Engine + UDP session {host 127.0.0.1, port 0, recvBufferBytes ${fmtCount(options.recvBufferBytes)}} + EventStream → UI client process`,
+    `sockpit: Engine + UDP session {host 127.0.0.1, port 0, recvBufferBytes ${fmtCount(options.recvBufferBytes)}} + EventStream → UI client process (forked and loaded before the sender starts, as a window is up before traffic comes)`,
     `bare: dgram.createSocket({type: 'udp4', recvBufferSize: ${fmtCount(options.recvBufferBytes)}}) counting 'message' events; bare-default: the same without recvBufferSize`,
     'kernel drops: the drops column of /proc/net/udp for the receiving port, read before the socket closes',
     "receiver CPU: the receiving process's own user + system time (process.cpuUsage() in the Node children, /proc/PID/stat for socat); Sockpit's UI client process is not counted",

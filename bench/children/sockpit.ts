@@ -75,13 +75,20 @@ engine.subscribe((event: EngineEvent) => {
   }
 });
 
-function attachUi(): void {
-  if (stream) return;
+/**
+ * Forks the UI client; resolves once it has loaded. A window is up long before traffic comes, so a benchmark must not
+ * measure the engine while the stand-in window is still starting on the same CPUs.
+ */
+function attachUi(): Promise<void> {
+  if (stream) return Promise.resolve();
+  let loaded!: () => void;
+  const ready = new Promise<void>((resolve) => (loaded = resolve));
   const child = fork(path.join(__dirname, 'ui-client.js'), [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  child.on('message', (message: { ack?: number; totals?: UiTotals }) => {
+  child.on('message', (message: { ack?: number; totals?: UiTotals; ready?: true }) => {
+    if (message.ready) loaded();
     if (message.ack !== undefined) stream?.ack(message.ack);
     if (message.totals) {
       const waiting = uiWaiting;
@@ -99,6 +106,7 @@ function attachUi(): void {
   stream = new EventStream(engine, (bytes) => {
     child.send(bytes);
   });
+  return ready;
 }
 
 function askUi(): Promise<UiTotals | undefined> {
@@ -155,7 +163,7 @@ serve({
     ui: boolean;
     listenToMessages?: boolean;
   }): Promise<SessionInfo> {
-    if (args.ui) attachUi();
+    if (args.ui) await attachUi();
     const created = (await unwrap(
       engine.execute({ type: 'session.create', config: args.config }) as Promise<never>,
     )) as SessionInfo;

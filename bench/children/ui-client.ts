@@ -34,7 +34,7 @@ const totals: UiTotals = {
   cpuMs: 0,
 };
 
-const reply = (message: { ack?: number; totals?: UiTotals }) => process.send?.(message);
+const reply = (message: { ack?: number; totals?: UiTotals; ready?: true }) => process.send?.(message);
 
 process.on('message', (message: Uint8Array | 'totals') => {
   if (message === 'totals') {
@@ -63,3 +63,4 @@ process.on('message', (message: Uint8Array | 'totals') => {
   reply({ ack: header.batchId });
 });
 process.on('disconnect', () => process.exit(0));
+reply({ ready: true });
