@@ -324,6 +324,7 @@ export class Engine {
   private async startSession(session: Session): Promise<Result<SessionInfo>> {
     this.composer.reset(session.id);
     this.workspace.sessionStarted(session.id);
+    session.capture.prepare();
     const started = await session.start();
     return started.ok ? ok(session.info()) : started;
   }
