@@ -18,7 +18,8 @@ async function youngCollectionsDuring(run: () => void): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   observer.disconnect();
   return seen.filter(
-    (entry) => (entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR,
+    (entry) =>
+      (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR,
   ).length;
 }
 
