@@ -1,6 +1,6 @@
 import { startChild, stopAllChildren } from './lib/children';
 import { udpDrops } from './lib/machine';
-import { burnerNote, constrainReceiver, socatMissing, socatReceiver, type Constraint } from './lib/udp-receivers';
+import { placeApart, placementNote, socatMissing, socatReceiver, type Placement } from './lib/udp-receivers';
 import { fmtCount, fmtMiB, fmtMs, fmtPct, fmtPerSecond, fmtRatio, median } from './lib/numbers';
 import type { CpuTime } from './lib/protocol';
 import { alternating, atLeast, atMost, check, errorText, finish, newResult, type BenchResult } from './lib/result';
@@ -188,7 +188,7 @@ async function runOne(
   size: number,
   perSecond: number,
   options: UdpOptions,
-  constraint?: Constraint,
+  placement?: Placement,
 ): Promise<UdpRun> {
   const receiving =
     receiver === 'sockpit'
@@ -197,8 +197,8 @@ async function runOne(
         ? await socatReceiver(options.recvBufferBytes, size)
         : await bareReceiver(receiver, options);
   // Pinned after the receiver set up (Sockpit's UI client process was forked by then and stays free), before the sender starts.
-  const released = constraint ? await constraint.apply(receiving.pid) : undefined;
-  const peer = await startChild('peer', constraint ? { cpu: constraint.senderCpu } : {});
+  const released = placement ? await placement.apply(receiving.pid) : undefined;
+  const peer = await startChild('peer', placement ? { cpu: placement.senderCpu } : {});
   try {
     const sent = await peer.call<{ sent: number; errors: number; ms: number }>(
       'udpSend',
@@ -218,7 +218,7 @@ async function runOne(
       sendMs: sent.ms,
       lost: sent.sent - got.received,
       kernelDrops,
-      constrained: Boolean(constraint),
+      constrained: placement?.burner ?? false,
     };
   } finally {
     await peer.stop();
@@ -259,16 +259,25 @@ export async function benchUdp(
     result.commands.push(
       `socat: socat -u UDP-RECV:PORT,bind=127.0.0.1,rcvbuf=${fmtCount(options.recvBufferBytes)} STDOUT into a pipe this process counts; datagrams = bytes ÷ size`,
     );
-  const constraint = options.constrainedRates.length > 0 ? constrainReceiver() : undefined;
+  const apart = placeApart(false);
+  if (typeof apart === 'string') result.why.push(`Sender and receiver run where the scheduler puts them: ${apart}.`);
+  else result.commands.push(`every row: ${placementNote(apart)}`);
+  const placed = typeof apart === 'object' ? apart : undefined;
+  const constraint = options.constrainedRates.length > 0 ? placeApart(true) : undefined;
   if (options.constrainedRates.length > 0) {
     if (typeof constraint === 'string') result.why.push(`Constrained rows skipped: ${constraint}.`);
-    else if (constraint) result.commands.push(`constrained: ${burnerNote(constraint)}`);
+    else if (constraint) result.commands.push(`constrained: ${placementNote(constraint)}`);
   }
   try {
     for (const size of options.sizes) {
       for (const perSecond of options.rates) {
         const reps = perSecond > 0 ? 1 : options.unpacedReps;
-        await alternating(receivers, reps, (receiver) => runOne(receiver, size, perSecond, options), result.runs);
+        await alternating(
+          receivers,
+          reps,
+          (receiver) => runOne(receiver, size, perSecond, options, placed),
+          result.runs,
+        );
       }
       if (typeof constraint !== 'object') continue;
       for (const perSecond of options.constrainedRates) {

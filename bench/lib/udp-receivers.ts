@@ -8,7 +8,8 @@ import { hasTaskset } from './children';
 import { udpDrops } from './machine';
 
 // The UDP benchmark's receivers that are not Node children of ours: socat, a tool people use, as a peer row;
-// and the constraint that makes this machine behave like a slower one for the receiver.
+// and where the receiver and the sender run, including the constraint that makes this machine behave like a slower
+// one for the receiver.
 
 let socatChecked: string | undefined | null = null;
 /** Why socat cannot run here, or undefined when it can. */
@@ -126,21 +127,25 @@ async function stopProcess(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** How a receiver is made to run as on a slower machine. */
-export interface Constraint {
+/** Where a run's receiver and sender execute, each pinned to a CPU of its own. */
+export interface Placement {
   receiverCpu: number;
   senderCpu: number;
-  /** Pins the receiver (every thread) and starts the burner beside it; resolves with the function that undoes it. */
+  /** A busy loop shares the receiver's CPU: the receiver runs as on a slower machine (the constrained rows). */
+  burner: boolean;
+  /** Pins the receiver (every thread) and starts the burner if any; resolves with the function that undoes it. */
   apply(receiverPid: number): Promise<() => Promise<void>>;
 }
 
 /**
- * The receiver gets one CPU and shares it with a process that only burns it, so the scheduler gives the receiver
- * about half a core while it is busy (the issue's slower machine received 157k/s unpaced where this one
- * receives ~300k/s). The sender runs on another CPU, so the constraint falls on the receiver alone. A string
- * says why it cannot be done here.
+ * The sender on the first CPU, the receiver on the last, in every row and for every receiver alike. On two CPUs the
+ * sender, the receiver and Sockpit's UI process otherwise land wherever the scheduler puts them, and that moved a
+ * receiver's CPU per datagram by up to a third from one run to the next, bare Node's as much as Sockpit's (4.5-5.2 s
+ * per million 1400-byte datagrams in one afternoon's runs). With `burner`, a process that only burns the receiver's CPU
+ * shares it, so the scheduler gives the receiver about half a core while it is busy (the issue's slower machine
+ * received 157k/s unpaced where this one receives ~300k/s). A string says why it cannot be done here.
  */
-export function constrainReceiver(): Constraint | string {
+export function placeApart(burner: boolean): Placement | string {
   if (process.platform !== 'linux') return 'pinning processes to a CPU needs Linux';
   if (!hasTaskset()) return 'taskset (util-linux) is not installed';
   const cpus = availableParallelism();
@@ -149,24 +154,28 @@ export function constrainReceiver(): Constraint | string {
   return {
     receiverCpu,
     senderCpu: 0,
+    burner,
     async apply(receiverPid) {
       const pinned = spawnSync('taskset', ['-a', '-p', '-c', String(receiverCpu), String(receiverPid)], {
         encoding: 'utf8',
       });
       if (pinned.status !== 0) throw new Error(`taskset could not pin the receiver: ${pinned.stderr.trim()}`);
-      const burner = track(
+      if (!burner) return async () => {};
+      const busy = track(
         spawn('taskset', ['-c', String(receiverCpu), process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' }),
       );
-      await once(burner, 'spawn');
-      return () => stopProcess(burner);
+      await once(busy, 'spawn');
+      return () => stopProcess(busy);
     },
   };
 }
 
-export function burnerNote(constraint: Constraint): string {
+export function placementNote(placement: Placement): string {
+  const beside = placement.burner
+    ? ' beside a busy-looping node process pinned there too (the scheduler gives each about half the core)'
+    : '';
   return (
-    `the receiver process (all its threads, via taskset -a -p) pinned to CPU ${constraint.receiverCpu} beside a busy-looping ` +
-    `node process pinned there too (the scheduler gives each about half the core); the sender pinned to CPU ` +
-    `${constraint.senderCpu}; Sockpit's UI client process, started before the pinning, stays unpinned`
+    `the receiver process (all its threads, via taskset -a -p) pinned to CPU ${placement.receiverCpu}${beside}; the ` +
+    `sender pinned to CPU ${placement.senderCpu}; Sockpit's UI client process, started before the pinning, stays unpinned`
   );
 }
