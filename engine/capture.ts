@@ -29,8 +29,9 @@ const SPARE_BLOCKS = 2;
  * Blocks `prepare` readies before a session's socket opens. The first records a session takes are written by code
  * V8 has not optimised yet, and into memory the system has not mapped yet (a page fault per 4 KiB, ~2.7 µs each
  * here); together they made the engine fall behind a 100k/s flood of 1400-byte datagrams for its first ~80 ms and
- * the socket's 8 MiB receive buffer overflow. With the first 8 MiB touched beforehand, four runs in four lost
- * nothing (`npm run bench -- udp`); by the time those are full the code is fast enough to take the page faults.
+ * the socket's 8 MiB receive buffer overflow. With the first 8 MiB touched beforehand, the paced 1400-byte run lost
+ * nothing in 4 of 4 single runs against 1 of 4 without, and in 2 of 3 full `npm run bench -- udp` runs (every earlier
+ * full run had lost some); by the time those blocks are full the code is fast enough to take the page faults.
  */
 const PREPARED_BLOCKS = 2;
 const PAGE_BYTES = 4096;
