@@ -1,6 +1,8 @@
 // What the CLI prints: one event a line, readable or NDJSON. The NDJSON field names are what scripts
 // are written against, so they change only with care.
-import type { EngineEvent } from '../shared/contract';
+import { decodeText } from '../shared/codec';
+import type { Encoding } from '../shared/codec/options';
+import type { CaptureRecord, EngineEvent, RxMessage } from '../shared/contract';
 import type { SockpitError } from '../shared/result';
 
 export type CliEventName =
@@ -167,4 +169,43 @@ export function connectionEvent(event: ConnectionLineEvent): CliEvent {
     case 'connection.refused':
       return { event: 'refused', time, peer: event.peer, limit: event.limit };
   }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/**
+ * The line a received or sent record prints, the same in every kind of run. `text` comes from the caller's decoder
+ * for that connection and direction, so a character split across reads still decodes.
+ */
+export function recordEvent(record: CaptureRecord, text: string): CliEvent {
+  const bytes = record.bytes;
+  return {
+    event: record.dir === 'rx' ? 'data' : 'sent',
+    time: isoMicros(record.wallUs),
+    dir: record.dir,
+    ...(record.connectionId ? { conn: record.connectionId } : {}),
+    peer: record.peer,
+    bytes: bytes.byteLength,
+    hex: hexOf(bytes),
+    text,
+  };
+}
+
+/** The line a framed message prints, the same in every kind of run. */
+export function messageEvent(message: RxMessage, encoding: Encoding): CliEvent {
+  const bytes = message.bytes;
+  return {
+    event: 'data',
+    time: isoMicros(message.wallUs),
+    dir: 'rx',
+    ...(message.connectionId ? { conn: message.connectionId } : {}),
+    peer: message.peer,
+    bytes: bytes.byteLength,
+    hex: hexOf(bytes),
+    // A message is a whole unit: decoded on its own, not carried on from the one before.
+    text: decodeText(bytes, encoding),
+    ...(message.bad !== undefined ? { bad: message.bad } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 // Drives one session on the engine from a parsed command line to an exit code: creates and starts it,
 // sends, answers, prints every event and record, and ends on --count, --timeout, --wait, the peer or a signal.
-import { createTextDecoder, decodeText, type TextDecoderState } from '../shared/codec';
+import { createTextDecoder, type TextDecoderState } from '../shared/codec';
 import type {
   CaptureRecord,
   EngineEvent,
@@ -15,11 +15,12 @@ import type { Engine } from '../engine/engine';
 import { followRecords } from '../engine/follow-records';
 import {
   connectionEvent,
+  messageEvent,
+  recordEvent,
   errorEvent,
   fileProgressText,
   formatEvent,
   formatFailure,
-  isoMicros,
   nowIso,
   type CliEvent,
 } from './output';
@@ -369,19 +370,7 @@ export class Runner {
 
   private onMessage(message: RxMessage): void {
     const { options } = this;
-    const bytes = message.bytes;
-    this.emit({
-      event: 'data',
-      time: isoMicros(message.wallUs),
-      dir: 'rx',
-      ...(message.connectionId ? { conn: message.connectionId } : {}),
-      peer: message.peer,
-      bytes: bytes.byteLength,
-      hex: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'),
-      // A message is a whole unit: decoded on its own, not carried on from the one before.
-      text: decodeText(bytes, options.encoding),
-      ...(message.bad !== undefined ? { bad: message.bad } : {}),
-    });
+    this.emit(messageEvent(message, options.encoding));
     if (options.reply) this.answer(message.connectionId, message.lastSeq);
     this.received++;
     if (options.count !== undefined && this.received >= options.count) void this.finish(0);
@@ -396,18 +385,7 @@ export class Runner {
     const key = `${record.connectionId ?? record.peer}/${record.dir}`;
     let decoder = this.decoders.get(key);
     if (!decoder) this.decoders.set(key, (decoder = createTextDecoder(options.encoding)));
-    const bytes = record.bytes;
-    const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-    this.emit({
-      event: record.dir === 'rx' ? 'data' : 'sent',
-      time: isoMicros(record.wallUs),
-      dir: record.dir,
-      ...(record.connectionId ? { conn: record.connectionId } : {}),
-      peer: record.peer,
-      bytes: bytes.byteLength,
-      hex,
-      text: decoder.write(bytes),
-    });
+    this.emit(recordEvent(record, decoder.write(record.bytes)));
     if (record.dir !== 'rx' || this.finishing) return;
     if (options.reply) this.answer(record.connectionId, record.seq);
     this.received++;

@@ -1,13 +1,22 @@
 // Runs the sessions of a saved workspace headless: brought back by `workspace.import` exactly as the app would
 // (settings, framing, greeting, rules), started, and everything they receive printed like any CLI run, each line
 // marked with its session. The file is only read: no keeper is attached, so nothing is ever written to it.
-import { createTextDecoder, decodeText, type TextDecoderState } from '../shared/codec';
+import { createTextDecoder, type TextDecoderState } from '../shared/codec';
 import type { Encoding } from '../shared/codec/options';
 import type { CaptureRecord, EngineEvent, RxMessage, WorkspaceDocument, WorkspaceSession } from '../shared/contract';
 import { fail, type SockpitError } from '../shared/result';
 import { followRecords } from '../engine/follow-records';
 import { readWorkspaceFile } from '../engine/workspace-file';
-import { connectionEvent, errorEvent, formatEvent, formatFailure, isoMicros, nowIso, type CliEvent } from './output';
+import {
+  connectionEvent,
+  errorEvent,
+  formatEvent,
+  formatFailure,
+  messageEvent,
+  nowIso,
+  recordEvent,
+  type CliEvent,
+} from './output';
 import type { EngineLike, RunIo } from './run';
 import type { WorkspaceRunOptions } from './workspace-args';
 
@@ -191,35 +200,13 @@ export class WorkspaceRunner {
     const key = `${record.sessionId}/${record.connectionId ?? record.peer}/${record.dir}`;
     let decoder = this.decoders.get(key);
     if (!decoder) this.decoders.set(key, (decoder = createTextDecoder(session.encoding)));
-    const bytes = record.bytes;
-    this.emit(record.sessionId, {
-      event: record.dir === 'rx' ? 'data' : 'sent',
-      time: isoMicros(record.wallUs),
-      dir: record.dir,
-      ...(record.connectionId ? { conn: record.connectionId } : {}),
-      peer: record.peer,
-      bytes: bytes.byteLength,
-      hex: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'),
-      text: decoder.write(bytes),
-    });
+    this.emit(record.sessionId, recordEvent(record, decoder.write(record.bytes)));
   }
 
   private onMessage(message: RxMessage): void {
     const session = this.running.get(message.sessionId);
     if (!session || this.finishing) return;
-    const bytes = message.bytes;
-    this.emit(message.sessionId, {
-      event: 'data',
-      time: isoMicros(message.wallUs),
-      dir: 'rx',
-      ...(message.connectionId ? { conn: message.connectionId } : {}),
-      peer: message.peer,
-      bytes: bytes.byteLength,
-      hex: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'),
-      // A message is a whole unit: decoded on its own, not carried on from the one before.
-      text: decodeText(bytes, session.encoding),
-      ...(message.bad !== undefined ? { bad: message.bad } : {}),
-    });
+    this.emit(message.sessionId, messageEvent(message, session.encoding));
   }
 
   private async finish(code: number): Promise<void> {
