@@ -19,6 +19,7 @@ import {
 import { T_BYTES_IN, T_BYTES_OUT, T_MESSAGES_IN, T_MESSAGES_OUT, type ThroughputTracker } from './throughput';
 import { throughputStore, valueCharts } from './app';
 import { MAX_SERIES, type ChartProblem, type ValueChart } from './value-charts';
+import { saveFile } from '../ui/save-file';
 
 /** Which sessions have their charts area open. Kept apart from the app store: only these components read it. */
 const useChartsOpen = create<Record<string, boolean>>(() => ({}));
@@ -199,16 +200,6 @@ function valueSummary(chart: ValueChart, t: Translate): string {
   return chart.paused ? t('valueSummaryPaused', filled) : t('valueSummary', filled);
 }
 
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  // The download has taken the blob by the next task; keeping the URL would keep the text in memory.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 function csvFileName(title: string): string {
   return `${title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim() || 'chart'}.csv`;
 }
@@ -252,7 +243,12 @@ const ValueChartCard = memo(function ValueChartCard({ chart, paused }: { chart: 
         >
           {paused ? t('resumeChart') : t('pauseChart')}
         </button>
-        <button type="button" onClick={() => download(csvFileName(chart.title), chart.csv())}>
+        <button
+          type="button"
+          onClick={() =>
+            saveFile(new Blob([chart.csv()], { type: 'text/csv;charset=utf-8' }), csvFileName(chart.title))
+          }
+        >
           {t('exportCsv')}
         </button>
         <button type="button" onClick={() => valueCharts.remove(chart)}>

@@ -28,6 +28,7 @@ import {
   type SavedRow,
 } from './save-formats';
 import { timeText } from './time-text';
+import { saveFile } from '../ui/save-file';
 
 /** Rows written between two yields to the page while saving. */
 const SAVE_SLICE_ROWS = 4096;
@@ -232,7 +233,7 @@ export async function saveLog(request: SaveRequest): Promise<void> {
   }
 
   const file = `${safeName(request.sessionName)}-${fileStamp(new Date())}.${SAVE_EXTENSIONS[format]}`;
-  download(new Blob(parts, { type: SAVE_MIME[format] }), file);
+  saveFile(new Blob(parts, { type: SAVE_MIME[format] }), file);
   let said = t('saved', { n: written, file });
   if (partial > 0) said += ` ${t('savedPartly', { n: partial })}`;
   if (evicted > 0) said += ` ${t('savedEvicted', { n: evicted })}`;
@@ -292,17 +293,4 @@ function safeName(name: string): string {
 function fileStamp(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
-}
-
-function download(blob: Blob, file: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has started from the URL; a minute later nothing needs it.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -22,6 +22,7 @@ import {
 } from './store';
 import { CheckField, TextField } from '../ui/controls';
 import { errorWords } from '../error-words';
+import { saveFile } from '../ui/save-file';
 
 /** The options of a saved message in a few words: "HEX", or the encoding with escapes, line ending and checksum. */
 function optionsSummary(message: SavedMessage, t: Translate): string {
@@ -73,12 +74,7 @@ function PresetsPanel({ sessionId, t }: { sessionId: string; t: Translate }) {
     setName('');
   };
   const exportFile = () => {
-    const url = URL.createObjectURL(new Blob([presetsFileText(sessionId)], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = 'sockpit-presets.json';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    saveFile(new Blob([presetsFileText(sessionId)], { type: 'application/json' }), 'sockpit-presets.json');
   };
   const importFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];

@@ -16,6 +16,7 @@ import { formatTime } from '../log/format';
 import { loadRules, parseRulesFile, resetRuleCounters, saveRules, tryRulesOn, useRules } from '../state/rules';
 import { CheckField, SelectField, TextField, Toolbar } from './controls';
 import { errorWords } from '../error-words';
+import { saveFile } from './save-file';
 
 // Auto-reply rules of one session: folded away under the log's tools until wanted, so the log keeps its room.
 
@@ -142,12 +143,7 @@ export function RulesPanel({ session, t }: { session: SessionInfo; t: Translate 
   };
   const exportRules = () => {
     const blob = new Blob([`${JSON.stringify(set, null, 2)}\n`], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const anchor = document.createElement('a');
-    anchor.href = url;
-    anchor.download = `${session.name.replace(/[^\w.-]+/g, '-') || 'sockpit'}-rules.json`;
-    anchor.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveFile(blob, `${session.name.replace(/[^\w.-]+/g, '-') || 'sockpit'}-rules.json`);
   };
   const importRules = async (file: File | undefined) => {
     if (!file) return;

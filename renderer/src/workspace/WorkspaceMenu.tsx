@@ -5,19 +5,7 @@ import { useT } from '../i18n';
 import { useApp } from '../state/store';
 import { exportWorkspace, importWorkspace, isRunning, setStartRunningOnOpen, useWorkspacePage } from './page-workspace';
 import { readWorkspaceFile } from './workspace-file';
-
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // A save dialog (Electron's) may still be reading the URL a while later.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+import { saveFile } from '../ui/save-file';
 
 interface Pending {
   document: WorkspaceDocument;
@@ -61,7 +49,7 @@ export function WorkspaceMenu() {
           onClick={() =>
             void exportWorkspace().then((result) => {
               if ('error' in result) setMessage(t('workspaceExportFailed', { problem: result.error }));
-              else download(result.text, 'sockpit-workspace.json');
+              else saveFile(new Blob([result.text], { type: 'application/json' }), 'sockpit-workspace.json');
             })
           }
         >
