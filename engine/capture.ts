@@ -99,8 +99,9 @@ const TIME_ORIGIN_MS = performance.timeOrigin;
 
 /** `performance.now()` is read once so wall and monotonic stamps of one record agree with each other. */
 export function nowStamp(): { wallUs: number; monoUs: number } {
-  const now = performance.now();
-  return { wallUs: Math.round((TIME_ORIGIN_MS + now) * 1000), monoUs: Math.round(now * 1000) };
+  const stamp = { wallUs: 0, monoUs: 0 };
+  stampInto(stamp);
+  return stamp;
 }
 
 /** As `nowStamp`, written into `into` instead of a new object: for paths taken once per datagram. */
