@@ -50,15 +50,6 @@ async function openPanes(app: App, bridge: Bridge, count: number) {
     clients.push(client);
   }
   const id = await sessionId(bridge, 'TCP server 1');
-  for (let i = 0; i < 16; i++) {
-    // One send at a time, each a record of its own on both sides.
-    const sent = await bridge.command({
-      type: 'send',
-      sessionId: id,
-      payload: { mode: 'text', data: `READ ${i} T=2${i % 10}.5`, lineEnding: 'crlf' },
-    });
-    expect(sent.ok).toBe(true);
-  }
   // The log draws only the rows in view; the count of them all is on its scroller.
   const total = (pane: Locator) =>
     app
@@ -66,6 +57,19 @@ async function openPanes(app: App, bridge: Bridge, count: number) {
       .locator('.log-rows')
       .getAttribute('data-total-rows')
       .then((n) => Number(n));
+  for (let i = 0; i < 16; i++) {
+    const before = await Promise.all(clients.map(total));
+    const sent = await bridge.command({
+      type: 'send',
+      sessionId: id,
+      payload: { mode: 'text', data: `READ ${i} T=2${i % 10}.5`, lineEnding: 'crlf' },
+    });
+    expect(sent.ok).toBe(true);
+    // Each send is a record of its own on both sides: the next waits until every client has read this one,
+    // as a busy machine would otherwise let TCP deliver two sends in one read.
+    for (const [n, client] of clients.entries())
+      await expect.poll(() => total(client), { intervals: [20] }).toBeGreaterThan(before[n]!);
+  }
   await expect.poll(() => total(server)).toBeGreaterThanOrEqual(30);
   for (const client of clients) await expect.poll(() => total(client)).toBeGreaterThanOrEqual(12);
   return { server, clients, peer };
