@@ -227,7 +227,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     } else {
       stampInto(fields);
     }
-    const seq = this.capture.appendFields(fields);
+    const size = bytes.byteLength;
+    const seq = this.capture.appendFields(fields, size);
     const monoMs = fields.monoUs / 1000;
     const file = this.captureFile;
     const messages = dir === 'rx' ? this.messages : undefined;
@@ -235,8 +236,8 @@ export abstract class Session<C extends SessionConfig = SessionConfig> {
     // Let go of the bytes before anyone else runs: listeners below may record again, and a datagram must die young.
     fields.bytes = NO_BYTES;
     // A connection's meter has the session's as its parent, so one add counts in both.
-    if (dir === 'rx') meter.addIn(bytes.byteLength, monoMs);
-    else meter.addOut(bytes.byteLength, monoMs);
+    if (dir === 'rx') meter.addIn(size, monoMs);
+    else meter.addOut(size, monoMs);
     if (record) file?.append(record);
     this.owner.recordsAdded(this.id, seq + 1);
     if (record && messages) messages.received(record, bytes);

@@ -37,6 +37,9 @@ export class Meter {
    */
   private readonly buckets = new Float64Array(SLOTS * 3).fill(-Infinity, 0, SLOTS);
   private startMono: number;
+  /** The bucket the last add went to, and where its 100 ms begin. */
+  private lastSlot = 0;
+  private slotFromMs = Number.NaN;
 
   constructor(options: MeterOptions = {}) {
     this.parent = options.parent;
@@ -105,10 +108,13 @@ export class Meter {
     this.packetsOut = 0;
     this.since = Date.now();
     this.buckets.fill(-Infinity, 0, SLOTS).fill(0, SLOTS);
+    this.slotFromMs = Number.NaN;
     this.startMono = this.clock();
   }
 
   private slotFor(now: number): number {
+    // Most adds land in the bucket of the add before: one comparison instead of two float modulos per datagram.
+    if (now >= this.slotFromMs && now < this.slotFromMs + BUCKET_MS) return this.lastSlot;
     const key = Math.floor(now / BUCKET_MS);
     const slot = ((key % SLOTS) + SLOTS) % SLOTS;
     if (this.buckets[slot] !== key) {
@@ -116,6 +122,8 @@ export class Meter {
       this.buckets[IN + slot] = 0;
       this.buckets[OUT + slot] = 0;
     }
+    this.slotFromMs = key * BUCKET_MS;
+    this.lastSlot = slot;
     return slot;
   }
 }

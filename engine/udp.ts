@@ -94,6 +94,7 @@ export class UdpSession extends Session<UdpConfig> {
     this.own = { port: socket.address().port, ...ownAddresses(host) };
     this.echoNoticesGiven = new Set();
     const peers = new PeerNames();
+    // Sizes come from `rinfo.size`, a plain property; a datagram's byteLength is a getter call on Node's C++ Buffers.
     const onMessage = this.config.echo
       ? (message: Buffer, rinfo: RemoteInfo) => {
           // The echo goes out before the datagram is recorded, so listeners of the record cannot delay it.
@@ -101,11 +102,11 @@ export class UdpSession extends Session<UdpConfig> {
           const stamp = nowStamp();
           this.echo(socket, message, rinfo, peer, stamp);
           this.record(null, 'rx', peer, message, stamp);
-          receivedDatagram(message.byteLength);
+          receivedDatagram(rinfo.size);
         }
       : (message: Buffer, rinfo: RemoteInfo) => {
           this.record(null, 'rx', peers.name(rinfo.address, rinfo.port), message);
-          receivedDatagram(message.byteLength);
+          receivedDatagram(rinfo.size);
         };
     socket.on('message', onMessage);
     this.socket = socket;

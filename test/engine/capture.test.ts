@@ -37,6 +37,32 @@ describe('CaptureStore', () => {
     });
   });
 
+  it('names every record by its own peer when a peer comes back after all its records were evicted', () => {
+    const store = new CaptureStore('s', 4 * (100 + RECORD_OVERHEAD_BYTES));
+    const from = (peer: string) => ({ ...fields(100), peer });
+    for (let i = 0; i < 4; i++) store.append(from('10.0.0.1:1'));
+    // The second peer's records push out every record of the first, then the first peer sends again.
+    for (let i = 0; i < 4; i++) store.append(from('10.0.0.2:2'));
+    store.append(from('10.0.0.1:1'));
+    store.append(from('10.0.0.3:3'));
+    expect(store.read(0, Infinity).records.map((r) => r.peer)).toEqual([
+      '10.0.0.2:2',
+      '10.0.0.2:2',
+      '10.0.0.1:1',
+      '10.0.0.3:3',
+    ]);
+    store.clear();
+    store.append(from('10.0.0.3:3'));
+    expect(store.get(store.nextSeq - 1)?.peer).toBe('10.0.0.3:3');
+    // Room for one record: each record from a peer evicts that same peer's last one before it is named.
+    store.setCap(100 + RECORD_OVERHEAD_BYTES);
+    store.append(from('10.0.0.4:4'));
+    store.append(from('10.0.0.4:4'));
+    store.setCap(1 << 20);
+    store.append(from('10.0.0.5:5'));
+    expect(store.read(0, Infinity).records.map((r) => r.peer)).toEqual(['10.0.0.4:4', '10.0.0.5:5']);
+  });
+
   it('never reuses a seq after clear or eviction', () => {
     const store = new CaptureStore('s', acc(10) * 2);
     for (let i = 0; i < 5; i++) store.append(fields(10));

@@ -61,6 +61,20 @@ describe('Meter', () => {
     expect(m.rates().rateIn).toBeLessThan(10);
   });
 
+  it('counts an add right after a reset, in the same 100 ms as the adds before it', () => {
+    const t = fakeClock(7_000);
+    const m = new Meter({ clock: t.clock });
+    t.advance(500);
+    m.addIn(5000);
+    t.advance(10);
+    m.reset();
+    t.advance(10);
+    m.addIn(300);
+    t.advance(80);
+    // Only the 300 bytes since the reset, over the 100 ms floor of a young window.
+    expect(m.rates().rateIn).toBe(3000);
+  });
+
   it('does not inflate the rate of a young meter', () => {
     const t = fakeClock(5_050);
     const m = new Meter({ clock: t.clock });
