@@ -334,9 +334,8 @@ export class CaptureStore {
     };
   }
 
-  /** Records with their own copies of the bytes: a reader may keep them as long as it likes. */
   /**
-   * With `tailBytes`, only the newest records of the range whose payloads fit in that many bytes (always at least
+   * Records with their own copies of the bytes: a reader may keep them as long as it likes. With `tailBytes`, only the newest records of the range whose payloads fit in that many bytes (always at least
    * one) are read: a snapshot of the tail whose size is bounded, however big the records are.
    */
   read(fromSeq: number, limit: number, tailBytes?: number): CaptureReadResult {
