@@ -124,6 +124,12 @@ export type CaptureReader = Pick<
   'sessionId' | 'nextSeq' | 'size' | 'get' | 'read' | 'stats' | 'describe' | 'copyPayload'
 >;
 
+/** A payload block, and how many records and lent read areas still hold it. */
+interface Block {
+  readonly bytes: Uint8Array;
+  live: number;
+}
+
 /**
  * The records of one session, oldest first, bounded by a byte cap (payload plus RECORD_OVERHEAD_BYTES per
  * record): metadata in typed columns used as a ring, small payloads copied into 4 MiB blocks, big ones
@@ -133,12 +139,6 @@ export type CaptureReader = Pick<
  * Kept records always carry contiguous seqs (eviction removes from the front, clear removes all), so a
  * seq maps to a ring slot by subtraction: `get` is O(1), `read` is O(limit).
  */
-/** A payload block, and how many records and lent read areas still hold it. */
-interface Block {
-  readonly bytes: Uint8Array;
-  live: number;
-}
-
 export class CaptureStore {
   readonly sessionId: string;
   private cap: number;
@@ -293,7 +293,10 @@ export class CaptureStore {
     area.store = undefined;
   }
 
-  /** `n` is `fields.bytes.byteLength`, read once by the caller: on a Buffer Node made in C++ (every datagram) that getter is a call. */
+  /**
+   * `n` is `fields.bytes.byteLength`, read once by the caller: on a Buffer Node made in C++ (every datagram) that
+   * getter is a call, not inlined.
+   */
   private appendSeq(fields: CaptureFields, n: number, copy: boolean): number {
     this.evictFor(n);
     const slot = this.nextSlot(fields, n);
@@ -335,8 +338,9 @@ export class CaptureStore {
   }
 
   /**
-   * Records with their own copies of the bytes: a reader may keep them as long as it likes. With `tailBytes`, only the newest records of the range whose payloads fit in that many bytes (always at least
-   * one) are read: a snapshot of the tail whose size is bounded, however big the records are.
+   * Records with their own copies of the bytes: a reader may keep them as long as it likes. With `tailBytes`, only the
+   * newest records of the range whose payloads fit in that many bytes (always at least one) are read: a snapshot of
+   * the tail whose size is bounded, however big the records are.
    */
   read(fromSeq: number, limit: number, tailBytes?: number): CaptureReadResult {
     const base = this.count > 0 ? this.firstSeqHeld : this.nextSeqToAssign;
