@@ -28,7 +28,9 @@ const METHOD: Record<BenchName, string> = {
     'what the rate allows by then) and unpaced (as fast as one process can). Three receivers take turns: a Sockpit UDP session ' +
     '(UI attached as above, receive buffer 4 MiB requested), a bare Node `dgram` socket given the same 4 MiB, and a bare one with ' +
     "the system's default. Rate = datagrams received ÷ (first → last received); loss = sent − received, and every loss is checked " +
-    "against the kernel's own drop counter for that socket (`/proc/net/udp`). Unpaced cases run three times per receiver. " +
+    "against the kernel's own drop counter for that socket (`/proc/net/udp`), which is also read one second after the sender " +
+    'starts: losses while a receiver meets a flood (for Sockpit, code V8 has not optimised yet and capture memory the system has ' +
+    'not mapped yet) are told apart from losses once it runs steadily. Unpaced cases run three times per receiver. ' +
     'Where `taskset` is available the sender runs pinned to the first CPU and each receiver to the last, in every row, so the ' +
     'scheduler places Sockpit and its references alike; the Sockpit UI process forks and loads before the sender starts.',
   connections:

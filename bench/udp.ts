@@ -73,6 +73,11 @@ export interface UdpRun {
   lost: number;
   /** What /proc/net/udp says the kernel dropped on the receiving socket; undefined where unavailable. */
   kernelDrops?: number;
+  /**
+   * The same count one second after the sender started; undefined where unavailable or when the send took less.
+   * Losses while a receiver warms up to a flood and losses once it runs steadily have different causes.
+   */
+  firstSecondDrops?: number;
   recvBufferGranted: number;
   receiverCpuMs: number;
   maxRssBytes: number;
@@ -81,14 +86,16 @@ export interface UdpRun {
   bytesIn?: number;
 }
 
+/** What `runOne` adds to a receiver's own figures: the sender's side, the kernel's counts and where it ran. */
+type SetByTheRun =
+  'size' | 'perSecond' | 'sent' | 'sendErrors' | 'sendMs' | 'lost' | 'kernelDrops' | 'firstSecondDrops' | 'constrained';
+
 export interface Receiving {
   pid: number;
   port: number;
   recvBufferGranted: number;
   count(): Promise<number>;
-  finish(): Promise<
-    Omit<UdpRun, 'size' | 'perSecond' | 'sent' | 'sendErrors' | 'sendMs' | 'lost' | 'kernelDrops' | 'constrained'>
-  >;
+  finish(): Promise<Omit<UdpRun, SetByTheRun>>;
   stop(): Promise<void>;
 }
 
@@ -199,12 +206,15 @@ async function runOne(
   // Pinned after the receiver set up (Sockpit's UI client process was forked by then and stays free), before the sender starts.
   const released = placement ? await placement.apply(receiving.pid) : undefined;
   const peer = await startChild('peer', placement ? { cpu: placement.senderCpu } : {});
+  let firstSecondDrops: number | undefined;
+  const oneSecondIn = setTimeout(() => (firstSecondDrops = udpDrops(receiving.port)), 1000);
   try {
     const sent = await peer.call<{ sent: number; errors: number; ms: number }>(
       'udpSend',
       { port: receiving.port, count: options.count, size, perSecond, timeoutMs: options.runTimeoutMs },
       options.runTimeoutMs + 5000,
     );
+    clearTimeout(oneSecondIn);
     await drained(receiving, 300, 30_000);
     // Read while the socket is still open: the drop count goes with it.
     const kernelDrops = udpDrops(receiving.port);
@@ -218,9 +228,11 @@ async function runOne(
       sendMs: sent.ms,
       lost: sent.sent - got.received,
       kernelDrops,
+      firstSecondDrops,
       constrained: placement?.burner ?? false,
     };
   } finally {
+    clearTimeout(oneSecondIn);
     await peer.stop();
     await released?.();
     await receiving.stop();
@@ -406,7 +418,7 @@ export async function benchUdp(
       'received',
       'receive rate',
       'lost',
-      'kernel drops',
+      'kernel drops (in the first second)',
       'receiver CPU',
       'receiver CPU per million',
       'UI received / skipped',
@@ -421,7 +433,9 @@ export async function benchUdp(
       fmtCount(run.received),
       fmtPerSecond(run.rate),
       `${fmtCount(run.lost)} (${fmtPct(run.lost / run.sent)})`,
-      run.kernelDrops === undefined ? '—' : fmtCount(run.kernelDrops),
+      run.kernelDrops === undefined
+        ? '—'
+        : `${fmtCount(run.kernelDrops)}${run.firstSecondDrops === undefined ? '' : ` (${fmtCount(run.firstSecondDrops)})`}`,
       fmtMs(run.receiverCpuMs),
       fmtMs(cpuPerMillion(run)),
       run.ui ? `${fmtCount(run.ui.records)} / ${fmtCount(run.ui.skipped)}` : '',
@@ -439,6 +453,9 @@ export async function benchUdp(
     result.why.push(
       `${run.size} B ${pacing(run.perSecond, run.constrained)}: Sockpit lost ${fmtCount(run.lost)} datagrams, ${run.kernelDrops === run.lost ? 'every one a kernel drop at the full receive buffer' : `the kernel counted ${fmtCount(run.kernelDrops ?? NaN)}`} ` +
         `(${fmtMiB(run.recvBufferGranted)} granted): the engine process did not read the socket for longer than that buffer lasts at this rate. ` +
+        (run.firstSecondDrops === undefined
+          ? ''
+          : `${fmtCount(run.firstSecondDrops)} of them in the flood's first second, ${fmtCount((run.kernelDrops ?? 0) - run.firstSecondDrops)} after. `) +
         `Receiver CPU for the run: Sockpit ${fmtMs(run.receiverCpuMs)}${bare ? `, bare Node ${fmtMs(bare.receiverCpuMs)} (which lost ${fmtCount(bare.lost)})` : ''}.`,
     );
   }
