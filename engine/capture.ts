@@ -27,7 +27,7 @@ const KEEP_BUFFER_BYTES = 8 * 1024;
 /** Emptied blocks kept for reuse, so a steady flood allocates nothing. */
 const SPARE_BLOCKS = 2;
 /**
- * Blocks `prepare` readies before a session's socket opens. The first records a session takes are written by code
+ * Blocks `prepare` touches before a session's socket opens. The first records a session takes are written by code
  * V8 has not optimised yet, and into memory the system has not mapped yet (a page fault per 4 KiB, ~2.7 µs each
  * here); together they made the engine fall behind a 100k/s flood of 1400-byte datagrams for its first ~80 ms and
  * the socket's 8 MiB receive buffer overflow. With the first 8 MiB touched beforehand, the paced 1400-byte run lost
@@ -36,6 +36,16 @@ const SPARE_BLOCKS = 2;
  */
 const PREPARED_BLOCKS = 2;
 const PAGE_BYTES = 4096;
+/**
+ * How much of the cap `prepare` allocates in blocks beyond the PREPARED_BLOCKS it touches. The rest are allocated and
+ * not touched: address space, no resident memory until records fill them. V8 counts every new block as external
+ * memory, and when that grew by tens of MiB within a second (a store filling its first 64 MiB during a flood) it ran
+ * full collections one after another. On half a core (`npm run bench -- udp`'s constrained 1400-byte row) a store
+ * filling during the flood ran 3–6 of them and the kernel dropped a median 14,674 datagrams in the flood's first
+ * second; with its blocks allocated beforehand it ran 1, and 7,736 were dropped (6 runs each, alternating). A bigger
+ * cap takes seconds to fill at any rate a socket delivers, so the rest of it is allocated as records come.
+ */
+const RESERVED_BYTES = 64 * 1024 * 1024;
 /**
  * How much of a block one read into the capture (`reserveRead`) may fill. Four times Node's own 64 KiB: a
  * flood that has piled up in the socket comes in a quarter as many reads, records and callbacks (server
@@ -412,16 +422,19 @@ export class CaptureStore {
   }
 
   /**
-   * Readies the first blocks (PREPARED_BLOCKS, never more than the cap holds) with their memory touched, so that a
-   * socket opened next writes its first records into mapped memory. Costs that much memory from the start; a store
-   * that already has blocks gets nothing more.
+   * Allocates the blocks the first RESERVED_BYTES of the cap need, and touches the first of them (PREPARED_BLOCKS) so
+   * that a socket opened next writes its first records into mapped memory. Only the touched ones cost resident memory
+   * from the start; a store that already has blocks gets only what it lacks.
    */
   prepare(): void {
-    const wanted = Math.min(PREPARED_BLOCKS, Math.ceil(this.cap / BLOCK_BYTES)) - this.blocks.size - this.spare.length;
+    const have = this.blocks.size + this.spare.length;
+    const wanted = Math.ceil(Math.min(this.cap, RESERVED_BYTES) / BLOCK_BYTES) - have;
+    const touched = Math.min(PREPARED_BLOCKS, Math.ceil(this.cap / BLOCK_BYTES)) - have;
     for (let i = 0; i < wanted; i++) {
       const block = new Uint8Array(BLOCK_BYTES);
-      // A write maps the page; the value is what a new block holds anyway.
-      for (let at = 0; at < BLOCK_BYTES; at += PAGE_BYTES) block[at] = 0;
+      // The spare blocks go last in, first out: the touched ones go in last. A write maps the page; the value is what
+      // a new block holds anyway.
+      if (i >= wanted - touched) for (let at = 0; at < BLOCK_BYTES; at += PAGE_BYTES) block[at] = 0;
       this.spare.push(block);
     }
   }
