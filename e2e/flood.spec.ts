@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Locator } from '@playwright/test';
 import { expect, test, type App } from './fixtures';
 import { startPythonProgram, stopAll, type Child } from '../test/helpers/processes';
@@ -159,6 +162,57 @@ test('Pause view during a flood freezes the rows on screen; resuming shows the n
 
   const sent = await sentBytes(peer);
   await expect.poll(() => bytesIn(server), { timeout: 20_000 }).toBe(sent);
+});
+
+test('a paused view in a narrow pane keeps its height and its rows while notes about what it does not show appear', async ({
+  app,
+  page,
+}) => {
+  await page.setViewportSize({ width: 560, height: 720 });
+  const { server, port } = await startFloodedServer(app, { captureMiB: '1' });
+  const go = path.join(mkdtempSync(path.join(tmpdir(), 'sockpit-pause-')), 'go');
+  // A few lines to pause on; the flood only once the view is paused, so every note below appears under it.
+  startPythonProgram(`
+import os, socket, time
+client = socket.create_connection(("127.0.0.1", ${port}))
+for n in range(40):
+    client.sendall(b"line %d before the pause\\n" % n)
+    time.sleep(0.005)
+while not os.path.exists(${JSON.stringify(go)}):
+    time.sleep(0.01)
+block = ${JSON.stringify(MIXED)}.encode("utf-8") * 700
+deadline = time.monotonic() + 8
+try:
+    while time.monotonic() < deadline:
+        client.sendall(block)
+except OSError:
+    pass
+client.close()
+`);
+  const log = app.log(server);
+  await expect.poll(async () => (await visibleRecords(log)).length).toBeGreaterThan(10);
+  await server.getByRole('button', { name: 'Pause view' }).click();
+  await expect(server.getByRole('button', { name: 'Resume view' })).toHaveAttribute('aria-pressed', 'true');
+  const banner = log.getByRole('group', { name: 'Not shown' });
+  const heights = async () => ({
+    rows: await log.locator('.log-rows').evaluate((element) => element.clientHeight),
+    banner: await banner.evaluate((element) => element.getBoundingClientRect().height),
+  });
+  await expect(banner.getByRole('note', { name: 'Rows waiting' })).toHaveAttribute('data-count', '0');
+  const frozen = (await visibleRecords(log)).map((row) => row.seq);
+  const before = await heights();
+
+  writeFileSync(go, '');
+  // Three notes now share the banner, more than this pane's width holds on one line: some are cut short.
+  await expect(banner.getByRole('note', { name: 'Capture evicted' })).toBeVisible({ timeout: 15_000 });
+  await expect
+    .poll(async () => Number(await banner.getByRole('note', { name: 'Rows waiting' }).getAttribute('data-count')))
+    .toBeGreaterThan(1000);
+  expect(
+    await banner.evaluate((element) => [...element.children].some((note) => note.scrollWidth > note.clientWidth)),
+  ).toBe(true);
+  expect(await heights()).toEqual(before);
+  expect((await visibleRecords(log)).map((row) => row.seq)).toEqual(frozen);
 });
 
 test('switching the receive encoding during and after a flood re-decodes the rows in view', async ({ app }) => {

@@ -82,18 +82,24 @@ export function LogView({ sessionId, view }: { sessionId: string; view: SessionV
  * What the view does not show, in words: rows waiting behind a paused view, records the engine never
  * sent (the view fell behind), records this window let go to stay within its memory, and what the
  * capture store itself evicted at its cap. Each part has an accessible name and its exact count.
+ *
+ * The banner's height comes off the log's, so it must not change under a paused view: a note that
+ * appeared during a flood used to wrap it onto a second line and push the top rows out of the frozen
+ * view (`npm run bench -- window`, 4 of 16 runs). It shows from the moment the view is paused, and
+ * it is one line (styles.css), each note cut short with an ellipsis where the pane is narrow.
  */
 function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
   useLogVersion(sessionId);
   const evictedBytes = useApp((state) => state.stats[sessionId]?.capture.evictedBytes ?? 0);
   const log = logStore.log(sessionId);
-  const waiting = log.frozenEnd !== undefined ? log.end - log.frozenEnd : 0;
+  const paused = log.frozenEnd !== undefined;
+  const waiting = paused ? Math.max(0, log.end - log.frozenEnd!) : 0;
   const skipped = log.viewSkipped + log.notKept;
   const dropped = log.evictedRecords;
-  if (waiting <= 0 && skipped === 0 && dropped === 0 && evictedBytes === 0) return null;
+  if (!paused && skipped === 0 && dropped === 0 && evictedBytes === 0) return null;
   return (
     <div className="log-banner" role="group" aria-label={t('notShown')}>
-      {waiting > 0 && (
+      {paused && (
         <span role="note" aria-label={t('waitingLabel')} data-count={waiting}>
           {t('pausedNote', { n: waiting })}
         </span>
