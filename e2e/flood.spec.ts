@@ -1,6 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Locator } from '@playwright/test';
 import { expect, test, type App } from './fixtures';
 import { startPythonProgram, stopAll, type Child } from '../test/helpers/processes';
@@ -170,7 +168,7 @@ test('a paused view in a narrow pane keeps its height and its rows while notes a
 }) => {
   await page.setViewportSize({ width: 560, height: 720 });
   const { server, port } = await startFloodedServer(app, { captureMiB: '1' });
-  const go = path.join(mkdtempSync(path.join(tmpdir(), 'sockpit-pause-')), 'go');
+  const go = test.info().outputPath('go');
   // A few lines to pause on; the flood only once the view is paused, so every note below appears under it.
   startPythonProgram(`
 import os, socket, time
@@ -213,6 +211,9 @@ client.close()
   ).toBe(true);
   expect(await heights()).toEqual(before);
   expect((await visibleRecords(log)).map((row) => row.seq)).toEqual(frozen);
+  // A note cut short is whole in its title.
+  const evicted = banner.getByRole('note', { name: 'Capture evicted' });
+  expect(await evicted.getAttribute('title')).toContain(await evicted.textContent());
 });
 
 test('switching the receive encoding during and after a flood re-decodes the rows in view', async ({ app }) => {

@@ -86,7 +86,8 @@ export function LogView({ sessionId, view }: { sessionId: string; view: SessionV
  * The banner's height comes off the log's, so it must not change under a paused view: a note that
  * appeared during a flood used to wrap it onto a second line and push the top rows out of the frozen
  * view (`npm run bench -- window`, 4 of 16 runs). It shows from the moment the view is paused, and
- * it is one line (styles.css), each note cut short with an ellipsis where the pane is narrow.
+ * it is one line (styles.css), each note cut short with an ellipsis where the pane is narrow; its title
+ * holds the whole of it.
  */
 function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
   useLogVersion(sessionId);
@@ -100,7 +101,7 @@ function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
   return (
     <div className="log-banner" role="group" aria-label={t('notShown')}>
       {paused && (
-        <span role="note" aria-label={t('waitingLabel')} data-count={waiting}>
+        <span role="note" aria-label={t('waitingLabel')} data-count={waiting} title={t('pausedNote', { n: waiting })}>
           {t('pausedNote', { n: waiting })}
         </span>
       )}
@@ -110,13 +111,18 @@ function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
           className="loss"
           aria-label={t('viewSkippedLabel')}
           data-count={skipped}
-          title={t('viewSkippedTitle')}
+          title={`${t('viewSkipped', { n: skipped })}\n${t('viewSkippedTitle')}`}
         >
           {t('viewSkipped', { n: skipped })}
         </span>
       )}
       {dropped > 0 && (
-        <span role="note" aria-label={t('viewDroppedLabel')} data-count={dropped} title={t('viewDroppedTitle')}>
+        <span
+          role="note"
+          aria-label={t('viewDroppedLabel')}
+          data-count={dropped}
+          title={`${t('viewDropped', { n: dropped })}\n${t('viewDroppedTitle')}`}
+        >
           {t('viewDropped', { n: dropped })}
         </span>
       )}
@@ -126,7 +132,7 @@ function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
           className="loss"
           aria-label={t('captureEvictedLabel')}
           data-bytes={evictedBytes}
-          title={t('captureEvictedTitle')}
+          title={`${t('captureEvicted', { size: formatBytes(evictedBytes) })}\n${t('captureEvictedTitle')}`}
         >
           {t('captureEvicted', { size: formatBytes(evictedBytes) })}
         </span>
