@@ -42,7 +42,7 @@ const PAGE_BYTES = 4096;
  * memory, and when that grew by tens of MiB within a second (a store filling its first 64 MiB during a flood) it ran
  * full collections one after another. On half a core (`npm run bench -- udp`'s constrained 1400-byte row) a store
  * filling during the flood ran 3–6 of them and the kernel dropped a median 14,674 datagrams in the flood's first
- * second; with its blocks allocated beforehand it ran 1, and 7,736 were dropped (6 runs each, alternating). A bigger
+ * second; with its blocks allocated beforehand it ran 1, and 7,586 were dropped (6 runs each, alternating). A bigger
  * cap takes seconds to fill at any rate a socket delivers, so the rest of it is allocated as records come.
  */
 const RESERVED_BYTES = 64 * 1024 * 1024;
