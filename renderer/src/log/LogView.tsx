@@ -93,51 +93,66 @@ function LogBanner({ sessionId, t }: { sessionId: string; t: Translate }) {
   useLogVersion(sessionId);
   const evictedBytes = useApp((state) => state.stats[sessionId]?.capture.evictedBytes ?? 0);
   const log = logStore.log(sessionId);
-  const paused = log.frozenEnd !== undefined;
-  const waiting = paused ? Math.max(0, log.end - log.frozenEnd!) : 0;
+  const frozenEnd = log.frozenEnd;
+  const paused = frozenEnd !== undefined;
+  const waiting = paused ? Math.max(0, log.end - frozenEnd) : 0;
   const skipped = log.viewSkipped + log.notKept;
   const dropped = log.evictedRecords;
   if (!paused && skipped === 0 && dropped === 0 && evictedBytes === 0) return null;
   return (
     <div className="log-banner" role="group" aria-label={t('notShown')}>
-      {paused && (
-        <span role="note" aria-label={t('waitingLabel')} data-count={waiting} title={t('pausedNote', { n: waiting })}>
-          {t('pausedNote', { n: waiting })}
-        </span>
-      )}
+      {paused && <BannerNote label={t('waitingLabel')} count={waiting} text={t('pausedNote', { n: waiting })} />}
       {skipped > 0 && (
-        <span
-          role="note"
-          className="loss"
-          aria-label={t('viewSkippedLabel')}
-          data-count={skipped}
-          title={`${t('viewSkipped', { n: skipped })}\n${t('viewSkippedTitle')}`}
-        >
-          {t('viewSkipped', { n: skipped })}
-        </span>
+        <BannerNote
+          loss
+          label={t('viewSkippedLabel')}
+          count={skipped}
+          text={t('viewSkipped', { n: skipped })}
+          why={t('viewSkippedTitle')}
+        />
       )}
       {dropped > 0 && (
-        <span
-          role="note"
-          aria-label={t('viewDroppedLabel')}
-          data-count={dropped}
-          title={`${t('viewDropped', { n: dropped })}\n${t('viewDroppedTitle')}`}
-        >
-          {t('viewDropped', { n: dropped })}
-        </span>
+        <BannerNote
+          label={t('viewDroppedLabel')}
+          count={dropped}
+          text={t('viewDropped', { n: dropped })}
+          why={t('viewDroppedTitle')}
+        />
       )}
       {evictedBytes > 0 && (
-        <span
-          role="note"
-          className="loss"
-          aria-label={t('captureEvictedLabel')}
-          data-bytes={evictedBytes}
-          title={`${t('captureEvicted', { size: formatBytes(evictedBytes) })}\n${t('captureEvictedTitle')}`}
-        >
-          {t('captureEvicted', { size: formatBytes(evictedBytes) })}
-        </span>
+        <BannerNote
+          loss
+          label={t('captureEvictedLabel')}
+          bytes={evictedBytes}
+          text={t('captureEvicted', { size: formatBytes(evictedBytes) })}
+          why={t('captureEvictedTitle')}
+        />
       )}
     </div>
+  );
+}
+
+/** One part of the banner; its title repeats its words (and says why), for when the line cuts them short. */
+function BannerNote(props: {
+  label: string;
+  text: string;
+  why?: string;
+  loss?: boolean;
+  count?: number;
+  bytes?: number;
+}) {
+  const { label, text, why, loss, count, bytes } = props;
+  return (
+    <span
+      role="note"
+      className={loss ? 'loss' : undefined}
+      aria-label={label}
+      data-count={count}
+      data-bytes={bytes}
+      title={why ? `${text}\n${why}` : text}
+    >
+      {text}
+    </span>
   );
 }
 
