@@ -27,10 +27,13 @@ const METHOD: Record<BenchName, string> = {
     'One sender process sends 1,000,000 datagrams of 64 B and of 1400 B to 127.0.0.1, paced at 100k/s (each 1 ms timer tick sends ' +
     'what the rate allows by then) and unpaced (as fast as one process can). Three receivers take turns: a Sockpit UDP session ' +
     '(UI attached as above, receive buffer 4 MiB requested), a bare Node `dgram` socket given the same 4 MiB, and a bare one with ' +
-    "the system's default. Rate = datagrams received ÷ (first → last received); loss = sent − received, and every loss is checked " +
+    "the system's default; where socat is installed, `socat -u UDP-RECV:… STDOUT` takes its turn as a fourth, shown beside " +
+    'them and not a target. Rate = datagrams received ÷ (first → last received); loss = sent − received, and every loss is checked ' +
     "against the kernel's own drop counter for that socket (`/proc/net/udp`), which is also read one second after the sender " +
     'starts: losses while a receiver meets a flood (for Sockpit, code V8 has not optimised yet and capture memory the system has ' +
-    'not mapped yet) are told apart from losses once it runs steadily. Unpaced cases run three times per receiver. ' +
+    'not mapped yet) are told apart from losses once it runs steadily. Unpaced cases run three times per receiver; paced ones three ' +
+    'times each for Sockpit and bare Node, alternating (A B B A A B), whose median CPU per million datagrams is compared (one ' +
+    "10 s run's CPU varies by about a tenth), and once for the others. Every paced run of Sockpit counts towards its loss target. " +
     'Where `taskset` is available the sender runs pinned to the first CPU and each receiver to the last, in every row, so the ' +
     'scheduler places Sockpit and its references alike; the Sockpit UI process forks and loads before the sender starts.',
   connections:
