@@ -287,6 +287,25 @@ describe('nowStamp', () => {
     }
   });
 
+  it('keeps each big payload with its own record when the columns grow while the oldest records have been evicted', () => {
+    // Payloads of 8 KiB and more are kept as they came, by slot. Evictions move the ring's start; the 1024 slots then
+    // fill up, wrapping round to slot 0, and the columns grow (and are unrolled) with kept payloads on both sides.
+    const big = 20_000;
+    const store = new CaptureStore('s', 40 * acc(big));
+    const sent = new Map<number, Uint8Array>();
+    const append = (size: number, mark: number) => {
+      const bytes = Buffer.alloc(size, mark & 255);
+      sent.set(store.append({ ...fields(0), bytes }).seq, bytes);
+    };
+    for (let i = 0; i < 40; i++) append(big, i);
+    for (let i = 0; i < 1200; i++) append(i % 97 === 0 ? big : 1, i);
+    const { records } = store.read(0, Infinity);
+    expect(store.stats().evictedRecords).toBeGreaterThan(0);
+    expect(records.length).toBeGreaterThan(1024);
+    expect(records.filter((r) => r.bytes.length === big).length).toBeGreaterThan(10);
+    for (const record of records) expect(Buffer.from(record.bytes).equals(sent.get(record.seq)!)).toBe(true);
+  });
+
   it('read() hands out copies, even of a big payload the store keeps as it came', () => {
     const store = new CaptureStore('s', 1 << 20);
     store.append(fields(100));
