@@ -614,8 +614,8 @@ export class CaptureStore {
     this.peer = move(this.peer, new Int32Array(slots));
     this.dir = move(this.dir, new Uint8Array(slots));
     this.encoding = move(this.encoding, new Uint8Array(slots));
-    // Array built-ins rather than a loop over every slot: V8 compiled such a loop on a flood's first second (23 ms on
-    // the receiver's CPU, `--trace-opt`), and its copy of a ring that holds no payload at all.
+    // Array built-ins, not a loop over every slot: in a flood's first second V8 spent 23 ms optimising that loop
+    // (`--trace-opt`, the receiver on half a CPU), mostly to copy slots that hold no payload.
     const kept = this.kept.slice(this.first, this.first + tail);
     kept.length = tail;
     this.kept = kept.concat(this.kept.slice(0, this.count - tail));
