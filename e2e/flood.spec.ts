@@ -214,7 +214,7 @@ client.close()
   // A note cut short is whole in its title. Both are read at once: the flood goes on and the note's size with it.
   const evicted = await banner
     .getByRole('note', { name: 'Capture evicted' })
-    .evaluate((note) => ({ title: note.title, text: note.textContent ?? '' }));
+    .evaluate((note) => ({ title: note.getAttribute('title') ?? '', text: note.textContent ?? '' }));
   expect(evicted.text).toMatch(/^Capture evicted \d/);
   expect(evicted.title).toContain(evicted.text);
 });
