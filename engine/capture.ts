@@ -616,9 +616,7 @@ export class CaptureStore {
     this.encoding = move(this.encoding, new Uint8Array(slots));
     // Array built-ins, not a loop over every slot: in a flood's first second V8 spent 23 ms optimising that loop
     // (`--trace-opt`, the receiver on half a CPU), mostly to copy slots that hold no payload.
-    const kept = this.kept.slice(this.first, this.first + tail);
-    kept.length = tail;
-    this.kept = kept.concat(this.kept.slice(0, this.count - tail));
+    this.kept = this.kept.slice(this.first, this.first + tail).concat(this.kept.slice(0, this.count - tail));
     this.kept.length = slots;
     this.slots = slots;
     this.first = 0;

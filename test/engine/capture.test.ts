@@ -259,7 +259,7 @@ describe('CaptureStore', () => {
   });
 });
 
-describe('nowStamp', () => {
+describe('CaptureStore payloads', () => {
   it('gives back exactly the bytes it was given, across blocks, big records, eviction and reuse', () => {
     // Sizes straddle the store's 4 MiB blocks and its own-block threshold (1 MiB); content differs per record.
     const store = new CaptureStore('s', 12 * 1024 * 1024);
@@ -316,7 +316,9 @@ describe('nowStamp', () => {
       true,
     ]);
   });
+});
 
+describe('nowStamp', () => {
   it('gives integer microseconds that agree with Date.now and move forward', () => {
     const a = nowStamp();
     const b = nowStamp();
